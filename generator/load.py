@@ -1,0 +1,220 @@
+"""Read YAML files into raw nodes that remember where they came from.
+
+This is the only module that reads record files. It never builds Python objects from
+YAML tags: it composes the node graph with ruamel.yaml and copies it into small
+``Raw*`` nodes holding the original scalar text (so money is read exactly from the
+text) and the 1-based line and column of every node.
+
+Limits (documented in docs/records.md): a file is at most ``MAX_FILE_BYTES``, nested
+at most ``MAX_DEPTH`` levels, with at most ``MAX_NODES`` nodes; anchors, aliases and
+explicit tags are refused, so an alias bomb is a problem, not a hang.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.problems import Position, Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 200_000
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(eq=False)
+class Raw:
+    """A node read from YAML, with its position."""
+
+    pos: Position
+
+
+@dataclass(eq=False)
+class RScalar(Raw):
+    """A scalar exactly as written; ``quoted`` when the user put it in quotes."""
+
+    text: str = ""
+    quoted: bool = False
+
+    @property
+    def is_null(self) -> bool:
+        return not self.quoted and self.text in _NULLS
+
+
+@dataclass(eq=False)
+class RMap(Raw):
+    """A mapping; ``items`` keeps every key in order, duplicates included."""
+
+    items: list[tuple[RScalar, Raw]] = field(default_factory=list)
+
+    def get(self, key: str) -> Raw | None:
+        for k, v in self.items:
+            if k.text == key:
+                return v
+        return None
+
+
+@dataclass(eq=False)
+class RSeq(Raw):
+    """A sequence."""
+
+    items: list[Raw] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """One file's raw content, or ``None`` when it could not be read at all."""
+
+    path: Path
+    display: str
+    root: Raw | None
+    problems: list[Problem]
+
+
+def _pos(display: str, node: Node) -> Position:
+    mark = node.start_mark
+    return Position(display, mark.line + 1, mark.column + 1)
+
+
+def decode_text(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 (a BOM is allowed and dropped); anything else is a problem."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = "，看起来是 GBK/GB18030 编码，请在编辑器中“另存为”UTF-8"
+        except UnicodeDecodeError:
+            pass
+        msg = f"文件必须是 UTF-8 编码，第 {line} 行有无法识别的字节{hint}"
+        return None, [Problem.at(Position(display, line, col), "not-utf8", msg)]
+
+
+def parse_yaml(text: str, display: str) -> tuple[Raw | None, list[Problem]]:
+    """Compose YAML text into raw nodes; every failure is a problem at its mark."""
+    problems: list[Problem] = []
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = (exc.problem or exc.context or "无法解析").strip()
+        msg = f"YAML 语法错误：{_explain_yaml(what)}。请检查这一行的缩进、冒号和引号"
+        return None, [Problem.at(Position(display, line, col), "yaml-syntax", msg)]
+    except RecursionError:
+        msg = f"嵌套层级过深（超过 {MAX_DEPTH} 层），记录文件不需要这么深的结构"
+        return None, [Problem.at(Position(display, 1, 1), "yaml-too-deep", msg)]
+    except (YAMLError, ValueError) as exc:
+        msg = f"YAML 语法错误：{type(exc).__name__}"
+        return None, [Problem.at(Position(display, 1, 1), "yaml-syntax", msg)]
+    if node is None:
+        problems.append(
+            Problem.at(Position(display, 1, 1), "empty-file", "文件是空的，至少需要填写必填项")
+        )
+        return None, problems
+    state = {"count": 0, "seen": set()}
+    root = _copy(node, display, 0, state, problems)
+    return root, problems
+
+
+def _explain_yaml(what: str) -> str:
+    table = {
+        "mapping values are not allowed here": "这里不能出现冒号（值里有冒号时请加引号）",
+        "could not find expected ':'": "缺少冒号",
+        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+        "expected <block end>, but found": "缩进不一致",
+        "found undefined alias": "使用了未定义的别名",
+        "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
+        "found duplicate anchor": "锚点重复",
+        "expected the node content, but found '<stream end>'": "文件意外结束（括号没有闭合）",
+        "while scanning a quoted scalar": "引号没有闭合",
+        "found unknown escape character": "双引号里的反斜杠 \\ 用法不对，请改用单引号",
+    }
+    for en, zh in table.items():
+        if what.startswith(en):
+            return zh
+    return f"无法解析（{what}）"
+
+
+def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Problem]) -> Raw:
+    pos = _pos(display, node)
+    state["count"] += 1
+    if depth > MAX_DEPTH:
+        raise_once = "yaml-too-deep" not in {p.code for p in problems}
+        if raise_once:
+            msg = f"嵌套层级超过 {MAX_DEPTH} 层，记录文件不需要这么深的结构"
+            problems.append(Problem.at(pos, "yaml-too-deep", msg))
+        return RScalar(pos, "", False)
+    if state["count"] > MAX_NODES:
+        if "yaml-too-many-nodes" not in {p.code for p in problems}:
+            msg = f"文件内容超过 {MAX_NODES} 个条目，请拆分文件"
+            problems.append(Problem.at(pos, "yaml-too-many-nodes", msg))
+        return RScalar(pos, "", False)
+    if id(node) in state["seen"] or getattr(node, "anchor", None):
+        msg = "不支持 YAML 锚点和别名（& 与 *），请把内容直接写出来"
+        problems.append(Problem.at(pos, "yaml-alias", msg))
+        return RScalar(pos, "", False)
+    state["seen"].add(id(node))
+    tag = str(getattr(node.tag, "value", node.tag) or "")
+    if tag and tag not in _CORE_TAGS and not tag.startswith("tag:yaml.org,2002:"):
+        problems.append(Problem.at(pos, "yaml-tag", f"不允许使用 YAML 标签 {tag}"))
+        return RScalar(pos, "", False)
+    if isinstance(node, ScalarNode):
+        return RScalar(pos, str(node.value), node.style in ("'", '"'))
+    if isinstance(node, SequenceNode):
+        return RSeq(pos, [_copy(n, display, depth + 1, state, problems) for n in node.value])
+    if isinstance(node, MappingNode):
+        items: list[tuple[RScalar, Raw]] = []
+        for k, v in node.value:
+            key = _copy(k, display, depth + 1, state, problems)
+            if not isinstance(key, RScalar):
+                problems.append(
+                    Problem.at(key.pos, "wrong-type", "键必须是简单的文字，不能是列表或映射")
+                )
+                continue
+            if key.text == "<<" and not key.quoted:
+                problems.append(
+                    Problem.at(key.pos, "yaml-alias", "不支持 YAML 合并键 <<，请把内容直接写出来")
+                )
+                continue
+            items.append((key, _copy(v, display, depth + 1, state, problems)))
+        return RMap(pos, items)
+    return RScalar(pos, "", False)
+
+
+def read_document(path: Path, display: str) -> Document:
+    """Read one YAML file; never raises for bad content."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            msg = f"文件大小 {size} 字节，超过上限 {MAX_FILE_BYTES} 字节"
+            return Document(path, display, None, [Problem.at(Position(display), "file-too-large", msg)])
+        data = path.read_bytes()
+    except OSError as exc:
+        msg = f"无法读取文件：{exc.strerror or exc}"
+        return Document(path, display, None, [Problem.at(Position(display), "file-unreadable", msg)])
+    text, problems = decode_text(data, display)
+    if text is None:
+        return Document(path, display, None, problems)
+    try:
+        root, more = parse_yaml(text, display)
+    except RecursionError:
+        msg = f"嵌套层级超过 {MAX_DEPTH} 层"
+        return Document(path, display, None, [Problem.at(Position(display, 1, 1), "yaml-too-deep", msg)])
+    return Document(path, display, root, problems + more)
