@@ -172,7 +172,7 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
         return RScalar(pos, "", False)
     state["seen"].add(id(node))
     tag = str(getattr(node.tag, "value", node.tag) or "")
-    if tag and tag not in _CORE_TAGS and not tag.startswith("tag:yaml.org,2002:"):
+    if tag and tag not in _CORE_TAGS:
         problems.append(Problem.at(pos, "yaml-tag", f"不允许使用 YAML 标签 {tag}"))
         return RScalar(pos, "", False)
     if isinstance(node, ScalarNode):

@@ -129,6 +129,7 @@ def validate_centre(project: Project, folder: Path, lib: Library) -> tuple[m.Cen
         return None, out
     base = _read(project, centre_file, CENTRE, out)
     parts: dict[str, list[tuple[Any, Position, tuple[int, ...]]]] = {k: [] for k in FOLDERS}
+    broken: set[tuple[str, tuple[int, ...]]] = set()  # files with errors: skip cross-checks
     for entry in sorted(folder.iterdir()):
         name = entry.name
         if name == "centre.yaml" or name in OTHER_ENTRIES or name.startswith("."):
@@ -151,12 +152,15 @@ def validate_centre(project: Project, folder: Path, lib: Library) -> tuple[m.Cen
                     out.append(Problem.at(Position(pdisp), "unknown-file", f"{name}/ 中只应有 {shape} 文件"))
                 continue
             value = _read(project, path, FILE_KINDS[kind], out)
+            period = tuple(int(g) for g in match.groups())
             if value is not INVALID and value is not None:
-                parts[name].append((value, Position(pdisp), tuple(int(g) for g in match.groups())))
+                parts[name].append((value, Position(pdisp), period))
+            else:
+                broken.add((name, period))
     if base is INVALID or base is None:
         return None, out
     pack = lib.packs.get(base["values"]["rule_pack"])
-    centre = _assemble(folder, base, parts, pack, lib, out, project)
+    centre = _assemble(folder, base, parts, broken, pack, lib, out, project)
     return centre, out
 
 
@@ -171,7 +175,7 @@ def _read(project: Project, path: Path, kind, out: list[Problem]) -> Any:
 # ---------------------------------------------------------------- assembling the centre
 
 
-def _assemble(folder: Path, base: dict, parts: dict, pack: Pack | None, lib: Library,
+def _assemble(folder: Path, base: dict, parts: dict, broken: set, pack: Pack | None, lib: Library,
               out: list[Problem], project: Project) -> m.Centre | None:
     v, pos, at = base["values"], base["pos"], base["at"]
     centre_id = folder.name
@@ -230,6 +234,8 @@ def _assemble(folder: Path, base: dict, parts: dict, pack: Pack | None, lib: Lib
     plan_index = {p.key: p for p in plans}
     months = []
     for value, fpos, (year, month) in parts["activities"]:
+        if ("plans", (year, month)) in broken:
+            continue  # the plan's own problems come first; references are checked after
         am = _build_activity_month(value, fpos, year, month, plan_index, codes, pack, out)
         if am is not None:
             months.append(am)
@@ -400,7 +406,9 @@ def _build_activity_month(value: dict, fpos: Position, year: int, month: int, pl
         out.append(_period_problem(value, "month", expected, value["month"]))
         return None
     plan = plans.get(expected)
-    planned = {a.id: a for a in plan.activities} if plan else {}
+    planned: dict[str, m.Activity] = {}
+    for a in plan.activities if plan else ():
+        planned.setdefault(a.id, a)  # a duplicate id is reported on the plan
     seen: set[str] = set()
     for r in value["records"]:
         if r.plan is not None:

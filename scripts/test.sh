@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up with the test tools (Chromium) and run the test suite; pytest's exit code is ours.
+#   bash scripts/test.sh [pytest options], e.g. bash scripts/test.sh -q -m "not browser"
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh --test
+exec .venv/bin/python -m pytest "$@"
