@@ -240,7 +240,7 @@ def _clean_diagnostic(exc: BaseException, root: Path) -> str:
         text = text.replace(prefix, "")
     # "help: while including `document.typ`" points at the wrapper, not at the document.
     text = re.sub(
-        r"\n*help: while including `" + re.escape(_DOC_NAME) + r"`.*\Z", "", text, flags=re.S
+        r"\n*help: while including `" + re.escape(_DOC_NAME) + r"`.*\Z", "", text, flags=re.DOTALL
     )
     return text.strip() or str(exc)
 

@@ -80,9 +80,7 @@ class Validated:
 
 def centre_dirs(project: Project, only: Path | None = None) -> list[Path]:
     """The centre folders to check: one folder, or every folder under centres/."""
-    if only is not None and (only / "centre.yaml").exists() or (
-        only is not None and only.parent.resolve() == project.centres.resolve()
-    ):
+    if only is not None:
         return [only]
     if not project.centres.is_dir():
         return []
