@@ -176,6 +176,11 @@ def read_catalogue(data: dict, display: str) -> Catalogue:
     tables = []
     for t in data.get("tables") or []:
         majors = []
+        if not t.get("majors") and t.get("items") is not None:
+            # a two-level catalogue (categories → items, no 大项 level): the category
+            # stands in as its own single 大项 so that lookups work the same way
+            t = dict(t, majors=[{"code": t["code"], "title": t.get("title"),
+                                 "goal": t.get("text") or "", "items": t["items"]}])
         for mj in t.get("majors") or []:
             items = tuple(
                 CatalogueItem(str(it["code"]), str(it.get("title") or ""), str(mj["code"]), str(t["code"]))
@@ -188,7 +193,7 @@ def read_catalogue(data: dict, display: str) -> Catalogue:
         tables.append(
             Table(str(t["code"]), str(t.get("table") or ""), str(t.get("title") or ""),
                   str(t.get("kind") or "basic"), t.get("population"),
-                  str(t.get("free", "true")).lower() != "false", tuple(majors), t.get("note"))
+                  str(t.get("free")).lower() != "false", tuple(majors), t.get("note"))
         )
     return Catalogue(str(data.get("id") or display), str(data.get("document") or ""), tuple(tables))
 

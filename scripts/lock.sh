@@ -21,8 +21,18 @@ VPIP="$WORK/venv/bin/pip"
 echo "[2/3] 解析并安装依赖（gongshi[test] 与 setuptools）…"
 # setuptools is pinned too: setup.sh installs gongshi with --no-build-isolation, so the
 # build backend must come from the lock rather than be fetched on every set-up.
+# The requirements are read from pyproject.toml rather than by installing the project, so
+# nothing is built inside the work tree.
+"$WORK/venv/bin/python" - "$ROOT/pyproject.toml" >"$WORK/requirements.in" <<'PY'
+import sys
+import tomllib
+
+with open(sys.argv[1], "rb") as f:
+    project = tomllib.load(f)["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["test"]))
+PY
 "$VPIP" install -q --upgrade setuptools >"$WORK/pip.log" 2>&1 || { cat "$WORK/pip.log"; exit 1; }
-"$VPIP" install -q "$ROOT[test]" >>"$WORK/pip.log" 2>&1 || { cat "$WORK/pip.log"; exit 1; }
+"$VPIP" install -q -r "$WORK/requirements.in" >>"$WORK/pip.log" 2>&1 || { cat "$WORK/pip.log"; exit 1; }
 
 echo "[3/3] 写入 requirements.lock…"
 {

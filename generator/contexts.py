@@ -1,0 +1,349 @@
+"""Page contexts of the website: one frozen dataclass per page kind, what a template may use.
+
+``render_site`` builds these from the model and figures; the templates under
+``site_templates/site/pages/`` read only their fields (Jinja2 runs with StrictUndefined).
+Every plain ``str`` field holds record text or a figure and is escaped with ``md_escape``
+when printed; fields typed ``Safe`` are Markdown or HTML built by gongshi itself (links
+between pages, an SVG chart, JSON-LD) and are printed as they are. docs/templates.md lists
+every field; ``tests/test_site_render.py`` checks that it stays in step with this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+# Text made by gongshi, not taken from a record: printed without escaping.
+Safe = Markup
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link from the current page: ``text`` is escaped, ``href`` is a relative path."""
+
+    text: str
+    href: Safe
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row of plain cells (each cell escaped)."""
+
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One disclosure (公示事项) of a centre: a plan, a quarter's finance, an audit …"""
+
+    centre_id: str
+    centre_name: str
+    kind: str  # plan | finance | audit | evaluation
+    kind_label: str  # 月度活动计划 …
+    period: str  # 2026-03, 2026-Q1, 2026
+    title: str  # 2026年3月活动计划
+    published: dt.date | None
+    due: dt.date | None
+    state: str  # 已公布 | 逾期公布 | 逾期未公布 | 未到期
+    href: Safe  # from the page it is listed on
+
+
+@dataclass(frozen=True)
+class CentreHeader:
+    """What every page of a centre shows at its top: name and the centre's own menu."""
+
+    id: str
+    name: str
+    district: str
+    street: str
+    menu: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class CentreSummary:
+    """A centre in a list: the home page and the centres index."""
+
+    id: str
+    name: str
+    district: str
+    street: str
+    community: str
+    community_type: str
+    address: str
+    phone: str
+    open_today: str  # e.g. 今日开放 09:00-12:00、14:00-21:00 / 今日闭馆（国庆节）
+    href: Safe
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """The home page (首页): every centre, latest and overdue disclosures."""
+
+    today: dt.date
+    centres: tuple[CentreSummary, ...]
+    districts: tuple[str, ...]
+    latest: tuple[Disclosure, ...]
+    overdue: tuple[Disclosure, ...]
+    overdue_basis: str  # how "overdue" is decided, with the clauses
+    feed_href: Safe
+    data_href: Safe
+
+
+@dataclass(frozen=True)
+class CentresIndexPage:
+    """The centres index (各中心), grouped by district then street."""
+
+    groups: tuple[tuple[str, tuple[CentreSummary, ...]], ...]
+
+
+@dataclass(frozen=True)
+class ServiceGroup:
+    """Services offered under one catalogue table (e.g. 表三 社区学校服务)."""
+
+    title: str
+    majors: tuple[tuple[str, tuple[str, ...]], ...]  # (大项 title, (细项 titles …))
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """A centre's profile (中心概况)."""
+
+    header: CentreHeader
+    address: str
+    community: str
+    community_type: str
+    contacts: tuple[Row, ...]  # (channel, value)
+    feedback: str | None
+    operator_name: str
+    operator_credit_code: str
+    operator_contacts: tuple[Row, ...]
+    contract: tuple[Row, ...]  # (item, value)
+    funders: tuple[Row, ...]  # (source, yuan)
+    floor_area: str
+    rooms: tuple[Row, ...]  # (name, area, purpose, accessible)
+    staff: tuple[Row, ...]  # (item, count): counts only, never names
+    volunteers: tuple[Row, ...]
+    services: tuple[ServiceGroup, ...]
+    own_services: tuple[Row, ...]  # (title, description)
+    paid_services: tuple[Row, ...]  # (title, price, filed with, filed on)
+    pack_name: str
+    json_ld: Safe  # a <script type="application/ld+json"> element
+    data: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class HoursPage:
+    """Opening hours (开放时间): the week, today's status, upcoming changes."""
+
+    header: CentreHeader
+    today: dt.date
+    today_label: str  # 2026年11月22日（周日）
+    today_status: str  # 今日开放：09:00-12:00 / 今日闭馆（春节）
+    week: tuple[Row, ...]  # (weekday, sessions, hours)
+    weekly_hours: str
+    upcoming: tuple[Row, ...]  # (dates, change, reason)
+    pdf: Link | None
+    data: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """A cell of the month grid: day number (0 = outside the month) and activity titles."""
+
+    day: int
+    titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanActivity:
+    """A planned activity with what happened to it."""
+
+    date: str
+    weekday: str
+    time: str
+    title: str
+    room: str
+    service: str
+    target: str
+    capacity: str
+    signup: str
+    fee: str
+    status: str  # 已举办 / 已取消（原因） / 已延期 / 待举办 / 未记录
+    attendance: str
+
+
+@dataclass(frozen=True)
+class PlansIndexPage:
+    """The list of a centre's monthly plans (活动计划)."""
+
+    header: CentreHeader
+    months: tuple[Row, ...]  # (month, planned, held, published)
+    links: tuple[Link, ...]
+    calendar: Link
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """A monthly activity plan (月度活动计划): calendar grid, list, planned vs held."""
+
+    header: CentreHeader
+    key: str
+    title: str
+    published: str
+    weeks: tuple[tuple[CalendarDay, ...], ...]
+    activities: tuple[PlanActivity, ...]
+    unplanned: tuple[Row, ...]  # (date, title, attendance)
+    summary: tuple[Row, ...]  # (item, count)
+    has_records: bool
+    pdf: Link | None
+    data: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class RatioCheck:
+    """A fund-use ratio against its limit in the rule pack."""
+
+    title: str
+    period: str
+    value: str
+    limit: str  # e.g. 不低于 80.00%
+    result: str  # 符合 | 不符合 | 无法计算
+    citation: str
+
+
+@dataclass(frozen=True)
+class FinancePage:
+    """A quarter's finance (季度财务信息)."""
+
+    header: CentreHeader
+    key: str
+    title: str
+    published: str
+    income: tuple[Row, ...]  # (source, yuan)
+    income_total: str
+    expenditure: tuple[Row, ...]  # (category, item, yuan)
+    category_totals: tuple[Row, ...]  # (category, yuan, share)
+    expenditure_total: str
+    balance: str
+    year_to_date: tuple[Row, ...]  # (period, income, spending, balance)
+    ratios: tuple[RatioCheck, ...]
+    fixed_assets: tuple[Row, ...]
+    notes: str | None
+    income_chart: Safe
+    spending_chart: Safe
+    pdf: Link | None
+    data: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class FinanceIndexPage:
+    """The list of a centre's quarterly statements."""
+
+    header: CentreHeader
+    quarters: tuple[Row, ...]  # (quarter, income, spending, published)
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """An annual audit (年度审计报告)."""
+
+    header: CentreHeader
+    year: int
+    title: str
+    firm: str
+    report_number: str
+    date: str
+    published: str
+    opinion: str
+    figures: tuple[Row, ...]  # (item, yuan)
+    findings: tuple[str, ...]
+    report: Link | None  # the signed report PDF copied from the record's attachment
+    pdf: Link | None
+    data: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ComplianceItem:
+    """One compliance result with its clause."""
+
+    title: str
+    result: str
+    detail: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class EvaluationPage:
+    """Evaluation and compliance results (评估与合规) of a year."""
+
+    header: CentreHeader
+    year: int
+    title: str
+    evaluator: str
+    date: str
+    published: str
+    figures: tuple[Row, ...]  # (item, value)
+    entries: tuple[Row, ...]  # (item, points, note)
+    summary: str | None
+    compliance: tuple[ComplianceItem, ...]
+    compliance_note: str
+    pdf: Link | None
+    data: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ManualArticle:
+    title: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class ManualSection:
+    """One manual (制度) of the centre's policy collection."""
+
+    title: str
+    citations: tuple[str, ...]
+    body: Safe  # Markdown rendered by the manuals module from escaped record text
+    own_articles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ManualsPage:
+    """Policy manuals (制度汇编)."""
+
+    header: CentreHeader
+    manuals: tuple[ManualSection, ...]
+    available: bool
+    pdf: Link | None
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    """Every past disclosure of a centre (公示档案)."""
+
+    header: CentreHeader
+    items: tuple[Disclosure, ...]
+    overdue: tuple[Disclosure, ...]
+    feed: Link
+
+
+@dataclass(frozen=True)
+class OpenDataPage:
+    """The open-data page (开放数据): files for all centres and per centre."""
+
+    all_files: tuple[Row, ...]  # (file, content) — file cell is a Safe link
+    all_links: tuple[Link, ...]
+    centres: tuple[tuple[str, tuple[Link, ...]], ...]
+    schemas: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class AboutPage:
+    """About the site (关于本站): what is published, from which rules, built when."""
+
+    today: dt.date
+    packs: tuple[Row, ...]  # (pack name, document)
+    centre_count: int
