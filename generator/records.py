@@ -40,6 +40,7 @@ COMMUNITY_TYPES = {
     "混合型社区": "mixed",
 }
 POPULATIONS = {
+    "infants": "婴幼儿",
     "elderly": "老年人",
     "disabled": "残疾人",
     "women_children_family": "妇女儿童及家庭",
