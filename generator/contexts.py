@@ -331,11 +331,18 @@ class ArchivePage:
 
 
 @dataclass(frozen=True)
+class DataFile:
+    """A published data file and what it holds."""
+
+    link: Link
+    description: str
+
+
+@dataclass(frozen=True)
 class OpenDataPage:
     """The open-data page (开放数据): files for all centres and per centre."""
 
-    all_files: tuple[Row, ...]  # (file, content) — file cell is a Safe link
-    all_links: tuple[Link, ...]
+    files: tuple[DataFile, ...]
     centres: tuple[tuple[str, tuple[Link, ...]], ...]
     schemas: tuple[Link, ...]
 

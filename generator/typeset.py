@@ -224,6 +224,13 @@ def _scratch_path(root: Path, name: str) -> Path:
     return root.joinpath(*pure.parts)
 
 
+_INCLUDE_TRAIL = re.compile(
+    r"\n*help: while including `"
+    + re.escape(_DOC_NAME)
+    + r"`\n(?:[^\n]*\n)*?[^\n]*\^+[^\n]*(?:\n|\Z)"
+)
+
+
 def _clean_diagnostic(exc: BaseException, root: Path) -> str:
     """Typst's diagnostic with scratch-directory paths and the wrapper's include trail removed.
 
@@ -238,10 +245,9 @@ def _clean_diagnostic(exc: BaseException, root: Path) -> str:
         pass
     for prefix in sorted(prefixes, key=len, reverse=True):
         text = text.replace(prefix, "")
-    # "help: while including `document.typ`" points at the wrapper, not at the document.
-    text = re.sub(
-        r"\n*help: while including `" + re.escape(_DOC_NAME) + r"`.*\Z", "", text, flags=re.DOTALL
-    )
+    # Each error is followed by "help: while including `document.typ`" and a snippet of the
+    # wrapper file; drop those blocks (up to the wrapper's ``^^^`` line), keep every error.
+    text = _INCLUDE_TRAIL.sub("\n", text)
     return text.strip() or str(exc)
 
 

@@ -214,8 +214,21 @@ def test_bad_virtual_file_names(ts: Typesetter, name: str) -> None:
 def test_compile_error_and_package_import(ts: Typesetter) -> None:
     with pytest.raises(CompileFailed, match="document.typ:2:"):
         ts.compile("ok\n#let x = \n")
+    with pytest.raises(CompileFailed) as info:
+        ts.compile("#let x = \n#foo(\n#bar]\n")
+    message = str(info.value)
+    for where in ("document.typ:1:8", "document.typ:2:4", "document.typ:3:4"):
+        assert where in message  # every error is reported
+    assert "while including" not in message and "__gongshi_main__" not in message
     with pytest.raises(CompileFailed, match="Typst 包"):
         ts.compile('#import "@preview/cetz:0.3.0"')
+
+
+def test_warnings_are_kept(ts: Typesetter) -> None:
+    ts.compile('#set text(font: "No Such Font")\nx')
+    assert len(ts.last_warnings) == 1
+    assert "unknown font family" in ts.last_warnings[0]
+    assert "document.typ:1:" in ts.last_warnings[0]
 
 
 def test_inputs(ts: Typesetter, fonts: FontSet, tmp_path: Path) -> None:

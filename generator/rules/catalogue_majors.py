@@ -1,0 +1,66 @@
+"""Check ``catalogue-majors-per-category``: each required category has enough 大项.
+
+《深圳市社区服务中心设置运营方案》五(四) “必须提供涉及基础人群的四大类服务内容，且每类服务内容服务
+大项应不少于三个”; 五(五) “如果社区内优抚对象或某一特定人群数量超过20人，社区服务中心必须设置
+相应服务内容，且服务大项不少于两个”. The pack gives ``categories`` with ``min_majors``, and
+``conditional`` entries ``{category, population, population_above, min_majors}`` that apply
+only when the population of centre.yaml is above the number (超过 → ``>``).
+
+Passing: 表一 with 1.1, 1.2 and 1.5 listed (3 大项).
+Failing: 表一 with only 1.1 and 1.2 → “表一 涉及服务大项 2 个，少于 3 个”.
+Conditional: ``populations.veterans.count: 20`` → not required (20 is not 超过20);
+``21`` with one 表五 大项 → shortfall.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+from generator.rules.catalogue import coverage, services_pos, table_name
+from generator.validate import population_label
+
+
+def _majors_finding(name: str, code: str, got: int, need: Decimal, pos) -> Finding:
+    measured = {"category": code, "majors": got}
+    if got >= need:
+        return Finding(PASS, f"{name}涉及服务大项 {got} 个，不少于 {need} 个", pos=pos, measured=measured,
+                       threshold=need)
+    return Finding(FAIL, f"{name}涉及服务大项 {got} 个，少于 {need} 个", pos=pos, measured=measured,
+                   threshold=need)
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """Count covered 大项 per category; conditional categories only above a population."""
+    cat = ctx.pack.catalogue
+    pos = services_pos(ctx.centre)
+    if cat is None:
+        yield Finding(NO_DATA, "规则包没有服务目录，无法统计各类服务大项", pos=pos)
+        return
+    cov = coverage(ctx.centre, cat)
+    need = ctx.dec("min_majors")
+    for code in [str(c) for c in ctx.param("categories") or []]:
+        got = len(cov.majors_in(cat, [code]))
+        if need is not None:
+            yield _majors_finding(table_name(cat, code), code, got, need, pos)
+    populations = {p.key: p for p in ctx.centre.populations}
+    for cond in ctx.param("conditional") or []:
+        code = str(cond.get("category"))
+        key = str(cond.get("population"))
+        above = Decimal(str(cond.get("population_above")))
+        cond_need = Decimal(str(cond.get("min_majors")))
+        name = table_name(cat, code)
+        pop = populations.get(key)
+        label = population_label(key)
+        if pop is None:
+            yield Finding(NO_DATA, f"centre.yaml 的 populations 中没有{label}人数，无法判断是否须设置{name}的服务",
+                          pos=ctx.centre.src, threshold=above)
+            continue
+        if not Decimal(pop.count) > above:
+            yield Finding(NOT_APPLICABLE, f"社区{label} {pop.count} 人，未超过 {above} 人，不要求设置{name}的服务",
+                          pos=pop.src, measured={"population": pop.count}, threshold=above)
+            continue
+        got = len(cov.majors_in(cat, [code]))
+        f = _majors_finding(f"社区{label} {pop.count} 人，超过 {above} 人；{name}", code, got, cond_need, pos)
+        yield f

@@ -1,0 +1,73 @@
+"""Check ``catalogue-mandatory``: the categories that must be offered are offered.
+
+《深圳市社区（党群）服务中心运营与评估标准》五(二) “老人、残疾人、妇女儿童及家庭、青少年服务与居民
+自助互助服务为必须提供项目（某个特定人群数量少于20人的除外，但必须提供转介服务）”，and
+“居民自助互助服务必须涉及所有服务大项”. The pack lists the ``categories`` (table codes),
+``all_majors_of`` (tables whose every 大项 is required), ``population_exemption_below``
+with ``exemption_population`` (table → population key of centre.yaml) and
+``referral_required``.
+
+Passing: no 表二 code is listed, ``populations.disabled: {count: 19, referral: 转介至残联}``
+(fewer than 20, referral arranged).
+Failing: the same with ``count: 20`` → “未提供 表二（社区助残公共服务内容建议表）的服务”;
+or ``count: 19`` without ``referral`` → “…人数 19 人少于 20 人可不单独开设，但须写明转介服务”.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
+from generator.rules.catalogue import coverage, services_pos, table_name
+from generator.validate import population_label
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per required category, and one per table whose 大项 are all required."""
+    cat = ctx.pack.catalogue
+    pos = services_pos(ctx.centre)
+    if cat is None:
+        yield Finding(NO_DATA, "规则包没有服务目录，无法检查必须提供的服务类别", pos=pos)
+        return
+    cov = coverage(ctx.centre, cat)
+    below = ctx.dec("population_exemption_below")
+    exempt_pop = {str(k): str(v) for k, v in (ctx.param("exemption_population") or {}).items()}
+    referral_required = ctx.flag("referral_required")
+    populations = {p.key: p for p in ctx.centre.populations}
+    for code in [str(c) for c in ctx.param("categories") or []]:
+        name = table_name(cat, code)
+        if code in cov.tables:
+            yield Finding(PASS, f"已提供{name}的服务", pos=pos, measured={"category": code})
+            continue
+        key = exempt_pop.get(code)
+        pop = populations.get(key) if key else None
+        if below is not None and pop is not None and Decimal(pop.count) < below:
+            label = population_label(key)
+            if referral_required and not pop.referral:
+                msg = (f"未提供{name}的服务：社区{label} {pop.count} 人，少于 {below} 人可不单独开设，"
+                       "但须写明转介服务（populations 中的 referral）")
+                yield Finding(FAIL, msg, pos=pop.src, measured={"category": code, "population": pop.count},
+                              threshold=below)
+            else:
+                msg = f"社区{label} {pop.count} 人，少于 {below} 人，可不单独开设{name}的服务（已安排转介）"
+                yield Finding(PASS, msg, pos=pop.src, measured={"category": code, "population": pop.count},
+                              threshold=below)
+            continue
+        hint = ""
+        if key and below is not None and pop is None:
+            hint = f"（如社区{population_label(key)}少于 {below} 人，请在 populations 中写明人数和转介服务）"
+        yield Finding(FAIL, f"未提供{name}的服务{hint}", pos=pos, measured={"category": code})
+    for code in [str(c) for c in ctx.param("all_majors_of") or []]:
+        table = next((t for t in cat.tables if t.code == code), None)
+        if table is None:
+            continue
+        missing = [mj for mj in table.majors if mj.code not in cov.majors]
+        name = table_name(cat, code)
+        measured = {"covered": len(table.majors) - len(missing), "majors": len(table.majors)}
+        if missing:
+            codes = "、".join(f"{mj.code} {mj.title}" for mj in missing)
+            yield Finding(FAIL, f"{name}须涉及全部服务大项，缺少：{codes}", pos=pos, measured=measured)
+        else:
+            yield Finding(PASS, f"{name}的 {len(table.majors)} 个服务大项均已涉及", pos=pos,
+                          measured=measured)

@@ -1,0 +1,57 @@
+"""Check ``catalogue-size``: enough 大项 and 细项 of the service catalogue are offered.
+
+《深圳市社区（党群）服务中心运营与评估标准》五(二) “服务大项应不少于12项……服务细项应不少于30个，
+涉及服务大项不足12项、服务细项不足30个的须向区主管部门申请报备”. The pack gives
+``min_majors``, ``min_items``, the ``tables`` that count (public services 表一–表八; the
+paid services of 表十 do not) and whether the centre's own items count (``count_custom``).
+
+Passing: ``services.catalogue`` lists 30 细项 spread over 12 大项.
+Failing: 29 细项 → “服务细项 29 个，少于 30 个” at the ``catalogue`` line of centre.yaml.
+When ``services.filed_exemption`` records the 报备 to the district, the shortfall is
+reported with severity ``info`` instead of the rule's.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
+from generator.rules.catalogue import coverage, services_pos
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """Count distinct 大项 and 细项 offered in the counted tables."""
+    cat = ctx.pack.catalogue
+    pos = services_pos(ctx.centre)
+    if cat is None:
+        yield Finding(NO_DATA, "规则包没有服务目录，无法统计服务大项和细项", pos=pos)
+        return
+    tables = ctx.param("tables")
+    tables = [str(t) for t in tables] if tables else None
+    cov = coverage(ctx.centre, cat)
+    majors = len(cov.majors_in(cat, tables))
+    items = len(cov.items_in(cat, tables))
+    if ctx.flag("count_custom"):
+        items += len(cov.custom)
+    min_majors = ctx.dec("min_majors")
+    min_items = ctx.dec("min_items")
+    short = []
+    if min_majors is not None and majors < min_majors:
+        short.append(f"服务大项 {majors} 项，少于 {min_majors} 项")
+    if min_items is not None and items < min_items:
+        short.append(f"服务细项 {items} 个，少于 {min_items} 个")
+    measured = {"majors": majors, "items": items}
+    threshold = {"min_majors": min_majors, "min_items": min_items}
+    if not short:
+        msg = f"涉及服务大项 {majors} 项、服务细项 {items} 个，符合“大项不少于 {min_majors} 项、细项不少于 {min_items} 个”"
+        yield Finding(PASS, msg, pos=pos, measured=measured, threshold=threshold)
+        return
+    exempt = ctx.centre.services.filed_exemption
+    authority = ctx.param("exemption_authority", "主管部门")
+    if exempt:
+        msg = "；".join(short) + f"（已向{authority}报备：{exempt}）"
+        yield Finding(FAIL, msg, pos=ctx.centre.services.pos("filed_exemption"), measured=measured,
+                      threshold=threshold, severity="info")
+    else:
+        msg = "；".join(short) + f"，且没有向{authority}报备（services.filed_exemption）"
+        yield Finding(FAIL, msg, pos=pos, measured=measured, threshold=threshold)

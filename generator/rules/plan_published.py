@@ -1,0 +1,51 @@
+"""Check ``plan-published``: each monthly activity plan was published before its month.
+
+《杭州高新区（滨江）社区美好生活共同体运营与管理规范》附录C 表C.1 常态开放 “每月须提前制定月度活动安排，
+并告之服务对象”. ``days_before_month`` (0 by the pack's reading: not later than the last
+day of the previous month) sets the deadline: the plan for 2026-08 is due on
+2026-07-31 − days_before_month days. The ``published`` line of plans/YYYY-MM.yaml is the figure.
+
+Passing: plans/2026-08.yaml ``published: 2026-07-31``.
+Failing: ``published: 2026-08-01`` → “2026-08 的活动计划于 2026年8月1日公布，晚于截止日 2026年7月31日”.
+A plan without ``published`` fails once its month has begun; before that it is pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator
+
+from generator.rules import fmt
+from generator.rules.base import FAIL, NOT_APPLICABLE, PASS, CheckContext, Finding
+
+
+def deadline(year: int, month: int, days_before: int) -> dt.date:
+    """Last day a month's plan may be published."""
+    return dt.date(year, month, 1) - dt.timedelta(days=1 + days_before)
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per plan file."""
+    days_before = int(ctx.dec("days_before_month") or 0)
+    for plan in ctx.centre.plans:
+        due = deadline(plan.year, plan.month, days_before)
+        start = dt.date(plan.year, plan.month, 1)
+        measured = {"published": plan.published, "deadline": due}
+        common = dict(period=plan.key, year=plan.year, measured=measured, threshold=due)
+        if plan.published is None:
+            if ctx.today < start:
+                msg = f"{plan.key} 的活动计划尚未公布（截止日 {fmt.date_text(due)}）"
+                yield Finding(NOT_APPLICABLE, msg, pos=plan.src, **common)
+            else:
+                msg = f"{plan.key} 的活动计划没有公布日期（published），应在 {fmt.date_text(due)} 前公布"
+                yield Finding(FAIL, msg, pos=plan.src, **common)
+            continue
+        pos = plan.pos("published")
+        if plan.published <= due:
+            msg = f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，不晚于截止日 {fmt.date_text(due)}"
+            yield Finding(PASS, msg, pos=pos, **common)
+        else:
+            late = (plan.published - due).days
+            msg = (f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，"
+                   f"晚于截止日 {fmt.date_text(due)}（迟了 {late} 天）")
+            yield Finding(FAIL, msg, pos=pos, **common)
