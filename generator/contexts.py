@@ -160,6 +160,7 @@ class CalendarDay:
 class PlanActivity:
     """A planned activity with what happened to it."""
 
+    anchor: Safe  # HTML id of its heading, from the activity id (stable links)
     date: str
     weekday: str
     time: str
@@ -288,16 +289,24 @@ class EvaluationPage:
     figures: tuple[Row, ...]  # (item, value)
     entries: tuple[Row, ...]  # (item, points, note)
     summary: str | None
-    compliance: tuple[ComplianceItem, ...]
-    compliance_note: str
+    score_lines: tuple[Row, ...]  # (item, points, max, how it was scored, citation)
+    score_result: str  # e.g. 按规则包计算：A（《…》八(四)）, or "" without a scorecard
+    compliance: Link
     pdf: Link | None
     data: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
-class ManualArticle:
-    title: str
-    own: bool
+class CompliancePage:
+    """Compliance results (合规检查) of a centre against every rule of its pack."""
+
+    header: CentreHeader
+    today: dt.date
+    pack_name: str
+    available: bool
+    counts: tuple[Row, ...]  # (result, number of rules)
+    shortfalls: tuple[ComplianceItem, ...]
+    items: tuple[ComplianceItem, ...]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
 __all__ = [
     "CommentedMap",
@@ -54,6 +54,11 @@ def _represent_time(representer, value: dt.time):
     return representer.represent_scalar("tag:yaml.org,2002:str", f"{value:%H:%M}", style='"')
 
 
+def _represent_none(representer, value: None):
+    # An empty value ("published:") rather than "null": what a person leaves to fill in.
+    return representer.represent_scalar("tag:yaml.org,2002:null", "")
+
+
 def _yaml(indent: int = 2, seq_indent: int = 4, offset: int = 2) -> YAML:
     y = YAML(typ="rt", pure=True)
     y.preserve_quotes = True
@@ -62,6 +67,7 @@ def _yaml(indent: int = 2, seq_indent: int = 4, offset: int = 2) -> YAML:
     y.indent(mapping=indent, sequence=seq_indent, offset=offset)
     y.representer.add_representer(Decimal, _represent_decimal)
     y.representer.add_representer(dt.time, _represent_time)
+    y.representer.add_representer(type(None), _represent_none)
     # The loader refuses anchors and aliases (load.py): never emit them.
     y.representer.ignore_aliases = lambda *args: True
     return y
@@ -193,6 +199,12 @@ def set_in(doc: Document | Any, path: list[Any] | tuple[Any, ...], value: Any) -
         return False
     if isinstance(parent, list) and last < len(parent) and _same(parent[last], value):
         return False
+    old = parent.get(last) if isinstance(parent, dict) else (
+        parent[last] if isinstance(parent, list) and last < len(parent) else None)
+    if isinstance(old, ScalarString) and isinstance(value, (str, dt.time)) \
+            and not isinstance(value, ScalarString):
+        # keep the user's quoting: '16:00' stays in single quotes when it becomes '16:30'
+        value = type(old)(f"{value:%H:%M}" if isinstance(value, dt.time) else value)
     parent[last] = plain(value) if isinstance(value, (dict, list, tuple)) else value
     return True
 

@@ -12,10 +12,12 @@ explicit tags are refused, so an alias bomb is a problem, not a hang.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -81,6 +83,48 @@ class Document:
     problems: list[Problem]
 
 
+class _TooManyNodes(Exception):
+    """Raised by the composer at node ``MAX_NODES + 1``; carries the mark where it stopped."""
+
+    def __init__(self, mark: object) -> None:
+        super().__init__("too many nodes")
+        self.mark = mark
+
+
+class _LimitedComposer(Composer):
+    """Stop composing past ``MAX_NODES`` nodes.
+
+    Counting while composing (not after) refuses a 2 MB file of ``[0,0,0,…]`` in a few
+    seconds instead of composing a million nodes first (a minute and a gigabyte of memory).
+    """
+
+    def compose_node(self, parent: object, index: object) -> object:
+        self.gongshi_count = getattr(self, "gongshi_count", 0) + 1
+        if self.gongshi_count > MAX_NODES:
+            raise _TooManyNodes(self.parser.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def _mark_pos(display: str, mark: object) -> Position:
+    line = getattr(mark, "line", None)
+    col = getattr(mark, "column", None)
+    if line is None or col is None:
+        return Position(display, 1, 1)
+    return Position(display, line + 1, col + 1)
+
+
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def printable(text: str) -> str:
+    """Record text made safe to show in a message: control, invisible and bidirectional
+    characters become visible ``\\uXXXX`` escapes, so a key or value can neither send
+    terminal escape sequences nor reorder or hide the message around it."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+
+
 def _pos(display: str, node: Node) -> Position:
     mark = node.start_mark
     return Position(display, mark.line + 1, mark.column + 1)
@@ -109,8 +153,18 @@ def parse_yaml(text: str, display: str) -> tuple[Raw | None, list[Problem]]:
     """Compose YAML text into raw nodes; every failure is a problem at its mark."""
     problems: list[Problem] = []
     yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = _LimitedComposer
+    # ruamel's own depth limit stops composing before Python's recursion limit is reached,
+    # at the node ``_copy`` would report (composer depth = ``_copy`` depth + 1).
+    yaml.max_depth = MAX_DEPTH + 1
     try:
         node = yaml.compose(text)
+    except _TooManyNodes as exc:
+        msg = f"文件内容超过 {MAX_NODES} 个条目，请拆分文件"
+        return None, [Problem.at(_mark_pos(display, exc.mark), "yaml-too-many-nodes", msg)]
+    except MaxDepthExceededError as exc:
+        msg = f"嵌套层级超过 {MAX_DEPTH} 层，记录文件不需要这么深的结构"
+        return None, [Problem.at(_mark_pos(display, exc.problem_mark), "yaml-too-deep", msg)]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -173,7 +227,7 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
     state["seen"].add(id(node))
     tag = str(getattr(node.tag, "value", node.tag) or "")
     if tag and tag not in _CORE_TAGS:
-        problems.append(Problem.at(pos, "yaml-tag", f"不允许使用 YAML 标签 {tag}"))
+        problems.append(Problem.at(pos, "yaml-tag", f"不允许使用 YAML 标签 {printable(tag)}"))
         return RScalar(pos, "", False)
     if isinstance(node, ScalarNode):
         return RScalar(pos, str(node.value), node.style in ("'", '"'))

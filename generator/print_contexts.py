@@ -61,15 +61,21 @@ class NoticeFrame:
     phone: str  # the centre's public phone
     feedback: str | None  # contact.feedback: how residents send comments or objections
     email: str | None
-    url: str  # the page of this disclosure on the website (the QR code's target)
+    url: str  # the page of this disclosure on the website (the QR code's target); "" for none
     qr_file: str  # file name of the QR code SVG handed to the compiler
 
 
 @dataclass(frozen=True)
 class Row:
-    """One table row of plain cells (each cell escaped on output)."""
+    """One table row of plain cells (each cell escaped on output).
+
+    ``level`` 1 marks a line item under the row above it (printed indented); ``strong`` a
+    total or category row (printed bold).
+    """
 
     cells: tuple[str, ...]
+    level: int = 0
+    strong: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,11 +111,12 @@ class PlanNotice:
 
     frame: NoticeFrame
     month_label: str  # 2026年3月
-    activities: tuple[Row, ...]  # (date and time, title, room, target, capacity, signup, fee)
+    activities: tuple[Row, ...]  # (date, time, title, room, target, capacity, [signup,] fee)
+    signup_column: bool  # whether rows have a sign-up cell (a letter of ``signups`` or text)
+    signups: tuple[Row, ...]  # (letter, how to sign up); one row with letter "" when all agree
     count: int
     free_count: int
     themed_count: int
-    descriptions: tuple[Row, ...]  # (title, description) of activities that have one
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,8 @@ class FinanceNotice:
 
     frame: NoticeFrame
     period_label: str  # 2026年第一季度
-    columns: tuple[str, ...]  # amount column heads: 本季度 [, 2026年1-6月]
+    columns: tuple[str, ...]  # period column heads: 本季度 [, 1-6月]
+    money_columns: tuple[str, ...]  # the same with the unit: 本季度（元）
     income: tuple[Row, ...]  # (source, amount per column …)
     income_total: Row
     expenditure: tuple[Row, ...]  # category rows and their line items (indented)
@@ -215,8 +223,11 @@ class AnnualReport:
     issuer: str
     date: dt.date | None
     date_text: str
-    url: str
+    url: str  # the centre's archive page on the website; "" when no site address is known
     qr_file: str
+    phone: str
+    email: str | None
+    feedback: str | None
     profile: tuple[Row, ...]  # (item, value)
     rooms: tuple[Row, ...]  # (name, area, purpose)
     hours: tuple[Row, ...]  # (weekday, sessions)
@@ -258,4 +269,6 @@ class ManualsBook:
     centre_name: str
     issuer: str
     pack_name: str
+    date: dt.date | None  # the latest effective date of the policies
+    date_text: str
     sections: tuple[ManualSection, ...]

@@ -32,6 +32,7 @@ from generator import model as m
 from generator import opendata
 from generator.escape import md_escape
 from generator.packs import Pack
+from generator.due import deadline_rules, deadline_text, disclosure_states
 from generator.validate import Validated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ class SiteSources:
     files: dict[str, bytes]  # docs path → bytes (open data)
     copies: dict[str, Path]  # docs path → attachment to copy
     words: tuple[str, ...]  # names and titles for the search word list (jieba user dictionary)
+    notes: tuple[str, ...] = ()  # what could not be rendered, for the build to report
 
 
 @dataclass
@@ -66,6 +68,7 @@ class _Out:
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def _claim(self, path: str) -> None:
         if path in self.pages or path in self.files or path in self.copies:
@@ -87,13 +90,17 @@ class _Out:
 # ---------------------------------------------------------------- helpers
 
 
-def _finalize(value: Any) -> Any:
-    """Escape every printed value for Markdown unless gongshi made it (Markup)."""
+def _finalize(value: Any) -> Markup:
+    """Escape every printed value for Markdown unless gongshi made it (Markup).
+
+    The environment autoescapes, so what this returns as Markup is printed as it is and the
+    output of macros stays Markup; md_escape already turns < > & into entities.
+    """
     if isinstance(value, Markup):
         return value
     if value is None:
-        return ""
-    return md_escape(value)
+        return Markup("")
+    return Markup(md_escape(value))
 
 
 def make_env(templates: Path = TEMPLATES / "pages") -> Environment:
@@ -102,7 +109,7 @@ def make_env(templates: Path = TEMPLATES / "pages") -> Environment:
         loader=FileSystemLoader(str(templates)),
         undefined=StrictUndefined,
         finalize=_finalize,
-        autoescape=False,
+        autoescape=True,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -161,64 +168,6 @@ def _limit_percent(value: Decimal) -> str:
 # ---------------------------------------------------------------- disclosures and due dates
 
 
-def _rules(pack: Pack | None, check: str, **match: str) -> list:
-    if pack is None:
-        return []
-    return [r for r in pack.by_check(check) if all(r.params.get(k) == v for k, v in match.items())]
-
-
-def plan_due(pack: Pack | None, year: int, month: int) -> dt.date | None:
-    """Last day to publish a month's plan, from the pack's plan-published rule."""
-    rules = _rules(pack, "plan-published")
-    if not rules:
-        return None
-    days = int(str(rules[0].params.get("days_before_month", "0")))
-    return dt.date(year, month, 1) - dt.timedelta(days=days)
-
-
-def quarter_due(pack: Pack | None, year: int, quarter: int) -> dt.date | None:
-    rules = _rules(pack, "disclosure-deadline", disclosure="quarterly-finance")
-    if not rules or "days_after_period" not in rules[0].params:
-        return None
-    m_end = 3 * quarter
-    end = dt.date(year + (m_end == 12), m_end % 12 + 1, 1) - dt.timedelta(days=1)
-    return end + dt.timedelta(days=int(str(rules[0].params["days_after_period"])))
-
-
-def audit_due(pack: Pack | None, year: int) -> dt.date | None:
-    rules = _rules(pack, "disclosure-deadline", disclosure="annual-audit")
-    if not rules or "due_month_day" not in rules[0].params:
-        return None
-    mm, dd = (int(x) for x in str(rules[0].params["due_month_day"]).split("-"))
-    return dt.date(year + 1, mm, dd)
-
-
-def due_basis(packs: Iterable[Pack]) -> str:
-    """The clauses the overdue list is computed from, for the home page."""
-    cites = []
-    for pack in packs:
-        for r in _rules(pack, "plan-published") + _rules(pack, "disclosure-deadline"):
-            if r.params.get("disclosure") in (None, "quarterly-finance", "annual-audit"):
-                if r.citation not in cites:
-                    cites.append(r.citation)
-    return "、".join(cites)
-
-
-def _state(published: dt.date | None, due: dt.date | None, today: dt.date) -> str:
-    if published is not None and published <= today:
-        return "逾期公布" if due is not None and published > due else "已公布"
-    if due is not None and today > due:
-        return "逾期未公布"
-    return "未到期"
-
-
-def _months(start: dt.date, end: dt.date) -> Iterable[tuple[int, int]]:
-    y, mo = start.year, start.month
-    while (y, mo) <= (end.year, end.month):
-        yield y, mo
-        y, mo = y + (mo == 12), mo % 12 + 1
-
-
 @dataclass(frozen=True)
 class _Item:
     """A disclosure of a centre before it gets hrefs relative to a page."""
@@ -228,67 +177,41 @@ class _Item:
     title: str
     published: dt.date | None
     due: dt.date | None
-    state: str
+    state: str  # Chinese label of due.STATE_LABELS
+    overdue: bool  # past its due date and not published (逾期未公布)
     page: str | None  # docs path of its page; None when the record is missing
     sort: dt.date
 
 
-def centre_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> list[_Item]:
-    """Every disclosure of a centre, with records missing past their deadline.
+PAGE_OF_KIND = {"plan": "plans/{}.md", "finance": "finance/{}.md", "audit": "audit/{}.md",
+                "evaluation": "evaluation/{}.md"}
 
-    Expected periods run from the contract start or the first record of that kind,
-    whichever is later, to today: earlier periods are outside what gongshi holds.
-    """
-    base = f"centres/{centre.id}"
-    out: list[_Item] = []
-    for p in centre.plans:
-        due = plan_due(pack, p.year, p.month)
-        out.append(_Item("plan", p.key, f"{month_cn(p.key)}活动计划", p.published, due,
-                         _state(p.published, due, today), f"{base}/plans/{p.key}.md",
-                         p.published or dt.date(p.year, p.month, 1)))
-    for q in centre.quarters:
-        due = quarter_due(pack, q.year, q.quarter)
-        out.append(_Item("finance", q.key, f"{quarter_cn(q.year, q.quarter)}财务信息", q.published, due,
-                         _state(q.published, due, today), f"{base}/finance/{q.key}.md",
-                         q.published or q.period_end))
-    for a in centre.audits:
-        due = audit_due(pack, a.year)
-        out.append(_Item("audit", str(a.year), f"{a.year}年度审计报告", a.published, due,
-                         _state(a.published, due, today), f"{base}/audit/{a.year}.md",
-                         a.published or a.date))
-    for e in centre.evaluations:
-        out.append(_Item("evaluation", str(e.year), f"{e.year}年度评估结果", e.published, None,
-                         _state(e.published, None, today), f"{base}/evaluation/{e.year}.md",
-                         e.published or e.date))
-    start = centre.contract.start
-    end = min(today, centre.contract.end)
-    have_plans = {p.key for p in centre.plans}
-    if centre.plans and plan_due(pack, start.year, start.month) is not None:
-        first = min(dt.date(p.year, p.month, 1) for p in centre.plans)
-        last = end + dt.timedelta(days=40)  # next month's plan may already be due
-        for y, mo in _months(max(start, first), last):
-            key = f"{y:04d}-{mo:02d}"
-            due = plan_due(pack, y, mo)
-            if key not in have_plans and due is not None and due < today and dt.date(y, mo, 1) <= centre.contract.end:
-                out.append(_Item("plan", key, f"{month_cn(key)}活动计划", None, due, "逾期未公布", None, due))
-    have_q = {(q.year, q.quarter) for q in centre.quarters}
-    if centre.quarters and quarter_due(pack, start.year, 1) is not None:
-        first_q = min((q.year, q.quarter) for q in centre.quarters)
-        first_q = max(first_q, (start.year, (start.month - 1) // 3 + 1))
-        y, qq = first_q
-        while (y, qq) <= (end.year, (end.month - 1) // 3 + 1):
-            due = quarter_due(pack, y, qq)
-            if (y, qq) not in have_q and due is not None and due < today:
-                key = f"{y:04d}-Q{qq}"
-                out.append(_Item("finance", key, f"{quarter_cn(y, qq)}财务信息", None, due, "逾期未公布", None, due))
-            y, qq = y + (qq == 4), qq % 4 + 1
-    have_a = {a.year for a in centre.audits}
-    if centre.audits and audit_due(pack, start.year) is not None:
-        for y in range(max(start.year, min(have_a)), end.year + 1):
-            due = audit_due(pack, y)
-            if y not in have_a and due is not None and due < today:
-                out.append(_Item("audit", str(y), f"{y}年度审计报告", None, due, "逾期未公布", None, due))
+
+def centre_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> list[_Item]:
+    """Every disclosure of a centre on ``today`` (generator.due), newest first."""
+    out = []
+    for d in disclosure_states(centre, pack, today):
+        if not d.recorded and d.state != "missing":
+            continue  # future periods are not listed on the site
+        page = f"centres/{centre.id}/{PAGE_OF_KIND[d.kind].format(d.period)}" if d.recorded else None
+        out.append(_Item(d.kind, d.period, d.title, d.published, d.due, d.state_label,
+                         d.state == "missing", page, d.published or d.due or dt.date.min))
     return sorted(out, key=lambda i: (i.sort, i.kind, i.period), reverse=True)
+
+
+def due_basis(centres: Iterable[m.Centre], packs: dict[str, Pack]) -> str:
+    """How due dates are set, with the clauses, for the home page's overdue list."""
+    seen: list[str] = []
+    for ce in centres:
+        rules = deadline_rules(packs.get(ce.rule_pack))
+        for kind, rule in rules.items():
+            text = deadline_text(rule, kind)
+            if rule is None or text is None:
+                continue
+            line = f"{KIND_LABELS[kind]}{text}（{rule.citation}）"
+            if line not in seen:
+                seen.append(line)
+    return "；".join(seen)
 
 
 def _disclosure(centre: m.Centre, item: _Item, page: str) -> c.Disclosure:
@@ -310,13 +233,17 @@ def _disclosure(centre: m.Centre, item: _Item, page: str) -> c.Disclosure:
 
 
 def bar_chart_svg(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) -> Markup:
-    """A horizontal bar chart as inline SVG, with a <title> and a <desc> listing the values."""
+    """A horizontal bar chart as inline SVG, with a <title> and a <desc> listing the values.
+
+    Narrow on purpose (400 units wide, each label on its own line above its bar) so the text
+    stays readable on a phone; the table next to it is the full text alternative.
+    """
     esc = html.escape
-    width, label_w, value_w, bar_h, gap = 640, 190, 130, 28, 14
-    top = 10
-    height = top + len(rows) * (bar_h + gap) + 4
+    width, value_w, label_h, bar_h, gap = 400, 120, 24, 22, 14
+    row_h = label_h + bar_h + gap
+    height = len(rows) * row_h
     biggest = max((v for _, v in rows), default=Decimal(0))
-    plot_w = width - label_w - value_w - 10
+    plot_w = width - value_w
     desc = "；".join(f"{label}：{f.yuan(v)} 元" for label, v in rows) or "无数据"
     parts = [
         f'<svg class="gs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -325,14 +252,12 @@ def bar_chart_svg(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) ->
         f'<desc id="{chart_id}-d">{esc(desc)}</desc>',
     ]
     for i, (label, value) in enumerate(rows):
-        y = top + i * (bar_h + gap)
-        w = int(plot_w * value / biggest) if biggest > 0 and value > 0 else 0
+        y = i * row_h
+        w = max(int(plot_w * value / biggest), 2) if biggest > 0 and value > 0 else 2
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" class="gs-chart-label">'
-            f"{esc(label)}</text>"
-            f'<rect x="{label_w}" y="{y}" width="{max(w, 1)}" height="{bar_h}" class="gs-bar gs-bar-{i % 6}"/>'
-            f'<text x="{label_w + max(w, 1) + 8}" y="{y + bar_h * 0.7:.0f}" class="gs-chart-value">'
-            f"{esc(f.yuan(value))}</text>"
+            f'<text x="0" y="{y + 17}" class="gs-chart-label">{esc(label)}</text>'
+            f'<rect x="0" y="{y + label_h}" width="{w}" height="{bar_h}" class="gs-bar gs-bar-{i % 6}"/>'
+            f'<text x="{w + 8}" y="{y + label_h + 16}" class="gs-chart-value">{esc(f.yuan(value))}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -366,6 +291,7 @@ class CentreRenderer:
             menu.append(("财务公开", f"{b}/finance/index.md"))
         menu.extend((f"{a.year}年度审计", f"{b}/audit/{a.year}.md") for a in self.centre.audits[-1:])
         menu.extend((f"{e.year}年度评估", f"{b}/evaluation/{e.year}.md") for e in self.centre.evaluations[-1:])
+        menu.append(("合规检查", f"{b}/compliance.md"))
         menu.append(("制度汇编", f"{b}/manuals.md"))
         menu.append(("公示档案", f"{b}/archive.md"))
         return c.CentreHeader(
@@ -400,6 +326,7 @@ class CentreRenderer:
             self.audit(audit)
         for ev in self.centre.evaluations:
             self.evaluation(ev)
+        self.compliance()
         self.manuals()
         self.archive()
 
@@ -534,7 +461,7 @@ class CentreRenderer:
             fee = "免费" if a.price == 0 else f"{f.yuan(a.price)} 元"
             service = self.service_title(a.service)
             acts.append(c.PlanActivity(
-                date=date_cn(a.date), weekday=weekday_cn(a.date),
+                anchor=Markup(f"activity-{a.id}"), date=date_cn(a.date), weekday=weekday_cn(a.date),
                 time=f"{a.start:%H:%M}-{a.end:%H:%M}", title=a.title, room=a.room,
                 service=service, target=a.target, capacity=f"{a.capacity} 人", signup=a.signup,
                 fee=fee, status=status, attendance=attendance,
@@ -639,7 +566,8 @@ class CentreRenderer:
             ratios=tuple(ratios),
             fixed_assets=tuple(c.Row((a.name, date_cn(a.date), f.yuan(a.amount))) for a in q.fixed_assets),
             notes=q.notes,
-            income_chart=bar_chart_svg("income", f"{period.label}收入来源（元）", income),
+            income_chart=bar_chart_svg("income", f"{period.label}收入来源（元）",
+                                       [(k, v) for k, v in income if v]),
             spending_chart=bar_chart_svg("spending", f"{period.label}支出类别（元）", spending),
             pdf=self.pdf(page, "finance", q.key, "财务信息公示（打印版 PDF）"),
             data=self.data_links(page, ("本季度财务（JSON）", f"{self.data}/finance/{q.key}.json"),
@@ -681,36 +609,85 @@ class CentreRenderer:
             rows.append(("上一年度等级", ev.previous_grade))
         sat = ev.satisfaction
         rows.append(("居民满意度", f"{f.percent(f.satisfaction_rate(ev))}（调查 {sat.sample} 人，满意 {sat.satisfied} 人）"))
-        compliance, note = compliance_items(ce, self.pack, self.today, ev.year)
+        score_lines: tuple[c.Row, ...] = ()
+        score_result = ""
+        card = scorecard(ce, self.pack, ev.year, self.today)
+        if card is not None and card.kind != "none":
+            source = {"records": "按记录计算", "assessor": "评估机构打分", "mixed": "记录与打分"}
+            score_lines = tuple(
+                c.Row((ln.title, _num(ln.points), _num(ln.max) if ln.max is not None else "—",
+                       source.get(ln.source, ln.source), ln.citation))
+                for ln in card.lines
+            )
+            if card.result:
+                cite = f"（{card.result_citation}）" if card.result_citation else ""
+                total = f"，总分 {_num(card.total)}" if card.total is not None else ""
+                score_result = f"按规则包计算的{card.result_label or '结果'}：{card.result}{total}{cite}"
         ctx = c.EvaluationPage(
             header=self.header(page), year=ev.year, title=f"{ev.year}年度评估结果",
             evaluator=ev.evaluator, date=date_cn(ev.date), published=date_cn(ev.published),
             figures=tuple(c.Row(r) for r in rows),
             entries=tuple(c.Row((e.item, _num(e.points), e.note or "")) for e in ev.entries),
-            summary=ev.summary, compliance=compliance, compliance_note=note,
+            summary=ev.summary, score_lines=score_lines, score_result=score_result,
+            compliance=c.Link("合规检查结果", rel(page, f"{self.base}/compliance.md")),
             pdf=self.pdf(page, "evaluation", str(ev.year), "评估结果公示（打印版 PDF）"),
             data=self.data_links(page, ("评估结果（JSON）", f"{self.data}/evaluations/{ev.year}.json")),
         )
         self.render("evaluation.md.j2", page, ctx)
         self.out.file(f"{self.data}/evaluations/{ev.year}.json", opendata.evaluation_json(ce, ev))
 
+    def compliance(self) -> None:
+        page = f"{self.base}/compliance.md"
+        report = compliance_report_of(self.centre, self.pack, self.today)
+        items = []
+        for r in (report or {}).get("rules", []):
+            items.append(c.ComplianceItem(
+                title=str(r.get("title") or r.get("id") or ""),
+                result=STATUS_LABELS.get(str(r.get("status")), str(r.get("status") or "")),
+                detail=str(r.get("message") or ""),
+                citation=str(r.get("citation") or ""),
+            ))
+        counts = []
+        for status, label in STATUS_LABELS.items():
+            n = sum(1 for i in items if i.result == label)
+            if n:
+                counts.append(c.Row((label, f"{n} 条")))
+        ctx = c.CompliancePage(
+            header=self.header(page), today=self.today,
+            pack_name=self.pack.name if self.pack else self.centre.rule_pack,
+            available=report is not None, counts=tuple(counts),
+            shortfalls=tuple(i for i in items if i.result == STATUS_LABELS["fail"]),
+            items=tuple(items),
+        )
+        self.render("compliance.md.j2", page, ctx)
+        if report is not None:
+            self.out.file(f"{self.data}/compliance.json",
+                          (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
     def manuals(self) -> None:
         page = f"{self.base}/manuals.md"
         sections: list[c.ManualSection] = []
         available = False
         try:
-            from generator.manuals import render_manuals
+            from generator.manuals import ManualError, render_manuals
         except ModuleNotFoundError as exc:
             if exc.name != "generator.manuals":
                 raise
         else:
             if self.pack is not None:
-                available = True
-                for man in render_manuals(self.centre, self.pack):
+                folder = self.root / Path(self.centre.src.file).parent / "manuals"
+                try:
+                    manuals = render_manuals(self.centre, self.pack, overrides_dir=folder)
+                except ManualError as exc:
+                    self.out.notes.append(f"{self.centre.id}：{exc}；网站的制度汇编页暂不显示制度")
+                    manuals = []
+                else:
+                    available = True
+                for man in manuals:
                     sections.append(c.ManualSection(
                         title=man.title, citations=tuple(man.citations),
                         body=Markup(_demote_headings(man.markdown)),
-                        own_articles=tuple(a.title for a in man.articles if getattr(a, "own", False)),
+                        own_articles=tuple(a.title for a in man.articles if a.own),
                     ))
         ctx = c.ManualsPage(header=self.header(page), manuals=tuple(sections), available=available,
                             pdf=self.pdf(page, "manuals", None, "制度汇编（打印版 PDF）"))
@@ -719,8 +696,7 @@ class CentreRenderer:
     def archive(self) -> None:
         page = f"{self.base}/archive.md"
         items = tuple(_disclosure(self.centre, i, page) for i in self.disclosures if i.page)
-        overdue = tuple(_disclosure(self.centre, i, page) for i in self.disclosures
-                        if i.state == "逾期未公布")
+        overdue = tuple(_disclosure(self.centre, i, page) for i in self.disclosures if i.overdue)
         ctx = c.ArchivePage(header=self.header(page), items=items, overdue=overdue,
                             feed=c.Link("订阅公示更新（Atom）", rel(page, "data/disclosures.atom")))
         self.render("archive.md.j2", page, ctx)
@@ -744,38 +720,33 @@ def today_status(hours: m.OpeningHours, today: dt.date) -> str:
     return f"今日开放：{sessions_text(sessions)}{note}"
 
 
-def compliance_items(centre: m.Centre, pack: Pack | None, today: dt.date,
-                     year: int) -> tuple[tuple[c.ComplianceItem, ...], str]:
-    """Compliance results from generator.compliance when it is installed."""
+STATUS_LABELS = {"fail": "不符合", "pass": "符合", "not-applicable": "不适用", "no-data": "缺少数据"}
+
+
+def compliance_report_of(centre: m.Centre, pack: Pack | None, today: dt.date) -> dict | None:
+    """generator.compliance's report for a centre, or None where that module is absent."""
+    if pack is None:
+        return None
     try:
         from generator.compliance import compliance_report
     except ModuleNotFoundError as exc:
         if exc.name != "generator.compliance":
             raise
-        return (), "本站暂未提供合规检查结果。"
+        return None
+    return compliance_report(centre, pack, today=today)
+
+
+def scorecard(centre: m.Centre, pack: Pack | None, year: int, today: dt.date) -> Any:
+    """generator.scoring's scorecard of a year, or None where that module is absent."""
     if pack is None:
-        return (), "未找到适用的规则包。"
-    report = compliance_report(centre, pack, today=today)
-    items = []
-    for r in _report_rows(report):
-        items.append(c.ComplianceItem(
-            title=str(r.get("title") or r.get("rule") or ""),
-            result=str(r.get("result_label") or r.get("result") or r.get("status") or ""),
-            detail=str(r.get("message") or r.get("detail") or ""),
-            citation=str(r.get("citation") or r.get("clause") or ""),
-        ))
-    return tuple(items), f"依据 {pack.name} 规则包逐条检查，截至{date_cn(today)}。"
-
-
-def _report_rows(report: Any) -> list[dict]:
-    """The list of per-rule results of a compliance report, whatever its top-level key."""
-    if isinstance(report, dict):
-        for key in ("results", "rules", "items", "checks"):
-            if isinstance(report.get(key), list):
-                return [r for r in report[key] if isinstance(r, dict)]
-    if isinstance(report, list):
-        return [r for r in report if isinstance(r, dict)]
-    return []
+        return None
+    try:
+        from generator.scoring import score_centre
+    except ModuleNotFoundError as exc:
+        if exc.name != "generator.scoring":
+            raise
+        return None
+    return score_centre(centre, pack, year, today)
 
 
 # ---------------------------------------------------------------- the whole site
@@ -850,7 +821,7 @@ def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: s
         key=lambda x: (x[1].published, x[0].id, x[1].kind, x[1].period), reverse=True,
     )[:12]
     overdue = sorted(
-        ((ce, i) for ce in centres for i in disclosures[ce.id] if i.state == "逾期未公布"),
+        ((ce, i) for ce in centres for i in disclosures[ce.id] if i.overdue),
         key=lambda x: (x[1].due or today, x[0].id, x[1].kind, x[1].period), reverse=True,
     )
     home = c.HomePage(
@@ -859,7 +830,7 @@ def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: s
         districts=tuple(dict.fromkeys(ce.district for ce in centres)),
         latest=tuple(_disclosure(ce, i, page) for ce, i in latest),
         overdue=tuple(_disclosure(ce, i, page) for ce, i in overdue),
-        overdue_basis=due_basis(used_packs),
+        overdue_basis=due_basis(centres, packs),
         feed_href=rel(page, "data/disclosures.atom"),
         data_href=rel(page, "open-data.md"),
     )
@@ -901,4 +872,5 @@ def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: s
         centre_count=len(centres),
     )
     out.page("about.md", env.get_template("about.md.j2").render(page=about))
-    return SiteSources(out.pages, out.files, out.copies, search_words(centres, used_packs))
+    return SiteSources(out.pages, out.files, out.copies, search_words(centres, used_packs),
+                       tuple(out.notes))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from generator.load import Raw, RMap, RScalar, RSeq
+from generator.load import Raw, RMap, RScalar, RSeq, printable
 from generator.problems import Position, Problem
 
 
@@ -42,7 +42,9 @@ def _shape(node: Raw) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + (text if len(text) <= 40 else text[:40] + "…") + '"'
+    # Record text in a message: never raw control or bidirectional characters (a terminal
+    # escape sequence in a key or an unchecked value would otherwise reach the terminal).
+    return '"' + printable(text if len(text) <= 40 else text[:40] + "…") + '"'
 
 
 class Kind:
@@ -369,7 +371,7 @@ class Obj(Kind):
             name = key.text
             if name in seen:
                 first = seen[name].pos.line
-                msg = f"键 {name} 重复出现（第一次在第 {first} 行），请只保留一个"
+                msg = f"键 {_quote(name)} 重复出现（第一次在第 {first} 行），请只保留一个"
                 out.append(Problem.at(key.pos, "duplicate-key", msg))
                 ok = False
                 continue

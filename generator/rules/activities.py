@@ -24,11 +24,19 @@ The attendance of 100 falls in the 50–100 band; 101 in 100人以上.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from generator import figures
-from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding, month_end
+from generator.rules.base import (
+    FAIL,
+    NO_DATA,
+    NOT_APPLICABLE,
+    PASS,
+    CheckContext,
+    Finding,
+    month_end,
+)
 
 
 def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
@@ -36,6 +44,9 @@ def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
     need = ctx.dec("min_themed_per_month", Decimal(0))
     months = {a.key: a for a in ctx.centre.activity_months}
     planned = {p.key: p for p in ctx.centre.plans}
+    if not months and not planned:
+        yield Finding(NO_DATA, "还没有活动计划或活动记录，无法统计主题活动场次", pos=ctx.centre.src, threshold=need)
+        return
     for key in sorted(set(months) | set(planned)):
         year, month = int(key[:4]), int(key[5:])
         ended = month_end(year, month) < ctx.today
@@ -47,8 +58,8 @@ def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
             continue
         held = figures.month_activity(ctx.centre, key).themed_held
         measured = {"themed_held": held}
-        common = dict(pos=record.pos("records"), period=key, year=year, measured=measured,
-                      threshold=need)
+        common = {"pos": record.pos("records"), "period": key, "year": year, "measured": measured,
+                      "threshold": need}
         if held >= need:
             yield Finding(PASS, f"{key} 举办主题活动 {held} 场，不少于每月 {need} 场", **common)
         elif not ended:
@@ -96,8 +107,8 @@ def check_large(ctx: CheckContext) -> Iterator[Finding]:
             measured = {"count": count, "counted_with_larger": effective}
             what = "主题活动" if themed_only else "活动"
             extra = f"（含较大规模活动补足 {effective - count} 场）" if effective != count else ""
-            common = dict(pos=last.pos("records"), period=f"{year}年", year=year,
-                          measured=measured, threshold=band["need"])
+            common = {"pos": last.pos("records"), "period": f"{year}年", "year": year,
+                          "measured": measured, "threshold": band["need"]}
             if short == 0:
                 msg = f"{year}年 {band['printed']}的{what} {effective} 场{extra}，不少于全年 {band['need']} 场"
                 yield Finding(PASS, msg, **common)

@@ -14,8 +14,8 @@ Conditional: ``populations.veterans.count: 20`` → not required (20 is not 超�
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos, table_name

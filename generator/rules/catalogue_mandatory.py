@@ -15,8 +15,8 @@ or ``count: 19`` without ``referral`` → “…人数 19 人少于 20 人可不
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos, table_name

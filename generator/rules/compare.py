@@ -20,9 +20,10 @@ hold (e.g. ``platform_12349_coverage``) gives ``no-data``, never a shortfall.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from generator import figures
 from generator import model as m
@@ -91,17 +92,16 @@ def _head(c: m.Centre) -> list[Measure]:
 
 
 # roles that head a project or department (项目主管、部门负责人 …), by their wording
-PROJECT_HEAD_ROLE = re.compile(r"负责人|主管|主任")
+PROJECT_HEAD_ROLE = re.compile(r"负责人|主管")
 
 
 def _project_heads(c: m.Centre) -> list[Measure]:
-    heads = [s for s in c.staff if s.head or PROJECT_HEAD_ROLE.search(s.role)]
-    if not heads:
-        return [Measure(False, _staff_pos(c), note="没有找到中心管理者或项目（部门）负责人")]
+    """Every project (department) head other than the centre head is a professional."""
+    heads = [s for s in c.staff if not s.head and PROJECT_HEAD_ROLE.search(s.role)]
     bad = [s for s in heads if not _professional(s)]
     if bad:
         return [Measure(False, bad[0].pos("qualification"), note=f"{bad[0].role}不是专业社会工作者")]
-    return [Measure(True, heads[0].pos("qualification"))]
+    return [Measure(True, heads[0].pos("qualification") if heads else _staff_pos(c))]
 
 
 def _training(kind: str) -> Callable[[m.Centre], list[Measure]]:
@@ -222,11 +222,11 @@ METRICS: dict[str, Metric] = {
         false_text="中心负责人不是专业社会工作者（须已获助理社工师及以上资格并已注册）",
     ),
     "project_heads_are_social_workers": Metric(
-        "中心管理者和项目（部门）负责人由专业社会工作者担任",
+        "项目（部门）负责人由专业社会工作者担任",
         "bool",
         _project_heads,
-        true_text="中心管理者和各项目（部门）负责人都是专业社会工作者",
-        false_text="中心管理者或项目（部门）负责人中有人不是专业社会工作者",
+        true_text="各项目（部门）负责人都是专业社会工作者（没有设项目负责人时视为符合）",
+        false_text="项目（部门）负责人中有人不是专业社会工作者",
     ),
     "min_training_hours_certified": Metric(
         "持证社会工作者年度培训学时（最少者）", "quantity", _training("min"), "学时"
@@ -292,11 +292,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(NO_DATA, f"gongshi 不认识指标 {name}，未检查", pos=ctx.rule.src)
         return
     condition = ctx.param("condition")
-    if isinstance(condition, dict) and condition.get("id") in CONDITIONS:
-        if not CONDITIONS[condition["id"]](ctx.centre):
-            text = condition.get("text") or condition["id"]
-            yield Finding(NOT_APPLICABLE, f"本规则只适用于：{text}", pos=ctx.centre.src)
-            return
+    applies = CONDITIONS.get(condition.get("id")) if isinstance(condition, dict) else None
+    if applies is not None and not applies(ctx.centre):
+        text = condition.get("text") or condition["id"]
+        yield Finding(NOT_APPLICABLE, f"本规则只适用于：{text}", pos=ctx.centre.src)
+        return
     op = str(ctx.param("op", ">="))
     threshold = parse_threshold(metric, ctx.param("threshold"))
     unit = ctx.param("unit")

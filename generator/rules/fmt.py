@@ -34,6 +34,11 @@ def points(value: Decimal) -> str:
     return num(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def ratio(value: Decimal, places: int = 4) -> str:
+    """A ratio rounded for print: 0.89995 → '0.9', 0.8765 → '0.8765' (the check uses the exact value)."""
+    return num(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def yuan(value: Decimal) -> str:
     """Money with thousands separators and two places: 12345.5 → '12,345.50'."""
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"

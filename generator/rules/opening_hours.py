@@ -14,8 +14,8 @@ Failing: the same with Friday 08:30–12:00 + 13:00–21:29 (11 h 59 min) →
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from generator import figures
 from generator import model as m

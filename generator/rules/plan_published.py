@@ -8,15 +8,18 @@ day of the previous month) sets the deadline: the plan for 2026-08 is due on
 Passing: plans/2026-08.yaml ``published: 2026-07-31``.
 Failing: ``published: 2026-08-01`` → “2026-08 的活动计划于 2026年8月1日公布，晚于截止日 2026年7月31日”.
 A plan without ``published`` fails once its month has begun; before that it is pending.
+Every month from the first plan on needs a plan: a month that has begun (up to the end
+of the contract) without plans/YYYY-MM.yaml is reported at that missing file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from collections.abc import Iterator
 
+from generator.problems import Position
 from generator.rules import fmt
-from generator.rules.base import FAIL, NOT_APPLICABLE, PASS, CheckContext, Finding
+from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 
 
 def deadline(year: int, month: int, days_before: int) -> dt.date:
@@ -24,14 +27,37 @@ def deadline(year: int, month: int, days_before: int) -> dt.date:
     return dt.date(year, month, 1) - dt.timedelta(days=1 + days_before)
 
 
+def _missing_months(ctx: CheckContext, plans: dict) -> list[tuple[int, int]]:
+    """Months from the first plan up to this month (and the contract's end) with no plan."""
+    first = min(plans)
+    year, month = int(first[:4]), int(first[5:])
+    end = min(ctx.today, ctx.centre.contract.end)
+    out = []
+    while dt.date(year, month, 1) <= end:
+        if f"{year:04d}-{month:02d}" not in plans:
+            out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per plan file."""
     days_before = int(ctx.dec("days_before_month") or 0)
+    plans = {p.key: p for p in ctx.centre.plans}
+    if not plans:
+        yield Finding(NO_DATA, "还没有月度活动计划", pos=ctx.centre.src)
+        return
+    for year, month in _missing_months(ctx, plans):
+        key = f"{year:04d}-{month:02d}"
+        due = deadline(year, month, days_before)
+        msg = f"没有 {key} 的活动计划（plans/{key}.yaml），应在 {fmt.date_text(due)} 前公布"
+        yield Finding(FAIL, msg, pos=Position(ctx.file(f"plans/{key}.yaml")), period=key, year=year,
+                      measured={"published": None, "deadline": due}, threshold=due)
     for plan in ctx.centre.plans:
         due = deadline(plan.year, plan.month, days_before)
         start = dt.date(plan.year, plan.month, 1)
         measured = {"published": plan.published, "deadline": due}
-        common = dict(period=plan.key, year=plan.year, measured=measured, threshold=due)
+        common = {"period": plan.key, "year": plan.year, "measured": measured, "threshold": due}
         if plan.published is None:
             if ctx.today < start:
                 msg = f"{plan.key} 的活动计划尚未公布（截止日 {fmt.date_text(due)}）"

@@ -21,8 +21,8 @@ at the ``community_type`` line of centre.yaml.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from generator import figures
 from generator.records import COMMUNITY_TYPES

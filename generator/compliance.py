@@ -1,0 +1,183 @@
+"""Apply a centre's rule pack: findings per rule, shortfalls as Problems, a JSON report.
+
+``check_compliance`` runs after validation (``pipeline.load_project`` calls it) on every
+centre without errors. Each rule of the centre's pack goes to its check in
+``generator.rules.CHECKS``; every failing finding becomes a ``Problem`` whose code is the
+rule id, whose severity is the rule's (or the finding's, e.g. interim quarters), whose
+message carries the numbers and the threshold, whose clause is the rule's citation, and
+which points at the record line the figure comes from. Findings that pass, do not apply
+or lack data never become problems; ``compliance_report`` lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator import figures
+from generator import model as m
+from generator.packs import Pack, Rule
+from generator.problems import Position, Problem, Severity
+from generator.rules import CHECKS, fmt
+from generator.rules.base import FAIL, NO_DATA, STATUSES, CheckContext, Finding, worst_status
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """A rule and everything its check found for one centre."""
+
+    rule: Rule
+    findings: tuple[Finding, ...]
+
+    @property
+    def status(self) -> str:
+        return worst_status([f.status for f in self.findings])
+
+    @property
+    def headline(self) -> Finding | None:
+        """The finding that speaks for the rule: the first with the rule's status."""
+        return next((f for f in self.findings if f.status == self.status), None)
+
+
+def evaluate_rules(centre: m.Centre, pack: Pack, today: dt.date | None = None) -> list[RuleResult]:
+    """Run every rule of the pack on the centre, in the pack's order."""
+    today = today or dt.date.today()
+    out = []
+    for rule in pack.rules.values():
+        fn = CHECKS.get(rule.check)
+        if fn is None:
+            msg = f"gongshi 还不支持检查类型 {rule.check}，未检查"
+            findings: tuple[Finding, ...] = (Finding(NO_DATA, msg, pos=rule.src),)
+        else:
+            findings = tuple(fn(CheckContext(centre, pack, rule, today)))
+        out.append(RuleResult(rule, findings))
+    return out
+
+
+def _severity(rule: Rule, finding: Finding) -> Severity:
+    value = finding.severity or rule.severity
+    try:
+        return Severity(value)
+    except ValueError:
+        return Severity.WARNING
+
+
+def _where(centre: m.Centre, finding: Finding) -> Position:
+    pos = finding.pos
+    if pos is None or not pos.file:
+        return centre.src
+    return pos
+
+
+def to_problem(centre: m.Centre, rule: Rule, finding: Finding) -> Problem:
+    """A failing finding as a Problem: code = rule id, at the record line of the figure."""
+    pos = _where(centre, finding)
+    return Problem(pos.file, pos.line, pos.column, rule.id, _severity(rule, finding), finding.message,
+                   rule=rule.id, clause=rule.citation)
+
+
+def check_compliance(validated, today: dt.date | None = None) -> list[Problem]:
+    """Every compliance shortfall of every validated centre, as Problems."""
+    problems: list[Problem] = []
+    library = validated.library
+    if library is None:
+        return problems
+    for centre in validated.centres:
+        pack = library.packs.get(centre.rule_pack)
+        if pack is None:
+            continue  # validation already reported unknown-rule-pack
+        for result in evaluate_rules(centre, pack, today):
+            problems.extend(to_problem(centre, result.rule, f)
+                            for f in result.findings if f.status == FAIL)
+    return problems
+
+
+# ---------------------------------------------------------------- the JSON report
+
+
+def _finding_dict(centre: m.Centre, rule: Rule, f: Finding) -> dict:
+    pos = _where(centre, f)
+    return {
+        "status": f.status,
+        "severity": _severity(rule, f).value if f.status == FAIL else None,
+        "period": f.period,
+        "message": f.message,
+        "file": pos.file,
+        "line": pos.line,
+        "column": pos.column,
+        "measured": fmt.value_text(dict(f.measured)),
+        "threshold": fmt.value_text(f.threshold),
+        "base": f.base,
+    }
+
+
+def _rule_dict(centre: m.Centre, result: RuleResult) -> dict:
+    rule = result.rule
+    head = result.headline
+    threshold = head.threshold if head and head.threshold is not None else rule.params.get("threshold")
+    return {
+        "id": rule.id,
+        "title": rule.params.get("title"),
+        "check": rule.check,
+        "citation": rule.citation,
+        "document": rule.document,
+        "clause": rule.clause,
+        "quote": rule.quote,
+        "basis": rule.basis,
+        "severity": rule.severity,
+        "status": result.status,
+        "message": head.message if head else None,
+        "measured": fmt.value_text(dict(head.measured)) if head else {},
+        "threshold": fmt.value_text(threshold),
+        "base": head.base if head else None,
+        "findings": [_finding_dict(centre, rule, f) for f in result.findings],
+    }
+
+
+def _period_dict(p: figures.FinancePeriod) -> dict:
+    total = p.expenditure_total
+    shares = {}
+    for key in m.EXPENSE_CATEGORIES:
+        share = figures.ratio(p.expenditure.get(key, figures.ZERO), total)
+        shares[key] = {
+            "label": figures.EXPENSE_LABELS[key],
+            "amount": fmt.value_text(p.expenditure.get(key, figures.ZERO)),
+            "ratio": fmt.value_text(share),
+            "percent": fmt.percent(share) if share is not None else None,
+        }
+    return {
+        "label": p.label,
+        "kind": p.kind,
+        "year": p.year,
+        "quarters": list(p.quarters),
+        "income_total": fmt.value_text(p.income_total),
+        "expenditure_total": fmt.value_text(total),
+        "balance": fmt.value_text(p.balance),
+        "base": "四类支出之和（该期间实际支出总额）",
+        "categories": shares,
+    }
+
+
+def compliance_report(centre: m.Centre, pack: Pack, today: dt.date | None = None) -> dict:
+    """Every rule of the pack evaluated for one centre, the fund ratios and the evaluation result."""
+    from generator import scoring
+
+    today = today or dt.date.today()
+    results = evaluate_rules(centre, pack, today)
+    summary = {s: 0 for s in STATUSES}
+    for r in results:
+        summary[r.status] += 1
+    years = sorted({q.year for q in centre.quarters})
+    finance = [_period_dict(p) for y in years for p in figures.finance_periods(centre, y)]
+    evaluations = [scoring.scorecard_dict(scoring.score_centre(centre, pack, ev.year, today))
+                   for ev in centre.evaluations]
+    return {
+        "centre": {"id": centre.id, "name": centre.name},
+        "pack": {"id": pack.id, "name": pack.name, "document": pack.document},
+        "date": today.isoformat(),
+        "summary": summary,
+        "shortfalls": sum(1 for r in results for f in r.findings if f.status == FAIL),
+        "rules": [_rule_dict(centre, r) for r in results],
+        "finance": finance,
+        "evaluations": evaluations,
+    }

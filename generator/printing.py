@@ -1,0 +1,247 @@
+"""Print PDFs: noticeboard postings, annual report booklets and the policy manual book.
+
+``render_pdfs`` turns validated records into PDF bytes keyed by their path under the output
+folder (``print/<centre-id>/<file>.pdf``); it writes nothing (``build.write_files`` does).
+One :class:`~generator.typeset.Typesetter` serves every document of a call, so the Chinese
+fonts are parsed once. The same records always give the same bytes: every date printed or
+stamped into a PDF comes from the records (a publication date, or none).
+
+Kinds (``KINDS``) and their files (``pdf_file``):
+
+=============  ===================================  ================================
+kind           what                                 file
+=============  ===================================  ================================
+hours          开放时间公示                          hours.pdf
+plan           月度活动计划公示 (per YYYY-MM)         plan-2026-03.pdf
+finance        季度财务信息公示 (per YYYY-Qn)         finance-2026-Q1.pdf
+audit          年度审计报告公示 (per YYYY)            audit-2026.pdf
+evaluation     年度评估结果公示 (per YYYY)            evaluation-2026.pdf
+consultation   服务项目设置征求意见公示               consultation.pdf
+annual         年度报告 booklet (per YYYY, A5)       annual-2026.pdf
+manuals        制度汇编 (A4)                         manuals.pdf
+=============  ===================================  ================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator import figures as fig
+from generator import model as m
+from generator import render_print as rp
+from generator.packs import Pack
+from generator.typeset import Typesetter
+from generator.validate import Validated
+
+KINDS: tuple[str, ...] = (
+    "hours", "plan", "finance", "audit", "evaluation", "consultation", "annual", "manuals",
+)
+#: Kinds printed once per centre (no period in the file name).
+SINGLE_KINDS = frozenset({"hours", "consultation", "manuals"})
+KIND_LABELS = {
+    "hours": "开放时间公示",
+    "plan": "月度活动计划公示",
+    "finance": "季度财务信息公示",
+    "audit": "年度审计报告公示",
+    "evaluation": "年度评估结果公示",
+    "consultation": "服务项目征求意见公示",
+    "annual": "年度报告",
+    "manuals": "制度汇编",
+}
+_PERIOD = {
+    "plan": re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])"),
+    "finance": re.compile(r"[0-9]{4}-Q[1-4]"),
+    "audit": re.compile(r"[0-9]{4}"),
+    "evaluation": re.compile(r"[0-9]{4}"),
+    "annual": re.compile(r"[0-9]{4}"),
+}
+
+
+def pdf_file(kind: str, period: str | None = None) -> str:
+    """The file name of a printed document: ``finance-2026-Q1.pdf``, ``hours.pdf`` …
+
+    Raises:
+        ValueError: unknown kind, or a period missing, malformed or given where none belongs.
+    """
+    if kind in SINGLE_KINDS:
+        if period is not None:
+            raise ValueError(f"{kind} has no period, got {period!r}")
+        return f"{kind}.pdf"
+    pattern = _PERIOD.get(kind)
+    if pattern is None:
+        raise ValueError(f"unknown print kind {kind!r}")
+    if period is None or not pattern.fullmatch(period):
+        raise ValueError(f"{kind} needs a period like {pattern.pattern}, got {period!r}")
+    return f"{kind}-{period}.pdf"
+
+
+def pdf_path(centre_id: str, kind: str, period: str | None = None) -> str:
+    """The key of a document in ``render_pdfs``' result: ``print/<centre>/<file>``."""
+    return f"print/{centre_id}/{pdf_file(kind, period)}"
+
+
+def page_path(centre_id: str, kind: str, period: str | None = None) -> str:
+    """The website page (as a URL path with directory URLs) that a printed document mirrors."""
+    base = f"centres/{centre_id}/"
+    return base + {
+        "hours": "hours/",
+        "plan": f"plans/{period}/",
+        "finance": f"finance/{period}/",
+        "audit": f"audit/{period}/",
+        "evaluation": f"evaluation/{period}/",
+        "consultation": "",
+        "annual": "archive/",
+        "manuals": "manuals/",
+    }[kind]
+
+
+def page_url(site_url: str, centre_id: str, kind: str, period: str | None = None) -> str:
+    """Absolute URL of the page a QR code on the document points to ("" without a site URL)."""
+    if not site_url.strip():
+        return ""
+    return f"{site_url.rstrip('/')}/{page_path(centre_id, kind, period)}"
+
+
+def _render_manuals(centre: m.Centre, pack: Pack | None, root: Path | None) -> list | None:
+    """The centre's manuals from ``generator.manuals`` with the centre's own changes.
+
+    None where that module is absent, the centre has no pack, or its manuals cannot be
+    rendered (``gongshi check`` reports why; the website leaves them out the same way).
+    """
+    try:
+        from generator.manuals import ManualError, render_manuals
+    except ModuleNotFoundError as exc:
+        if exc.name != "generator.manuals":
+            raise
+        return None
+    if pack is None:
+        return None
+    overrides = None
+    if root is not None and centre.src.file:
+        overrides = Path(root) / Path(centre.src.file).parent / "manuals"
+    try:
+        return list(render_manuals(centre, pack, overrides_dir=overrides))
+    except ManualError:
+        return None
+
+
+def centre_sources(
+    centre: m.Centre,
+    pack: Pack | None,
+    *,
+    site_url: str,
+    kinds: Iterable[str] = KINDS,
+    fonts=None,
+    manuals: list | None = None,
+    root: Path | None = None,
+) -> dict[str, rp.PrintSource]:
+    """Every printed document of one centre as Typst source, by output path.
+
+    ``manuals`` overrides ``render_manuals`` (tests build the book from their own list);
+    ``root`` is the project folder, where the centre's own manual changes are read.
+    """
+    from generator.typeset import find_cjk_fonts
+
+    fonts = fonts or find_cjk_fonts()
+    wanted = set(kinds)
+    out: dict[str, rp.PrintSource] = {}
+
+    def url(kind: str, period: str | None = None) -> str:
+        return page_url(site_url, centre.id, kind, period)
+
+    def add(kind: str, period: str | None, source: rp.PrintSource) -> None:
+        out[pdf_path(centre.id, kind, period)] = source
+
+    if "hours" in wanted:
+        add("hours", None, rp.render_notice(rp.build_hours(centre, pack, url=url("hours")), fonts))
+    if "plan" in wanted:
+        for plan in centre.plans:
+            ctx = rp.build_plan(centre, pack, plan, url=url("plan", plan.key))
+            add("plan", plan.key, rp.render_notice(ctx, fonts))
+    if "finance" in wanted:
+        for q in centre.quarters:
+            ctx = rp.build_finance(centre, pack, q, url=url("finance", q.key))
+            add("finance", q.key, rp.render_notice(ctx, fonts))
+    if "audit" in wanted:
+        for a in centre.audits:
+            ctx = rp.build_audit(centre, pack, a, url=url("audit", str(a.year)))
+            add("audit", str(a.year), rp.render_notice(ctx, fonts))
+    if "evaluation" in wanted:
+        for ev in centre.evaluations:
+            ctx = rp.build_evaluation(centre, pack, ev, url=url("evaluation", str(ev.year)))
+            add("evaluation", str(ev.year), rp.render_notice(ctx, fonts))
+    if "consultation" in wanted:
+        ctx = rp.build_consultation(centre, pack, url=url("consultation"))
+        add("consultation", None, rp.render_notice(ctx, fonts))
+    if "annual" in wanted:
+        for year in fig.years_of(centre):
+            report = rp.build_annual(centre, pack, year, url=url("annual", str(year)))
+            add("annual", str(year), rp.render_annual(report, centre, fonts))
+    if "manuals" in wanted:
+        found = manuals if manuals is not None else _render_manuals(centre, pack, root)
+        if found:
+            add("manuals", None, rp.render_manual_book(rp.build_manuals(centre, pack, found), fonts))
+    return out
+
+
+def print_sources(
+    validated: Validated,
+    *,
+    site_url: str,
+    centre: str | None = None,
+    kinds: set[str] | None = None,
+    fonts=None,
+    root: Path | None = None,
+) -> dict[str, rp.PrintSource]:
+    """Typst source of every document ``render_pdfs`` would compile, by output path."""
+    unknown = set(kinds or ()) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown print kinds: {sorted(unknown)}")
+    packs = validated.library.packs if validated.library else {}
+    out: dict[str, rp.PrintSource] = {}
+    for ce in validated.centres:
+        if centre is not None and ce.id != centre:
+            continue
+        out.update(centre_sources(ce, packs.get(ce.rule_pack), site_url=site_url,
+                                  kinds=kinds if kinds is not None else KINDS, fonts=fonts,
+                                  root=root))
+    return out
+
+
+def compile_sources(sources: dict[str, rp.PrintSource], typesetter: Typesetter) -> dict[str, bytes]:
+    """Compile each source with one typesetter, in the order given."""
+    return {path: typesetter.compile(src.source, files=src.files) for path, src in sources.items()}
+
+
+def render_pdfs(
+    validated: Validated,
+    *,
+    site_url: str,
+    centre: str | None = None,
+    kinds: set[str] | None = None,
+    typesetter: Typesetter | None = None,
+    root: Path | None = None,
+) -> dict[str, bytes]:
+    """Every printed PDF of the validated centres (or of one), by ``print/<centre>/<file>``.
+
+    Args:
+        validated: the result of ``pipeline.load_project``; only error-free centres print.
+        site_url: the website's address, for the QR codes and the printed link.
+        centre: print only this centre (its folder name).
+        kinds: print only these kinds (see ``KINDS``); all when None.
+        typesetter: reuse a typesetter (fonts already parsed); one is made when None.
+        root: the project folder, for the centres' own manual changes
+            (``centres/<id>/manuals/``); without it the manual book prints the shared
+            manuals of content/manuals only.
+
+    Raises:
+        ValueError: an unknown kind.
+        generator.errors.ToolMissing: no Chinese font is installed.
+        generator.errors.CompileFailed: Typst rejected a generated document (a bug).
+    """
+    ts = typesetter or Typesetter()
+    sources = print_sources(validated, site_url=site_url, centre=centre, kinds=kinds,
+                            fonts=ts.fonts, root=root)
+    return compile_sources(sources, ts)

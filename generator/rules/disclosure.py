@@ -1,0 +1,123 @@
+"""Check ``disclosure-deadline``: quarterly finance and the annual audit are published on time.
+
+《深圳市社区（党群）服务中心运营与评估标准》七(三) “每季度动态的财务信息以及年度审计报告应通过网络公告、
+现场公示、年报发放等不少于三种形式及时向社会公开”. The text says only 及时; the pack sets the
+local deadline (its ``basis`` says why):
+
+- ``disclosure: quarterly-finance``: ``days_after_period`` days after the quarter ends
+  (30: 2026-Q3 is due on 2026-10-30, that day included). The figure is ``published`` of
+  finance/YYYY-Qn.yaml. A quarter missing between the first recorded one and today, once
+  its deadline has passed, is reported as not published.
+- ``disclosure: annual-audit``: by ``due_month_day`` of the next year (04-30: the 2025 audit
+  is due on 2026-04-30). The figure is ``published`` of audits/YYYY.yaml; a year with
+  finance records and no audit file after the deadline is reported.
+- standing disclosures (``standing: true``: opening hours on site) and kinds the records do
+  not hold (``service-info``) give ``no-data``.
+
+Published late → the pack's ``late_severity``; not published at all → the rule's severity.
+The channels (``channels_min``) are not in the records and are not checked.
+
+Passing: finance/2026-Q3.yaml ``published: 2026-10-30``.
+Failing: ``published: 2026-10-31`` → “2026年第三季度财务信息于 2026年10月31日公开，晚于期限 2026年10月30日（季度结束后 30 日内）”.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from generator import figures
+from generator.problems import Position
+from generator.rules import fmt
+from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+
+KIND_LABELS = {"opening-hours": "开放时间和服务内容", "service-info": "服务信息"}
+
+
+def _quarter_end(year: int, quarter: int) -> dt.date:
+    m = 3 * quarter
+    return dt.date(year + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _next(year: int, quarter: int) -> tuple[int, int]:
+    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def _judge(ctx: CheckContext, what: str, published: dt.date | None, due: dt.date, rule_text: str,
+           pos: Position, period: str, year: int) -> Finding:
+    measured = {"published": published, "deadline": due}
+    common = {"pos": pos, "period": period, "year": year, "measured": measured, "threshold": due}
+    if published is None:
+        if ctx.today <= due:
+            return Finding(NOT_APPLICABLE, f"{what}尚未公开，期限 {fmt.date_text(due)}（{rule_text}）", **common)
+        return Finding(FAIL, f"{what}没有公开日期（published），期限 {fmt.date_text(due)} 已过（{rule_text}）",
+                       **common)
+    if published <= due:
+        return Finding(PASS, f"{what}于 {fmt.date_text(published)}公开，不晚于期限 {fmt.date_text(due)}", **common)
+    return Finding(FAIL, f"{what}于 {fmt.date_text(published)}公开，晚于期限 {fmt.date_text(due)}（{rule_text}）",
+                   severity=ctx.param("late_severity"), **common)
+
+
+def _quarterly(ctx: CheckContext) -> Iterator[Finding]:
+    days = int(ctx.dec("days_after_period") or 0)
+    rule_text = f"季度结束后 {days} 日内"
+    recorded = {(q.year, q.quarter): q for q in ctx.centre.quarters}
+    if not recorded:
+        yield Finding(NO_DATA, "还没有季度财务记录", pos=ctx.centre.src)
+        return
+    key = min(recorded)
+    while True:
+        year, quarter = key
+        due = _quarter_end(year, quarter) + dt.timedelta(days=days)
+        period = f"{year}年{figures.QUARTER_NAMES[quarter]}"
+        label = f"{period}财务信息"
+        q = recorded.get(key)
+        if q is not None:
+            pos = q.pos("published") if q.published else q.src
+            yield _judge(ctx, label, q.published, due, rule_text, pos, period, year)
+        elif due < ctx.today:
+            pos = Position(ctx.file(f"finance/{year}-Q{quarter}.yaml"))
+            msg = f"没有{label}（finance/{year}-Q{quarter}.yaml），期限 {fmt.date_text(due)} 已过（{rule_text}）"
+            yield Finding(FAIL, msg, pos=pos, period=period, year=year,
+                          measured={"published": None, "deadline": due}, threshold=due)
+        else:
+            break
+        key = _next(year, quarter)
+
+
+def _annual_audit(ctx: CheckContext) -> Iterator[Finding]:
+    month, day = (int(x) for x in str(ctx.param("due_month_day", "12-31")).split("-"))
+    audits = {a.year: a for a in ctx.centre.audits}
+    years = sorted(set(audits) | {q.year for q in ctx.centre.quarters})
+    if not years:
+        yield Finding(NO_DATA, "还没有财务或审计记录", pos=ctx.centre.src)
+        return
+    for year in years:
+        due = dt.date(year + 1, month, day)
+        rule_text = f"次年{month}月{day}日前"
+        label = f"{year}年度审计报告"
+        audit = audits.get(year)
+        if audit is not None:
+            pos = audit.pos("published") if audit.published else audit.src
+            yield _judge(ctx, label, audit.published, due, rule_text, pos, f"{year}年", year)
+        elif due < ctx.today:
+            pos = Position(ctx.file(f"audits/{year}.yaml"))
+            msg = f"没有{label}（audits/{year}.yaml），期限 {fmt.date_text(due)} 已过（{rule_text}）"
+            yield Finding(FAIL, msg, pos=pos, period=f"{year}年", year=year,
+                          measured={"published": None, "deadline": due}, threshold=due)
+        else:
+            yield Finding(NOT_APPLICABLE, f"{label}期限 {fmt.date_text(due)} 未到", pos=ctx.centre.src,
+                          period=f"{year}年", year=year, threshold=due)
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """Dispatch on the pack's ``disclosure`` kind."""
+    kind = str(ctx.param("disclosure", ""))
+    if kind == "quarterly-finance":
+        yield from _quarterly(ctx)
+    elif kind == "annual-audit":
+        yield from _annual_audit(ctx)
+    else:
+        what = KIND_LABELS.get(kind, kind)
+        msg = f"{what}的公开情况（公开日期、形式）没有登记在记录中，未检查；请现场核对"
+        yield Finding(NO_DATA, msg, pos=ctx.centre.src)

@@ -1,0 +1,43 @@
+"""Check ``free-services``: public services are free of charge.
+
+《深圳市社区（党群）服务中心运营与评估标准》五(一) “以上公共服务，原则上免收费” (hence a warning).
+A planned activity with ``price`` above 0 whose ``service`` code belongs to one of the
+pack's ``tables`` (表一–表八, the public services) is a shortfall; charging is for the
+paid convenience services of 表十, filed in advance (see ``paid-services-filed``).
+
+Passing: a 3.3.1 四点半学校 activity with no ``price``; a 10.2.2 晚托 activity at 20 元.
+Failing: the 3.3.1 activity with ``price: 10`` → “2026-03-03 的活动 四点半学校（3.3.1，表三）收费 10.00 元：
+公共服务原则上免收费”, at its ``price`` line in plans/2026-03.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.rules import fmt
+from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per charged public-service activity, or one pass."""
+    cat = ctx.pack.catalogue
+    if cat is None:
+        yield Finding(NO_DATA, "规则包没有服务目录，无法判断哪些活动属于公共服务", pos=ctx.centre.src)
+        return
+    tables = {str(t) for t in ctx.param("tables") or []}
+    found = False
+    for plan in ctx.centre.plans:
+        for a in plan.activities:
+            if a.price <= 0:
+                continue
+            table = cat.table_of(a.service)
+            if table is None or table.code not in tables:
+                continue
+            found = True
+            label = table.table or table.code
+            msg = (f"{a.date} 的活动 {a.title}（{a.service}，{label}）收费 {fmt.yuan(a.price)} 元："
+                   "公共服务原则上免收费")
+            yield Finding(FAIL, msg, pos=a.pos("price"), period=plan.key, year=plan.year,
+                          measured={"price": a.price, "service": a.service})
+    if not found:
+        yield Finding(PASS, "公共服务活动均未收费", pos=ctx.centre.services.src)

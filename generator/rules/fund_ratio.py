@@ -1,0 +1,114 @@
+"""Check ``fund-ratio``: a share of spending against its limit, per quarter, year to date and year.
+
+《深圳市社区（党群）服务中心运营与评估标准》七(一) “员工薪酬与福利经费和办公设施与场地运作成本应不低于
+项目总经费的80%（其中用于中心工作人员薪酬与福利的经费不低于75%），机构营运管理费不得超过10％，
+服务项目运作经费不得低于10%”. The pack gives the ``numerator`` categories (staff, site,
+management, services), ``op``, ``threshold``, the ``periods`` to check and the ``base``.
+
+Base ``government-project``: the period's actual spending of the government-funded project,
+i.e. the sum of the four categories of finance/YYYY-Qn.yaml (the pack's reasoning: the
+sentence describes the structure of the project's costs; unspent money is carried forward,
+so it must not dilute the shares; and the four shares then always sum to 100 %). Base
+``paid-and-donation-income`` (七(二), management fee drawn from paid and donated income)
+needs a split the records do not hold: ``no-data`` when there was such income,
+``not-applicable`` when there was none.
+
+The comparison is exact (management ≤ 10 % is ``management × 1 ≤ 0.10 × total``), so
+10.00 % passes and 10.01 % fails. Quarter and year-to-date results use the pack's
+``interim_severity``; the full year uses the rule's severity.
+
+Passing: 2026-Q3 spends 10,000.00 of 100,000.00 on management (10.00 %).
+Failing: 10,500.00 of 100,000.00 → “2026年第三季度机构营运管理费占支出的 10.50%，超过上限 10%”,
+at the ``expenditure.management`` block of finance/2026-Q3.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from generator import figures
+from generator import model as m
+from generator.problems import Position
+from generator.rules import fmt
+from generator.rules.base import (
+    FAIL,
+    FAIL_TEXT,
+    NO_DATA,
+    NOT_APPLICABLE,
+    OP_TEXT,
+    PASS,
+    CheckContext,
+    Finding,
+    ratio_holds,
+)
+
+BASES = {
+    "government-project": "政府购买或资助的公共服务项目在该期间的实际支出总额（四类支出之和）",
+    "paid-and-donation-income": "该期间经营性服务项目收入与捐赠收入之和",
+}
+
+
+def category_pos(q: m.Quarter, key: str) -> Position:
+    """The line a category's figure comes from: its subtotal when written, else its items."""
+    cat = q.expenditure.get(key)
+    if cat is None:
+        return q.pos("expenditure")
+    return cat.at.get("total") or cat.pos("items")
+
+
+def numerator_label(keys: list[str]) -> str:
+    labels = [figures.EXPENSE_LABELS.get(k, k) for k in keys]
+    return labels[0] if len(labels) == 1 else "、".join(labels) + "合计"
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per period of every year with finance records."""
+    keys = [str(k) for k in ctx.param("numerator") or []]
+    base_kind = str(ctx.param("base", "government-project"))
+    op = str(ctx.param("op", ">="))
+    threshold = ctx.rule.threshold
+    kinds = [str(p) for p in ctx.param("periods") or ["year"]]
+    interim = ctx.param("interim_severity")
+    base_text = str(ctx.param("base_text") or BASES.get(base_kind, base_kind))
+    label = numerator_label(keys)
+    limit = fmt.limit_percent(threshold)
+    years = sorted({q.year for q in ctx.centre.quarters})
+    if not years:
+        yield Finding(NO_DATA, "还没有季度财务记录", pos=ctx.centre.src, threshold=threshold, base=base_text)
+        return
+    for year in years:
+        quarters = {q.quarter: q for q in ctx.centre.quarters if q.year == year}
+        for period in figures.finance_periods(ctx.centre, year):
+            if period.kind not in kinds:
+                continue
+            last = quarters[period.quarters[-1]]
+            pos = category_pos(last, keys[0]) if keys else last.src
+            severity = None if period.kind == "year" else interim
+            common = {"pos": pos, "period": period.label, "year": year, "threshold": threshold,
+                          "base": base_text, "severity": severity}
+            if base_kind == "paid-and-donation-income":
+                paid = period.income.get("convenience", Decimal(0)) + period.income.get("donations", Decimal(0))
+                if paid == 0:
+                    msg = f"{period.label}没有经营性服务收入和捐赠收入"
+                    yield Finding(NOT_APPLICABLE, msg, measured={"base": paid}, **common)
+                else:
+                    msg = (f"{period.label}有经营性服务和捐赠收入 {fmt.yuan(paid)} 元，但记录没有区分从中提取的"
+                           "机构管理费，无法计算该比例，请以审计报告核对")
+                    yield Finding(NO_DATA, msg, measured={"base": paid}, **common)
+                continue
+            whole = period.expenditure_total
+            part = sum((period.expenditure.get(k, Decimal(0)) for k in keys), Decimal(0))
+            if whole == 0:
+                yield Finding(NO_DATA, f"{period.label}没有支出，无法计算{label}占比", **common)
+                continue
+            share = part / whole
+            shown = fmt.percent_against(share, threshold)
+            measured = {"numerator": part, "base": whole, "ratio": share, "percent": shown,
+                        "period_kind": period.kind}
+            if ratio_holds(part, whole, op, threshold):
+                msg = f"{period.label}{label}占支出的 {shown}，符合“{OP_TEXT.get(op, op)} {limit}”"
+                yield Finding(PASS, msg, measured=measured, **common)
+            else:
+                msg = f"{period.label}{label}占支出的 {shown}，{FAIL_TEXT.get(op, '不符合')} {limit}"
+                yield Finding(FAIL, msg, measured=measured, **common)

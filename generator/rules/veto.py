@@ -1,0 +1,68 @@
+"""Check ``veto``: the one-vote vetoes (一票否决) of 八(六).
+
+《深圳市社区（党群）服务中心运营与评估标准》八(六) “一是……查实运营方提取的年度机构管理费超过本标准规定的，
+直接评定为C级；二是……经居民大会表决，有超过60%的与会者同意对运营方终止合同的……直接评定为C级”.
+
+``trigger: management-fee-over-limit``: evaluations/YYYY.yaml ``management_fee_over_limit:
+true`` (found by the evaluator's audit) → shortfall, grade C. When it is not recorded but the
+pack's ``linked_rules`` (fund-management …) fail for that full year, a warning says the
+veto may apply.
+``trigger: resident-assembly-vote``: ``assembly_vote_share`` compared with ``op``/``threshold``
+(超过 → ``>``: exactly 60 % does not trigger; 60.01 % does).
+
+Passing: ``assembly_vote_share: 0.60``.
+Failing: ``assembly_vote_share: 0.6001`` → “居民大会与会者中同意终止合同的占 60.01%，超过 60%，
+一票否决，直接评定为C级”, at that line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.rules.base import FAIL, NOT_APPLICABLE, PASS, CheckContext, Finding
+
+
+def _linked_year_failures(ctx: CheckContext, year: int) -> list[Finding]:
+    from generator.rules import CHECKS
+    from generator.rules.base import CheckContext as Ctx
+
+    out = []
+    for rid in ctx.param("linked_rules") or []:
+        rule = ctx.pack.rule(str(rid))
+        if rule is None or rule.check not in CHECKS:
+            continue
+        for f in CHECKS[rule.check](Ctx(ctx.centre, ctx.pack, rule, ctx.today)):
+            if f.status == FAIL and f.year == year and f.measured.get("period_kind") == "year":
+                out.append(f)
+    return out
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per evaluation record."""
+    from generator import scoring
+
+    if not ctx.centre.evaluations:
+        yield Finding(NOT_APPLICABLE, "还没有评估记录", pos=ctx.centre.src)
+        return
+    trigger = str(ctx.param("trigger", ""))
+    for ev in ctx.centre.evaluations:
+        veto = next((v for v in scoring.vetoes_for(ev, ctx.pack) if v.rule == ctx.rule.id), None)
+        period = f"{ev.year}年"
+        field_name = "management_fee_over_limit" if trigger == "management-fee-over-limit" else "assembly_vote_share"
+        pos = ev.pos(field_name)
+        common = {"period": period, "year": ev.year, "measured": {field_name: getattr(ev, field_name)},
+                      "threshold": ctx.param("threshold")}
+        if veto is None:
+            continue
+        if veto.triggered:
+            yield Finding(FAIL, f"{period}度：{veto.message}", pos=pos, **common)
+            continue
+        linked = _linked_year_failures(ctx, ev.year) if trigger == "management-fee-over-limit" else []
+        if linked:
+            msg = (f"{period}全年{linked[0].message.split('，', 1)[-1]}：如经第三方评估机构年度抽查查实，"
+                   "将一票否决，直接评定为C级")
+            yield Finding(FAIL, msg, pos=linked[0].pos, severity="warning", **common)
+        elif trigger == "resident-assembly-vote" and ev.assembly_vote_share is None:
+            yield Finding(NOT_APPLICABLE, f"{period}度：{veto.message}", pos=pos, **common)
+        else:
+            yield Finding(PASS, f"{period}度：{veto.message}", pos=pos, **common)

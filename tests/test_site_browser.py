@@ -1,0 +1,167 @@
+"""The built site in Debian's Chromium: pages load offline, search in Chinese, accessibility,
+hostile text shown literally, the district filter. Needs /usr/bin/chromium (setup.sh --test)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.site_helpers import (
+    HOSTILE, MINIMAL, ROOT, axe_serious, browser, build, hostile_project, need_chromium, serve,
+)
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "",
+    "centres/",
+    "open-data/",
+    "about/",
+    "centres/shenzhen-xiashi/",
+    "centres/shenzhen-xiashi/hours/",
+    "centres/shenzhen-xiashi/plans/",
+    "centres/shenzhen-xiashi/plans/2026-09/",
+    "centres/shenzhen-xiashi/finance/2026-Q3/",
+    "centres/shenzhen-xiashi/audit/2026/",
+    "centres/shenzhen-xiashi/compliance/",
+    "centres/shenzhen-xiashi/manuals/",
+    "centres/shenzhen-xiashi/archive/",
+]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    need_chromium()
+    tmp = tmp_path_factory.mktemp("browser")
+    samples, hostile = tmp / "samples", tmp / "hostile-site"
+    done = build(ROOT, samples, "2026-11-22")
+    assert done.returncode == 0, done.stderr
+    done = build(hostile_project(tmp), hostile)
+    assert done.returncode == 0, done.stderr
+    return {"samples": samples, "hostile": hostile}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    need_chromium()
+    with browser() as ctx:
+        yield ctx
+
+
+def _existing(site: Path) -> list[str]:
+    return [p for p in PAGES if (site / p / "index.html").is_file()]
+
+
+def test_pages_load_offline_and_render(sites, chromium, tmp_path: Path) -> None:
+    with serve(sites["samples"]) as base:
+        page = chromium.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        failed: list[str] = []
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        paths = _existing(sites["samples"])
+        assert len(paths) >= 10
+        for path in paths:
+            response = page.goto(base + path)
+            assert response is not None and response.ok, path
+            page.wait_for_load_state("networkidle")
+            assert page.locator("h1").first.inner_text().strip(), path
+        page.goto(base)
+        shot = tmp_path / "home.png"
+        page.screenshot(path=str(shot), full_page=True)
+        data = shot.read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 0
+        page.close()
+    outside = [u for u in requests if not u.startswith(base)]
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not failed, f"failed requests: {failed}"
+
+
+def _search(page, base: str, query: str) -> list[str]:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base)
+    page.click("input.md-search__input")
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__item", timeout=30000)
+    return page.eval_on_selector_all(".md-search-result__item > a",
+                                     "els => els.map(e => e.getAttribute('href'))")
+
+
+def test_chinese_search_finds_activity_and_audit(sites, chromium) -> None:
+    with serve(sites["samples"]) as base:
+        page = chromium.new_page()
+        hrefs = _search(page, base, "四点半")
+        pages = {h.split("?")[0].split("#")[0] for h in hrefs}
+        found = False
+        for url in pages:
+            page.goto(url if url.startswith("http") else base + url.lstrip("/"))
+            if "四点半学校" in page.inner_text("article"):
+                found = True
+                break
+        assert found, f"no result of 四点半 shows 四点半学校: {sorted(pages)}"
+        page.close()
+        page = chromium.new_page()
+        hrefs = _search(page, base, "审计")
+        assert any("/audit/" in h for h in hrefs[:3]), hrefs
+        page.close()
+
+
+def test_no_serious_accessibility_violations(sites, chromium) -> None:
+    problems = {}
+    with serve(sites["samples"]) as base:
+        page = chromium.new_page()
+        for path in _existing(sites["samples"]):
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            found = axe_serious(page)
+            if found:
+                problems[path or "/"] = found
+        page.close()
+    assert not problems, problems
+
+
+def test_hostile_text_is_shown_not_run(sites, chromium) -> None:
+    dialogs: list[str] = []
+    with serve(sites["hostile"]) as base:
+        page = chromium.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in ("centres/demo/plans/2026-03/", "centres/demo/", "", "centres/demo/archive/"):
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+        page.goto(base + "centres/demo/plans/2026-03/")
+        text = page.inner_text("article")
+        for title in HOSTILE:
+            assert title in text, title
+        assert page.locator("article strong", has_text="x").count() == 0 or "**x**" in text
+        assert page.locator('a[href^="javascript"]').count() == 0
+        page.goto(base + "centres/demo/")
+        assert "<img src=x onerror=alert(2)>" in page.inner_text("article")
+        page.close()
+    assert not dialogs, dialogs
+
+
+def test_district_filter(sites, chromium) -> None:
+    with serve(sites["samples"]) as base:
+        page = chromium.new_page()
+        page.goto(base)
+        rows = page.locator("#gs-filter ~ * table tbody tr, #gs-filter ~ table tbody tr")
+        total = rows.count()
+        assert total >= 2
+        options = page.eval_on_selector_all("#gs-filter-district option", "os => os.map(o => o.value)")
+        district = [o for o in options if o][0]
+        page.select_option("#gs-filter-district", district)
+        visible = [r for r in rows.all() if r.is_visible()]
+        assert 0 < len(visible) < total or len(options) == 2
+        assert all(district in r.inner_text() for r in visible)
+        page.close()
+
+
+def test_without_javascript_every_centre_is_listed(sites) -> None:
+    with serve(sites["samples"]) as base, browser(java_script_enabled=False) as ctx:
+        page = ctx.new_page()
+        page.goto(base)
+        assert not page.locator("#gs-filter").is_visible()
+        names = page.locator("table").first.locator("tbody tr")
+        assert names.count() == len([p for p in (ROOT / "centres").iterdir()
+                                     if (p / "centre.yaml").exists()])
