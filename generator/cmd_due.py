@@ -14,7 +14,14 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from generator.due import KIND_LABELS, SOON_DAYS, STATE_LABELS, DueItem, disclosure_states, missing_rules
+from generator.due import (
+    KIND_LABELS,
+    SOON_DAYS,
+    STATE_LABELS,
+    DueItem,
+    disclosure_states,
+    missing_rules,
+)
 from generator.validate import find_project, validate_project
 
 

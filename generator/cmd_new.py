@@ -15,7 +15,6 @@ from pathlib import Path
 from generator.edit import write_texts
 from generator.packs import load_library
 from generator.problems import Report, Severity
-from generator.schema import INVALID
 from generator.scaffold import (
     FACT_KINDS,
     OPTIONAL_FACTS,
@@ -27,6 +26,7 @@ from generator.scaffold import (
     parse_month,
     render_centre_yaml,
 )
+from generator.schema import INVALID
 from generator.validate import Project, find_project, validate_centre, validate_project
 
 REQUIRED_FACTS = ("district", "street", "community", "community_type", "rule_pack",

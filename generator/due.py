@@ -36,8 +36,8 @@ their records. Evaluations (第三方评估) are listed when recorded, without a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Iterator
 
 from generator import model as m
 from generator.packs import Pack, Rule

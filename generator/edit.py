@@ -14,12 +14,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import itertools
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -29,14 +31,14 @@ __all__ = [
     "CommentedMap",
     "CommentedSeq",
     "Document",
+    "append_to",
+    "delete_in",
     "dump_value",
     "load_text",
     "new_document",
     "plain",
     "quoted",
     "set_in",
-    "append_to",
-    "delete_in",
     "sync_list",
     "write_texts",
 ]
@@ -84,7 +86,7 @@ def guess_indent(text: str) -> tuple[int, int]:
     """
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     indent = offset = None
-    for line, nxt in zip(lines, lines[1:]):
+    for line, nxt in itertools.pairwise(lines):
         m = _KEY_ONLY.match(line)
         if not m:
             continue

@@ -28,10 +28,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from generator import model as m
 from generator.due import period_title
@@ -184,7 +185,7 @@ def disclosures(centre: m.Centre) -> dict[str, Disclosure]:
         content = _clean(content)
         key = f"{kind}/{period}"
         out[key] = Disclosure(key, kind, period, period_title(kind, period),
-                              getattr(rec, "published"), content, content_hash(content),
+                              rec.published, content, content_hash(content),
                               rec.src, rec.pos("published"))
 
     for p in centre.plans:

@@ -31,6 +31,7 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
+_MERGE = "tag:yaml.org,2002:merge"
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -167,8 +168,12 @@ def parse_yaml(text: str, display: str) -> tuple[Raw | None, list[Problem]]:
         return None, [Problem.at(_mark_pos(display, exc.problem_mark), "yaml-too-deep", msg)]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = (exc.problem or exc.context or "无法解析").strip()
+        if (exc.context or "").startswith("while scanning a quoted scalar") and exc.context_mark:
+            # The end of the file is where the parser noticed; the quote that was never
+            # closed is where the user has to look.
+            mark, what = exc.context_mark, "while scanning a quoted scalar"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         msg = f"YAML 语法错误：{_explain_yaml(what)}。请检查这一行的缩进、冒号和引号"
         return None, [Problem.at(Position(display, line, col), "yaml-syntax", msg)]
     except RecursionError:
@@ -226,16 +231,32 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
         return RScalar(pos, "", False)
     state["seen"].add(id(node))
     tag = str(getattr(node.tag, "value", node.tag) or "")
+    if tag == _MERGE:  # "<<" written as a value, or tagged !!merge
+        msg = "不支持 YAML 合并键 <<，请把内容直接写出来"
+        problems.append(Problem.at(pos, "yaml-alias", msg))
+        return RScalar(pos, "", False)
     if tag and tag not in _CORE_TAGS:
         problems.append(Problem.at(pos, "yaml-tag", f"不允许使用 YAML 标签 {printable(tag)}"))
         return RScalar(pos, "", False)
     if isinstance(node, ScalarNode):
-        return RScalar(pos, str(node.value), node.style in ("'", '"'))
+        text = str(node.value)
+        if node.style == ">":
+            # ruamel's round-trip scanner marks each folded line break with "\a" (BEL) to
+            # keep the folding; the value itself has a space there. A folded scalar cannot
+            # hold a real BEL (no escapes, and raw control characters are refused).
+            text = text.replace("\a", "")
+        return RScalar(pos, text, node.style in ("'", '"'))
     if isinstance(node, SequenceNode):
         return RSeq(pos, [_copy(n, display, depth + 1, state, problems) for n in node.value])
     if isinstance(node, MappingNode):
         items: list[tuple[RScalar, Raw]] = []
         for k, v in node.value:
+            k_tag = str(getattr(k.tag, "value", k.tag) or "")
+            if k_tag == _MERGE or (isinstance(k, ScalarNode) and k.value == "<<" and not k.style):
+                problems.append(
+                    Problem.at(_pos(display, k), "yaml-alias", "不支持 YAML 合并键 <<，请把内容直接写出来")
+                )
+                continue
             key = _copy(k, display, depth + 1, state, problems)
             if not isinstance(key, RScalar):
                 problems.append(

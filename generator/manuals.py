@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -592,7 +593,7 @@ def _staffing(rule: Rule) -> str | None:
         return None
     if unit is None:
         return f"{_in_principle(rule)}{subject}{_OP_RATIO.get(op, op)}{percent_text(threshold)}"
-    return f"{_in_principle(rule)}{subject}{_OP_COUNT.get(op, op)}{plain_number(threshold)}{unit}"
+    return f"{_in_principle(rule)}配置{subject}{_OP_COUNT.get(op, op)}{plain_number(threshold)}{unit}"
 
 
 def pack_facts(pack: Pack) -> PackFacts:
@@ -729,8 +730,10 @@ def pack_facts(pack: Pack) -> PackFacts:
     for r in pack.by_check("evaluation-schedule"):
         for e in r.params.get("evaluations") or []:
             if isinstance(e, dict) and e.get("name"):
-                evaluations.append(Requirement(zh_punct(f"{e['name']}（{e.get('by') or '第三方评估机构'}）"),
-                                               r.citation))
+                cite = r.citation
+                if e.get("clause"):
+                    cite = r.citation[: len(r.citation) - len(r.clause)] + str(e["clause"])
+                evaluations.append(Requirement(zh_punct(str(e["name"])), cite))
     vetoes: list[Veto] = []
     for r in pack.by_check("veto"):
         grade = r.params.get("result_grade")
@@ -882,6 +885,19 @@ def _problem(disp: str, line: int, code: str, msg: str, sev: Severity | None = N
 
 def _yaml_mapping(text: str, disp: str, first_line: int, out: list[Problem]) -> tuple[dict | None, dict]:
     """Parse YAML text that starts at ``first_line`` of its file; plain data and positions."""
+    data, pos, problems = _yaml_cached(text, disp, first_line)
+    out.extend(problems)
+    return data, pos
+
+
+@lru_cache(maxsize=256)
+def _yaml_cached(text: str, disp: str, first_line: int) -> tuple[dict | None, dict, tuple[Problem, ...]]:
+    out: list[Problem] = []
+    data, pos = _yaml_parse(text, disp, first_line, out)
+    return data, pos, tuple(out)
+
+
+def _yaml_parse(text: str, disp: str, first_line: int, out: list[Problem]) -> tuple[dict | None, dict]:
     root, problems = parse_yaml("\n" * (first_line - 1) + text, disp)
     out.extend(problems)
     if root is None or any(p.severity is Severity.ERROR for p in problems):
@@ -902,7 +918,19 @@ def _str_list(value: Any) -> list[str] | None:
 
 
 def parse_template(src: SourceFile, out: list[Problem]) -> _Template | None:
-    """Front matter and body of a content manual."""
+    """Front matter and body of a content manual (parsed once per distinct text)."""
+    tpl, problems = _parse_template_cached(src)
+    out.extend(problems)
+    return tpl
+
+
+@lru_cache(maxsize=256)
+def _parse_template_cached(src: SourceFile) -> tuple[_Template | None, tuple[Problem, ...]]:
+    out: list[Problem] = []
+    return _parse_template(src, out), tuple(out)
+
+
+def _parse_template(src: SourceFile, out: list[Problem]) -> _Template | None:
     if src.text is None:
         out.extend(src.problems)
         return None
@@ -1234,11 +1262,22 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-def render_body(env: ImmutableSandboxedEnvironment, tpl: _Template, ctx: ManualContext) -> str:
+@lru_cache(maxsize=256)
+def _compiled(body: str):
+    """Compile a template body once per process (the same text gives the same template)."""
+    return _environment().from_string(body)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> ImmutableSandboxedEnvironment:
+    return make_environment()
+
+
+def render_body(tpl: _Template, ctx: ManualContext) -> str:
     """Run one template's body with the context; a template bug is a ManualError."""
     variables = {f.name: getattr(ctx, f.name) for f in fields(ctx)}
     try:
-        return env.from_string(tpl.body).render(variables)
+        return _compiled(tpl.body).render(variables)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f"{tpl.display}:{tpl.body_line + line - 1}" if line else tpl.display
@@ -1508,7 +1547,6 @@ def build_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> tuple
             out.append(_problem(sources.settings.display, 0, "bad-choice",
                                 f"responsible.{what} 的岗位 {role} 不是本中心 centre.yaml 中的岗位"))
     facts = pack_facts(pack)
-    env = make_environment()
     overrides = {s.name[:-3]: s for s in sources.overrides}
     additions = {s.name[: -len(ADD_SUFFIX)]: s for s in sources.additions}
     for name, src in list(overrides.items()) + list(additions.items()):
@@ -1537,7 +1575,7 @@ def build_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> tuple
         ctx = manual_context(centre, pack, facts, settings, citations, laws, hazard_defaults)
         if chapters is None:
             assert tpl is not None
-            body = render_body(env, tpl, ctx)
+            body = render_body(tpl, ctx)
             chapters = parse_structure(body, tpl.display, tpl.body_line, out)
             if mid in additions:
                 parsed = parse_additions(additions[mid], out)

@@ -245,6 +245,7 @@ class Centre(Located):
     services: Services
     city: str | None = None
     brand: str | None = None
+    official_name: str | None = None  # as registered; else built by the naming rule
     populations: tuple[Population, ...] = ()
     social_organisations: Mapping[str, int] = field(default_factory=dict)  # introduced, fostered
     recurring: tuple[RecurringActivity, ...] = ()
@@ -256,8 +257,8 @@ class Centre(Located):
 
     @property
     def name(self) -> str:
-        """Official name by the naming rule: brand + street + community + 社区（党群）服务中心."""
-        return official_name(self.brand, self.street, self.community)
+        """The official name as recorded, else brand + street + community + 社区（党群）服务中心."""
+        return self.official_name or official_name(self.brand, self.street, self.community)
 
     def room(self, name: str) -> Room | None:
         return next((r for r in self.rooms if r.name == name), None)

@@ -100,7 +100,7 @@ class Table:
     title: str
     kind: str
     population: str | None
-    free: bool
+    free: bool | None  # None: the source does not say
     majors: tuple[Major, ...]
     note: str | None = None
 
@@ -172,6 +172,12 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _free(value: Any) -> bool | None:
+    if value is None:
+        return None
+    return str(value).lower() != "false"
+
+
 def read_catalogue(data: dict, display: str) -> Catalogue:
     tables = []
     for t in data.get("tables") or []:
@@ -193,7 +199,7 @@ def read_catalogue(data: dict, display: str) -> Catalogue:
         tables.append(
             Table(str(t["code"]), str(t.get("table") or ""), str(t.get("title") or ""),
                   str(t.get("kind") or "basic"), t.get("population"),
-                  str(t.get("free")).lower() != "false", tuple(majors), t.get("note"))
+                  _free(t.get("free")), tuple(majors), t.get("note"))
         )
     return Catalogue(str(data.get("id") or display), str(data.get("document") or ""), tuple(tables))
 

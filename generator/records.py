@@ -545,7 +545,7 @@ ENTRY = Obj(
     model(m.ScoreEntry),
     "评分项",
 )
-GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C", "示范型", "标准型", "基础型")
+GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C", "示范型", "标准型", "基础型", "合格", "不合格")
 EVALUATION = Obj(
     [
         F("year", YEAR, "评估年度"),

@@ -19,7 +19,7 @@ from generator.load import RScalar
 from generator.packs import Pack
 from generator.problems import Position, Problem
 from generator.records import COMMUNITY_TYPES, CreditCode, Phone
-from generator.schema import INVALID, Choice, Str
+from generator.schema import Choice, Str
 from generator.validate import CENTRE_ID
 
 REVIEW = "# 请核对"

@@ -183,13 +183,14 @@ def _assemble(folder: Path, base: dict, parts: dict, broken: set, pack: Pack | N
         msg = f"找不到规则包 {v['rule_pack']}，可用的规则包：{known}"
         out.append(Problem.at(at["rule_pack"], "unknown-rule-pack", msg))
         ok = False
-    built_name = m.official_name(v.get("brand"), v["street"], v["community"])
-    if "official_name" in v and v["official_name"] != built_name:
-        msg = (
-            f"中心名称应按“品牌名（如有）+ 街道 + 社区 + 社区（党群）服务中心”命名，"
-            f"即 {built_name}，这里是 {v['official_name']}"
-        )
-        out.append(Problem.at(at["official_name"], "name-rule", msg, clause="《深圳市社区（党群）服务中心运营与评估标准》二(二)"))
+    if "official_name" in v:
+        # the name must carry the community it serves; the suffix, street and brand
+        # rules differ by jurisdiction and are checked by the pack's name-format rule
+        name = v["official_name"]
+        community = v["community"].removesuffix("社区").removesuffix("村")
+        if community not in name:
+            msg = f"中心名称应含所在社区名 {v['community']}，这里是 {name}"
+            out.append(Problem.at(at["official_name"], "name-rule", msg))
     contract: m.Contract = v["contract"]
     if contract.end <= contract.start:
         out.append(Problem.at(contract.pos("end"), "date-order", "合同结束日期应晚于开始日期"))
@@ -214,7 +215,7 @@ def _assemble(folder: Path, base: dict, parts: dict, broken: set, pack: Pack | N
                 out.append(Problem.at(p, "unknown-service", f"服务目录中没有编码 {code}（第 {i + 1} 项），请对照《服务目录》"))
         for ps in v["services"].paid:
             table = pack.catalogue.table_of(ps.code)
-            if table is None or table.free:
+            if table is None or table.free is True:
                 msg = f"经营性服务的编码 {ps.code} 应是服务目录中经营性便民利民服务（表十）的编码"
                 out.append(Problem.at(ps.pos("code"), "unknown-service", msg))
     for rec in v.get("recurring", ()):
@@ -268,6 +269,7 @@ def _assemble(folder: Path, base: dict, parts: dict, broken: set, pack: Pack | N
         street=v["street"],
         community=v["community"],
         brand=v.get("brand"),
+        official_name=v.get("official_name"),
         community_type=v["community_type"],
         rule_pack=v["rule_pack"],
         address=v["address"],
@@ -329,6 +331,9 @@ def _check_hours(hours: m.OpeningHours) -> Iterator[Problem]:
             yield Problem.at(exc.pos("to"), "date-order", "结束日期不能早于开始日期")
         if exc.closed and exc.sessions:
             yield Problem.at(exc.pos("closed"), "wrong-type", "闭馆（closed: true）的日子不能再写开放时段")
+        if not exc.closed and not exc.sessions:
+            msg = "不闭馆（closed: false）时须用 sessions 写明当天的开放时段，例如 [\"09:00-17:00\"]"
+            yield Problem.at(exc.pos("closed"), "missing-key", msg)
         yield from _overlaps(exc.sessions, exc.reason)
 
 

@@ -24,15 +24,18 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator import model as m
@@ -133,7 +136,7 @@ RECORD_COLUMNS = (
     Column("plan", "计划编号", _R["plan"].kind, False, 10, "@", "soft:plan_ids", "计划内活动填计划编号；计划外活动不填"),
     Column("ref", "计划活动（参考）", None, False, 30),
     Column("status", "状态", _R["status"].kind, True, 10, "@", "list:statuses", "已举办、已取消 或 已延期"),
-    Column("date", "举办日期", _R["date"].kind, False, 12, "yyyy-mm-dd", "date", "计划外或延期的活动填写"),
+    Column("date", "举办日期", _R["date"].kind, False, 12, "yyyy-mm-dd", "date-soft", "计划外或延期的活动填写"),
     Column("title", "活动名称", _R["title"].kind, False, 24, "@", "len:100", "计划外活动填写"),
     Column("service", "服务编码", _R["service"].kind, False, 22, "@", "soft:services", "计划外活动填写",
            code_first=True),
@@ -357,12 +360,15 @@ class _Writer:
         check = col.check
         if not check:
             return
-        common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=bool(col.prompt),
-                      promptTitle=col.header[:32], prompt=col.prompt[:255] or None, errorTitle=col.header[:32])
+        common = {"allow_blank": True, "showErrorMessage": True, "showInputMessage": bool(col.prompt),
+                  "promptTitle": col.header[:32], "prompt": col.prompt[:255] or None,
+                  "errorTitle": col.header[:32]}
         a, b = period
-        if check == "date":
+        if check in ("date", "date-soft"):
+            # a postponed activity may move to another month: only a warning there
             dv = DataValidation(type="date", operator="between", formula1=f"DATE({a.year},{a.month},{a.day})",
                                 formula2=f"DATE({b.year},{b.month},{b.day})",
+                                errorStyle="warning" if check == "date-soft" else "stop",
                                 error=f"请填写 {a.isoformat()} 至 {b.isoformat()} 之间的日期", **common)
         elif check == "time":
             dv = DataValidation(type="time", operator="between", formula1="TIME(0,0,0)",
@@ -530,7 +536,7 @@ def cell_text(value: Any) -> str | None:
     return text if text.strip() else None
 
 
-_CODE_TITLE = re.compile(r"^\s*(\S+)[\s\u3000]+\S.*$", re.S)
+_CODE_TITLE = re.compile(r"^\s*(\S+)[\s\u3000]+\S.*$", re.DOTALL)
 
 
 @dataclass
@@ -647,7 +653,7 @@ def read_workbook(path: Path, name: str | None = None) -> Book:
     problems: list[Problem] = []
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         msg = (f"无法读取 Excel 文件：{type(exc).__name__}。请确认它是 .xlsx 格式"
                "（在 Excel 或 WPS 中“另存为”Excel 工作簿 .xlsx）")
         return Book(name, None, [], [_problem(Position(name), "xlsx-unreadable", msg)])

@@ -7,8 +7,8 @@ import difflib
 from decimal import Decimal
 
 import pytest
-
 from conftest import MINIMAL, ROOT
+
 from generator.edit import append_to, delete_in, guess_indent, load_text, set_in, sync_list
 
 COMMENTED = """\
@@ -60,7 +60,7 @@ def test_edit_one_value_changes_only_that_line():
 
 def test_equal_values_are_left_as_written():
     doc = load_text(COMMENTED)
-    assert not set_in(doc, ["activities", 0, "price"], Decimal("20"))
+    assert not set_in(doc, ["activities", 0, "price"], Decimal(20))
     assert not set_in(doc, ["activities", 0, "start"], dt.time(14, 0))
     assert not set_in(doc, ["published"], dt.date(2026, 2, 25))
     assert doc.dump() == COMMENTED

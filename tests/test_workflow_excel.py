@@ -6,13 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from openpyxl import load_workbook
+from workflow_helpers import demo, edit, minimal_project, run_cli, tree_digest, validated
 
 from generator.cli import main
 from generator.load import read_document
 from generator.packs import to_plain
 from generator.validate import Project
 from generator.xlsx import cell_text, import_workbook, parse_sheet_name, sheet_name
-from workflow_helpers import demo, edit, minimal_project, run_cli, tree_digest, validated
 
 PLAN_SHEET = "2026年4月计划"
 ROW = ["A01", dt.date(2026, 4, 7), dt.time(14, 0), dt.time(16, 0), "多功能活动室", "四点半学校",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from workflow_helpers import demo, edit, minimal_project, project_with_real_content, run_cli
 
 from generator.cli import main
 from generator.load import read_document
 from generator.packs import to_plain
 from generator.validate import Project, validate_project
-from workflow_helpers import demo, edit, minimal_project, project_with_real_content, run_cli
 
 NEW_ARGS = [
     "--district", "福田区", "--street", "沙头街道", "--community", "沙尾社区",

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import MINIMAL, ROOT
+
 from generator.cli import main
 from generator.validate import Project, validate_project
 

@@ -81,8 +81,10 @@ def value_text(value: Any) -> Any:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (Decimal, int)):
-        return num(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return f"{value:f}"  # exactly as computed: money keeps its cents, ratios every digit
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):

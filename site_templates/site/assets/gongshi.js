@@ -85,9 +85,28 @@
     apply();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
+  /* Wide tables scroll sideways on a phone: make each scrolling box reachable and named for
+     keyboard and screen-reader users (WCAG 2.1.1), using the table's caption as its name. */
+  function labelScrollBoxes() {
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.hasAttribute("tabindex")) return;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var figure = box.closest("figure");
+      var caption = figure ? figure.querySelector("figcaption") : null;
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : "表格");
+    });
+  }
+
+  function ready() {
     setUp();
+    labelScrollBoxes();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
