@@ -38,7 +38,9 @@ def nice_ticks(maximum: Decimal, count: int = 5) -> list[Decimal]:
     raw = maximum / count
     exponent = raw.adjusted()
     base = Decimal(1).scaleb(exponent)
-    step = next(s * base for s in (Decimal(1), Decimal(2), Decimal(5), Decimal(10)) if s * base >= raw)
+    step = next(
+        s * base for s in (Decimal(1), Decimal(2), Decimal(5), Decimal(10)) if s * base >= raw
+    )
     ticks = [Decimal(0)]
     while ticks[-1] < maximum:
         ticks.append(ticks[-1] + step)
@@ -74,26 +76,36 @@ def bar_chart(
     plot_w = width - left - right
     plot_h = height - top - bottom
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{font}" font-size="11">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="{font}" font-size="11">'
+        ),
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     if title:
-        out.append(f'<text x="{_fmt(width / 2)}" y="16" text-anchor="middle" font-size="13">'
-                   f"{escape(title)}</text>")
+        out.append(
+            f'<text x="{_fmt(width / 2)}" y="16" text-anchor="middle" font-size="13">'
+            f"{escape(title)}</text>"
+        )
 
     def y_of(v: Decimal) -> float:
         return top + plot_h - float(v / axis_max) * plot_h if axis_max else top + plot_h
 
     for t in ticks:
         y = y_of(t)
-        out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(y)}" x2="{_fmt(width - right)}" y2="{_fmt(y)}" '
-                   f'stroke="#d0d0d0" stroke-width="0.6"/>')
-        out.append(f'<text x="{_fmt(left - 6)}" y="{_fmt(y + 4)}" text-anchor="end" fill="#333333">'
-                   f"{_number(t)}</text>")
+        out.append(
+            f'<line x1="{_fmt(left)}" y1="{_fmt(y)}" x2="{_fmt(width - right)}" y2="{_fmt(y)}" '
+            f'stroke="#d0d0d0" stroke-width="0.6"/>'
+        )
+        out.append(
+            f'<text x="{_fmt(left - 6)}" y="{_fmt(y + 4)}" text-anchor="end" fill="#333333">'
+            f"{_number(t)}</text>"
+        )
     if unit:
-        out.append(f'<text x="{_fmt(left - 6)}" y="{_fmt(top - 6)}" text-anchor="end" fill="#333333">'
-                   f"{escape(unit)}</text>")
+        out.append(
+            f'<text x="{_fmt(left - 6)}" y="{_fmt(top - 6)}" text-anchor="end" fill="#333333">'
+            f"{escape(unit)}</text>"
+        )
     n_cat = max(len(categories), 1)
     group_w = plot_w / n_cat
     bar_w = min(group_w * 0.8 / max(len(series), 1), 48.0)
@@ -103,22 +115,34 @@ def bar_chart(
             v = vals[i]
             y = y_of(v)
             colour = PALETTE[j % len(PALETTE)]
-            out.append(f'<rect x="{_fmt(gx + j * bar_w)}" y="{_fmt(y)}" width="{_fmt(bar_w * 0.92)}" '
-                       f'height="{_fmt(top + plot_h - y)}" fill="{colour}"/>')
+            out.append(
+                f'<rect x="{_fmt(gx + j * bar_w)}" y="{_fmt(y)}" width="{_fmt(bar_w * 0.92)}" '
+                f'height="{_fmt(top + plot_h - y)}" fill="{colour}"/>'
+            )
             if len(series) == 1:
-                out.append(f'<text x="{_fmt(gx + j * bar_w + bar_w * 0.46)}" y="{_fmt(y - 4)}" '
-                           f'text-anchor="middle" font-size="10" fill="#111111">{_number(v)}</text>')
-        out.append(f'<text x="{_fmt(left + (i + 0.5) * group_w)}" y="{_fmt(height - bottom + 18)}" '
-                   f'text-anchor="middle" fill="#111111">{escape(cat)}</text>')
-    out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(top + plot_h)}" x2="{_fmt(width - right)}" '
-               f'y2="{_fmt(top + plot_h)}" stroke="#333333" stroke-width="1"/>')
+                out.append(
+                    f'<text x="{_fmt(gx + j * bar_w + bar_w * 0.46)}" y="{_fmt(y - 4)}" '
+                    f'text-anchor="middle" font-size="10" fill="#111111">{_number(v)}</text>'
+                )
+        out.append(
+            f'<text x="{_fmt(left + (i + 0.5) * group_w)}" y="{_fmt(height - bottom + 18)}" '
+            f'text-anchor="middle" fill="#111111">{escape(cat)}</text>'
+        )
+    out.append(
+        f'<line x1="{_fmt(left)}" y1="{_fmt(top + plot_h)}" x2="{_fmt(width - right)}" '
+        f'y2="{_fmt(top + plot_h)}" stroke="#333333" stroke-width="1"/>'
+    )
     if len(series) > 1:
         x = left
         y = title_h + 8
         for j, (name, _vals) in enumerate(series):
             colour = PALETTE[j % len(PALETTE)]
-            out.append(f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="12" height="12" fill="{colour}"/>')
-            out.append(f'<text x="{_fmt(x + 16)}" y="{_fmt(y + 10)}" fill="#111111">{escape(name)}</text>')
+            out.append(
+                f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="12" height="12" fill="{colour}"/>'
+            )
+            out.append(
+                f'<text x="{_fmt(x + 16)}" y="{_fmt(y + 10)}" fill="#111111">{escape(name)}</text>'
+            )
             x += 28 + 12 * len(name)
     out.append("</svg>")
     return "\n".join(out) + "\n"

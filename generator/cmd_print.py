@@ -30,17 +30,35 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
     from generator.printing import KIND_LABELS, KINDS
 
     kinds = "、".join(f"{k}（{KIND_LABELS[k]}）" for k in KINDS)
-    p.add_argument("centre", nargs="?", default=None, metavar="中心",
-                   help="只打印这个中心：中心文件夹名（如 shenzhen-xiashi）或中心文件夹的路径；"
-                        "不写则打印当前项目的全部中心")
-    p.add_argument("--kind", action="append", choices=KINDS, default=None, metavar="种类",
-                   help=f"只打印这一种，可写多次。种类：{kinds}")
-    p.add_argument("--out", type=Path, default=None,
-                   help=f"输出文件夹（默认项目文件夹下的 {DEFAULT_OUT}/）；生成失败时原有内容保持不变")
-    p.add_argument("--site-url", type=_url, default=None,
-                   help="网站正式地址，印在二维码和网址中，例如 https://gs.example.org；不写则不印二维码")
-    p.add_argument("--project", type=Path, default=Path("."),
-                   help="项目文件夹（默认当前文件夹）")
+    p.add_argument(
+        "centre",
+        nargs="?",
+        default=None,
+        metavar="中心",
+        help="只打印这个中心：中心文件夹名（如 shenzhen-xiashi）或中心文件夹的路径；"
+        "不写则打印当前项目的全部中心",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        choices=KINDS,
+        default=None,
+        metavar="种类",
+        help=f"只打印这一种，可写多次。种类：{kinds}",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"输出文件夹（默认项目文件夹下的 {DEFAULT_OUT}/）；生成失败时原有内容保持不变",
+    )
+    p.add_argument(
+        "--site-url",
+        type=_url,
+        default=None,
+        help="网站正式地址，印在二维码和网址中，例如 https://gs.example.org；不写则不印二维码",
+    )
+    p.add_argument("--project", type=Path, default=Path("."), help="项目文件夹（默认当前文件夹）")
 
 
 def _existing_pdfs(dest: Path) -> dict[str, bytes]:
@@ -98,19 +116,25 @@ def run(args: argparse.Namespace) -> int:
     kinds = set(args.kind) if args.kind else None
     dest = args.out if args.out is not None else project.root / DEFAULT_OUT
     if dest.resolve() in (project.root.resolve(), project.centres.resolve(), Path.cwd().resolve()):
-        raise BuildFailed(f"不能把打印件输出到 {dest}：该文件夹会被整个替换，请另选一个文件夹（--out）")
-    keep = _existing_pdfs(dest) if (only is not None or kinds is not None) else {}
+        raise BuildFailed(
+            f"不能把打印件输出到 {dest}：该文件夹会被整个替换，请另选一个文件夹（--out）"
+        )
+    existing = _existing_pdfs(dest)  # also refuses a folder that holds anything else
+    keep = existing if (only is not None or kinds is not None) else {}
 
     started = time.perf_counter()
-    pdfs = render_pdfs(validated, site_url=args.site_url or "", centre=only, kinds=kinds,
-                       root=project.root)
+    pdfs = render_pdfs(
+        validated, site_url=args.site_url or "", centre=only, kinds=kinds, root=project.root
+    )
     elapsed = time.perf_counter() - started
     made = {key.removeprefix("print/"): data for key, data in pdfs.items()}
     write_files({**keep, **made}, dest)
 
     if (kinds is None or "manuals" in kinds) and not any(k.endswith("/manuals.pdf") for k in made):
-        sys.stderr.write("gongshi：提示：制度汇编未生成（没有制度内容，或制度有问题；"
-                         "运行 gongshi check 查看原因）。\n")
+        sys.stderr.write(
+            "gongshi：提示：制度汇编未生成（没有制度内容，或制度有问题；"
+            "运行 gongshi check 查看原因）。\n"
+        )
     if not args.site_url:
         sys.stderr.write("gongshi：提示：未指定 --site-url，打印件上没有二维码和网址。\n")
     sys.stdout.write(f"已生成 {len(made)} 个 PDF（用时 {elapsed:.1f} 秒）：{dest}\n")

@@ -482,13 +482,17 @@ def _centre_folder(project_root: Path, centre: m.Centre) -> Path:
     return (project_root / centre.src.file).parent
 
 
+def centre_ledger(project, centre: m.Centre) -> tuple[Path, Ledger]:
+    """The ledger file of a validated centre and its content (empty when there is none)."""
+    path = ledger_path(_centre_folder(project.root, centre))
+    return path, read_ledger(path, project.display(path))
+
+
 def check_ledger(validated, project) -> list[Problem]:
     """Compare every validated centre's records with its ledger; problems as values."""
     out: list[Problem] = []
     for centre in validated.centres:
-        folder = _centre_folder(project.root, centre)
-        path = ledger_path(folder)
-        ledger = read_ledger(path, project.display(path))
+        _path, ledger = centre_ledger(project, centre)
         out.extend(ledger.problems)
         if ledger.ok:
             out.extend(compare(centre, ledger))

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from generator.problems import Position, Problem
 
@@ -179,6 +180,9 @@ def parse_yaml(text: str, display: str) -> tuple[Raw | None, list[Problem]]:
     except RecursionError:
         msg = f"嵌套层级过深（超过 {MAX_DEPTH} 层），记录文件不需要这么深的结构"
         return None, [Problem.at(Position(display, 1, 1), "yaml-too-deep", msg)]
+    except ReaderError as exc:
+        # A control character (NUL, ESC …) YAML does not allow anywhere in a file.
+        return None, [_reader_problem(text, display, exc)]
     except (YAMLError, ValueError) as exc:
         msg = f"YAML 语法错误：{type(exc).__name__}"
         return None, [Problem.at(Position(display, 1, 1), "yaml-syntax", msg)]
@@ -190,6 +194,17 @@ def parse_yaml(text: str, display: str) -> tuple[Raw | None, list[Problem]]:
     state = {"count": 0, "seen": set()}
     root = _copy(node, display, 0, state, problems)
     return root, problems
+
+
+def _reader_problem(text: str, display: str, exc: ReaderError) -> Problem:
+    position = exc.position if isinstance(exc.position, int) else 0
+    position = max(0, min(position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = exc.character
+    code = f"U+{char:04X}" if isinstance(char, int) else "?"
+    msg = f"文件中含有不允许的控制字符（{code}），可能是从其他软件复制时带入的，请删除后重新输入"
+    return Problem.at(Position(display, line, col), "bad-text", msg)
 
 
 def _explain_yaml(what: str) -> str:

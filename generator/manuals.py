@@ -22,8 +22,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,21 +82,29 @@ def _read_source(path: Path, root: Path) -> SourceFile:
     disp = _display(path, root)
     if path.is_symlink():
         msg = "制度文件不能是符号链接（为防止读入文件夹以外的文件）"
-        return SourceFile(disp, path.name, None, (Problem.at(Position(disp), "attachment-bad", msg),))
+        return SourceFile(
+            disp, path.name, None, (Problem.at(Position(disp), "attachment-bad", msg),)
+        )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             msg = f"文件大小 {size} 字节，超过上限 {MAX_FILE_BYTES} 字节"
-            return SourceFile(disp, path.name, None, (Problem.at(Position(disp), "file-too-large", msg),))
+            return SourceFile(
+                disp, path.name, None, (Problem.at(Position(disp), "file-too-large", msg),)
+            )
         data = path.read_bytes()
     except OSError as exc:
         msg = f"无法读取文件：{exc.strerror or exc}"
-        return SourceFile(disp, path.name, None, (Problem.at(Position(disp), "file-unreadable", msg),))
+        return SourceFile(
+            disp, path.name, None, (Problem.at(Position(disp), "file-unreadable", msg),)
+        )
     text, problems = decode_text(data, disp)
     return SourceFile(disp, path.name, text, tuple(problems))
 
 
-def read_manual_sources(content_dir: Path | None = None, overrides_dir: Path | None = None) -> ManualSources:
+def read_manual_sources(
+    content_dir: Path | None = None, overrides_dir: Path | None = None
+) -> ManualSources:
     """Read the manual templates and, when given, one centre's manual overrides."""
     content_dir = content_dir or CONTENT_DIR
     croot = content_dir.parent.parent
@@ -125,7 +133,9 @@ def read_manual_sources(content_dir: Path | None = None, overrides_dir: Path | N
             overrides.append(_read_source(p, oroot))
         else:
             unknown.append(_display(p, oroot))
-    return ManualSources(manuals, defaults, tuple(overrides), tuple(additions), settings, tuple(unknown))
+    return ManualSources(
+        manuals, defaults, tuple(overrides), tuple(additions), settings, tuple(unknown)
+    )
 
 
 # ================================================================ the output
@@ -567,7 +577,9 @@ def _in_principle(rule: Rule) -> str:
 
 
 def _category_name(pack: Pack, code: str) -> str:
-    table = pack.catalogue.lookup(code)[0] if pack.catalogue and pack.catalogue.lookup(code) else None
+    table = (
+        pack.catalogue.lookup(code)[0] if pack.catalogue and pack.catalogue.lookup(code) else None
+    )
     if table is None:
         return f"表{code}"
     name = table.title
@@ -593,7 +605,9 @@ def _staffing(rule: Rule) -> str | None:
         return None
     if unit is None:
         return f"{_in_principle(rule)}{subject}{_OP_RATIO.get(op, op)}{percent_text(threshold)}"
-    return f"{_in_principle(rule)}配置{subject}{_OP_COUNT.get(op, op)}{plain_number(threshold)}{unit}"
+    return (
+        f"{_in_principle(rule)}配置{subject}{_OP_COUNT.get(op, op)}{plain_number(threshold)}{unit}"
+    )
 
 
 def pack_facts(pack: Pack) -> PackFacts:
@@ -613,19 +627,33 @@ def pack_facts(pack: Pack) -> PackFacts:
         base_text = r.params.get("base_text")
         if base_text:
             all_four = "、".join(EXPENSE_LABELS.values())
-            base_text = str(base_text).replace("该期间", "核算期间").replace(
-                "（四类支出之和）", f"，即{all_four}四类支出之和")
-        fund.append(FundRatio(subject, base_key, base, _OP_RATIO.get(str(r.params.get("op")), "不超过"),
-                              percent_text(threshold), r.citation, str(base_text) if base_text else None))
+            base_text = (
+                str(base_text)
+                .replace("该期间", "核算期间")
+                .replace("（四类支出之和）", f"，即{all_four}四类支出之和")
+            )
+        fund.append(
+            FundRatio(
+                subject,
+                base_key,
+                base,
+                _OP_RATIO.get(str(r.params.get("op")), "不超过"),
+                percent_text(threshold),
+                r.citation,
+                str(base_text) if base_text else None,
+            )
+        )
     surplus = next(iter(pack.by_check("surplus-carried-forward")), None)
     expenditure = next((r for r in rules if r.params.get("expenditure_items")), None)
     paid_rule = next(iter(pack.by_check("paid-services-filed")), None)
     paid = None
     if paid_rule is not None:
-        paid = PaidRule(str(paid_rule.params.get("file_with") or "主管部门"),
-                        str(paid_rule.params.get("filed_before_start", "true")).lower() == "true",
-                        str(paid_rule.params.get("no_profit_distribution", "false")).lower() == "true",
-                        paid_rule.citation)
+        paid = PaidRule(
+            str(paid_rule.params.get("file_with") or "主管部门"),
+            str(paid_rule.params.get("filed_before_start", "true")).lower() == "true",
+            str(paid_rule.params.get("no_profit_distribution", "false")).lower() == "true",
+            paid_rule.citation,
+        )
     disclosures: list[DisclosureRule] = []
     channels: list[str] = []
     for r in pack.by_check("disclosure-deadline"):
@@ -647,46 +675,71 @@ def pack_facts(pack: Pack) -> PackFacts:
         for c in examples:
             if c not in channels:
                 channels.append(c)
-        disclosures.append(DisclosureRule(what, when, int(cmin) if cmin is not None else None,
-                                          examples, r.citation))
+        disclosures.append(
+            DisclosureRule(
+                what, when, int(cmin) if cmin is not None else None, examples, r.citation
+            )
+        )
     plan = next(iter(pack.by_check("plan-published")), None)
     plan_notice = None
     if plan is not None:
         days = _dec(plan, "days_before_month") or Decimal(0)
         when = "于上月底前" if days == 0 else f"于当月开始前至少{plain_number(days)}日"
         plan_notice = Requirement(f"每月活动安排{when}制定，并告知服务对象", plan.citation)
-    staffing = tuple(Requirement(t, r.citation) for r in pack.by_check("compare")
-                     if (t := _staffing(r)) is not None)
+    staffing = tuple(
+        Requirement(t, r.citation)
+        for r in pack.by_check("compare")
+        if (t := _staffing(r)) is not None
+    )
     training = []
     for r in pack.by_check("compare"):
-        if r.params.get("metric") == "min_training_hours_certified" and _dec(r, "threshold") is not None:
-            training.append(Requirement(
-                f"持证社会工作者每年参加继续教育{_OP_COUNT.get(str(r.params.get('op')), '不少于')}"
-                f"{plain_number(_dec(r, 'threshold'))}{r.params.get('unit') or '学时'}", r.citation))
+        if (
+            r.params.get("metric") == "min_training_hours_certified"
+            and _dec(r, "threshold") is not None
+        ):
+            training.append(
+                Requirement(
+                    f"持证社会工作者每年参加继续教育{_OP_COUNT.get(str(r.params.get('op')), '不少于')}"
+                    f"{plain_number(_dec(r, 'threshold'))}{r.params.get('unit') or '学时'}",
+                    r.citation,
+                )
+            )
     opening_rule = next(iter(pack.by_check("opening-hours")), None)
     opening = None
     if opening_rule is not None:
         d = _dec(opening_rule, "min_days_per_week")
         h = _dec(opening_rule, "min_hours_per_day")
         if d is not None and h is not None:
-            opening = Requirement(f"每周开放不少于{plain_number(d)}天，每天开放时间不少于{plain_number(h)}小时",
-                                  opening_rule.citation)
+            opening = Requirement(
+                f"每周开放不少于{plain_number(d)}天，每天开放时间不少于{plain_number(h)}小时",
+                opening_rule.citation,
+            )
     activities: list[Requirement] = []
     for r in pack.by_check("monthly-activities"):
         n = _dec(r, "min_themed_per_month")
         if n is not None:
-            activities.append(Requirement(f"每月组织开展主题文化活动不少于{plain_number(n)}场", r.citation))
+            activities.append(
+                Requirement(f"每月组织开展主题文化活动不少于{plain_number(n)}场", r.citation)
+            )
     for r in pack.by_check("large-activities"):
-        bands = [b for b in r.params.get("bands") or [] if isinstance(b, dict) and b.get("min_per_year")]
+        bands = [
+            b for b in r.params.get("bands") or [] if isinstance(b, dict) and b.get("min_per_year")
+        ]
         if bands:
-            parts = "、".join(f"{zh_punct(str(b.get('printed')))}的活动不少于{b['min_per_year']}场" for b in bands)
+            parts = "、".join(
+                f"{zh_punct(str(b.get('printed')))}的活动不少于{b['min_per_year']}场" for b in bands
+            )
             activities.append(Requirement(f"全年组织{parts}", r.citation))
-    sat_rule = next((r for r in pack.by_check("compare") if r.params.get("metric") == "satisfaction_rate"), None)
+    sat_rule = next(
+        (r for r in pack.by_check("compare") if r.params.get("metric") == "satisfaction_rate"), None
+    )
     satisfaction = None
     if sat_rule is not None and _dec(sat_rule, "threshold") is not None:
         satisfaction = Requirement(
             f"社区居民满意率{_OP_RATIO.get(str(sat_rule.params.get('op')), '不低于')}"
-            f"{percent_text(_dec(sat_rule, 'threshold'))}", sat_rule.citation)
+            f"{percent_text(_dec(sat_rule, 'threshold'))}",
+            sat_rule.citation,
+        )
     catalogue: list[Requirement] = []
     for r in pack.by_check("catalogue-size"):
         a, b = _dec(r, "min_majors"), _dec(r, "min_items")
@@ -713,19 +766,27 @@ def pack_facts(pack: Pack) -> PackFacts:
         n = _dec(r, "min_majors")
         if cats and n is not None:
             names = "、".join(_category_name(pack, c) for c in cats)
-            catalogue.append(Requirement(f"{names}每类服务大项不少于{cn_numeral(int(n))}个", r.citation))
+            catalogue.append(
+                Requirement(f"{names}每类服务大项不少于{cn_numeral(int(n))}个", r.citation)
+            )
         for c in r.params.get("conditional") or []:
             if isinstance(c, dict) and c.get("population_above") and c.get("min_majors"):
-                catalogue.append(Requirement(
-                    f"相应人群数量超过{c['population_above']}人的，须设置{_category_name(pack, str(c['category']))}，"
-                    f"服务大项不少于{cn_numeral(int(Decimal(str(c['min_majors']))))}个", r.citation))
+                catalogue.append(
+                    Requirement(
+                        f"相应人群数量超过{c['population_above']}人的，须设置{_category_name(pack, str(c['category']))}，"
+                        f"服务大项不少于{cn_numeral(int(Decimal(str(c['min_majors']))))}个",
+                        r.citation,
+                    )
+                )
     mix = next(iter(pack.by_check("service-mix")), None)
     service_mix = None
     if mix is not None and _dec(mix, "tolerance") is not None:
         principle = "原则上" if mix.severity == "warning" else ""
         service_mix = Requirement(
             "各领域服务量的分配根据社区类型有所侧重，各类服务量占比与本社区类型服务指标量权重的偏差"
-            f"{principle}不超过{plain_number(_dec(mix, 'tolerance') * 100)}个百分点", mix.citation)
+            f"{principle}不超过{plain_number(_dec(mix, 'tolerance') * 100)}个百分点",
+            mix.citation,
+        )
     evaluations: list[Requirement] = []
     for r in pack.by_check("evaluation-schedule"):
         for e in r.params.get("evaluations") or []:
@@ -740,30 +801,58 @@ def pack_facts(pack: Pack) -> PackFacts:
         trig = str(r.params.get("trigger") or "")
         if trig == "resident-assembly-vote" and _dec(r, "threshold") is not None:
             op = {">": "超过", ">=": "达到"}.get(str(r.params.get("op")), "超过")
-            text = (f"运营过程中情况异常，经居民大会表决，{op}{percent_text(_dec(r, 'threshold'))}的与会者"
-                    f"同意对运营方终止合同的，经报{r.params.get('requires_verification_by') or '主管部门'}核实，"
-                    "可办理终止手续")
+            text = (
+                f"运营过程中情况异常，经居民大会表决，{op}{percent_text(_dec(r, 'threshold'))}的与会者"
+                f"同意对运营方终止合同的，经报{r.params.get('requires_verification_by') or '主管部门'}核实，"
+                "可办理终止手续"
+            )
         elif trig == "management-fee-over-limit":
             text = "运营方提取的年度机构管理费经查实超过规定比例的"
         else:
             text = zh_punct(r.quote)
         vetoes.append(Veto(trig, text, str(grade) if grade else None, r.citation))
-    platform = next((r for r in pack.by_check("compare")
-                     if r.params.get("metric") == "platform_12349_coverage"), None)
+    platform = next(
+        (
+            r
+            for r in pack.by_check("compare")
+            if r.params.get("metric") == "platform_12349_coverage"
+        ),
+        None,
+    )
     hazards_rule = pack.rule("emergency-hazards")
-    hazards = tuple(str(h) for h in (hazards_rule.params.get("hazards") or [])) if hazards_rule else ()
+    hazards = (
+        tuple(str(h) for h in (hazards_rule.params.get("hazards") or [])) if hazards_rule else ()
+    )
     return PackFacts(
-        id=pack.id, name=pack.name, document=pack.document,
+        id=pack.id,
+        name=pack.name,
+        document=pack.document,
         fund_ratios=tuple(fund),
-        surplus_report_to=str(surplus.params.get("report_to")) if surplus and surplus.params.get("report_to") else None,
-        expenditure_items=tuple(str(x) for x in (expenditure.params.get("expenditure_items") if expenditure else []) or []),
-        paid=paid, disclosures=tuple(disclosures), channels=tuple(channels), plan_notice=plan_notice,
-        staffing=staffing, training=tuple(training), opening=opening, activities=tuple(activities),
-        satisfaction=satisfaction, catalogue=tuple(catalogue), service_mix=service_mix,
+        surplus_report_to=str(surplus.params.get("report_to"))
+        if surplus and surplus.params.get("report_to")
+        else None,
+        expenditure_items=tuple(
+            str(x)
+            for x in (expenditure.params.get("expenditure_items") if expenditure else []) or []
+        ),
+        paid=paid,
+        disclosures=tuple(disclosures),
+        channels=tuple(channels),
+        plan_notice=plan_notice,
+        staffing=staffing,
+        training=tuple(training),
+        opening=opening,
+        activities=tuple(activities),
+        satisfaction=satisfaction,
+        catalogue=tuple(catalogue),
+        service_mix=service_mix,
         evaluations=tuple(evaluations),
         vetoes=tuple(vetoes),
-        platform_12349=(Requirement(inner_quotes(zh_punct(platform.quote)), platform.citation)
-                        if platform else None),
+        platform_12349=(
+            Requirement(inner_quotes(zh_punct(platform.quote)), platform.citation)
+            if platform
+            else None
+        ),
         hazards=hazards,
     )
 
@@ -819,7 +908,9 @@ def basis_text(citations: Iterable[str], laws: Iterable[str]) -> str:
         groups.setdefault(doc, [])
         if clause and clause not in groups[doc]:
             groups[doc].append(clause)
-    parts = [law for law in laws if law not in groups] + [d + "、".join(cl) for d, cl in groups.items()]
+    parts = [law for law in laws if law not in groups] + [
+        d + "、".join(cl) for d, cl in groups.items()
+    ]
     joined = parts[0] if parts else ""
     for i, part in enumerate(parts[1:], 1):
         if i == len(parts) - 1:
@@ -875,7 +966,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
         return None, text, 1
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
     return None, text, 1
 
 
@@ -883,7 +974,9 @@ def _problem(disp: str, line: int, code: str, msg: str, sev: Severity | None = N
     return Problem.at(Position(disp, line, 1 if line else 0), code, msg, sev)
 
 
-def _yaml_mapping(text: str, disp: str, first_line: int, out: list[Problem]) -> tuple[dict | None, dict]:
+def _yaml_mapping(
+    text: str, disp: str, first_line: int, out: list[Problem]
+) -> tuple[dict | None, dict]:
     """Parse YAML text that starts at ``first_line`` of its file; plain data and positions."""
     data, pos, problems = _yaml_cached(text, disp, first_line)
     out.extend(problems)
@@ -891,13 +984,17 @@ def _yaml_mapping(text: str, disp: str, first_line: int, out: list[Problem]) -> 
 
 
 @lru_cache(maxsize=256)
-def _yaml_cached(text: str, disp: str, first_line: int) -> tuple[dict | None, dict, tuple[Problem, ...]]:
+def _yaml_cached(
+    text: str, disp: str, first_line: int
+) -> tuple[dict | None, dict, tuple[Problem, ...]]:
     out: list[Problem] = []
     data, pos = _yaml_parse(text, disp, first_line, out)
     return data, pos, tuple(out)
 
 
-def _yaml_parse(text: str, disp: str, first_line: int, out: list[Problem]) -> tuple[dict | None, dict]:
+def _yaml_parse(
+    text: str, disp: str, first_line: int, out: list[Problem]
+) -> tuple[dict | None, dict]:
     root, problems = parse_yaml("\n" * (first_line - 1) + text, disp)
     out.extend(problems)
     if root is None or any(p.severity is Severity.ERROR for p in problems):
@@ -936,7 +1033,11 @@ def _parse_template(src: SourceFile, out: list[Problem]) -> _Template | None:
         return None
     fm, body, body_line = split_front_matter(src.text)
     if fm is None:
-        out.append(_problem(src.display, 1, "missing-key", "制度文件应以 --- 开头的前言（front matter）开始"))
+        out.append(
+            _problem(
+                src.display, 1, "missing-key", "制度文件应以 --- 开头的前言（front matter）开始"
+            )
+        )
         return None
     data, pos = _yaml_mapping(fm, src.display, 2, out)
     if data is None:
@@ -945,8 +1046,13 @@ def _parse_template(src: SourceFile, out: list[Problem]) -> _Template | None:
     ok = True
     for k in data:
         if k not in allowed:
-            out.append(Problem.at(pos.get((k,), Position(src.display, 2)), "unknown-key",
-                                  f"未知的键 {k}（可用：{'、'.join(sorted(allowed))}）"))
+            out.append(
+                Problem.at(
+                    pos.get((k,), Position(src.display, 2)),
+                    "unknown-key",
+                    f"未知的键 {k}（可用：{'、'.join(sorted(allowed))}）",
+                )
+            )
             ok = False
     for k in ("id", "title", "clauses"):
         if not data.get(k):
@@ -954,37 +1060,71 @@ def _parse_template(src: SourceFile, out: list[Problem]) -> _Template | None:
             ok = False
     stem = src.name[:-3]
     if data.get("id") and (data["id"] != stem or not MANUAL_ID.fullmatch(str(data["id"]))):
-        out.append(Problem.at(pos.get(("id",), Position(src.display, 2)), "bad-id",
-                              f"制度编号 {data['id']} 应与文件名 {stem} 相同，且只用小写英文字母、数字和连字符"))
+        out.append(
+            Problem.at(
+                pos.get(("id",), Position(src.display, 2)),
+                "bad-id",
+                f"制度编号 {data['id']} 应与文件名 {stem} 相同，且只用小写英文字母、数字和连字符",
+            )
+        )
         ok = False
     lists = {k: _str_list(data.get(k)) for k in ("clauses", "laws", "satisfies")}
     for k, v in lists.items():
         if v is None:
-            out.append(Problem.at(pos.get((k,), Position(src.display, 2)), "wrong-type", f"{k} 应是文字列表"))
+            out.append(
+                Problem.at(
+                    pos.get((k,), Position(src.display, 2)), "wrong-type", f"{k} 应是文字列表"
+                )
+            )
             ok = False
     settings = data.get("settings") or {}
     if not isinstance(settings, dict):
-        out.append(Problem.at(pos.get(("settings",), Position(src.display, 2)), "wrong-type", "settings 应是映射"))
+        out.append(
+            Problem.at(
+                pos.get(("settings",), Position(src.display, 2)), "wrong-type", "settings 应是映射"
+            )
+        )
         ok = False
     try:
         order = int(data.get("order") or 0)
     except ValueError:
-        out.append(Problem.at(pos.get(("order",), Position(src.display, 2)), "not-integer", "order 应是整数"))
+        out.append(
+            Problem.at(
+                pos.get(("order",), Position(src.display, 2)), "not-integer", "order 应是整数"
+            )
+        )
         ok = False
     if not ok:
         return None
     spos = {k: pos.get(("settings", k), Position(src.display, 2)) for k in settings}
-    return _Template(str(data["id"]), str(data["title"]), order, tuple(lists["clauses"] or ()),
-                     tuple(lists["laws"] or ()), tuple(lists["satisfies"] or ()), settings, spos,
-                     body, body_line, src.display)
+    return _Template(
+        str(data["id"]),
+        str(data["title"]),
+        order,
+        tuple(lists["clauses"] or ()),
+        tuple(lists["laws"] or ()),
+        tuple(lists["satisfies"] or ()),
+        settings,
+        spos,
+        body,
+        body_line,
+        src.display,
+    )
 
 
 _ARTICLE = re.compile(r"§(?:\[([^\]]*)\])?\s*(.*)")
 _HEADING = re.compile(r"【([^】]{1,30})】\s*(.*)")
 
 
-def parse_structure(text: str, disp: str, first_line: int, out: list[Problem], *,
-                    own: bool = False, sanitize: bool = False) -> list[_ChapterSrc]:
+def parse_structure(
+    text: str,
+    disp: str,
+    first_line: int,
+    out: list[Problem],
+    *,
+    own: bool = False,
+    sanitize: bool = False,
+) -> list[_ChapterSrc]:
     """Split text into chapters (``## 章名``) and articles (``§`` or ``§[key]``)."""
     chapters: list[_ChapterSrc] = []
     current: list[str] | None = None
@@ -1027,8 +1167,14 @@ def parse_structure(text: str, disp: str, first_line: int, out: list[Problem], *
             assert mo is not None
             key = mo.group(1)
             if key is not None and not KEY.fullmatch(key):
-                out.append(_problem(disp, lineno, "bad-id",
-                                    f"条款标记 §[{key}] 的标识只能用小写英文字母、数字和连字符"))
+                out.append(
+                    _problem(
+                        disp,
+                        lineno,
+                        "bad-id",
+                        f"条款标记 §[{key}] 的标识只能用小写英文字母、数字和连字符",
+                    )
+                )
                 key = None
             if key:
                 if key in seen_keys:
@@ -1038,11 +1184,16 @@ def parse_structure(text: str, disp: str, first_line: int, out: list[Problem], *
             start = lineno
             continue
         if line.startswith("#"):
-            out.append(_problem(disp, lineno, "wrong-type",
-                                "制度正文中只能用“## 章名”作标题；条文请以 § 开头"))
+            out.append(
+                _problem(
+                    disp, lineno, "wrong-type", "制度正文中只能用“## 章名”作标题；条文请以 § 开头"
+                )
+            )
             continue
         if current is None:
-            out.append(_problem(disp, lineno, "wrong-type", "这一行不属于任何一条：条文请以 § 开头"))
+            out.append(
+                _problem(disp, lineno, "wrong-type", "这一行不属于任何一条：条文请以 § 开头")
+            )
             continue
         current.append(sanitize_markdown(line) if sanitize else line)
     close()
@@ -1111,8 +1262,9 @@ def _setting_value(kind: str, value: Any, name: str) -> tuple[Any, str | None]:
     raise AssertionError(kind)
 
 
-def _settings_from(layers: list[tuple[Mapping[str, Any], Mapping[str, Position], str]],
-                   out: list[Problem]) -> Settings | None:
+def _settings_from(
+    layers: list[tuple[Mapping[str, Any], Mapping[str, Position], str]], out: list[Problem]
+) -> Settings | None:
     """Merge settings layers (later wins) and type-check every value."""
     merged: dict[str, Any] = {}
     where: dict[str, Position] = {}
@@ -1120,11 +1272,19 @@ def _settings_from(layers: list[tuple[Mapping[str, Any], Mapping[str, Position],
         for k, v in data.items():
             p = pos.get(k, Position(disp))
             if k not in SETTING_KINDS:
-                out.append(Problem.at(p, "unknown-key", f"未知的制度设置 {k}（可用的设置见 docs/manuals.md）"))
+                out.append(
+                    Problem.at(
+                        p, "unknown-key", f"未知的制度设置 {k}（可用的设置见 docs/manuals.md）"
+                    )
+                )
                 continue
             value, err = _setting_value(SETTING_KINDS[k], v, k)
             if err:
-                out.append(Problem.at(p, "bad-choice" if SETTING_KINDS[k] == "hazards" else "wrong-type", err))
+                out.append(
+                    Problem.at(
+                        p, "bad-choice" if SETTING_KINDS[k] == "hazards" else "wrong-type", err
+                    )
+                )
                 continue
             merged[k] = value
             where[k] = p
@@ -1134,8 +1294,13 @@ def _settings_from(layers: list[tuple[Mapping[str, Any], Mapping[str, Position],
         out.append(_problem(disp, 0, "missing-key", f"制度设置缺少 {'、'.join(missing)}"))
         return None
     if merged["purchase_head_limit"] > merged["purchase_operator_limit"]:
-        out.append(Problem.at(where["purchase_head_limit"], "out-of-range",
-                              "purchase_head_limit（中心负责人审批限额）不应大于 purchase_operator_limit"))
+        out.append(
+            Problem.at(
+                where["purchase_head_limit"],
+                "out-of-range",
+                "purchase_head_limit（中心负责人审批限额）不应大于 purchase_operator_limit",
+            )
+        )
     return Settings(**merged)
 
 
@@ -1147,7 +1312,9 @@ def _roles(centre: m.Centre) -> tuple[RoleInfo, ...]:
     for s in centre.staff:
         seen.setdefault(s.role, []).append(s)
     return tuple(
-        RoleInfo(role, ms[0].employment, len(ms), any(s.head for s in ms), any(s.certified for s in ms))
+        RoleInfo(
+            role, ms[0].employment, len(ms), any(s.head for s in ms), any(s.certified for s in ms)
+        )
         for role, ms in seen.items()
     )
 
@@ -1177,9 +1344,15 @@ def _responsible(centre: m.Centre, overrides: Mapping[str, str]) -> Responsible:
     return Responsible(**values)
 
 
-def manual_context(centre: m.Centre, pack: Pack, facts: PackFacts, settings: Settings,
-                   citations: tuple[str, ...], laws: tuple[str, ...],
-                   hazard_defaults: tuple[str, ...]) -> ManualContext:
+def manual_context(
+    centre: m.Centre,
+    pack: Pack,
+    facts: PackFacts,
+    settings: Settings,
+    citations: tuple[str, ...],
+    laws: tuple[str, ...],
+    hazard_defaults: tuple[str, ...],
+) -> ManualContext:
     """Build the typed context of one manual from the centre's records and its pack."""
     effective = settings.effective_date or centre.contract.start
     version = settings.version or f"{effective.year}年版"
@@ -1247,8 +1420,12 @@ def _join(items: Iterable[Any], sep: str = "、") -> Md:
 def make_environment() -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment the manual templates run in (no loader: no include)."""
     env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, finalize=_finalize,
-        trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=False,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     env.filters.update(
         join=_join,
@@ -1278,7 +1455,7 @@ def render_body(tpl: _Template, ctx: ManualContext) -> str:
     variables = {f.name: getattr(ctx, f.name) for f in fields(ctx)}
     try:
         return _compiled(tpl.body).render(variables)
-    except TemplateError as exc:
+    except (TemplateError, TypeError, ValueError, AttributeError, LookupError) as exc:
         line = getattr(exc, "lineno", None)
         where = f"{tpl.display}:{tpl.body_line + line - 1}" if line else tpl.display
         raise ManualError(f"制度模板 {where} 有误：{exc}") from exc
@@ -1295,7 +1472,9 @@ class _Op:
     pos: Position
 
 
-def parse_additions(src: SourceFile, out: list[Problem]) -> tuple[list[tuple[str, str | None, str | None, Position]], list[_Op]] | None:
+def parse_additions(
+    src: SourceFile, out: list[Problem]
+) -> tuple[list[tuple[str, str | None, str | None, Position]], list[_Op]] | None:
     """Read <manual-id>.add.yaml: new chapters and article operations."""
     if src.text is None:
         out.extend(src.problems)
@@ -1306,16 +1485,30 @@ def parse_additions(src: SourceFile, out: list[Problem]) -> tuple[list[tuple[str
     here = Position(src.display, 1, 1)
     for k in data:
         if k not in ("chapters", "articles"):
-            out.append(Problem.at(pos.get((k,), here), "unknown-key", f"未知的键 {k}（可用：chapters、articles）"))
+            out.append(
+                Problem.at(
+                    pos.get((k,), here), "unknown-key", f"未知的键 {k}（可用：chapters、articles）"
+                )
+            )
     chapters: list[tuple[str, str | None, str | None, Position]] = []
     for i, ch in enumerate(data.get("chapters") or []):
         p = pos.get(("chapters", i), here)
-        if not isinstance(ch, dict) or not isinstance(ch.get("title"), str) or not ch["title"].strip():
+        if (
+            not isinstance(ch, dict)
+            or not isinstance(ch.get("title"), str)
+            or not ch["title"].strip()
+        ):
             out.append(Problem.at(p, "missing-key", "新增的章须写 title（章名）"))
             continue
         extra = set(ch) - {"title", "before", "after"}
         if extra:
-            out.append(Problem.at(p, "unknown-key", f"未知的键 {'、'.join(sorted(extra))}（可用：title、before、after）"))
+            out.append(
+                Problem.at(
+                    p,
+                    "unknown-key",
+                    f"未知的键 {'、'.join(sorted(extra))}（可用：title、before、after）",
+                )
+            )
         chapters.append((ch["title"].strip(), ch.get("before"), ch.get("after"), p))
     ops: list[_Op] = []
     arts = data.get("articles") or []
@@ -1330,12 +1523,22 @@ def parse_additions(src: SourceFile, out: list[Problem]) -> tuple[list[tuple[str
         kinds = [k for k in ("after", "before", "replace", "remove", "chapter") if k in a]
         extra = set(a) - {"after", "before", "replace", "remove", "chapter", "text", "heading"}
         if extra:
-            out.append(Problem.at(p, "unknown-key",
-                                  f"未知的键 {'、'.join(sorted(extra))}（可用：after、before、replace、remove、chapter、text、heading）"))
+            out.append(
+                Problem.at(
+                    p,
+                    "unknown-key",
+                    f"未知的键 {'、'.join(sorted(extra))}（可用：after、before、replace、remove、chapter、text、heading）",
+                )
+            )
             continue
         if len(kinds) != 1:
-            out.append(Problem.at(p, "missing-key",
-                                  "每一项须有且只有 after、before、replace、remove、chapter 中的一个"))
+            out.append(
+                Problem.at(
+                    p,
+                    "missing-key",
+                    "每一项须有且只有 after、before、replace、remove、chapter 中的一个",
+                )
+            )
             continue
         kind = kinds[0]
         anchor_raw = a[kind]
@@ -1346,8 +1549,13 @@ def parse_additions(src: SourceFile, out: list[Problem]) -> tuple[list[tuple[str
         elif isinstance(anchor_raw, str) and KEY.fullmatch(anchor_raw):
             anchor = anchor_raw
         else:
-            out.append(Problem.at(pos.get(("articles", i, kind), p), "wrong-type",
-                                  f"{kind} 应是条号（如 5）或条款标识（如 booking）"))
+            out.append(
+                Problem.at(
+                    pos.get(("articles", i, kind), p),
+                    "wrong-type",
+                    f"{kind} 应是条号（如 5）或条款标识（如 booking）",
+                )
+            )
             continue
         block = None
         if kind != "remove":
@@ -1360,8 +1568,14 @@ def parse_additions(src: SourceFile, out: list[Problem]) -> tuple[list[tuple[str
             if heading is not None and not isinstance(heading, str):
                 out.append(Problem.at(p, "wrong-type", "heading 应是文字"))
                 continue
-            block = _Block(paras, None, p.line, True, "replaced" if kind == "replace" else "added",
-                           md_escape(heading) if heading else None)
+            block = _Block(
+                paras,
+                None,
+                p.line,
+                True,
+                "replaced" if kind == "replace" else "added",
+                md_escape(heading) if heading else None,
+            )
         elif "text" in a:
             out.append(Problem.at(p, "unknown-key", "remove（删除）一项不需要 text"))
             continue
@@ -1369,8 +1583,9 @@ def parse_additions(src: SourceFile, out: list[Problem]) -> tuple[list[tuple[str
     return chapters, ops
 
 
-def apply_additions(chapters: list[_ChapterSrc], new_chapters, ops: list[_Op],
-                    out: list[Problem]) -> list[_ChapterSrc]:
+def apply_additions(
+    chapters: list[_ChapterSrc], new_chapters, ops: list[_Op], out: list[Problem]
+) -> list[_ChapterSrc]:
     """Apply a centre's additions; numbers in anchors are the unchanged manual's numbers."""
     result = [_ChapterSrc(c.title, list(c.blocks), c.line, c.own) for c in chapters]
     for title, before, after, p in new_chapters:
@@ -1394,7 +1609,11 @@ def apply_additions(chapters: list[_ChapterSrc], new_chapters, ops: list[_Op],
         if isinstance(anchor, int):
             if 1 <= anchor <= len(base):
                 return base[anchor - 1]
-            out.append(Problem.at(p, "out-of-range", f"本制度没有第{cn_numeral(anchor)}条（共 {len(base)} 条）"))
+            out.append(
+                Problem.at(
+                    p, "out-of-range", f"本制度没有第{cn_numeral(anchor)}条（共 {len(base)} 条）"
+                )
+            )
             return None
         if anchor in by_key:
             return by_key[anchor]
@@ -1415,7 +1634,11 @@ def apply_additions(chapters: list[_ChapterSrc], new_chapters, ops: list[_Op],
             if ch is None:
                 out.append(Problem.at(op.pos, "missing-key", f"找不到名为 {op.anchor} 的章"))
                 continue
-            ch.blocks.append(op.block)
+            # keep the closing articles (interpretation, effective date) last
+            at = len(ch.blocks)
+            while at > 0 and ch.blocks[at - 1].key in CLOSING_KEYS:
+                at -= 1
+            ch.blocks.insert(at, op.block)
             continue
         target = find(op.anchor, op.pos)
         if target is None:
@@ -1426,8 +1649,9 @@ def apply_additions(chapters: list[_ChapterSrc], new_chapters, ops: list[_Op],
             out.append(Problem.at(op.pos, "missing-key", "这一条已被删除或替换，不能再引用"))
             continue
         if op.kind == "replace":
-            ch.blocks[i] = _Block(op.block.paragraphs, target.key, op.block.line, True, "replaced",
-                                  op.block.heading)
+            ch.blocks[i] = _Block(
+                op.block.paragraphs, target.key, op.block.line, True, "replaced", op.block.heading
+            )
         elif op.kind == "remove":
             del ch.blocks[i]
         elif op.kind == "before":
@@ -1442,10 +1666,13 @@ def apply_additions(chapters: list[_ChapterSrc], new_chapters, ops: list[_Op],
 # ================================================================ assembling
 
 
+CLOSING_KEYS = {"interpretation", "effective"}
 OWN_MARK = {"added": "〔本中心补充〕", "replaced": "〔本中心修订〕"}
 
 
-def number_manual(chapters: list[_ChapterSrc], disp: str, out: list[Problem]) -> tuple[Chapter, ...]:
+def number_manual(
+    chapters: list[_ChapterSrc], disp: str, out: list[Problem]
+) -> tuple[Chapter, ...]:
     """Number chapters and articles; resolve ``ref`` markers to 第N条."""
     numbers: dict[str, int] = {}
     n = 0
@@ -1459,9 +1686,12 @@ def number_manual(chapters: list[_ChapterSrc], disp: str, out: list[Problem]) ->
         def sub(mo: re.Match) -> str:
             key = mo.group(1)
             if key not in numbers:
-                out.append(_problem(disp, line, "missing-key", f"引用的条款 {key} 不存在（可能已被删除）"))
+                out.append(
+                    _problem(disp, line, "missing-key", f"引用的条款 {key} 不存在（可能已被删除）")
+                )
                 return "相关条款"
             return f"第{cn_numeral(numbers[key])}条"
+
         return _REF_RE.sub(sub, text)
 
     result: list[Chapter] = []
@@ -1478,7 +1708,9 @@ def number_manual(chapters: list[_ChapterSrc], disp: str, out: list[Problem]) ->
     return tuple(result)
 
 
-def manual_markdown(title: str, subtitle: str, chapters: tuple[Chapter, ...], note: str | None) -> str:
+def manual_markdown(
+    title: str, subtitle: str, chapters: tuple[Chapter, ...], note: str | None
+) -> str:
     """The whole manual as Markdown: H1 title, H2 chapters, articles as paragraphs."""
     lines = [f"# {title}", "", subtitle, ""]
     if note:
@@ -1499,12 +1731,19 @@ def manual_markdown(title: str, subtitle: str, chapters: tuple[Chapter, ...], no
     return "\n".join(lines).rstrip() + "\n"
 
 
-def build_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> tuple[list[Manual], list[Problem]]:
+def build_manuals(
+    centre: m.Centre, pack: Pack, sources: ManualSources
+) -> tuple[list[Manual], list[Problem]]:
     """Render every manual for one centre; problems in sources are returned, not raised."""
     out: list[Problem] = []
     for u in sources.unknown:
-        out.append(Problem.at(Position(u), "unknown-file",
-                              f"无法识别的文件 {u}：manuals/ 中只应有 <制度编号>.md、<制度编号>.add.yaml 和 settings.yaml"))
+        out.append(
+            Problem.at(
+                Position(u),
+                "unknown-file",
+                f"无法识别的文件 {u}：manuals/ 中只应有 <制度编号>.md、<制度编号>.add.yaml 和 settings.yaml",
+            )
+        )
     templates: dict[str, _Template] = {}
     for src in sources.manuals:
         tpl = parse_template(src, out)
@@ -1514,7 +1753,11 @@ def build_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> tuple
     layers: list[tuple[Mapping[str, Any], Mapping[str, Position], str]] = []
     if sources.defaults is None or sources.defaults.text is None:
         out.extend(sources.defaults.problems if sources.defaults else ())
-        out.append(_problem(f"content/manuals/{DEFAULTS_FILE}", 0, "missing-key", "缺少制度设置的默认值文件"))
+        out.append(
+            _problem(
+                f"content/manuals/{DEFAULTS_FILE}", 0, "missing-key", "缺少制度设置的默认值文件"
+            )
+        )
         return [], out
     d, dpos = _yaml_mapping(sources.defaults.text, sources.defaults.display, 1, out)
     if d is None:
@@ -1525,7 +1768,9 @@ def build_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> tuple
         local = {k: v for k, v in tpl.settings.items() if k != "emergency_hazards"}
         layers.append((local, tpl.settings_pos, tpl.display))
         if "emergency_hazards" in tpl.settings:
-            value, err = _setting_value("hazards", tpl.settings["emergency_hazards"], "emergency_hazards")
+            value, err = _setting_value(
+                "hazards", tpl.settings["emergency_hazards"], "emergency_hazards"
+            )
             if err:
                 out.append(Problem.at(tpl.settings_pos["emergency_hazards"], "bad-choice", err))
             else:
@@ -1536,27 +1781,50 @@ def build_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> tuple
         else:
             cdata, cpos = _yaml_mapping(sources.settings.text, sources.settings.display, 1, out)
             if cdata is not None:
-                layers.append((cdata, {k[0]: v for k, v in cpos.items() if len(k) == 1},
-                               sources.settings.display))
+                layers.append(
+                    (
+                        cdata,
+                        {k[0]: v for k, v in cpos.items() if len(k) == 1},
+                        sources.settings.display,
+                    )
+                )
     settings = _settings_from(layers, out)
     if settings is None:
         return [], out
     roles = {s.role for s in centre.staff}
     for what, role in settings.responsible.items():
         if role not in roles and sources.settings is not None:
-            out.append(_problem(sources.settings.display, 0, "bad-choice",
-                                f"responsible.{what} 的岗位 {role} 不是本中心 centre.yaml 中的岗位"))
+            out.append(
+                _problem(
+                    sources.settings.display,
+                    0,
+                    "bad-choice",
+                    f"responsible.{what} 的岗位 {role} 不是本中心 centre.yaml 中的岗位",
+                )
+            )
     facts = pack_facts(pack)
     overrides = {s.name[:-3]: s for s in sources.overrides}
     additions = {s.name[: -len(ADD_SUFFIX)]: s for s in sources.additions}
     for name, src in list(overrides.items()) + list(additions.items()):
         if not MANUAL_ID.fullmatch(name):
-            out.append(_problem(src.display, 0, "bad-file-name",
-                                "文件名应是制度编号（小写英文字母、数字和连字符），见 docs/manuals.md"))
+            out.append(
+                _problem(
+                    src.display,
+                    0,
+                    "bad-file-name",
+                    "文件名应是制度编号（小写英文字母、数字和连字符），见 docs/manuals.md",
+                )
+            )
     for name, src in additions.items():
         if name not in templates:
-            out.append(_problem(src.display, 0, "bad-file-name",
-                                f"没有编号为 {name} 的制度（可用：{'、'.join(sorted(templates))}）"))
+            out.append(
+                _problem(
+                    src.display,
+                    0,
+                    "bad-file-name",
+                    f"没有编号为 {name} 的制度（可用：{'、'.join(sorted(templates))}）",
+                )
+            )
     manuals: list[Manual] = []
     ids = list(templates) + [k for k in overrides if k not in templates and MANUAL_ID.fullmatch(k)]
     for mid in ids:
@@ -1569,7 +1837,13 @@ def build_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> tuple
             title, clauses, laws, chapters, order, satisfies = made
         else:
             assert tpl is not None
-            title, clauses, laws, order, satisfies = tpl.title, tpl.clauses, tpl.laws, tpl.order, tpl.satisfies
+            title, clauses, laws, order, satisfies = (
+                tpl.title,
+                tpl.clauses,
+                tpl.laws,
+                tpl.order,
+                tpl.satisfies,
+            )
             chapters = None
         citations = select_citations(clauses, pack)
         ctx = manual_context(centre, pack, facts, settings, citations, laws, hazard_defaults)
@@ -1585,11 +1859,20 @@ def build_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> tuple
         numbered = number_manual(chapters, display, out)
         subtitle = f"{md_escape(centre.name)}　{md_escape(ctx.version)}"
         note = "本制度全文由本中心自行制定。" if own else None
-        manuals.append(Manual(
-            id=mid, title=title, citations=citations, chapters=numbered,
-            markdown=manual_markdown(md_escape(title), subtitle, numbered, note),
-            version=ctx.version, effective=ctx.effective, own=own, satisfies=satisfies, order=order,
-        ))
+        manuals.append(
+            Manual(
+                id=mid,
+                title=title,
+                citations=citations,
+                chapters=numbered,
+                markdown=manual_markdown(md_escape(title), subtitle, numbered, note),
+                version=ctx.version,
+                effective=ctx.effective,
+                own=own,
+                satisfies=satisfies,
+                order=order,
+            )
+        )
     manuals.sort(key=lambda x: (x.order, x.id))
     return manuals, out
 
@@ -1608,13 +1891,22 @@ def _override_manual(src: SourceFile, tpl: _Template | None, out: list[Problem])
         data = parsed
         for k in data:
             if k not in ("title", "clauses", "laws"):
-                out.append(Problem.at(pos.get((k,), Position(src.display, 2)), "unknown-key",
-                                      f"未知的键 {k}（可用：title、clauses、laws）"))
+                out.append(
+                    Problem.at(
+                        pos.get((k,), Position(src.display, 2)),
+                        "unknown-key",
+                        f"未知的键 {k}（可用：title、clauses、laws）",
+                    )
+                )
     title = data.get("title") or (tpl.title if tpl else None)
     if not isinstance(title, str) or not title.strip():
-        out.append(_problem(src.display, 1, "missing-key", "新增的制度须在前言中写 title（制度名称）"))
+        out.append(
+            _problem(src.display, 1, "missing-key", "新增的制度须在前言中写 title（制度名称）")
+        )
         return None
-    clauses = _str_list(data.get("clauses")) if "clauses" in data else list(tpl.clauses if tpl else ())
+    clauses = (
+        _str_list(data.get("clauses")) if "clauses" in data else list(tpl.clauses if tpl else ())
+    )
     laws = _str_list(data.get("laws")) if "laws" in data else list(tpl.laws if tpl else ())
     if clauses is None or laws is None:
         out.append(_problem(src.display, 1, "wrong-type", "clauses 和 laws 应是文字列表"))
@@ -1623,8 +1915,14 @@ def _override_manual(src: SourceFile, tpl: _Template | None, out: list[Problem])
     if not chapters:
         out.append(_problem(src.display, 1, "missing-key", "制度正文是空的：每一条以 § 开头"))
         return None
-    return (title.strip(), tuple(clauses), tuple(laws), chapters,
-            tpl.order if tpl else 1000, tpl.satisfies if tpl else ())
+    return (
+        title.strip(),
+        tuple(clauses),
+        tuple(laws),
+        chapters,
+        tpl.order if tpl else 1000,
+        tpl.satisfies if tpl else (),
+    )
 
 
 # ================================================================ the API
@@ -1635,8 +1933,13 @@ def check_manuals(centre: m.Centre, pack: Pack, sources: ManualSources) -> list[
     return build_manuals(centre, pack, sources)[1]
 
 
-def render_manuals(centre: m.Centre, pack: Pack, *, content_dir: Path | None = None,
-                   overrides_dir: Path | None = None) -> list[Manual]:
+def render_manuals(
+    centre: m.Centre,
+    pack: Pack,
+    *,
+    content_dir: Path | None = None,
+    overrides_dir: Path | None = None,
+) -> list[Manual]:
     """Render every policy manual of a centre, with its overrides; errors raise ManualError."""
     sources = read_manual_sources(content_dir, overrides_dir)
     manuals, problems = build_manuals(centre, pack, sources)

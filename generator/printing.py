@@ -36,7 +36,14 @@ from generator.typeset import Typesetter
 from generator.validate import Validated
 
 KINDS: tuple[str, ...] = (
-    "hours", "plan", "finance", "audit", "evaluation", "consultation", "annual", "manuals",
+    "hours",
+    "plan",
+    "finance",
+    "audit",
+    "evaluation",
+    "consultation",
+    "annual",
+    "manuals",
 )
 #: Kinds printed once per centre (no period in the file name).
 SINGLE_KINDS = frozenset({"hours", "consultation", "manuals"})
@@ -85,16 +92,19 @@ def pdf_path(centre_id: str, kind: str, period: str | None = None) -> str:
 def page_path(centre_id: str, kind: str, period: str | None = None) -> str:
     """The website page (as a URL path with directory URLs) that a printed document mirrors."""
     base = f"centres/{centre_id}/"
-    return base + {
-        "hours": "hours/",
-        "plan": f"plans/{period}/",
-        "finance": f"finance/{period}/",
-        "audit": f"audit/{period}/",
-        "evaluation": f"evaluation/{period}/",
-        "consultation": "",
-        "annual": "archive/",
-        "manuals": "manuals/",
-    }[kind]
+    return (
+        base
+        + {
+            "hours": "hours/",
+            "plan": f"plans/{period}/",
+            "finance": f"finance/{period}/",
+            "audit": f"audit/{period}/",
+            "evaluation": f"evaluation/{period}/",
+            "consultation": "",
+            "annual": "archive/",
+            "manuals": "manuals/",
+        }[kind]
+    )
 
 
 def page_url(site_url: str, centre_id: str, kind: str, period: str | None = None) -> str:
@@ -182,7 +192,9 @@ def centre_sources(
     if "manuals" in wanted:
         found = manuals if manuals is not None else _render_manuals(centre, pack, root)
         if found:
-            add("manuals", None, rp.render_manual_book(rp.build_manuals(centre, pack, found), fonts))
+            add(
+                "manuals", None, rp.render_manual_book(rp.build_manuals(centre, pack, found), fonts)
+            )
     return out
 
 
@@ -204,9 +216,16 @@ def print_sources(
     for ce in validated.centres:
         if centre is not None and ce.id != centre:
             continue
-        out.update(centre_sources(ce, packs.get(ce.rule_pack), site_url=site_url,
-                                  kinds=kinds if kinds is not None else KINDS, fonts=fonts,
-                                  root=root))
+        out.update(
+            centre_sources(
+                ce,
+                packs.get(ce.rule_pack),
+                site_url=site_url,
+                kinds=kinds if kinds is not None else KINDS,
+                fonts=fonts,
+                root=root,
+            )
+        )
     return out
 
 
@@ -242,6 +261,7 @@ def render_pdfs(
         generator.errors.CompileFailed: Typst rejected a generated document (a bug).
     """
     ts = typesetter or Typesetter()
-    sources = print_sources(validated, site_url=site_url, centre=centre, kinds=kinds,
-                            fonts=ts.fonts, root=root)
+    sources = print_sources(
+        validated, site_url=site_url, centre=centre, kinds=kinds, fonts=ts.fonts, root=root
+    )
     return compile_sources(sources, ts)

@@ -142,7 +142,9 @@ def percent_against(value: Decimal | None, limit: Decimal) -> str:
     if value is None:
         return "—"
     places = 2
-    while value != limit and places < 6 and fig.percent(value, places) == fig.percent(limit, places):
+    while (
+        value != limit and places < 6 and fig.percent(value, places) == fig.percent(limit, places)
+    ):
         places += 1
     return fig.percent(value, places)
 
@@ -211,8 +213,9 @@ def posting_days(pack: Pack | None, kind: str) -> tuple[int | None, str | None]:
     return None, None
 
 
-def posting_period(pack: Pack | None, kind: str, start: dt.date | None,
-                   *, month_end: dt.date | None = None) -> PostingPeriod:
+def posting_period(
+    pack: Pack | None, kind: str, start: dt.date | None, *, month_end: dt.date | None = None
+) -> PostingPeriod:
     """The posting period of a posting published on ``start`` (None: not yet published).
 
     Lengths, in order: the pack's ``posting-period`` rule; for a monthly plan, to the end of
@@ -227,15 +230,18 @@ def posting_period(pack: Pack | None, kind: str, start: dt.date | None,
         rule = disclosure_rule(pack, "hours")
         cited = f"依据{rule.citation}，" if rule else ""
         return PostingPeriod(
-            start, None, True,
+            start,
+            None,
+            True,
             "长期公示，开放时间如有调整将及时更新并重新张贴。",
             f"{cited}开放时间在中心开放期间长期公示。",
         )
     elif kind == "plan" and month_end is not None:
         basis = "月度活动计划公示至计划所属月份的最后一日（适用的规则包未规定公示期限）。"
         if start is None:
-            return PostingPeriod(None, month_end, False,
-                                 f"自张贴之日起至{date_text(month_end)}。", basis)
+            return PostingPeriod(
+                None, month_end, False, f"自张贴之日起至{date_text(month_end)}。", basis
+            )
         end = max(month_end, start)
         return PostingPeriod(start, end, False, f"{range_text(start, end)}。", basis)
     else:
@@ -247,8 +253,16 @@ def posting_period(pack: Pack | None, kind: str, start: dt.date | None,
     return PostingPeriod(start, end, False, f"{range_text(start, end)}（共{days}日）。", basis)
 
 
-def frame(centre: m.Centre, pack: Pack | None, kind: str, title: str, published: dt.date | None,
-          url: str, *, month_end: dt.date | None = None) -> NoticeFrame:
+def frame(
+    centre: m.Centre,
+    pack: Pack | None,
+    kind: str,
+    title: str,
+    published: dt.date | None,
+    url: str,
+    *,
+    month_end: dt.date | None = None,
+) -> NoticeFrame:
     return NoticeFrame(
         centre_name=centre.name,
         title=title,
@@ -276,8 +290,15 @@ def build_hours(centre: m.Centre, pack: Pack | None, *, url: str) -> HoursNotice
     for d in range(7):
         sessions = hours.weekly.get(d, ())
         minutes = fig.daily_minutes(sessions)
-        week.append(Row((m.WEEKDAYS[d], sessions_text(sessions) or "闭馆",
-                         hours_text(minutes) if minutes else "—")))
+        week.append(
+            Row(
+                (
+                    m.WEEKDAYS[d],
+                    sessions_text(sessions) or "闭馆",
+                    hours_text(minutes) if minutes else "—",
+                )
+            )
+        )
     total = sum(fig.weekly_minutes(hours).values())
     # Every dated change in the record, in date order: the record is the centre's current
     # schedule (staff remove past years), and no build date decides what is "past".
@@ -328,8 +349,15 @@ def build_plan(centre: m.Centre, pack: Pack | None, plan: m.Plan, *, url: str) -
     else:
         signups = ()
     return PlanNotice(
-        frame=frame(centre, pack, "plan", f"{label}活动计划公示", plan.published, url,
-                    month_end=_month_end(plan.year, plan.month)),
+        frame=frame(
+            centre,
+            pack,
+            "plan",
+            f"{label}活动计划公示",
+            plan.published,
+            url,
+            month_end=_month_end(plan.year, plan.month),
+        ),
         month_label=label,
         activities=tuple(rows),
         signup_column=len(distinct) > 1,
@@ -385,9 +413,12 @@ def build_consultation(centre: m.Centre, pack: Pack | None, *, url: str) -> Cons
 
 def fund_rules(pack: Pack | None) -> list[Rule]:
     """The pack's fund-use ratio rules over project spending (七(一) in Shenzhen)."""
-    return [r for r in _rules(pack, "fund-ratio")
-            if str(r.params.get("base", "government-project")) == "government-project"
-            and r.params.get("numerator")]
+    return [
+        r
+        for r in _rules(pack, "fund-ratio")
+        if str(r.params.get("base", "government-project")) == "government-project"
+        and r.params.get("numerator")
+    ]
 
 
 def _ratio_lines(pack: Pack | None, periods: Sequence[fig.FinancePeriod]) -> tuple[RatioLine, ...]:
@@ -409,8 +440,15 @@ def _ratio_lines(pack: Pack | None, periods: Sequence[fig.FinancePeriod]) -> tup
             else:
                 results.append("符合" if OPS[op](share, threshold) else "不符合")
         title = str(rule.params.get("title") or rule.id)
-        lines.append(RatioLine(title, tuple(values), f"{OP_TEXT.get(op, op)}{limit_text(threshold)}",
-                               tuple(results), rule.citation))
+        lines.append(
+            RatioLine(
+                title,
+                tuple(values),
+                f"{OP_TEXT.get(op, op)}{limit_text(threshold)}",
+                tuple(results),
+                rule.citation,
+            )
+        )
     return tuple(lines)
 
 
@@ -438,7 +476,9 @@ def _income_rows(periods: Sequence[fig.FinancePeriod]) -> list[Row]:
     rows = []
     for key in m.INCOME_SOURCES:
         if any(key in p.income for p in periods) and any(p.income.get(key) for p in periods):
-            rows.append(Row((fig.INCOME_LABELS[key], *(yuan(p.income.get(key, fig.ZERO)) for p in periods))))
+            rows.append(
+                Row((fig.INCOME_LABELS[key], *(yuan(p.income.get(key, fig.ZERO)) for p in periods)))
+            )
     return rows
 
 
@@ -446,12 +486,22 @@ def _expense_rows(periods: Sequence[fig.FinancePeriod], quarter: m.Quarter | Non
     """Category rows (bold); under each, the quarter's line items when ``quarter`` is given."""
     rows = []
     for key in m.EXPENSE_CATEGORIES:
-        rows.append(Row((fig.EXPENSE_LABELS[key], *(yuan(p.expenditure.get(key, fig.ZERO)) for p in periods)),
-                        level=0, strong=True))
+        rows.append(
+            Row(
+                (
+                    fig.EXPENSE_LABELS[key],
+                    *(yuan(p.expenditure.get(key, fig.ZERO)) for p in periods),
+                ),
+                level=0,
+                strong=True,
+            )
+        )
         category = quarter.expenditure.get(key) if quarter else None
         if category is not None:
             for item in category.items:
-                rows.append(Row((item.item, yuan(item.amount), *("" for _ in periods[1:])), level=1))
+                rows.append(
+                    Row((item.item, yuan(item.amount), *("" for _ in periods[1:])), level=1)
+                )
     return rows
 
 
@@ -468,11 +518,15 @@ def build_finance(centre: m.Centre, pack: Pack | None, q: m.Quarter, *, url: str
         income=tuple(_income_rows(periods)),
         income_total=Row(("收入合计", *(yuan(p.income_total) for p in periods)), strong=True),
         expenditure=tuple(_expense_rows(periods, q)),
-        expenditure_total=Row(("支出合计", *(yuan(p.expenditure_total) for p in periods)), strong=True),
+        expenditure_total=Row(
+            ("支出合计", *(yuan(p.expenditure_total) for p in periods)), strong=True
+        ),
         balance=Row(("期末结余", *(yuan(p.balance) for p in periods)), strong=True),
         ratios=_ratio_lines(pack, periods),
         ratio_basis=_ratio_basis(pack),
-        fixed_assets=tuple(Row((a.name, yuan(a.amount), date_text(a.date))) for a in q.fixed_assets),
+        fixed_assets=tuple(
+            Row((a.name, yuan(a.amount), date_text(a.date))) for a in q.fixed_assets
+        ),
         notes=q.notes,
         citation=rule.citation if rule else None,
     )
@@ -498,12 +552,21 @@ def build_audit(centre: m.Centre, pack: Pack | None, audit: m.Audit, *, url: str
         if list(rule.params["numerator"]) != ["management"]:
             continue
         op = str(rule.params.get("op", "<="))
-        ok = "—" if share is None or op not in OPS else (
-            "符合" if OPS[op](share, rule.threshold) else "不符合")
+        ok = (
+            "—"
+            if share is None or op not in OPS
+            else ("符合" if OPS[op](share, rule.threshold) else "不符合")
+        )
         title = str(rule.params.get("title") or rule.id)
-        ratios.append(RatioLine(title, (percent_against(share, rule.threshold),),
-                                f"{OP_TEXT.get(op, op)}{limit_text(rule.threshold)}", (ok,),
-                                rule.citation))
+        ratios.append(
+            RatioLine(
+                title,
+                (percent_against(share, rule.threshold),),
+                f"{OP_TEXT.get(op, op)}{limit_text(rule.threshold)}",
+                (ok,),
+                rule.citation,
+            )
+        )
     surplus_note = None
     surplus_rules = _rules(pack, "surplus-carried-forward")
     if audit.surplus > 0 and surplus_rules:
@@ -538,7 +601,8 @@ def _consequences(rule: Rule | None, ev: m.Evaluation) -> tuple[str, ...]:
         if years not in ("1", "2"):
             continue
         if years == "1" and any(
-            (o.get("when") or {}).get("grades") and ev.grade in o["when"]["grades"]
+            (o.get("when") or {}).get("grades")
+            and ev.grade in o["when"]["grades"]
             and str(o["when"].get("consecutive_years") or "1") == "2"
             and ev.previous_grade == ev.grade
             for o in rule.params.get("consequences") or ()
@@ -548,7 +612,9 @@ def _consequences(rule: Rule | None, ev: m.Evaluation) -> tuple[str, ...]:
     return tuple(a for a in out if a)
 
 
-def build_evaluation(centre: m.Centre, pack: Pack | None, ev: m.Evaluation, *, url: str) -> EvaluationNotice:
+def build_evaluation(
+    centre: m.Centre, pack: Pack | None, ev: m.Evaluation, *, url: str
+) -> EvaluationNotice:
     """Evaluation result posting: score, grade, satisfaction and what the grade means."""
     facts = [Row(("评估机构", ev.evaluator)), Row(("评估日期", date_text(ev.date)))]
     if ev.score is not None:
@@ -586,7 +652,12 @@ def build_evaluation(centre: m.Centre, pack: Pack | None, ev: m.Evaluation, *, u
 # Contexts: the annual report and the manual book
 # ---------------------------------------------------------------------------------------------
 
-EXPENSE_SHORT = {"staff": "员工薪酬", "site": "场地运作", "management": "管理费", "services": "服务项目"}
+EXPENSE_SHORT = {
+    "staff": "员工薪酬",
+    "site": "场地运作",
+    "management": "管理费",
+    "services": "服务项目",
+}
 
 
 def annual_date(centre: m.Centre, year: int) -> dt.date | None:
@@ -604,7 +675,11 @@ def _table_label(pack: Pack | None, code: str, own_codes: set[str]) -> str:
     table = pack.catalogue.table_of(code) if pack and pack.catalogue else None
     if table is None:
         return "其他"
-    return f"{table.table} {table.title}".strip() if table.table and table.table != table.title else table.title
+    return (
+        f"{table.table} {table.title}".strip()
+        if table.table and table.table != table.title
+        else table.title
+    )
 
 
 def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) -> AnnualReport:
@@ -632,7 +707,8 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
         profile.append(Row(("意见反馈", c.contact.feedback)))
     rooms = tuple(Row((r.name, f"{num(r.area)}", r.purpose)) for r in c.rooms)
     hours = tuple(
-        Row((m.WEEKDAYS[d], sessions_text(c.opening_hours.weekly.get(d, ())) or "闭馆")) for d in range(7)
+        Row((m.WEEKDAYS[d], sessions_text(c.opening_hours.weekly.get(d, ())) or "闭馆"))
+        for d in range(7)
     )
     sf = fig.staff_figures(c)
     staff = [
@@ -642,7 +718,9 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
         Row(("已注册的专业社会工作者（全职）", f"{sf.registered_social_workers}人")),
     ]
     if sf.avg_training_hours is not None:
-        staff.append(Row(("人均培训学时", f"{num(sf.avg_training_hours.quantize(Decimal('0.1')))}学时")))
+        staff.append(
+            Row(("人均培训学时", f"{num(sf.avg_training_hours.quantize(Decimal('0.1')))}学时"))
+        )
     volunteers = [
         Row(("登记在册志愿者", f"{c.volunteers.registered}人")),
         Row(("志愿服务时长", f"{num(c.volunteers.service_hours)}小时")),
@@ -650,11 +728,16 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
     if c.volunteers.teams:
         volunteers.append(Row(("志愿者队伍", "、".join(c.volunteers.teams))))
     tables, _, _ = _catalogue_tables(c, pack)
-    services = tuple(Row((t.label, str(len(t.majors)), str(sum(len(mj.items) for mj in t.majors))))
-                     for t in tables)
+    services = tuple(
+        Row((t.label, str(len(t.majors)), str(sum(len(mj.items) for mj in t.majors))))
+        for t in tables
+    )
 
     # activities
-    keys = sorted({p.key for p in c.plans if p.year == year} | {a.key for a in c.activity_months if a.year == year})
+    keys = sorted(
+        {p.key for p in c.plans if p.year == year}
+        | {a.key for a in c.activity_months if a.year == year}
+    )
     months, totals = [], [0, 0, 0, 0, 0]
     attendance_by_month = []
     for key in keys:
@@ -673,9 +756,14 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
             label = _table_label(pack, code, own_codes)
             by_table.setdefault(label, [0, 0])[idx] += vol[form][code]
     # catalogue order first (表一, 表二 …), then the centre's own items, then the rest
-    order = [_table_label(pack, t.code, set()) for t in (pack.catalogue.tables if pack and pack.catalogue else ())]
+    order = [
+        _table_label(pack, t.code, set())
+        for t in (pack.catalogue.tables if pack and pack.catalogue else ())
+    ]
     rank = {label: i for i, label in enumerate(order)}
-    labels = sorted(by_table, key=lambda lb: (rank.get(lb, len(order) + (lb != "中心自设项目")), lb))
+    labels = sorted(
+        by_table, key=lambda lb: (rank.get(lb, len(order) + (lb != "中心自设项目")), lb)
+    )
     volume = tuple(Row((lb, str(by_table[lb][0]), str(by_table[lb][1]))) for lb in labels)
 
     chart_list: list[Chart] = []
@@ -689,8 +777,12 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
     periods = [fig.quarter_period(q) for q in qs]
     if len(qs) > 1:
         periods.append(fig.combine(qs, "year" if len(qs) == 4 else "year-to-date"))
-    cols = tuple(fig.QUARTER_NAMES[p.quarters[0]] if p.kind == "quarter" else
-                 ("全年" if p.kind == "year" else p.label.removeprefix(f"{year}年")) for p in periods)
+    cols = tuple(
+        fig.QUARTER_NAMES[p.quarters[0]]
+        if p.kind == "quarter"
+        else ("全年" if p.kind == "year" else p.label.removeprefix(f"{year}年"))
+        for p in periods
+    )
     finance_chart = None
     if qs:
         finance_chart = Chart("chart-finance.svg", f"{year}年各季度支出构成（元）")
@@ -729,7 +821,9 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
             Row(("收入合计", *(yuan(p.income_total) for p in periods)), strong=True),
             Row(("支出合计", *(yuan(p.expenditure_total) for p in periods)), strong=True),
             Row(("期末结余", *(yuan(p.balance) for p in periods)), strong=True),
-        ) if periods else (),
+        )
+        if periods
+        else (),
         ratios=_ratio_lines(pack, periods),
         ratio_basis=_ratio_basis(pack),
         finance_chart=finance_chart,
@@ -746,15 +840,26 @@ def annual_chart_files(centre: m.Centre, report: AnnualReport, fonts: FontSet) -
         cats = [r.cells[0] for r in report.months]
         values = [Decimal(r.cells[5]) for r in report.months]
         files[report.activity_chart.file] = charts.bar_chart(
-            cats, [("参与人次", values)], unit="人次", font_family=fonts.sans,
+            cats,
+            [("参与人次", values)],
+            unit="人次",
+            font_family=fonts.sans,
         ).encode("utf-8")
     if report.finance_chart:
         qs = sorted((q for q in centre.quarters if q.year == report.year), key=lambda q: q.quarter)
         cats = [fig.QUARTER_NAMES[q.quarter] for q in qs]
-        series = [(EXPENSE_SHORT[k], [q.expenditure[k].total if k in q.expenditure else fig.ZERO for q in qs])
-                  for k in m.EXPENSE_CATEGORIES]
+        series = [
+            (
+                EXPENSE_SHORT[k],
+                [q.expenditure[k].total if k in q.expenditure else fig.ZERO for q in qs],
+            )
+            for k in m.EXPENSE_CATEGORIES
+        ]
         files[report.finance_chart.file] = charts.bar_chart(
-            cats, series, unit="元", font_family=fonts.sans,
+            cats,
+            series,
+            unit="元",
+            font_family=fonts.sans,
         ).encode("utf-8")
     return files
 
@@ -791,14 +896,18 @@ def manual_body(md: str) -> str:
     return rest
 
 
-def build_manuals(centre: m.Centre, pack: Pack | None, manuals: Iterable[ManualLike]) -> ManualsBook:
+def build_manuals(
+    centre: m.Centre, pack: Pack | None, manuals: Iterable[ManualLike]
+) -> ManualsBook:
     """The policy manual book: every manual of ``render_manuals``, one chapter each."""
     manuals = list(manuals)
     sections = tuple(
         ManualSection(mn.title, tuple(mn.citations), Markdown(manual_body(mn.markdown)))
         for mn in manuals
     )
-    dates = [d for d in (getattr(mn, "effective", None) for mn in manuals) if isinstance(d, dt.date)]
+    dates = [
+        d for d in (getattr(mn, "effective", None) for mn in manuals) if isinstance(d, dt.date)
+    ]
     date = max(dates) if dates else None
     return ManualsBook(
         centre_name=centre.name,

@@ -97,6 +97,7 @@ def _first_service_code(pack: Pack | None) -> str:
                 if major.items:
                     return major.items[0].code
                 return major.code
+            return table.code
     return "own-1"
 
 

@@ -28,8 +28,9 @@ def poppler(tool: str, pdf: bytes, *args: str) -> str:
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(pdf)
         extra = ["-"] if tool == "pdftotext" else []
-        done = subprocess.run([_tool(tool), *args, str(path), *extra], capture_output=True,
-                              text=True, check=True)
+        done = subprocess.run(
+            [_tool(tool), *args, str(path), *extra], capture_output=True, text=True, check=True
+        )
     return done.stdout
 
 
@@ -73,8 +74,22 @@ def png_of_page(pdf: bytes, page: int = 1, dpi: int = 60) -> bytes:
     with tempfile.TemporaryDirectory(prefix="gongshi-test-") as tmp:
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(pdf)
-        subprocess.run([_tool("pdftoppm"), "-r", str(dpi), "-png", "-f", str(page), "-l", str(page),
-                        "-singlefile", str(path), str(Path(tmp) / "page")], check=True)
+        subprocess.run(
+            [
+                _tool("pdftoppm"),
+                "-r",
+                str(dpi),
+                "-png",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(path),
+                str(Path(tmp) / "page"),
+            ],
+            check=True,
+        )
         return (Path(tmp) / "page.png").read_bytes()
 
 

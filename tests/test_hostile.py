@@ -153,7 +153,7 @@ def test_null_bytes(tmp_path, capsys):
     code, problems = check_json(proj, capsys)
     assert code == 1
     lines = {(p["file"], p["line"]) for p in problems if p["severity"] == "error"}
-    assert ("centres/demo/plans/2026-03.yaml", 11) in lines
+    assert ("centres/demo/plans/2026-03.yaml", 9) in lines  # the title line
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -186,8 +186,9 @@ def test_symlinked_record_file_out_of_the_centre(tmp_path, capsys):
     target.symlink_to("/etc/passwd")
     code, problems = check_json(proj, capsys)
     assert code == 1
-    assert ("centres/demo/plans/2026-04.yaml", "attachment-bad") in {
-        (p["file"], p["code"]) for p in problems}
+    # The link is named (by where it is, not where it points).
+    assert any(p["code"] == "attachment-bad" and p["file"].endswith("centres/demo/plans/2026-04.yaml")
+               for p in problems), problems
     assert "root:" not in json.dumps(problems, ensure_ascii=False)
 
 
@@ -198,7 +199,8 @@ def test_symlinked_centre_folder(tmp_path, capsys):
     (proj / "centres/demo").symlink_to(elsewhere, target_is_directory=True)
     code, problems = check_json(proj, capsys)
     assert code == 1
-    assert ("centres/demo", "attachment-bad") in {(p["file"], p["code"]) for p in problems}
+    assert any(p["code"] == "attachment-bad" and p["file"].endswith("centres/demo")
+               for p in problems), problems
 
 
 @pytest.mark.parametrize("name", ["Demo", "de mo", "a", "-demo", "demo_1", "中心", "demo..", "demo%2f"])

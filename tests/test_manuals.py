@@ -77,7 +77,9 @@ def samples(projects):
 
 
 def centre_and_pack(res, centre_id=None, pack_id=None):
-    centre = res.centres[0] if centre_id is None else next(c for c in res.centres if c.id == centre_id)
+    centre = (
+        res.centres[0] if centre_id is None else next(c for c in res.centres if c.id == centre_id)
+    )
     return centre, res.library.packs[pack_id or centre.rule_pack]
 
 
@@ -199,7 +201,9 @@ def test_finance_prints_the_fund_ratios_of_the_pack(samples):
 def test_without_fund_rules_finance_defers_to_the_contract(samples):
     centre = samples.centres[0]
     pack = samples.library.packs["shenzhen-2015"]
-    bare = dataclasses.replace(pack, rules={k: r for k, r in pack.rules.items() if r.check != "fund-ratio"})
+    bare = dataclasses.replace(
+        pack, rules={k: r for k, r in pack.rules.items() if r.check != "fund-ratio"}
+    )
     text = plain(by_id(render_manuals(centre, bare, content_dir=CONTENT))["finance"].markdown)
     assert "使用比例，按照服务购买合同的约定执行" in text
     assert "占项目总经费的比例" not in text
@@ -215,14 +219,30 @@ def test_other_pack_thresholds_change_the_text(samples):
     hr = plain(by_id(render_manuals(centre, changed, content_dir=CONTENT))["hr"].markdown)
     assert "持证社会工作者每年参加继续教育不少于60学时" in hr
     sz = samples.library.packs["shenzhen-2015"]
-    changed = with_params(sz, "quarterly-finance-disclosure", days_after_period="20", channels_min="4")
-    disclosure = plain(by_id(render_manuals(centre, changed, content_dir=CONTENT))["disclosure"].markdown)
+    changed = with_params(
+        sz, "quarterly-finance-disclosure", days_after_period="20", channels_min="4"
+    )
+    disclosure = plain(
+        by_id(render_manuals(centre, changed, content_dir=CONTENT))["disclosure"].markdown
+    )
     assert "季度财务信息：每季度结束后20日内，通过不少于四种形式公开" in disclosure
 
 
 def test_no_pack_number_is_typed_into_a_template():
     """A threshold of a pack rule never appears as a literal in the manual templates."""
-    literals = {"80%", "75%", "10%", "90%", "60%", "400", "50学时", "12小时", "30日", "4月30日", "20人"}
+    literals = {
+        "80%",
+        "75%",
+        "10%",
+        "90%",
+        "60%",
+        "400",
+        "50学时",
+        "12小时",
+        "30日",
+        "4月30日",
+        "20人",
+    }
     for path in CONTENT.glob("*.md"):
         text = path.read_text(encoding="utf-8")
         for lit in literals:
@@ -238,15 +258,26 @@ def test_emergency_plan_covers_pack_hazards_and_centre_choice(samples, tmp_path)
     default = plain(by_id(render_manuals(centre, pack, content_dir=CONTENT))["safety"].markdown)
     assert "发生火灾时" in default and "食物中毒" in default
     assert "台风预警" not in default and "暴雨预警" not in default
-    rule = Rule(id="emergency-hazards", check="emergency-hazards", clause="6.1.4", document=pack.document,
-                quote="防火、防电", severity="info", params={"hazards": ["typhoon", "flood"]})
+    rule = Rule(
+        id="emergency-hazards",
+        check="emergency-hazards",
+        clause="6.1.4",
+        document=pack.document,
+        quote="防火、防电",
+        severity="info",
+        params={"hazards": ["typhoon", "flood"]},
+    )
     flagged = dataclasses.replace(pack, rules={**pack.rules, rule.id: rule})
     text = plain(by_id(render_manuals(centre, flagged, content_dir=CONTENT))["safety"].markdown)
     assert "台风预警" in text and "暴雨预警" in text and "发生火灾时" in text
     over = tmp_path / "centres" / centre.id / "manuals"
     over.mkdir(parents=True)
     (over / "settings.yaml").write_text("emergency_hazards: [fire, typhoon]\n", encoding="utf-8")
-    mine = plain(by_id(render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=over))["safety"].markdown)
+    mine = plain(
+        by_id(render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=over))[
+            "safety"
+        ].markdown
+    )
     assert "台风预警" in mine and "发生火灾时" in mine and "食物中毒时" not in mine
 
 
@@ -263,10 +294,17 @@ def overrides(tmp_path, centre, files: dict[str, str]) -> Path:
 
 def test_an_override_replaces_a_manual_and_is_not_run_as_jinja(samples, tmp_path):
     centre, pack = centre_and_pack(samples)
-    folder = overrides(tmp_path, centre, {"duty.md": (
-        "---\ntitle: 值班与考勤办法\n---\n## 总则\n\n§ 本中心值班由全体工作人员轮流承担。{{ 7*7 }}\n\n"
-        "§ <script>x</script> `#read(\"/etc/passwd\")`{=typst} ![](file:///etc/passwd)\n\n"
-        "## 附则\n\n§ 本办法自印发之日起施行。\n")})
+    folder = overrides(
+        tmp_path,
+        centre,
+        {
+            "duty.md": (
+                "---\ntitle: 值班与考勤办法\n---\n## 总则\n\n§ 本中心值班由全体工作人员轮流承担。{{ 7*7 }}\n\n"
+                '§ <script>x</script> `#read("/etc/passwd")`{=typst} ![](file:///etc/passwd)\n\n'
+                "## 附则\n\n§ 本办法自印发之日起施行。\n"
+            )
+        },
+    )
     man = by_id(render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=folder))["duty"]
     assert man.own and man.title == "值班与考勤办法"
     assert [a.number for a in man.articles] == [1, 2, 3]
@@ -284,15 +322,22 @@ def test_an_added_article_is_marked_own_and_renumbers_the_rest(samples, tmp_path
     centre, pack = centre_and_pack(samples)
     base = by_id(render_manuals(centre, pack, content_dir=CONTENT))["venue"]
     rooms = next(a for a in base.articles if a.key == "rooms")
-    folder = overrides(tmp_path, centre, {"venue.add.yaml": (
-        "articles:\n"
-        "  - before: rooms\n"
-        "    text: 本中心天台菜园由园艺小组认领管理。\n"
-        f"  - after: {rooms.number}\n"
-        "    heading: 功能室钥匙\n"
-        "    text: 功能室钥匙由前台统一保管。\n"
-        "  - chapter: 附则\n"
-        "    text: 本中心各功能室使用须知另行张贴。\n")})
+    folder = overrides(
+        tmp_path,
+        centre,
+        {
+            "venue.add.yaml": (
+                "articles:\n"
+                "  - before: rooms\n"
+                "    text: 本中心天台菜园由园艺小组认领管理。\n"
+                f"  - after: {rooms.number}\n"
+                "    heading: 功能室钥匙\n"
+                "    text: 功能室钥匙由前台统一保管。\n"
+                "  - chapter: 附则\n"
+                "    text: 本中心各功能室使用须知另行张贴。\n"
+            )
+        },
+    )
     man = by_id(render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=folder))["venue"]
     arts = man.articles
     assert len(arts) == len(base.articles) + 3
@@ -314,9 +359,14 @@ def test_an_added_article_is_marked_own_and_renumbers_the_rest(samples, tmp_path
 def test_replace_and_remove_by_number(samples, tmp_path):
     centre, pack = centre_and_pack(samples)
     base = by_id(render_manuals(centre, pack, content_dir=CONTENT))["duty"]
-    folder = overrides(tmp_path, centre, {
-        "duty.add.yaml": "articles:\n  - replace: 3\n    text: 本中心值班表由**中心主任**编排。\n  - remove: 4\n",
-        "settings.yaml": "leave_head_days: 3\n"})
+    folder = overrides(
+        tmp_path,
+        centre,
+        {
+            "duty.add.yaml": "articles:\n  - replace: 3\n    text: 本中心值班表由**中心主任**编排。\n  - remove: 4\n",
+            "settings.yaml": "leave_head_days: 3\n",
+        },
+    )
     man = by_id(render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=folder))["duty"]
     assert len(man.articles) == len(base.articles) - 1
     third = man.articles[2]
@@ -327,10 +377,17 @@ def test_replace_and_remove_by_number(samples, tmp_path):
 
 def test_new_chapter_and_new_manual(samples, tmp_path):
     centre, pack = centre_and_pack(samples)
-    folder = overrides(tmp_path, centre, {
-        "venue.add.yaml": ("chapters:\n  - title: 天台菜园管理\n    before: 附则\n"
-                           "articles:\n  - chapter: 天台菜园管理\n    text: 天台菜园每日闭馆前关闭。\n"),
-        "garden.md": "---\ntitle: 天台菜园管理办法\n---\n## 总则\n\n§ 为管理好天台菜园，制定本办法。\n"})
+    folder = overrides(
+        tmp_path,
+        centre,
+        {
+            "venue.add.yaml": (
+                "chapters:\n  - title: 天台菜园管理\n    before: 附则\n"
+                "articles:\n  - chapter: 天台菜园管理\n    text: 天台菜园每日闭馆前关闭。\n"
+            ),
+            "garden.md": "---\ntitle: 天台菜园管理办法\n---\n## 总则\n\n§ 为管理好天台菜园，制定本办法。\n",
+        },
+    )
     manuals = by_id(render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=folder))
     venue = manuals["venue"]
     titles = [c.title for c in venue.chapters]
@@ -340,21 +397,28 @@ def test_new_chapter_and_new_manual(samples, tmp_path):
     assert garden.own and garden.title == "天台菜园管理办法"
 
 
-@pytest.mark.parametrize("name,text,code,line", [
-    ("venue.add.yaml", "articles:\n  - after: 999\n    text: x\n", "out-of-range", 2),
-    ("venue.add.yaml", "articles:\n  - after: nosuchkey\n    text: x\n", "missing-key", 2),
-    ("venue.add.yaml", "articles:\n  - after: 3\n", "missing-key", 2),
-    ("venue.add.yaml", "articles:\n  - after: 3\n    replace: 4\n    text: x\n", "missing-key", 2),
-    ("venue.add.yaml", "articles:\n  - chapter: 没有这一章\n    text: x\n", "missing-key", 2),
-    ("venue.add.yaml", "articles: [\n", "yaml-syntax", 2),
-    ("nosuch.add.yaml", "articles: []\n", "bad-file-name", 0),
-    ("settings.yaml", "leave_head_days: 两天\n", "wrong-type", 1),
-    ("settings.yaml", "purchase_head_limit: 50000\n", "out-of-range", 1),
-    ("settings.yaml", "no_such_setting: 1\n", "unknown-key", 1),
-    ("settings.yaml", "emergency_hazards: [fire, meteor]\n", "bad-choice", 1),
-    ("settings.yaml", "responsible:\n  finance: 不存在的岗位\n", "bad-choice", 0),
-    ("notes.txt", "x", "unknown-file", 0),
-])
+@pytest.mark.parametrize(
+    "name,text,code,line",
+    [
+        ("venue.add.yaml", "articles:\n  - after: 999\n    text: x\n", "out-of-range", 2),
+        ("venue.add.yaml", "articles:\n  - after: nosuchkey\n    text: x\n", "missing-key", 2),
+        ("venue.add.yaml", "articles:\n  - after: 3\n", "missing-key", 2),
+        (
+            "venue.add.yaml",
+            "articles:\n  - after: 3\n    replace: 4\n    text: x\n",
+            "missing-key",
+            2,
+        ),
+        ("venue.add.yaml", "articles:\n  - chapter: 没有这一章\n    text: x\n", "missing-key", 2),
+        ("venue.add.yaml", "articles: [\n", "yaml-syntax", 2),
+        ("nosuch.add.yaml", "articles: []\n", "bad-file-name", 0),
+        ("settings.yaml", "leave_head_days: 两天\n", "wrong-type", 1),
+        ("settings.yaml", "purchase_head_limit: 50000\n", "out-of-range", 1),
+        ("settings.yaml", "no_such_setting: 1\n", "unknown-key", 1),
+        ("settings.yaml", "emergency_hazards: [fire, meteor]\n", "bad-choice", 1),
+        ("settings.yaml", "responsible:\n  finance: 不存在的岗位\n", "bad-choice", 0),
+    ],
+)
 def test_bad_overrides_are_problems_at_their_line(samples, tmp_path, name, text, code, line):
     centre, pack = centre_and_pack(samples)
     folder = overrides(tmp_path, centre, {name: text})
@@ -364,6 +428,14 @@ def test_bad_overrides_are_problems_at_their_line(samples, tmp_path, name, text,
     assert all(p.file.startswith(f"centres/{centre.id}/manuals/") for p in problems)
     with pytest.raises(ManualError):
         render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=folder)
+
+
+def test_unknown_file_in_manuals_is_a_warning(samples, tmp_path):
+    centre, pack = centre_and_pack(samples)
+    folder = overrides(tmp_path, centre, {"notes.txt": "x"})
+    problems = check_manuals(centre, pack, read_manual_sources(CONTENT, folder))
+    assert [(p.code, p.severity.value) for p in problems] == [("unknown-file", "warning")]
+    assert render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=folder)
 
 
 def test_symlinked_override_is_refused(samples, tmp_path):
@@ -380,9 +452,16 @@ def test_symlinked_override_is_refused(samples, tmp_path):
 
 def test_settings_override_changes_approval_limits(samples, tmp_path):
     centre, pack = centre_and_pack(samples)
-    folder = overrides(tmp_path, centre, {"settings.yaml": (
-        "purchase_head_limit: 1500\npurchase_operator_limit: 8000\neffective_date: 2026-07-01\n"
-        "version: 2026年7月修订版\n")})
+    folder = overrides(
+        tmp_path,
+        centre,
+        {
+            "settings.yaml": (
+                "purchase_head_limit: 1500\npurchase_operator_limit: 8000\neffective_date: 2026-07-01\n"
+                "version: 2026年7月修订版\n"
+            )
+        },
+    )
     man = by_id(render_manuals(centre, pack, content_dir=CONTENT, overrides_dir=folder))["finance"]
     text = plain(man.markdown)
     assert "单笔金额在1500元以内（含本数）的" in text and "超过8000元的" in text
@@ -392,14 +471,15 @@ def test_settings_override_changes_approval_limits(samples, tmp_path):
 # ---------------------------------------------------------------- hostile text and privacy
 
 
-HOSTILE = "**x** {{ 7*7 }} <script>alert(1)</script> [a](http://e.org) `#read(\"/etc/passwd\")`"
+HOSTILE = '**x** {{ 7*7 }} <script>alert(1)</script> [a](http://e.org) `#read("/etc/passwd")`'
 
 
 def test_hostile_record_text_is_printed_literally(samples):
     centre, pack = centre_and_pack(samples)
     rooms = tuple(dataclasses.replace(r, name=HOSTILE, purpose=HOSTILE) for r in centre.rooms)
     hostile = dataclasses.replace(
-        centre, rooms=rooms,
+        centre,
+        rooms=rooms,
         operator=dataclasses.replace(centre.operator, name=HOSTILE),
         contract=dataclasses.replace(centre.contract, purchaser=HOSTILE),
         contact=dataclasses.replace(centre.contact, phone=HOSTILE, email=HOSTILE, wechat=HOSTILE),
@@ -420,7 +500,11 @@ def test_hostile_record_text_is_printed_literally(samples):
 def test_no_staff_name_appears(samples):
     centre, pack = centre_and_pack(samples)
     named = dataclasses.replace(
-        centre, staff=tuple(dataclasses.replace(s, name=f"测试姓名{i}号") for i, s in enumerate(centre.staff)))
+        centre,
+        staff=tuple(
+            dataclasses.replace(s, name=f"测试姓名{i}号") for i, s in enumerate(centre.staff)
+        ),
+    )
     for man in render_manuals(named, pack, content_dir=CONTENT):
         assert "测试姓名" not in man.markdown, man.id
     assert "name" not in {f.name for f in dataclasses.fields(mm.RoleInfo)}
@@ -434,7 +518,9 @@ def test_a_missing_variable_is_an_error_not_blank_text(samples, tmp_path):
     content = tmp_path / "content" / "manuals"
     shutil.copytree(CONTENT, content)
     venue = content / "venue.md"
-    venue.write_text(venue.read_text(encoding="utf-8") + "\n§ {{ centre.staff[0].name }}\n", encoding="utf-8")
+    venue.write_text(
+        venue.read_text(encoding="utf-8") + "\n§ {{ centre.staff[0].name }}\n", encoding="utf-8"
+    )
     with pytest.raises(ManualError, match="venue.md"):
         render_manuals(centre, pack, content_dir=content)
 
@@ -444,7 +530,9 @@ def test_templates_cannot_include_files(samples, tmp_path):
     content = tmp_path / "content" / "manuals"
     shutil.copytree(CONTENT, content)
     venue = content / "venue.md"
-    venue.write_text(venue.read_text(encoding="utf-8") + '\n§ {% include "/etc/passwd" %}\n', encoding="utf-8")
+    venue.write_text(
+        venue.read_text(encoding="utf-8") + '\n§ {% include "/etc/passwd" %}\n', encoding="utf-8"
+    )
     with pytest.raises(ManualError):
         render_manuals(centre, pack, content_dir=content)
 
@@ -454,7 +542,7 @@ def test_every_setting_has_a_default_and_is_documented():
     docs = (ROOT / "docs" / "manuals.md").read_text(encoding="utf-8")
     for name in SETTING_KINDS:
         if name not in mm.OPTIONAL_SETTINGS:
-            assert re.search(rf"^{name}:", defaults, re.M), name
+            assert re.search(rf"^{name}:", defaults, re.MULTILINE), name
         assert f"`{name}`" in docs, name
     assert set(SETTING_KINDS) == {f.name for f in dataclasses.fields(Settings)}
     for hazard in HAZARDS:
@@ -463,7 +551,14 @@ def test_every_setting_has_a_default_and_is_documented():
 
 def test_every_context_field_is_documented():
     docs = (ROOT / "docs" / "manuals.md").read_text(encoding="utf-8")
-    for cls in (ManualContext, mm.PackFacts, mm.RoomInfo, mm.RoleInfo, mm.ContactInfo, mm.Responsible):
+    for cls in (
+        ManualContext,
+        mm.PackFacts,
+        mm.RoomInfo,
+        mm.RoleInfo,
+        mm.ContactInfo,
+        mm.Responsible,
+    ):
         for f in dataclasses.fields(cls):
             assert f"`{f.name}`" in docs, (cls.__name__, f.name)
     for mid in REQUIRED:
@@ -472,6 +567,16 @@ def test_every_context_field_is_documented():
 
 def test_cn_numerals():
     assert [mm.cn_numeral(n) for n in (1, 10, 11, 20, 21, 99, 100, 101, 110, 1000)] == [
-        "一", "十", "十一", "二十", "二十一", "九十九", "一百", "一百零一", "一百一十", "一千"]
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "九十九",
+        "一百",
+        "一百零一",
+        "一百一十",
+        "一千",
+    ]
     assert mm.percent_text(Decimal("0.80")) == "80%"
     assert mm.percent_text(Decimal("0.075")) == "7.5%"

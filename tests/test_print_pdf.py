@@ -12,19 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, ROOT, make_project, read_fixture
-from generator import figures as fig
-from generator import render_print as rp
-from generator.pipeline import load_project
-from generator.printing import KINDS, centre_sources, compile_sources, pdf_path, render_pdfs
-from generator.typeset import Typesetter
 from print_helpers import (
     A4,
     A5,
     HOSTILE,
-    has_row,
     HOSTILE_TEXT,
+    has_row,
     page_count,
     pdf_fonts,
     pdf_info,
@@ -32,6 +26,12 @@ from print_helpers import (
     png_of_page,
     squash,
 )
+
+from generator import figures as fig
+from generator import render_print as rp
+from generator.pipeline import load_project
+from generator.printing import KINDS, centre_sources, compile_sources, pdf_path, render_pdfs
+from generator.typeset import Typesetter
 
 SITE = "https://gs.example.org"
 NOTICES = ("hours", "plan", "finance", "audit", "evaluation", "consultation")
@@ -49,11 +49,21 @@ class StubManual:
 
 
 STUB_MANUALS = [
-    StubManual("site", "场地管理制度", ("《示例标准》四(一)",),
-               "# 场地管理制度\n\n## 第一章　总则\n\n**第一条**　为规范场地使用，制定本制度。\n\n"
-               "**第二条**　本制度自发布之日起施行。\n", dt.date(2026, 1, 1)),
-    StubManual("finance", "财务管理制度", ("《示例标准》四(九)",),
-               "# 财务管理制度\n\n## 第一章　总则\n\n**第一条**　项目经费独立核算。\n", dt.date(2026, 2, 1)),
+    StubManual(
+        "site",
+        "场地管理制度",
+        ("《示例标准》四(一)",),
+        "# 场地管理制度\n\n## 第一章　总则\n\n**第一条**　为规范场地使用，制定本制度。\n\n"
+        "**第二条**　本制度自发布之日起施行。\n",
+        dt.date(2026, 1, 1),
+    ),
+    StubManual(
+        "finance",
+        "财务管理制度",
+        ("《示例标准》四(九)",),
+        "# 财务管理制度\n\n## 第一章　总则\n\n**第一条**　项目经费独立核算。\n",
+        dt.date(2026, 2, 1),
+    ),
 ]
 
 
@@ -67,8 +77,9 @@ def minimal(typesetter):
     v = load_project(MINIMAL)
     centre = v.centres[0]
     pack = v.library.packs[centre.rule_pack]
-    sources = centre_sources(centre, pack, site_url=SITE, fonts=typesetter.fonts,
-                             manuals=STUB_MANUALS)
+    sources = centre_sources(
+        centre, pack, site_url=SITE, fonts=typesetter.fonts, manuals=STUB_MANUALS
+    )
     return centre, pack, sources, compile_sources(sources, typesetter)
 
 
@@ -92,7 +103,9 @@ def test_fonts_are_embedded_subsets(minimal):
     for key, pdf in minimal[3].items():
         fonts = pdf_fonts(pdf)
         names = {f["name"] for f in fonts}
-        assert all(f["emb"] == "yes" and f["sub"] == "yes" and f["subset_prefix"] for f in fonts), key
+        assert all(f["emb"] == "yes" and f["sub"] == "yes" and f["subset_prefix"] for f in fonts), (
+            key
+        )
         assert any(n.startswith("NotoSerifCJKsc-Regular") for n in names), (key, names)
         assert any(n.startswith("NotoSerifCJKsc-Bold") for n in names), (key, names)  # titles
         assert any(n.startswith("NotoSansCJKsc") for n in names), (key, names)  # headings
@@ -144,8 +157,12 @@ def test_other_postings_print_their_records(minimal):
     audit, ev, plan = centre.audits[0], centre.evaluations[0], centre.plans[0]
     pdf = pdfs[_key(centre, "audit", str(audit.year))]
     text = pdf_text(pdf)
-    for label, value in (("年度收入", audit.income), ("年度支出", audit.expenditure),
-                         ("机构营运管理费", audit.management_fee), ("年度结余", audit.surplus)):
+    for label, value in (
+        ("年度收入", audit.income),
+        ("年度支出", audit.expenditure),
+        ("机构营运管理费", audit.management_fee),
+        ("年度结余", audit.surplus),
+    ):
         assert has_row(pdf, label, fig.yuan(value))
     assert squash(audit.opinion) in text and squash(audit.findings[0]) in text
     text = pdf_text(pdfs[_key(centre, "evaluation", str(ev.year))])
@@ -153,8 +170,14 @@ def test_other_postings_print_their_records(minimal):
     text = pdf_text(pdfs[_key(centre, "plan", plan.key)])
     for a in plan.activities:
         assert squash(a.title) in text and f"{a.start:%H:%M}-{a.end:%H:%M}" in text
-    assert squash(rp.posting_period(pack, "plan", plan.published,
-                                    month_end=dt.date(plan.year, plan.month, 31)).text) in text
+    assert (
+        squash(
+            rp.posting_period(
+                pack, "plan", plan.published, month_end=dt.date(plan.year, plan.month, 31)
+            ).text
+        )
+        in text
+    )
     text = pdf_text(pdfs[_key(centre, "consultation")])
     for code in centre.services.catalogue:
         _t, major, item = pack.catalogue.lookup(code)
@@ -182,15 +205,21 @@ def test_document_date_comes_from_the_record(minimal):
     centre, _pack, _sources, pdfs = minimal
     q = centre.quarters[0]
     info = pdf_info(pdfs[_key(centre, "finance", q.key)])
-    assert info["CreationDate"].endswith(f"{q.published:%b} {q.published.day:2d} 00:00:00 {q.published.year} UTC"
-                                         ) or q.published.strftime("%Y") in info["CreationDate"]
+    assert (
+        info["CreationDate"].endswith(
+            f"{q.published:%b} {q.published.day:2d} 00:00:00 {q.published.year} UTC"
+        )
+        or q.published.strftime("%Y") in info["CreationDate"]
+    )
     assert "CreationDate" not in pdf_info(pdfs[_key(centre, "hours")])  # no date in the record
 
 
 def test_same_records_give_the_same_bytes(minimal, typesetter):
     centre, pack, _sources, pdfs = minimal
-    again = compile_sources(centre_sources(centre, pack, site_url=SITE, fonts=typesetter.fonts,
-                                           manuals=STUB_MANUALS), Typesetter())
+    again = compile_sources(
+        centre_sources(centre, pack, site_url=SITE, fonts=typesetter.fonts, manuals=STUB_MANUALS),
+        Typesetter(),
+    )
     assert again == pdfs
 
 
@@ -212,28 +241,41 @@ def _hostile_project(tmp_path: Path) -> Path:
         return "'" + s.replace("'", "''") + "'"
 
     h = HOSTILE_TEXT
-    return make_project(tmp_path, {
-        "centre.yaml": read_fixture("centre.yaml")
-        .replace("feedback: 意见箱设在一楼大厅", f"feedback: {q(h)}")
-        .replace("{code: own-garden, title: 屋顶菜园}",
-                 f"{{code: own-garden, title: {q('菜园 ' + h)}, description: {q(h)}}}")
-        .replace("name: 深圳市示例社会工作服务中心", f"name: {q('示例机构 ' + h)}"),
-        "plans/2026-03.yaml": read_fixture("plans/2026-03.yaml")
-        .replace("title: 四点半学校", f"title: {q('学校 ' + h)}")
-        .replace("signup: 电话报名", f"signup: {q(h)}").replace("target: 小学生", f"target: {q(h)}"),
-        "finance/2026-Q1.yaml": read_fixture("finance/2026-Q1.yaml").replace("item: 工资", f"item: {q(h)}")
-        + f"notes: {q(h)}\n",
-        "audits/2026.yaml": read_fixture("audits/2026.yaml")
-        .replace("固定资产台账需及时更新", q(h)).replace("firm: 示例会计师事务所", f"firm: {q('事务所 ' + h)}"),
-        "evaluations/2026.yaml": read_fixture("evaluations/2026.yaml") + f"summary: {q(h)}\n",
-    })
+    return make_project(
+        tmp_path,
+        {
+            "centre.yaml": read_fixture("centre.yaml")
+            .replace("feedback: 意见箱设在一楼大厅", f"feedback: {q(h)}")
+            .replace(
+                "{code: own-garden, title: 屋顶菜园}",
+                f"{{code: own-garden, title: {q('菜园 ' + h)}, description: {q(h)}}}",
+            )
+            .replace("name: 深圳市示例社会工作服务中心", f"name: {q('示例机构 ' + h)}"),
+            "plans/2026-03.yaml": read_fixture("plans/2026-03.yaml")
+            .replace("title: 四点半学校", f"title: {q('学校 ' + h)}")
+            .replace("signup: 电话报名", f"signup: {q(h)}")
+            .replace("target: 小学生", f"target: {q(h)}"),
+            "finance/2026-Q1.yaml": read_fixture("finance/2026-Q1.yaml").replace(
+                "item: 工资", f"item: {q(h)}"
+            )
+            + f"notes: {q(h)}\n",
+            "audits/2026.yaml": read_fixture("audits/2026.yaml")
+            .replace("固定资产台账需及时更新", q(h))
+            .replace("firm: 示例会计师事务所", f"firm: {q('事务所 ' + h)}"),
+            "evaluations/2026.yaml": read_fixture("evaluations/2026.yaml") + f"summary: {q(h)}\n",
+        },
+    )
 
 
 def test_hostile_record_text_prints_literally(tmp_path, typesetter):
     v = load_project(_hostile_project(tmp_path))
     assert not v.report.errors and v.centres
-    pdfs = render_pdfs(v, site_url=SITE, typesetter=typesetter,
-                       kinds={"plan", "finance", "audit", "evaluation", "consultation", "annual"})
+    pdfs = render_pdfs(
+        v,
+        site_url=SITE,
+        typesetter=typesetter,
+        kinds={"plan", "finance", "audit", "evaluation", "consultation", "annual"},
+    )
     for key, pdf in pdfs.items():
         text = pdf_text(pdf)
         for piece in HOSTILE:
@@ -249,22 +291,31 @@ def samples(typesetter):
     out = {}
     for centre in v.centres:
         pack = v.library.packs[centre.rule_pack]
-        sources = centre_sources(centre, pack, site_url=SITE, fonts=typesetter.fonts,
-                                 kinds=("hours", "finance", "audit", "evaluation", "consultation"),
-                                 root=ROOT)
+        sources = centre_sources(
+            centre,
+            pack,
+            site_url=SITE,
+            fonts=typesetter.fonts,
+            kinds=("hours", "finance", "audit", "evaluation", "consultation"),
+            root=ROOT,
+        )
         # one month's plan and the last annual report are enough to check the layout
         plan_key = _key(centre, "plan", centre.plans[0].key) if centre.plans else None
-        more = centre_sources(centre, pack, site_url=SITE, fonts=typesetter.fonts,
-                              kinds=("plan", "annual"), root=ROOT)
+        more = centre_sources(
+            centre, pack, site_url=SITE, fonts=typesetter.fonts, kinds=("plan", "annual"), root=ROOT
+        )
         sources.update({k: s for k, s in more.items() if k == plan_key or "/annual-" in k})
         out[centre.id] = (centre, pack, compile_sources(sources, typesetter))
     return out
 
 
+@pytest.mark.slow
 def test_samples_print_every_kind(samples):
     for centre, pack, pdfs in samples.values():
         kinds = {k.rsplit("/", 1)[1].split("-")[0].removesuffix(".pdf") for k in pdfs}
-        assert kinds >= {"hours", "consultation", "plan"} and (not centre.quarters or "finance" in kinds)
+        assert kinds >= {"hours", "consultation", "plan"} and (
+            not centre.quarters or "finance" in kinds
+        )
         for key, pdf in pdfs.items():
             names = {f["name"] for f in pdf_fonts(pdf)}
             assert any(n.startswith("NotoSerifCJKsc-Bold") for n in names), key
@@ -277,7 +328,10 @@ def test_samples_print_every_kind(samples):
             assert has_row(pdf, "支出合计", fig.yuan(period.expenditure_total))
             for rule in rp.fund_rules(pack):
                 share = period.share(rule.params["numerator"])
-                assert has_row(pdf, str(rule.params.get("title") or rule.id)[:4],
-                               rp.percent_against(share, rule.threshold))
+                assert has_row(
+                    pdf,
+                    str(rule.params.get("title") or rule.id)[:4],
+                    rp.percent_against(share, rule.threshold),
+                )
                 assert squash(rule.citation) in text
             assert squash(rp.posting_period(pack, "finance", q.published).text) in text

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import jinja2
 import pytest
+from conftest import MINIMAL, make_project
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import MINIMAL, make_project
 from generator import charts
 from generator import render_print as rp
 from generator.packs import Rule
@@ -36,13 +37,29 @@ def test_file_names():
     assert pdf_file("audit", "2026") == "audit-2026.pdf"
     assert pdf_file("evaluation", "2026") == "evaluation-2026.pdf"
     assert pdf_file("annual", "2026") == "annual-2026.pdf"
-    assert set(KINDS) == {"hours", "plan", "finance", "audit", "evaluation", "consultation",
-                          "annual", "manuals"}
+    assert set(KINDS) == {
+        "hours",
+        "plan",
+        "finance",
+        "audit",
+        "evaluation",
+        "consultation",
+        "annual",
+        "manuals",
+    }
 
 
-@pytest.mark.parametrize("kind, period", [("plan", "2026-13"), ("finance", "2026-Q5"),
-                                          ("finance", None), ("hours", "2026"), ("nope", None),
-                                          ("audit", "../x")])
+@pytest.mark.parametrize(
+    "kind, period",
+    [
+        ("plan", "2026-13"),
+        ("finance", "2026-Q5"),
+        ("finance", None),
+        ("hours", "2026"),
+        ("nope", None),
+        ("audit", "../x"),
+    ],
+)
 def test_file_name_rejects(kind, period):
     with pytest.raises(ValueError):
         pdf_file(kind, period)
@@ -50,7 +67,8 @@ def test_file_name_rejects(kind, period):
 
 def test_page_url():
     assert page_url("https://gs.example.org/", "demo", "finance", "2026-Q1") == (
-        "https://gs.example.org/centres/demo/finance/2026-Q1/")
+        "https://gs.example.org/centres/demo/finance/2026-Q1/"
+    )
     assert page_url("", "demo", "hours") == ""
 
 
@@ -66,8 +84,15 @@ def test_default_posting_period(minimal):
 
 
 def _with_posting_rule(pack, **params):
-    rule = Rule(id="posting-period", check="posting-period", clause="九(九)", document="《某规范》",
-                quote="公示期不少于十五日", severity="info", params=params)
+    rule = Rule(
+        id="posting-period",
+        check="posting-period",
+        clause="九(九)",
+        document="《某规范》",
+        quote="公示期不少于十五日",
+        severity="info",
+        params=params,
+    )
     return dataclasses.replace(pack, rules={**pack.rules, rule.id: rule})
 
 
@@ -90,11 +115,19 @@ def test_plan_posted_to_the_end_of_its_month(minimal):
 
 
 def test_unpublished_posting_leaves_the_date_to_fill_in(tmp_path):
-    proj = make_project(tmp_path, {"finance/2026-Q1.yaml": (MINIMAL / "centres/demo/finance/2026-Q1.yaml")
-                                   .read_text(encoding="utf-8").replace("published: 2026-04-15\n", "")})
+    proj = make_project(
+        tmp_path,
+        {
+            "finance/2026-Q1.yaml": (MINIMAL / "centres/demo/finance/2026-Q1.yaml")
+            .read_text(encoding="utf-8")
+            .replace("published: 2026-04-15\n", "")
+        },
+    )
     v = load_project(proj)
     centre = v.centres[0]
-    frame = rp.build_finance(centre, v.library.packs[centre.rule_pack], centre.quarters[0], url="u").frame
+    frame = rp.build_finance(
+        centre, v.library.packs[centre.rule_pack], centre.quarters[0], url="u"
+    ).frame
     assert frame.date is None and frame.date_text == rp.BLANK_DATE
     assert frame.posting.text.startswith("自张贴之日起")
 
@@ -103,7 +136,15 @@ def test_hours_standing_posting(minimal):
     centre, pack = minimal
     ctx = rp.build_hours(centre, pack, url="u")
     assert ctx.frame.posting.standing and ctx.frame.posting.end is None
-    assert [r.cells[0] for r in ctx.week] == ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+    assert [r.cells[0] for r in ctx.week] == [
+        "周一",
+        "周二",
+        "周三",
+        "周四",
+        "周五",
+        "周六",
+        "周日",
+    ]
     assert ctx.week[0].cells[1] == "09:00-12:00、14:00-21:00"
     assert ctx.exceptions[0].cells == ("2026年10月1日至10月7日", "闭馆", "国庆节")
 
@@ -142,7 +183,9 @@ def test_templates_are_strict(minimal):
 
 def test_record_values_are_escaped_in_markdown(minimal):
     centre, pack = minimal
-    centre = dataclasses.replace(centre, contact=dataclasses.replace(centre.contact, feedback="*b* [x](y)"))
+    centre = dataclasses.replace(
+        centre, contact=dataclasses.replace(centre.contact, feedback="*b* [x](y)")
+    )
     ctx = rp.build_consultation(centre, pack, url="u")
     ctx = dataclasses.replace(ctx, own=(rp.Row(("# 标题", "<tag> | $x$")),))
     md = rp.render_markdown("consultation", ctx)
@@ -150,16 +193,24 @@ def test_record_values_are_escaped_in_markdown(minimal):
 
 
 def test_manual_body_takes_the_book_heading():
-    assert rp.manual_body("# 场地管理制度\n\n## 第一章 总则\n\n正文\n") == "## 第一章 总则\n\n正文\n"
+    assert (
+        rp.manual_body("# 场地管理制度\n\n## 第一章 总则\n\n正文\n") == "## 第一章 总则\n\n正文\n"
+    )
     assert rp.manual_body("正文\n\n# 附则\n") == "正文\n\n## 附则\n"
     assert rp.manual_body("```\n# 不是标题\n```\n") == "```\n# 不是标题\n```\n"
 
 
 def test_chart_is_deterministic_svg():
-    a = charts.bar_chart(["第一季度", "第二季度"], [("员工薪酬", [Decimal("115200.00"), Decimal(0)]),
-                                            ("<管理费>", [1, 2])], unit="元")
-    b = charts.bar_chart(["第一季度", "第二季度"], [("员工薪酬", [Decimal("115200.00"), Decimal(0)]),
-                                            ("<管理费>", [1, 2])], unit="元")
+    a = charts.bar_chart(
+        ["第一季度", "第二季度"],
+        [("员工薪酬", [Decimal("115200.00"), Decimal(0)]), ("<管理费>", [1, 2])],
+        unit="元",
+    )
+    b = charts.bar_chart(
+        ["第一季度", "第二季度"],
+        [("员工薪酬", [Decimal("115200.00"), Decimal(0)]), ("<管理费>", [1, 2])],
+        unit="元",
+    )
     assert a == b and a.startswith("<svg") and "&lt;管理费&gt;" in a and "<管理费>" not in a
     with pytest.raises(ValueError):
         charts.bar_chart(["a"], [("s", [1, 2])])
@@ -168,6 +219,6 @@ def test_chart_is_deterministic_svg():
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e9"), places=2))
 def test_nice_ticks_cover_the_maximum(maximum):
     ticks = charts.nice_ticks(maximum)
-    steps = {b - a for a, b in zip(ticks, ticks[1:])}
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
     assert ticks[0] == 0 and ticks[-1] >= maximum and len(steps) == 1
     assert ticks[-2] < maximum  # no tick wasted above the top

@@ -145,3 +145,33 @@ def test_plan_new_arguments(tmp_path, monkeypatch, capsys):
         (demo(proj) / "centre.yaml").read_text(encoding="utf-8") + RECURRING, encoding="utf-8")
     assert run_cli(["plan", "new", "demo", "2026-11"], monkeypatch, proj) == 1
     assert not (demo(proj) / "plans" / "2026-11.yaml").exists()  # centre.yaml is broken
+
+
+class _Terminal:
+    """Typed answers on a terminal: ``gongshi new`` asks only when stdin is a TTY."""
+
+    def __init__(self, answers: list[str]):
+        self.lines = [a + "\n" for a in answers]
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.lines.pop(0) if self.lines else ""
+
+
+def test_new_asks_in_a_terminal_and_asks_again_after_a_wrong_answer(tmp_path, monkeypatch, capsys):
+    proj = project_with_real_content(tmp_path)
+    answers = ["nanshan-demo", "南山区", "粤海街道", "科技园社区", "现代化社区", "binjiang-2023",
+               "深圳市示例社会工作服务中心", "52440300MJL0000013",  # wrong check character …
+               "52440300MJL0000012",  # … asked again
+               "", "", "", ""]  # city, brand, address, phone: later
+    monkeypatch.setattr("sys.stdin", _Terminal(answers))
+    assert run_cli(["new"], monkeypatch, proj) == 0
+    err = capsys.readouterr().err
+    assert "统一社会信用代码校验位不对" in err
+    result = validate_project(Project(proj))
+    assert [p for p in result.report.errors if p.rule is None] == []
+    (centre,) = result.centres
+    assert (centre.id, centre.community_type, centre.rule_pack) == ("nanshan-demo", "现代化社区", "binjiang-2023")
+    assert centre.operator.credit_code == "52440300MJL0000012"

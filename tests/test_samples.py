@@ -1,0 +1,37 @@
+"""The sample centres: a full fictional year each, clean at the record level."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from generator.pipeline import load_project
+from generator.validate import Project, validate_project
+
+SAMPLES = {"shenzhen-xiashi": "shenzhen-2015", "binjiang-lanwan": "binjiang-2023",
+           "huizhou-rongxi": "huizhou-pilot"}
+
+
+def test_samples_have_no_record_problems():
+    result = validate_project(Project(ROOT))
+    assert [str(p) for p in result.report.problems] == []
+    assert {c.id: c.rule_pack for c in result.centres} == SAMPLES
+
+
+def test_samples_hold_a_full_year():
+    for c in validate_project(Project(ROOT)).centres:
+        assert [p.key for p in c.plans] == [f"2026-{m:02d}" for m in range(1, 13)], c.id
+        assert [a.key for a in c.activity_months] == [f"2026-{m:02d}" for m in range(1, 13)]
+        assert [q.key for q in c.quarters] == [f"2026-Q{q}" for q in range(1, 5)]
+        assert [a.year for a in c.audits] == [2026]
+        assert [e.year for e in c.evaluations] == [2026]
+
+
+def test_only_compliance_findings_remain_and_none_is_an_error():
+    report = load_project(ROOT).report
+    assert all(p.rule for p in report.problems), [p for p in report.problems if not p.rule]
+    assert report.errors == []
+
+
+def test_sample_staff_names_are_not_recorded():
+    # names are optional and private; the samples leave them out entirely
+    for c in validate_project(Project(ROOT)).centres:
+        assert all(s.name is None for s in c.staff)
