@@ -36,17 +36,18 @@ import random
 import re
 import shutil
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.packs import Catalogue, Pack, load_library  # noqa: E402
-from generator.records import credit_code_check_char  # noqa: E402
+from generator.packs import Catalogue, Pack, load_library
+from generator.records import credit_code_check_char
 
 PACK_ID = "shenzhen-2015"
 CENT = Decimal("0.01")
@@ -224,7 +225,7 @@ def yaml_text(header: str, value: dict) -> str:
 # ---------------------------------------------------------------- helpers
 
 
-def money(value: Decimal | float | int) -> Decimal:
+def money(value: Decimal | float) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -692,7 +693,7 @@ class CentreWriter:
         r = self.rng
         total = r.randint(60, 240)
         out = []
-        for k, c in self.columns.items():
+        for c in self.columns.values():
             if c.individual and c.codes:
                 count = round(float(c.individual) * total)
                 if count:

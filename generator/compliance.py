@@ -12,6 +12,7 @@ or lack data never become problems; ``compliance_report`` lists them all.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 from generator import figures
@@ -49,7 +50,14 @@ def evaluate_rules(centre: m.Centre, pack: Pack, today: dt.date | None = None) -
             msg = f"gongshi 还不支持检查类型 {rule.check}，未检查"
             findings: tuple[Finding, ...] = (Finding(NO_DATA, msg, pos=rule.src),)
         else:
-            findings = tuple(fn(CheckContext(centre, pack, rule, today)))
+            try:
+                findings = tuple(fn(CheckContext(centre, pack, rule, today)))
+            except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+                if os.environ.get("GONGSHI_DEBUG"):
+                    raise
+                # a rule whose parameters cannot be used is an error in content/, not a crash
+                msg = f"规则 {rule.id} 的参数无法使用（{type(exc).__name__}: {exc}），未能检查；请核对规则包"
+                findings = (Finding(FAIL, msg, pos=rule.src, severity="error"),)
         out.append(RuleResult(rule, findings))
     return out
 

@@ -34,12 +34,14 @@ __all__ = [
     "append_to",
     "delete_in",
     "dump_value",
+    "guess_indent",
     "load_text",
     "new_document",
     "plain",
     "quoted",
     "set_in",
     "sync_list",
+    "update_mapping",
     "write_texts",
 ]
 

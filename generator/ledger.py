@@ -36,24 +36,24 @@ from typing import Any
 
 from generator import model as m
 from generator.due import period_title
-from generator.edit import CommentedMap, CommentedSeq, load_text, new_document
+from generator.edit import CommentedMap, CommentedSeq, load_text, new_document, quoted
 from generator.load import Raw, read_document
 from generator.packs import to_plain
-from generator.problems import CodeInfo, Position, Problem, Severity
+from generator.problems import CATALOGUE, CodeInfo, Position, Problem, Severity
 from generator.schema import INVALID, Date, F, Kind, Obj, Seq, Str, Text
 
 LEDGER_FILE = "published.yaml"
 E, W = Severity.ERROR, Severity.WARNING
 
 # New problem codes of this module (to be listed in problems.CATALOGUE and docs/problems.md).
-CODES: dict[str, CodeInfo] = {
-    "changed-after-publication": CodeInfo("已公布的内容被改动且没有更正说明", E),
-    "published-date-changed": CodeInfo("已公布内容的公布日期被改动", E),
-    "published-record-removed": CodeInfo("已公布的记录被删除或撤回", E),
-    "ledger-tampered": CodeInfo("公示台账的存档与校验值不符", E),
-    "correction-unknown-disclosure": CodeInfo("更正说明指向未公布的公示", E),
-    "correction-without-change": CodeInfo("更正说明没有对应的改动", W),
-}
+CODES: dict[str, CodeInfo] = {k: CATALOGUE[k] for k in (
+    "changed-after-publication",
+    "published-date-changed",
+    "published-record-removed",
+    "ledger-tampered",
+    "correction-unknown-disclosure",
+    "correction-without-change",
+)}
 
 
 def _problem(pos: Position, code: str, message: str) -> Problem:
@@ -644,6 +644,10 @@ def _yaml_content(value: Any, in_list: bool = False) -> Any:
         return cm
     if isinstance(value, (list, tuple)):
         return CommentedSeq(_yaml_content(v, True) for v in value)
+    if isinstance(value, str):
+        # Always in double quotes: whatever the text, it reads back exactly (a plain "?0"
+        # in a flow mapping, for one, does not).
+        return quoted(value)
     return value
 
 

@@ -221,6 +221,7 @@ class RecurringActivity(Located):
     capacity: int
     description: str | None = None
     themed: bool = False
+    signup: str | None = None
 
 
 @dataclass(frozen=True)

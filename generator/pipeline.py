@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.compliance import check_compliance
+from generator.ledger import check_ledger
+from generator.manuals import check_manuals, read_manual_sources
 from generator.problems import Report
 from generator.validate import Project, Validated, find_project, validate_project
 
 
 def check_records(path: Path) -> Report:
-    """Validate records (and compliance, when rule checks are installed)."""
+    """Validate records, the corrections ledger and compliance with the rule packs."""
     return load_project(path).report
 
 
@@ -28,11 +31,20 @@ def load_project(path: Path) -> Validated:
     """Find the project around ``path`` and validate it (one centre when given its folder)."""
     project = find_project(path)
     result = validate_project(project, centre_folder(project, path))
-    try:
-        from generator.compliance import check_compliance
-    except ModuleNotFoundError as exc:
-        if exc.name != "generator.compliance":
-            raise
-    else:
-        result.report.extend(check_compliance(result))
+    result.report.extend(check_ledger(result, project))
+    result.report.extend(check_compliance(result))
+    result.report.extend(check_centre_manuals(result, project))
     return result
+
+
+def check_centre_manuals(result: Validated, project: Project) -> list:
+    """Problems in each centre's manual overrides and settings (centres/<id>/manuals/)."""
+    out = []
+    assert result.library is not None
+    for centre in result.centres:
+        pack = result.library.packs.get(centre.rule_pack)
+        if pack is None:
+            continue
+        sources = read_manual_sources(project.content / "manuals", project.centres / centre.id / "manuals")
+        out.extend(check_manuals(centre, pack, sources))
+    return out

@@ -191,7 +191,6 @@ class ConsultationNotice:
     """Service items put out for residents' comment (服务项目征询意见公示)."""
 
     frame: NoticeFrame
-    catalogue_name: str
     tables: tuple[ConsultTable, ...]
     major_count: int
     item_count: int

@@ -18,7 +18,8 @@ What is detected (:func:`scan_text`):
   hotlines are public numbers and are never flagged.
 * **Bank card numbers** (银行卡号): 13–19 digits passing the Luhn check whose first digits
   are those of a card scheme (3, 4, 5, 6 or 9; 2221–2720 for 16 digits), that is not an ID
-  number and not made of one repeated digit.
+  number, not an all-digit unified social credit code with a right GB 32100 check character
+  (older codes such as ``91440300…`` can be all digits), and not made of one repeated digit.
 
 How a number is written: digits may be full-width (１３８…), and may be grouped with single
 spaces or hyphens (``138 0013 8000``, ``6222-0200-…``, ``440301 19850315 123X``). A number
@@ -54,6 +55,7 @@ from typing import Any
 from generator.errors import ToolMissing
 from generator.load import Raw, RMap, RScalar, RSeq, read_document
 from generator.problems import Position, Problem, Severity
+from generator.records import credit_code_check_char
 
 __all__ = [
     "CODES",
@@ -181,6 +183,11 @@ def _card_prefix_ok(digits: str) -> bool:
     return len(digits) == 16 and 2221 <= int(digits[:4]) <= 2720
 
 
+def _is_credit_code(digits: str) -> bool:
+    """An all-digit unified social credit code (GB 32100) with a right check character."""
+    return len(digits) == 18 and credit_code_check_char(digits[:17]) == digits[17]
+
+
 def _is_card(digits: str) -> bool:
     return (
         13 <= len(digits) <= 19
@@ -188,6 +195,7 @@ def _is_card(digits: str) -> bool:
         and len(set(digits)) > 1
         and _card_prefix_ok(digits)
         and luhn_ok(digits)
+        and not _is_credit_code(digits)
     )
 
 
@@ -283,13 +291,12 @@ def allowed_numbers(centre: Any) -> set[str]:
     out: set[str] = set()
     contact = getattr(centre, "contact", None)
     operator = getattr(centre, "operator", None)
-    for value in (
-        getattr(contact, "phone", None),
-        getattr(operator, "phone", None),
-        getattr(operator, "credit_code", None),
-    ):
+    for value in (getattr(contact, "phone", None), getattr(operator, "phone", None)):
         if value:
             out.add(normalise_number(str(value)))
+    code = str(getattr(operator, "credit_code", None) or "")
+    if code.isdigit():  # one with letters is never taken for a number
+        out.add(code)
     return out
 
 
@@ -448,10 +455,20 @@ _ICS_FOLD = re.compile(r"\r?\n[ \t]")
 _ICS_ESCAPE = re.compile(r"\\([,;\\nN])")
 
 
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
+    r"|strong|sub|sup|time|u|var|wbr|tspan)(?:\s[^<>]*)?/?>",
+    re.I,
+)
+
+
 def _angle_to_lines(text: str) -> str:
-    # Tags become line breaks (which never join numbers), attributes stay scanned: a tel:
-    # link or a data attribute may hold a number too.
-    return html.unescape(text.replace("<", "\n").replace(">", "\n"))
+    """The text of HTML or XML twice: as a reader sees it (inline tags such as <span> do not
+    split a number, block tags do), and with every tag a line break but its attributes kept
+    (a tel: link or a data attribute may hold a number too)."""
+    reading = re.sub(r"<[^<>]*>", "\n", _INLINE_TAG.sub("", text))
+    attributes = text.replace("<", "\n").replace(">", "\n")
+    return html.unescape(reading) + "\n" + html.unescape(attributes)
 
 
 def _json_strings(value: Any) -> Iterator[str]:
@@ -581,9 +598,9 @@ def scan_outputs(files: Mapping[str, bytes], centres: Iterable[Any], project: An
         return out
     index = _index_records(project, _centre_folders(project))
     for (kind, value), paths in sorted(where.items()):
-        shown = "、".join(paths[:3]) + (f" 等 {len(paths)} 个文件" if len(paths) > 3 else "")
+        shown = "、".join(paths[:3]) + (f" 等 {len(paths)} 个文件中" if len(paths) > 3 else " 中")
         positions = index.positions(value)
-        head = f"{KIND_LABELS[kind]} {mask(value)} 会被公开在 {shown} 中。"
+        head = f"{KIND_LABELS[kind]} {mask(value)} 会被公开在 {shown}。"
         if positions:
             for pos in positions:
                 out.append(_problem(pos, "personal-data-leak", head + _FIX[kind]))

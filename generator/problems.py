@@ -136,6 +136,18 @@ CATALOGUE: dict[str, CodeInfo] = {
     "capacity-exceeded": CodeInfo("出席人数超过名额", W),
     "room-double-booked": CodeInfo("同一活动室时间冲突", W),
     "outside-opening-hours": CodeInfo("活动不在开放时间内", W),
+    # the corrections ledger (centres/<id>/published.yaml)
+    "changed-after-publication": CodeInfo("已公布的内容被改动且没有更正说明", E),
+    "published-date-changed": CodeInfo("已公布内容的公布日期被改动", E),
+    "published-record-removed": CodeInfo("已公布的记录被删除或撤回", E),
+    "ledger-tampered": CodeInfo("公示台账的存档与校验值不符", E),
+    "correction-unknown-disclosure": CodeInfo("更正说明指向未公布的公示", E),
+    "correction-without-change": CodeInfo("更正说明没有对应的改动", W),
+    # Excel import
+    "xlsx-unreadable": CodeInfo("Excel 文件无法读取", E),
+    "unknown-sheet": CodeInfo("无法识别的工作表", W),
+    "unknown-column": CodeInfo("无法识别的列", W),
+    "missing-column": CodeInfo("缺少必需的列", E),
 }
 
 

@@ -343,6 +343,7 @@ RECURRING = Obj(
         F("target", Str(label="服务对象"), "服务对象"),
         F("capacity", Int("名额", 1), "名额"),
         F("themed", Bool(), "是否主题活动", False, False),
+        F("signup", Str(label="报名方式"), "报名方式", False),
     ],
     _build_recurring,
     "每周固定活动",

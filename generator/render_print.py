@@ -395,7 +395,6 @@ def build_consultation(centre: m.Centre, pack: Pack | None, *, url: str) -> Cons
     rule = disclosure_rule(pack, "consultation")
     return ConsultationNotice(
         frame=frame(centre, pack, "consultation", "服务项目设置征求意见公示", None, url),
-        catalogue_name=(pack.catalogue.id if pack and pack.catalogue else ""),
         tables=tuple(tables),
         major_count=majors_n,
         item_count=items_n,

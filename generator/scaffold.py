@@ -91,7 +91,7 @@ def _first_service_code(pack: Pack | None) -> str:
     """A code the pack's catalogue accepts, as a starting point for the user to replace."""
     if pack is not None and pack.catalogue is not None:
         for table in pack.catalogue.tables:
-            if not table.free:
+            if table.free is False:  # paid services (表十) are not a starting point
                 continue
             for major in table.majors:
                 if major.items:

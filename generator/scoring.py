@@ -284,6 +284,13 @@ def _metric_label(name: str) -> str:
     return metric.label if metric else name
 
 
+def _metric_unit(name: str) -> str:
+    from generator.rules.compare import METRICS
+
+    metric = METRICS.get(name)
+    return (metric.unit or "") if metric else ""
+
+
 def _entry(env: _Env, key: str, top: Decimal | None) -> tuple[Decimal, str] | None:
     """The assessor's points for a node, clamped to [0, max], or None when not entered."""
     entry = env.entries.get(key)
@@ -348,9 +355,10 @@ def _per_count(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[De
     units = Decimal(math.floor(Decimal(value) / per))
     raw = units * each
     pts = _clamp(raw, cap if cap is not None else top)
-    per_text = f"每 {fmt.num(per)} "
+    unit = _metric_unit(name)
     capped = f"，最高 {fmt.points(cap)} 分" if cap is not None and raw > cap else ""
-    return pts, RECORDS, (f"{_metric_label(name)} {fmt.num(value)}，{per_text}得 {fmt.points(each)} 分"
+    return pts, RECORDS, (f"{_metric_label(name)} {fmt.num(value)} {unit}，每满 {fmt.num(per)} {unit}得 "
+                          f"{fmt.points(each)} 分"
                           f"，计 {fmt.points(raw)} 分{capped}")
 
 

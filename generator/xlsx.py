@@ -53,7 +53,7 @@ from generator.edit import (
 from generator.ledger import check_ledger
 from generator.load import Raw, RMap, RScalar, RSeq, parse_yaml
 from generator.packs import Pack
-from generator.problems import CodeInfo, Position, Problem, Severity
+from generator.problems import CATALOGUE, CodeInfo, Position, Problem, Severity
 from generator.records import ACTIVITY, ASSET, LINE, RECORD, SERVICE_CODE
 from generator.schema import INVALID, Date, Kind, Money
 from generator.validate import Project, validate_project
@@ -61,12 +61,12 @@ from generator.validate import Project, validate_project
 E, W = Severity.ERROR, Severity.WARNING
 
 # New problem codes of this module (to be listed in problems.CATALOGUE and docs/problems.md).
-CODES: dict[str, CodeInfo] = {
-    "xlsx-unreadable": CodeInfo("Excel 文件无法读取", E),
-    "unknown-sheet": CodeInfo("无法识别的工作表", W),
-    "unknown-column": CodeInfo("无法识别的列", W),
-    "missing-column": CodeInfo("缺少必需的列", E),
-}
+CODES: dict[str, CodeInfo] = {k: CATALOGUE[k] for k in (
+    "xlsx-unreadable",
+    "unknown-sheet",
+    "unknown-column",
+    "missing-column",
+)}
 
 QUARTER_CN = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}

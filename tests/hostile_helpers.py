@@ -227,15 +227,18 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def pdftotext(data: bytes) -> str:
-    """The text of a PDF as poppler's pdftotext reads it."""
+def pdftotext(data: bytes, layout: bool = False) -> str:
+    """The text of a PDF as poppler's pdftotext reads it.
+
+    ``layout`` keeps the visual order of each line (wide spaces such as U+3000 otherwise make
+    pdftotext read a line as two columns); the default reading order suits table cells."""
     exe = shutil.which("pdftotext")
     assert exe, "pdftotext (poppler-utils) is needed: bash scripts/setup.sh"
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(data)
-        done = subprocess.run([exe, "-q", "-enc", "UTF-8", str(src), "-"], capture_output=True,
-                              timeout=120, check=True)
+        args = [exe, "-q", "-enc", "UTF-8", *(["-layout"] if layout else []), str(src), "-"]
+        done = subprocess.run(args, capture_output=True, timeout=120, check=True)
     return done.stdout.decode("utf-8")
 
 

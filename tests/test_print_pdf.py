@@ -7,6 +7,7 @@ here from the model, never typed in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,6 +166,8 @@ def test_other_postings_print_their_records(minimal):
     ):
         assert has_row(pdf, label, fig.yuan(value))
     assert squash(audit.opinion) in text and squash(audit.findings[0]) in text
+    # headings are headings, not literal marks (a template's own Markdown is not escaped)
+    assert not any("#" in pdf_text(pdf) for pdf in pdfs.values())
     text = pdf_text(pdfs[_key(centre, "evaluation", str(ev.year))])
     assert fig.percent(fig.satisfaction_rate(ev)) in text and ev.grade in text
     text = pdf_text(pdfs[_key(centre, "plan", plan.key)])
@@ -335,3 +338,50 @@ def test_samples_print_every_kind(samples):
                 )
                 assert squash(rule.citation) in text
             assert squash(rp.posting_period(pack, "finance", q.published).text) in text
+
+
+def _poison(value, name: str = ""):
+    """Every text field of a context (nested rows included) replaced by hostile text; file
+    names, which gongshi makes itself, are kept."""
+    if isinstance(value, (rp.Markdown, rp.TypstCode)) or name in ("file", "qr_file"):
+        return value
+    if isinstance(value, str):
+        return HOSTILE_TEXT if value else value
+    if isinstance(value, tuple):
+        return tuple(_poison(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{f.name: _poison(getattr(value, f.name), f.name) for f in dataclasses.fields(value)},
+        )
+    return value
+
+
+def test_every_context_field_is_escaped(minimal, typesetter):
+    centre, pack, _sources, _pdfs = minimal
+    fonts = typesetter.fonts
+    q, audit, ev, plan = (
+        centre.quarters[0],
+        centre.audits[0],
+        centre.evaluations[0],
+        centre.plans[0],
+    )
+    notices = [
+        rp.build_hours(centre, pack, url=SITE),
+        rp.build_plan(centre, pack, plan, url=SITE),
+        rp.build_finance(centre, pack, q, url=SITE),
+        rp.build_audit(centre, pack, audit, url=SITE),
+        rp.build_evaluation(centre, pack, ev, url=SITE),
+        rp.build_consultation(centre, pack, url=SITE),
+    ]
+    sources = [rp.render_notice(_poison(ctx), fonts) for ctx in notices]
+    annual = _poison(rp.build_annual(centre, pack, ev.year, url=SITE))
+    annual = dataclasses.replace(annual, activity_chart=None, finance_chart=None, charts=())
+    sources.append(rp.render_annual(annual, centre, fonts))
+    book = rp.build_manuals(centre, pack, STUB_MANUALS)
+    sources.append(rp.render_manual_book(_poison(book), fonts))
+    for src in sources:
+        text = pdf_text(typesetter.compile(src.source, files=src.files))
+        for piece in HOSTILE:
+            assert squash(piece) in text
+        assert "root:" not in text

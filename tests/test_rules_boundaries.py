@@ -854,3 +854,15 @@ def test_every_kind_metric_and_formula_in_the_packs_is_supported():
                         assert node.get("kind") in set(scoring.SCORERS) | {"sum"}, f"{ln['id']}"
                         for metric in [node.get("metric")] + [t["metric"] for t in node.get("terms") or []]:
                             assert metric is None or metric in METRICS, f"{ln['id']}: {metric}"
+
+
+def test_a_rule_with_unusable_parameters_is_reported_not_raised(monkeypatch):
+    from generator.compliance import evaluate_rules
+    from generator.packs import Pack, Rule
+
+    monkeypatch.delenv("GONGSHI_DEBUG", raising=False)
+    broken = Rule("floor-area", "compare", "二(三)", "《测试》", "不低于400平方米", "error",
+                  {"metric": "floor_area_m2", "op": ">=", "threshold": "四百"})
+    p = Pack("broken", "测试", "《测试》", None, {"floor-area": broken})
+    [result] = evaluate_rules(baseline(), p, TODAY)
+    assert result.status == "fail" and "参数无法使用" in result.findings[0].message

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from workflow_helpers import demo, edit, minimal_project, run_cli, tree_digest, validated
 
+from generator.edit import new_document
 from generator.ledger import (
     CODES,
+    _yaml_content,
     check_ledger,
     content_hash,
     corrections_for,
@@ -16,6 +20,8 @@ from generator.ledger import (
     read_ledger,
     updated_ledger,
 )
+from generator.load import parse_yaml
+from generator.packs import to_plain
 from generator.validate import Project
 
 BUILD_DAY = dt.date(2026, 11, 1)
@@ -128,7 +134,7 @@ def test_other_ways_of_rewriting_history(tmp_path):
     edit(demo(proj) / "finance" / "2026-Q1.yaml", "published: 2026-04-10", "published: 2026-04-15")
     edit(demo(proj) / "plans" / "2026-03.yaml", "month: 2026-03\n", "month: 2026-03\npublished: 2026-02-25\n")
     assert ledger_problems(proj) == []
-    edit(ledger_file, "government: '100000.00'", "government: '90000.00'")  # the archive itself
+    edit(ledger_file, 'government: "100000.00"', 'government: "90000.00"')  # the archive itself
     assert [p.code for p in ledger_problems(proj)] == ["ledger-tampered"]
 
 
@@ -162,3 +168,19 @@ def test_import_over_a_published_record_is_refused(tmp_path, monkeypatch, capsys
 def test_codes_have_titles_and_severities():
     assert set(CODES) == {"changed-after-publication", "published-date-changed", "published-record-removed",
                           "ledger-tampered", "correction-unknown-disclosure", "correction-without-change"}
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp"))
+                | st.just("\n"), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT), max_size=6))
+def test_a_stored_snapshot_reads_back_to_the_same_hash(pairs):
+    """Whatever text a record holds, the archive in published.yaml hashes as it did."""
+    content = {"items": [{"item": a, "amount": b} for a, b in pairs], "notes": "".join(a for a, _ in pairs)}
+    doc = new_document()
+    doc.data["content"] = _yaml_content(content)
+    root, problems = parse_yaml(doc.dump(), "published.yaml")
+    assert problems == []
+    assert content_hash(to_plain(root)["content"]) == content_hash(content)

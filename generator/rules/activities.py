@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from generator import figures
+from generator.rules import fmt
 from generator.rules.base import (
     FAIL,
     NO_DATA,
@@ -61,12 +62,12 @@ def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
         common = {"pos": record.pos("records"), "period": key, "year": year, "measured": measured,
                       "threshold": need}
         if held >= need:
-            yield Finding(PASS, f"{key} 举办主题活动 {held} 场，不少于每月 {need} 场", **common)
+            yield Finding(PASS, f"{key} 举办主题活动 {held} 场，不少于每月 {fmt.num(need)} 场", **common)
         elif not ended:
-            msg = f"{key} 尚未结束，目前举办主题活动 {held} 场（每月不少于 {need} 场）"
+            msg = f"{key} 尚未结束，目前举办主题活动 {held} 场（每月不少于 {fmt.num(need)} 场）"
             yield Finding(NOT_APPLICABLE, msg, shortfall=int(need - held), **common)
         else:
-            yield Finding(FAIL, f"{key} 举办主题活动 {held} 场，少于每月 {need} 场",
+            yield Finding(FAIL, f"{key} 举办主题活动 {held} 场，少于每月 {fmt.num(need)} 场",
                           shortfall=int(need - held), **common)
 
 
@@ -110,11 +111,11 @@ def check_large(ctx: CheckContext) -> Iterator[Finding]:
             common = {"pos": last.pos("records"), "period": f"{year}年", "year": year,
                           "measured": measured, "threshold": band["need"]}
             if short == 0:
-                msg = f"{year}年 {band['printed']}的{what} {effective} 场{extra}，不少于全年 {band['need']} 场"
+                msg = f"{year}年 {band['printed']}的{what} {effective} 场{extra}，不少于全年 {fmt.num(band['need'])} 场"
                 yield Finding(PASS, msg, **common)
             elif not ended:
-                msg = f"{year}年尚未结束，目前 {band['printed']}的{what} {effective} 场{extra}（全年不少于 {band['need']} 场）"
+                msg = f"{year}年尚未结束，目前 {band['printed']}的{what} {effective} 场{extra}（全年不少于 {fmt.num(band['need'])} 场）"
                 yield Finding(NOT_APPLICABLE, msg, shortfall=short, **common)
             else:
-                msg = f"{year}年 {band['printed']}的{what} {effective} 场{extra}，少于全年 {band['need']} 场"
+                msg = f"{year}年 {band['printed']}的{what} {effective} 场{extra}，少于全年 {fmt.num(band['need'])} 场"
                 yield Finding(FAIL, msg, shortfall=short, **common)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos, table_name
 from generator.validate import population_label
@@ -45,18 +46,18 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if below is not None and pop is not None and Decimal(pop.count) < below:
             label = population_label(key)
             if referral_required and not pop.referral:
-                msg = (f"未提供{name}的服务：社区{label} {pop.count} 人，少于 {below} 人可不单独开设，"
+                msg = (f"未提供{name}的服务：社区{label} {pop.count} 人，少于 {fmt.num(below)} 人可不单独开设，"
                        "但须写明转介服务（populations 中的 referral）")
                 yield Finding(FAIL, msg, pos=pop.src, measured={"category": code, "population": pop.count},
                               threshold=below)
             else:
-                msg = f"社区{label} {pop.count} 人，少于 {below} 人，可不单独开设{name}的服务（已安排转介）"
+                msg = f"社区{label} {pop.count} 人，少于 {fmt.num(below)} 人，可不单独开设{name}的服务（已安排转介）"
                 yield Finding(PASS, msg, pos=pop.src, measured={"category": code, "population": pop.count},
                               threshold=below)
             continue
         hint = ""
         if key and below is not None and pop is None:
-            hint = f"（如社区{population_label(key)}少于 {below} 人，请在 populations 中写明人数和转介服务）"
+            hint = f"（如社区{population_label(key)}少于 {fmt.num(below)} 人，请在 populations 中写明人数和转介服务）"
         yield Finding(FAIL, f"未提供{name}的服务{hint}", pos=pos, measured={"category": code})
     for code in [str(c) for c in ctx.param("all_majors_of") or []]:
         table = next((t for t in cat.tables if t.code == code), None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos
 
@@ -37,13 +38,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     min_items = ctx.dec("min_items")
     short = []
     if min_majors is not None and majors < min_majors:
-        short.append(f"服务大项 {majors} 项，少于 {min_majors} 项")
+        short.append(f"服务大项 {majors} 项，少于 {fmt.num(min_majors)} 项")
     if min_items is not None and items < min_items:
-        short.append(f"服务细项 {items} 个，少于 {min_items} 个")
+        short.append(f"服务细项 {items} 个，少于 {fmt.num(min_items)} 个")
     measured = {"majors": majors, "items": items}
     threshold = {"min_majors": min_majors, "min_items": min_items}
     if not short:
-        msg = f"涉及服务大项 {majors} 项、服务细项 {items} 个，符合“大项不少于 {min_majors} 项、细项不少于 {min_items} 个”"
+        msg = f"涉及服务大项 {majors} 项、服务细项 {items} 个，符合“大项不少于 {fmt.num(min_majors)} 项、细项不少于 {fmt.num(min_items)} 个”"
         yield Finding(PASS, msg, pos=pos, measured=measured, threshold=threshold)
         return
     exempt = ctx.centre.services.filed_exemption

@@ -11,14 +11,18 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from generator import figures
+
 # a ratio printed as a percentage gets two places, more when two places would hide
 # which side of the limit it falls (79.999 % must not print as the limit 80.00 %)
 PERCENT_PLACES = 2
 MAX_PERCENT_PLACES = 6
 
 
-def num(value: Decimal | int) -> str:
+def num(value: Decimal | int | None) -> str:
     """Exact plain decimal without exponent or trailing zeros: 400.00 → '400', 0.1050 → '0.105'."""
+    if value is None:
+        return "—"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -41,13 +45,12 @@ def ratio(value: Decimal, places: int = 4) -> str:
 
 def yuan(value: Decimal) -> str:
     """Money with thousands separators and two places: 12345.5 → '12,345.50'."""
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    return figures.yuan(value)
 
 
 def percent(value: Decimal, places: int = PERCENT_PLACES) -> str:
-    """A ratio as a percentage with ``places`` decimals: 0.105 → '10.50%'."""
-    q = Decimal(1).scaleb(-places)
-    return f"{(value * 100).quantize(q, rounding=ROUND_HALF_UP)}%"
+    """A ratio as a percentage with ``places`` decimals: 0.105 → '10.50%' (as pages print it)."""
+    return figures.percent(value, places)
 
 
 def percent_against(value: Decimal, limit: Decimal) -> str:

@@ -40,7 +40,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     limit = fmt.hours_minutes(min_minutes)
     pos = hours.pos("weekly")
     if len(long_days) >= min_days:
-        msg = f"每天开放不少于 {limit}的有 {len(long_days)} 天（{names}），符合每周不少于 {min_days} 天"
+        msg = f"每天开放不少于 {limit}的有 {len(long_days)} 天（{names}），符合每周不少于 {fmt.num(min_days)} 天"
         yield Finding(PASS, msg, pos=pos, measured=measured, threshold=threshold)
         return
     longest = sorted((d for d in range(7) if d not in long_days), key=lambda d: -minutes[d])
@@ -48,5 +48,5 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     if longest and minutes[longest[0]]:
         d = longest[0]
         near = f"；{m.WEEKDAYS[d]}开放 {fmt.hours_minutes(minutes[d])}"
-    msg = f"每天开放不少于 {limit}的只有 {len(long_days)} 天（{names}），少于每周 {min_days} 天{near}"
+    msg = f"每天开放不少于 {limit}的只有 {len(long_days)} 天（{names}），少于每周 {fmt.num(min_days)} 天{near}"
     yield Finding(FAIL, msg, pos=pos, measured=measured, threshold=threshold)

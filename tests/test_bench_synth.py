@@ -1,0 +1,77 @@
+"""The benchmark's synthetic city is valid: a small one passes `gongshi check` with no errors.
+
+Correctness only; speed is measured by bench/run, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _synth():
+    if "bench_synth" in sys.modules:
+        return sys.modules["bench_synth"]
+    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_synth"] = mod  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _synth().generate_city(tmp_path_factory.mktemp("city") / "proj", 3, years=1, seed=5)
+
+
+def test_small_city_passes_check(city: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", str(city), "--format", "json"],
+                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    validated = load_project(city)
+    assert validated.report.errors == [], validated.report.format("text")
+    assert sorted(c.id for c in validated.centres) == sorted(
+        p.name for p in (city / "centres").iterdir())
+    assert len(validated.centres) == 3
+
+
+def test_centres_have_a_full_year_of_every_record(city: Path) -> None:
+    for centre in load_project(city).centres:
+        assert [p.key for p in centre.plans] == [f"2026-{m:02d}" for m in range(1, 13)]
+        assert [a.key for a in centre.activity_months] == [p.key for p in centre.plans]
+        assert [q.key for q in centre.quarters] == [f"2026-Q{q}" for q in range(1, 5)]
+        assert [a.year for a in centre.audits] == [2026]
+        assert [e.year for e in centre.evaluations] == [2026]
+        assert sum(len(p.activities) for p in centre.plans) >= 12 * 8
+
+
+def test_same_seed_same_city_other_seed_other_city(tmp_path: Path) -> None:
+    synth = _synth()
+    a = synth.generate_city(tmp_path / "a", 2, seed=9)
+    b = synth.generate_city(tmp_path / "b", 2, seed=9)
+    c = synth.generate_city(tmp_path / "c", 2, seed=10)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted((root / "centres").rglob("*")) if p.is_file()}
+
+    assert files(a) == files(b)
+    assert files(a) != files(c)
+
+
+@pytest.mark.parametrize("text", ["8.4", "true", "2026-01-01", "a: b", "#x", "- y", "null", "16:30"])
+def test_scalars_read_back_as_the_same_text(text: str) -> None:
+    from generator.load import parse_yaml
+
+    node, problems = parse_yaml(f"k: {_synth().scalar(text)}\n", "t.yaml")
+    assert problems == []
+    assert node.get("k").text == text

@@ -1,0 +1,371 @@
+"""The personal-data guard: ID, mobile and bank card numbers never reach a published file.
+
+Every number here is fictional. ID numbers use region code 449999, which is assigned to no
+county, with a computed GB 11643 check digit; card numbers use the unassigned prefix 629999
+with a computed Luhn digit; mobile numbers are in the 1390000xxxx block used for examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import MINIMAL, ROOT, make_project
+from generator import privacy
+from generator.errors import ToolMissing
+from generator.pipeline import load_project
+from generator.privacy import (
+    allowed_numbers,
+    id_check_char,
+    is_id_number,
+    luhn_ok,
+    scan_outputs,
+    scan_records,
+    scan_text,
+)
+from generator.records import credit_code_check_char
+from generator.validate import Project
+from hostile_helpers import read_tree
+
+
+def make_id(born: str, seq: str = "002") -> str:
+    """A fictional ID number: region 449999 (no such county), the birth date, a check digit."""
+    first17 = "449999" + born + seq
+    return first17 + id_check_char(first17)
+
+
+def make_card(body: str) -> str:
+    """A fictional card number: prefix 629999 + body + the Luhn check digit."""
+    for d in "0123456789":
+        if luhn_ok("629999" + body + d):
+            return "629999" + body + d
+    raise AssertionError
+
+
+def make_credit_code(first17: str) -> str:
+    return first17 + credit_code_check_char(first17)
+
+
+ID_A = make_id("19850315")
+CARD_A = make_card("000000000012")  # 19 digits
+MOBILE_A = "13900001234"
+
+
+# ------------------------------------------------------------------ what is found
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        (f"身份证号 {ID_A}", "id-number", ID_A),
+        (f"身份证：{ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}。", "id-number", ID_A),
+        (f"{ID_A[:6]}-{ID_A[6:14]}-{ID_A[14:]}", "id-number", ID_A),
+        ("".join(chr(ord(c) + 0xFEE0) for c in ID_A), "id-number", ID_A),  # full-width
+        (f"联系{MOBILE_A}报名", "mobile", MOBILE_A),
+        ("电话 139 0000 1234", "mobile", MOBILE_A),
+        ("电话 139-0000-1234", "mobile", MOBILE_A),
+        ("+86 139 0000 1234", "mobile", MOBILE_A),
+        ("+8613900001234", "mobile", MOBILE_A),
+        ("0086-139-0000-1234", "mobile", MOBILE_A),
+        ("１３９００００１２３４", "mobile", MOBILE_A),
+        ("tel:13900001234", "mobile", MOBILE_A),
+        (f"卡号{CARD_A}", "bank-card", CARD_A),
+        ("卡号 " + " ".join(re.findall(".{1,4}", CARD_A)), "bank-card", CARD_A),
+        ("卡号 " + "-".join(re.findall(".{1,4}", CARD_A)), "bank-card", CARD_A),
+        ("4111 1111 1111 1111", "bank-card", "4111111111111111"),  # a well-known test card
+    ],
+)
+def test_found(text, kind, value):
+    (f,) = scan_text(text)
+    assert (f.kind, f.value) == (kind, value)
+    assert f.value not in f.masked and f.masked.endswith(value[-4:])
+
+
+def test_the_x_check_character_is_found_in_either_case():
+    for seq in range(100, 200):
+        number = make_id("19900101", str(seq))
+        if number.endswith("X"):
+            break
+    else:
+        raise AssertionError("no X check digit in 100 tries")
+    assert [f.value for f in scan_text(f"证件 {number}")] == [number]
+    assert [f.value for f in scan_text(f"证件 {number[:-1]}x")] == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ID_A[:-1] + str((int(ID_A[-1]) + 1) % 10) if ID_A[-1] != "X" else ID_A[:-1] + "0",
+        "449999" + "20990101" + "002" + "0",  # a birth date in the future
+        "449999" + "19850230" + "0025",  # 30 February
+        "999999" + "19850315" + "0025",  # no such province
+        "金额 1234567890123.45 元",
+        "支出 6299990000000000129 元",  # an amount, whatever its digits
+        "¥6299990000000000129",
+        "400000.00",
+        "1,234,567,890,123.00",
+        "2026-03-05 至 2026-03-31",
+        "20260305",
+        "09:00-12:00，14:00-21:00",
+        "0755-01234567",
+        "400-123-4567",
+        "12349",
+        "示审字〔2027〕第001号",
+        "FTMZ-2026-00123456789",
+        "52440300MJL0000012",
+        "No13900001234",  # glued to letters: a code, not a phone number
+        "13900001234567",  # 14 digits, Luhn fails
+        "0000000000000000",  # repeated digit
+        "1111111111111111",
+        "版本 1.13900001234",
+    ],
+)
+def test_not_found(text):
+    assert scan_text(text) == []
+
+
+def test_allowed_numbers_pass():
+    assert scan_text(f"请拨打 {MOBILE_A}", allowed={MOBILE_A}) == []
+    assert scan_text("请拨打 +86 139 0000 1234", allowed={"139-0000-1234"}) == []
+    assert len(scan_text(f"请拨打 {MOBILE_A}", allowed={"13900001235"})) == 1
+
+
+def test_credit_codes_are_never_cards():
+    # All-digit credit codes exist (older organisation codes); one in ten passes Luhn.
+    hits = 0
+    for n in range(400):
+        code = make_credit_code(f"9144030{n:010d}")
+        if not code.isdigit():
+            continue
+        if luhn_ok(code):
+            hits += 1
+        assert all(f.kind != "bank-card" for f in scan_text(f"信用代码 {code}")), code
+    assert hits > 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=Decimal("999999999999999.99"), places=2,
+                   allow_nan=False, allow_infinity=False),
+       st.sampled_from(["{v}", "{v} 元", "¥{v}", "{c}", "{c} 元", "金额：{v}元"]))
+def test_amounts_are_never_flagged(value, form):
+    text = form.format(v=value, c=f"{value:,}")
+    assert scan_text(text) == [], text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+       st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_dates_are_never_flagged(a, b):
+    for text in (f"{a.isoformat()} 至 {b.isoformat()}", f"{a:%Y%m%d}", f"{a:%Y%m%d}-{b:%Y%m%d}",
+                 f"{a.year}年{a.month}月{a.day}日", f"{a:%Y.%m.%d}", f"{a:%Y/%m/%d} {b:%H:%M}"):
+        assert scan_text(text) == [], text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17)
+       .filter(lambda s: not s.isdigit()))
+def test_credit_codes_with_letters_are_never_flagged(first17):
+    assert scan_text(f"统一社会信用代码：{make_credit_code(first17)}") == []
+
+
+def test_samples_and_fixture_hold_no_personal_numbers():
+    for root in (ROOT, MINIMAL):
+        validated = load_project(root)
+        assert scan_records(Project(root), validated.centres) == [], root
+
+
+def test_allowed_numbers_of_a_centre():
+    validated = load_project(MINIMAL)
+    (centre,) = validated.centres
+    assert allowed_numbers(centre) == {"075501234567"}  # the credit code has letters
+
+
+# ------------------------------------------------------------------ every field kind
+
+# (record file, text to replace, replacement with {n} for the number, the number)
+PLANTED = [
+    ("plans/2026-03.yaml", "    title: 四点半学校\n",
+     "    title: 四点半学校（家长 {n}）\n", make_id("19850315")),
+    ("plans/2026-03.yaml", "    signup: 电话报名\n",
+     "    signup: 电话报名 +86 139 0000 1201\n    description: 接送志愿者\n", "13900001201"),
+    ("plans/2026-03.yaml", "    target: 居民\n",
+     "    target: 居民（持卡 {n}）\n", make_card("000000000013")),
+    # Activity descriptions are not published today; the record check still finds the number.
+    ("plans/2026-03.yaml", "    capacity: 20\n",
+     "    capacity: 20\n    description: |\n      报名费退款\n      转入 {n}\n", make_card("000000000021")),
+    ("activities/2026-03.yaml", "reason: 暴雨预警}",
+     "reason: 暴雨预警，联系人 {n}}", "13900001202"),
+    ("finance/2026-Q1.yaml", "{item: 工资, amount: 70000.00}",
+     "{item: 工资（卡号 {n}）, amount: 70000.00}", make_card("000000000039")),
+    ("finance/2026-Q1.yaml", "fixed_assets:\n",
+     "notes: |\n  三月退回报名费，\n  收款人身份证 {n}。\nfixed_assets:\n", make_id("19760704")),
+    ("audits/2026.yaml", "  - 固定资产台账需及时更新\n",
+     "  - 固定资产台账需及时更新\n  - 出纳个人手机 {n} 用于收款，应改用单位账户\n", "13900001203"),
+    ("centre.yaml", "  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n",
+     "  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n"
+     "  - {name: 预约电话{n}, area: 20, purpose: 阅览}\n", "13900001204"),
+    ("centre.yaml", "reason: 国庆节}", "reason: 国庆节（值班 {n}）}", "13900001205"),
+    ("centre.yaml", "    - {code: own-garden, title: 屋顶菜园}\n",
+     "    - {code: own-garden, title: 屋顶菜园, description: 认领人 {n}}\n", make_id("20010101")),
+    ("evaluations/2026.yaml", "satisfaction:",
+     "summary: 居民代表（电话 {n}）参与评估。\nsatisfaction:", "13900001206"),
+]
+UNPUBLISHED = {make_card("000000000021")}
+ALLOWED_MOBILE = "13900001299"  # declared as the centre's public phone
+
+
+def planted_project(tmp: Path) -> tuple[Path, dict[str, tuple[str, int]]]:
+    """The minimal project with PLANTED applied: number → (record file, line)."""
+    proj = make_project(tmp)
+    centre = proj / "centres" / "demo"
+    where: dict[str, tuple[str, int]] = {}
+    for rel, old, new, number in PLANTED:
+        path = centre / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        text = text.replace(old, new.replace("{n}", number), 1)
+        path.write_text(text, encoding="utf-8")
+    # The public phone is a mobile here, and records may repeat it.
+    cy = centre / "centre.yaml"
+    text = cy.read_text(encoding="utf-8").replace("phone: 0755-01234567", f"phone: {ALLOWED_MOBILE}")
+    text = text.replace("feedback: 意见箱设在一楼大厅", f"feedback: 意见箱设在一楼大厅，或拨打 {ALLOWED_MOBILE}")
+    cy.write_text(text, encoding="utf-8")
+    for rel, _old, _new, number in PLANTED:
+        lines = (centre / rel).read_text(encoding="utf-8").splitlines()
+        digits = {number, " ".join([number[:3], number[3:7], number[7:]])}
+        (line,) = [i for i, s in enumerate(lines, 1) if any(d in s for d in digits)]
+        where[number] = (f"centres/demo/{rel}", line)
+    return proj, where
+
+
+def test_planted_project_is_valid(tmp_path):
+    proj, _ = planted_project(tmp_path)
+    validated = load_project(proj)
+    assert validated.report.errors == [], validated.report.format()
+
+
+def test_guard_names_the_record_line_of_every_field_kind(tmp_path):
+    proj, where = planted_project(tmp_path)
+    validated = load_project(proj)
+    problems = scan_records(Project(proj), validated.centres)
+    got = {(p.file, p.line) for p in problems}
+    assert got == set(where.values())
+    assert all(p.code == "personal-data-in-record" and p.severity.value == "error" for p in problems)
+    text = "\n".join(p.message for p in problems)
+    for number in where:
+        assert number not in text  # reports show numbers masked
+    assert ALLOWED_MOBILE not in text and ALLOWED_MOBILE[:3] + "****" + ALLOWED_MOBILE[-4:] not in text
+
+
+@pytest.mark.slow
+def test_build_refuses_to_publish_and_names_every_record_line(tmp_path):
+    """The real build (site, open data, PDFs) stops at the guard: nothing is published."""
+    from generator.build import build_site
+
+    proj, where = planted_project(tmp_path)
+    out = tmp_path / "public"
+    result = build_site(proj, out, today=dt.date(2027, 6, 1), site_url="https://example.org/",
+                        pdf=True)
+    assert result.out is None and not out.exists()
+    leaks = [p for p in result.report.errors if p.code == "personal-data-leak"]
+    published = {at for number, at in where.items() if number not in UNPUBLISHED}
+    assert {(p.file, p.line) for p in leaks} == published
+    assert {p.code for p in result.report.errors} == {"personal-data-leak"}
+    for p in leaks:  # each names where the number would have been published
+        assert re.search(r"\.(md|json|csv|ics|pdf|atom)[ 、]", p.message), p.message
+        assert not any(number in p.message for number in where)
+
+
+@pytest.mark.slow
+def test_guard_reads_the_pdfs(tmp_path):
+    """The planted numbers are caught in the print PDFs alone (text read with pdftotext)."""
+    from generator.printing import render_pdfs
+
+    proj, where = planted_project(tmp_path)
+    validated = load_project(proj)
+    pdfs = render_pdfs(validated, site_url="https://example.org/")
+    leaks = [p for p in scan_outputs(pdfs, validated.centres, Project(proj))
+             if p.code == "personal-data-leak"]
+    # The finance notice, the plan notice and the annual booklet print most of the fields.
+    assert len({(p.file, p.line) for p in leaks}) >= 5
+    assert {(p.file, p.line) for p in leaks} <= set(where.values())
+    assert all(".pdf" in p.message for p in leaks)
+
+
+@pytest.mark.slow
+def test_clean_build_publishes(tmp_path):
+    """Amounts, dates, the credit code, phones and report numbers of the fixture pass."""
+    from generator.build import build_site
+
+    proj = make_project(tmp_path)
+    result = build_site(proj, tmp_path / "public", today=dt.date(2027, 6, 1),
+                        site_url="https://example.org/", pdf=True)
+    assert result.report.errors == [] and result.out is not None
+    files = read_tree(result.out)
+    validated = load_project(proj)
+    problems = scan_outputs(files, validated.centres, Project(proj))  # the final HTML too
+    assert [p for p in problems if p.code == "personal-data-leak"] == []
+
+
+def test_a_number_in_an_attachment_is_reported_at_the_output_file(tmp_path):
+    from generator.typeset import Typesetter
+
+    pdf = Typesetter().compile(f"#set text(font: \"Noto Sans CJK SC\")\n签到表 身份证 {ID_A}\n")
+    proj = make_project(tmp_path)
+    validated = load_project(proj)
+    files = {"centres/demo/audit/2026-signed-report.pdf": pdf, "index.html": b"<p>ok</p>"}
+    (p,) = scan_outputs(files, validated.centres, Project(proj))
+    assert (p.code, p.file, p.line) == ("personal-data-leak", "centres/demo/audit/2026-signed-report.pdf", 0)
+    assert ID_A not in p.message
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("a/index.html", "<td>电话 139<span>0000</span>1234</td>"),
+        ("a/index.html", f'<a href="tel:{MOBILE_A}">电话</a>'),
+        ("a/index.html", "<p>电话 139&#48;0001234</p>"),
+        ("a.md", r"电话 139\-0000\-1234"),
+        ("data/x.json", json.dumps({"note": f"电话{MOBILE_A}"})),  # \u-escaped Chinese
+        ("data/x.csv", f"\ufeff名称,电话\r\n活动,{MOBILE_A}\r\n"),
+        ("data/x.ics", f"BEGIN:VEVENT\r\nDESCRIPTION:报名电话 1390000\r\n 1234\r\nEND:VEVENT\r\n"),
+        ("data/x.atom", f"<entry><summary>电话 {MOBILE_A}</summary></entry>"),
+        ("data/x.svg", f"<svg><text>{MOBILE_A}</text></svg>"),
+    ],
+)
+def test_every_output_format_is_read(path, data, tmp_path):
+    proj = make_project(tmp_path)
+    validated = load_project(proj)
+    problems = scan_outputs({path: data.encode("utf-8")}, validated.centres, Project(proj))
+    assert [(p.code, p.file) for p in problems][:1] == [("personal-data-leak", path)], problems
+
+
+def test_theme_scripts_and_styles_are_not_scanned(tmp_path):
+    proj = make_project(tmp_path)
+    validated = load_project(proj)
+    files = {"assets/javascripts/bundle.js": f"var x={CARD_A};".encode(),
+             "assets/stylesheets/main.css": f"/* {MOBILE_A} */".encode()}
+    assert scan_outputs(files, validated.centres, Project(proj)) == []
+
+
+def test_missing_pdftotext_is_a_tool_error(tmp_path, monkeypatch):
+    proj = make_project(tmp_path)
+    validated = load_project(proj)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(ToolMissing, match="poppler-utils"):
+        scan_outputs({"print/x.pdf": b"%PDF-1.4\n"}, validated.centres, Project(proj))
+    # Without PDFs the tool is not needed.
+    assert scan_outputs({"index.html": b"<p>ok</p>"}, validated.centres, Project(proj)) == []
+
+
+def test_problem_codes_are_declared():
+    assert set(privacy.CODES) == {"personal-data-leak", "personal-data-in-record",
+                                  "personal-data-unchecked"}
+    assert is_id_number(ID_A) and not is_id_number(ID_A[:-1])
