@@ -268,9 +268,8 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
         for k, v in node.value:
             k_tag = str(getattr(k.tag, "value", k.tag) or "")
             if k_tag == _MERGE or (isinstance(k, ScalarNode) and k.value == "<<" and not k.style):
-                problems.append(
-                    Problem.at(_pos(display, k), "yaml-alias", "不支持 YAML 合并键 <<，请把内容直接写出来")
-                )
+                msg = "不支持 YAML 合并键 <<，请把内容直接写出来"
+                problems.append(Problem.at(_pos(display, k), "yaml-alias", msg))
                 continue
             key = _copy(k, display, depth + 1, state, problems)
             if not isinstance(key, RScalar):

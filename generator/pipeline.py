@@ -41,6 +41,8 @@ def check_centre_manuals(result: Validated, project: Project) -> list:
     """Problems in each centre's manual overrides and settings (centres/<id>/manuals/)."""
     out = []
     assert result.library is not None
+    if not (project.content / "manuals").is_dir():
+        return out  # a project without manual templates (content/manuals/) has none to check
     for centre in result.centres:
         pack = result.library.packs.get(centre.rule_pack)
         if pack is None:

@@ -82,8 +82,7 @@ KIND_LABELS = {"id-number": "身份证号", "mobile": "手机号", "bank-card": 
 # GB 11643-1999: province codes (first two digits) of mainland, Hong Kong, Macao and Taiwan
 # residents' ID numbers (83 = residence permits of Taiwan residents).
 _PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82 83".split()
+    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83"]
 )
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -447,8 +446,7 @@ def _kind_of(value: str) -> str:
 # ------------------------------------------------------------------------------- outputs
 
 _SKIP_SUFFIXES = frozenset(
-    ".js .mjs .css .map .png .jpg .jpeg .gif .webp .ico .woff .woff2 .ttf .otf .eot .gz .br "
-    ".sha256 .wasm".split()
+    [".js", ".mjs", ".css", ".map", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".gz", ".br", ".sha256", ".wasm"]
 )
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ICS_FOLD = re.compile(r"\r?\n[ \t]")
@@ -458,7 +456,7 @@ _ICS_ESCAPE = re.compile(r"\\([,;\\nN])")
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
     r"|strong|sub|sup|time|u|var|wbr|tspan)(?:\s[^<>]*)?/?>",
-    re.I,
+    re.IGNORECASE,
 )
 
 

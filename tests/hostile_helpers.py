@@ -83,7 +83,7 @@ def load_case(path: Path) -> Case:
         case.leaks.append((kind, int(line)))
     if case.plant == "text":
         data = path.read_text(encoding="utf-8")
-        m = re.search(r"^text: (.*)$", data, re.M)
+        m = re.search(r"^text: (.*)$", data, re.MULTILINE)
         assert m, f"{path}: a 'plant: text' case needs a 'text:' line"
         case.text = _yaml_scalar(m[1])
     return case

@@ -17,10 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_project
-from generator.cli import main
-from generator.load import MAX_FILE_BYTES
 from hostile_helpers import (
     all_cases,
     apply_case,
@@ -30,6 +27,9 @@ from hostile_helpers import (
     read_tree,
     squeeze,
 )
+
+from generator.cli import main
+from generator.load import MAX_FILE_BYTES
 
 CASES = all_cases()
 RECORD_CASES = [c for c in CASES if c.plant is None]
@@ -220,7 +220,7 @@ def test_cli_subprocess_never_shows_a_traceback_or_hangs(tmp_path, name):
     apply_case(case, proj)
     done = subprocess.run(
         [sys.executable, "-m", "generator", "check", str(proj)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == case.exit
@@ -234,7 +234,7 @@ def test_cli_subprocess_on_a_huge_flow_nesting_does_not_hang(tmp_path):
     _write(proj, "plans/2026-03.yaml", b"month: " + b"[" * (MAX_FILE_BYTES - 100))
     done = subprocess.run(
         [sys.executable, "-m", "generator", "check", str(proj), "--format", "json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -329,3 +329,46 @@ def test_jinja_syntax_is_not_evaluated(planted_build):
     assert squeeze("{{ 7*7 }}") in site and squeeze("{% for x in range(3) %}") in site
     assert "xxx" not in site  # the loop body did not run
     assert squeeze("{{ 7*7 }}") in squeeze("".join(pdfs.values()))
+
+
+# ------------------------------------------------------------------ personal data cases
+
+PII_CASES = [c for c in CASES if c.leaks]
+
+
+def test_pii_cases_exist():
+    assert {k for c in PII_CASES for k, _ in c.leaks} == {"id-number", "mobile", "bank-card"}
+
+
+@pytest.mark.parametrize("case", PII_CASES, ids=lambda c: c.name)
+def test_pii_case_is_found_at_its_record_line(case, tmp_path):
+    from generator.pipeline import load_project
+    from generator.privacy import scan_records
+    from generator.validate import Project
+
+    proj = make_project(tmp_path)
+    apply_case(case, proj)
+    validated = load_project(proj)
+    problems = scan_records(Project(proj), validated.centres)
+    target = f"centres/demo/{case.file}"
+    assert {(p.file, p.line) for p in problems} == {(target, line) for _, line in case.leaks}
+    labels = {"id-number": "身份证号", "mobile": "手机号", "bank-card": "银行卡号"}
+    for (kind, _), p in zip(sorted(case.leaks), sorted(problems, key=lambda p: p.line)):
+        assert p.message.startswith("这里写有" + labels[kind])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", PII_CASES, ids=lambda c: c.name)
+def test_build_refuses_to_publish_a_pii_case(case, tmp_path):
+    import datetime as dt
+
+    from generator.build import build_site
+
+    proj = make_project(tmp_path)
+    apply_case(case, proj)
+    out = tmp_path / "public"
+    result = build_site(proj, out, today=dt.date(2027, 6, 1), site_url="https://example.org/",
+                        pdf=True)
+    assert result.out is None and not out.exists()
+    leaks = {(p.file, p.line) for p in result.report.errors if p.code == "personal-data-leak"}
+    assert leaks == {(f"centres/demo/{case.file}", line) for _, line in case.leaks}

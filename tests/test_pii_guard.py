@@ -14,10 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL, ROOT, make_project
+from hostile_helpers import read_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import MINIMAL, ROOT, make_project
 from generator import privacy
 from generator.errors import ToolMissing
 from generator.pipeline import load_project
@@ -32,7 +33,6 @@ from generator.privacy import (
 )
 from generator.records import credit_code_check_char
 from generator.validate import Project
-from hostile_helpers import read_tree
 
 
 def make_id(born: str, seq: str = "002") -> str:
@@ -209,8 +209,8 @@ PLANTED = [
     ("audits/2026.yaml", "  - 固定资产台账需及时更新\n",
      "  - 固定资产台账需及时更新\n  - 出纳个人手机 {n} 用于收款，应改用单位账户\n", "13900001203"),
     ("centre.yaml", "  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n",
-     "  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n"
-     "  - {name: 预约电话{n}, area: 20, purpose: 阅览}\n", "13900001204"),
+     ("  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n"
+      "  - {name: 预约电话{n}, area: 20, purpose: 阅览}\n"), "13900001204"),
     ("centre.yaml", "reason: 国庆节}", "reason: 国庆节（值班 {n}）}", "13900001205"),
     ("centre.yaml", "    - {code: own-garden, title: 屋顶菜园}\n",
      "    - {code: own-garden, title: 屋顶菜园, description: 认领人 {n}}\n", make_id("20010101")),
@@ -335,7 +335,7 @@ def test_a_number_in_an_attachment_is_reported_at_the_output_file(tmp_path):
         ("a.md", r"电话 139\-0000\-1234"),
         ("data/x.json", json.dumps({"note": f"电话{MOBILE_A}"})),  # \u-escaped Chinese
         ("data/x.csv", f"\ufeff名称,电话\r\n活动,{MOBILE_A}\r\n"),
-        ("data/x.ics", f"BEGIN:VEVENT\r\nDESCRIPTION:报名电话 1390000\r\n 1234\r\nEND:VEVENT\r\n"),
+        ("data/x.ics", "BEGIN:VEVENT\r\nDESCRIPTION:报名电话 1390000\r\n 1234\r\nEND:VEVENT\r\n"),
         ("data/x.atom", f"<entry><summary>电话 {MOBILE_A}</summary></entry>"),
         ("data/x.svg", f"<svg><text>{MOBILE_A}</text></svg>"),
     ],

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import make_project
+from hostile_helpers import pdftotext, read_tree
+
 from generator.records import FILE_KINDS
 from generator.schema import Obj, Seq
-from hostile_helpers import pdftotext, read_tree
 
 MARKERS = ("PRIVMARK7Q3Z", "隐私标记甲乙丙")
 NAME = f"王{MARKERS[0]}{MARKERS[1]}"

@@ -19,17 +19,17 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 import yaml
+from conftest import ROOT
+from hostile_helpers import pdftotext, squeeze
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from generator.escape import md_escape, md_escape_block
 from generator.load import RScalar
 from generator.problems import Position
 from generator.records import FILE_KINDS
 from generator.schema import INVALID, Obj, Seq, Str
 from generator.typeset import Typesetter, markdown_to_typst, typst_escape
-from hostile_helpers import pdftotext, squeeze
 
 ASCII = "".join(chr(c) for c in range(0x20, 0x7F))
 FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "、。〈〉《》「」『』【】〔〕…—·￥‘’“”"

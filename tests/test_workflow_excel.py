@@ -208,3 +208,29 @@ def test_import_arguments_and_unreadable_file(tmp_path, monkeypatch, capsys):
     assert run_cli(["import", "not.xlsx"], monkeypatch, proj) == 2  # no centre named anywhere
     assert main(["export", "demo"]) == 2  # --xlsx is required
     assert run_cli(["export", "demo", "--xlsx", "--month", "2026-3"], monkeypatch, proj) == 2
+
+
+def test_unknown_sheet_unknown_column_and_missing_column(tmp_path, monkeypatch):
+    """A renamed sheet and column are skipped with warnings; a deleted required column is an error."""
+    from pathlib import Path
+
+    from generator.xlsx import read_workbook
+
+    proj = minimal_project(tmp_path)
+    path = Path(export(proj, monkeypatch, "--month", "2026-03"))
+    wb = load_workbook(path)
+    wb["2026年3月计划"].title = "三月安排"
+    wb.save(path)
+    assert [(p.code, p.file) for p in read_workbook(path).problems] == [
+        ("unknown-sheet", "book.xlsx!三月安排")]
+    wb = load_workbook(path)
+    ws = wb["三月安排"]
+    ws.title = "2026年3月计划"
+    ws["P2"] = "备注"
+    ws["F2"] = "名字"
+    wb.save(path)
+    assert sorted((p.code, p.file) for p in read_workbook(path).problems) == [
+        ("missing-column", "book.xlsx!2026年3月计划!A2"),  # 活动名称 was renamed away
+        ("unknown-column", "book.xlsx!2026年3月计划!F2"),
+        ("unknown-column", "book.xlsx!2026年3月计划!P2"),
+    ]
