@@ -23,9 +23,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
@@ -249,7 +249,7 @@ def run_mkdocs(config_file: Path, today: dt.date) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp())
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
 import tempfile
 import threading
@@ -87,7 +88,10 @@ def serve(args: argparse.Namespace, path: Path) -> int:
         )
         watcher.start()
         _quiet_jieba()
+        # Stopped by a service manager (SIGTERM): end like Ctrl+C, so the preview folder goes.
+        signal.signal(signal.SIGTERM, _interrupt)
         sys.stdout.write(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）\n")
+        sys.stdout.flush()
         try:
             with _env(NO_MKDOCS_2_WARNING="1"):
                 mkdocs_serve(config_file=str(config), livereload=True,
@@ -95,6 +99,10 @@ def serve(args: argparse.Namespace, path: Path) -> int:
         finally:
             stop.set()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _watch_records(root: Path, path: Path, work: Path, today: dt.date, pdf: bool,

@@ -73,7 +73,7 @@ class CentreSummary:
     community_type: str
     address: str
     phone: str
-    open_today: str  # e.g. 今日开放 09:00-12:00、14:00-21:00 / 今日闭馆（国庆节）
+    open_today: str  # today's sessions, e.g. 09:00-12:00、14:00-21:00 / 闭馆（国庆节） / 不开放
     href: Safe
 
 
@@ -129,6 +129,7 @@ class ProfilePage:
     own_services: tuple[Row, ...]  # (title, description)
     paid_services: tuple[Row, ...]  # (title, price, filed with, filed on)
     pack_name: str
+    consultation: Link | None  # the printed call for residents' comments on the services
     json_ld: Safe  # a <script type="application/ld+json"> element
     data: tuple[Link, ...]
 
@@ -336,6 +337,7 @@ class ArchivePage:
     header: CentreHeader
     items: tuple[Disclosure, ...]
     overdue: tuple[Disclosure, ...]
+    booklets: tuple[Link, ...]  # the annual report booklets (年度报告, print PDFs)
     feed: Link
 
 

@@ -26,7 +26,7 @@ from generator.problems import Position, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:" + t

@@ -18,8 +18,9 @@ import io
 import json
 import uuid
 import zoneinfo
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -301,7 +302,7 @@ def centres_csv(centres: Iterable[m.Centre]) -> bytes:
 def centre_ics(ce: m.Centre, today: dt.date, site_url: str | None) -> bytes:
     """Planned activities and closures of a centre as an iCalendar feed (RFC 5545)."""
     tz = zoneinfo.ZoneInfo(TZ)
-    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//gongshi//community centre disclosures//ZH")
     cal.add("version", "2.0")

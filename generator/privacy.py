@@ -54,7 +54,7 @@ from typing import Any
 
 from generator.errors import ToolMissing
 from generator.load import Raw, RMap, RScalar, RSeq, read_document
-from generator.problems import Position, Problem, Severity
+from generator.problems import CATALOGUE, Position, Problem, Severity
 from generator.records import credit_code_check_char
 
 __all__ = [
@@ -72,9 +72,8 @@ __all__ = [
 #: Problem codes of this module: code → (Chinese title, severity). To be listed in the
 #: catalogue of generator/problems.py and in docs/problems.md.
 CODES: dict[str, tuple[str, Severity]] = {
-    "personal-data-leak": ("公开输出中含有居民个人信息（身份证号、手机号或银行卡号）", Severity.ERROR),
-    "personal-data-in-record": ("记录中含有身份证号、手机号或银行卡号", Severity.ERROR),
-    "personal-data-unchecked": ("PDF 无法提取文字，未能检查其中的个人信息", Severity.WARNING),
+    code: (CATALOGUE[code].title, CATALOGUE[code].severity)
+    for code in ("personal-data-leak", "personal-data-in-record", "personal-data-unchecked")
 }
 
 KIND_LABELS = {"id-number": "身份证号", "mobile": "手机号", "bank-card": "银行卡号"}
@@ -223,7 +222,7 @@ def _classify(digits: str, money_like: bool) -> tuple[str, str] | None:
 def normalise_number(text: str) -> str:
     """Digits of a number as written (full-width digits folded, separators and +86 kept out)."""
     s = text.translate(_NORMALISE).upper()
-    digits = "".join(ch for ch in s if ch.isdigit() or ch == "X")
+    digits = "".join(ch for ch in s if ch in "0123456789X")
     return _mobile_of(digits) or digits
 
 

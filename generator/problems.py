@@ -143,6 +143,10 @@ CATALOGUE: dict[str, CodeInfo] = {
     "ledger-tampered": CodeInfo("公示台账的存档与校验值不符", E),
     "correction-unknown-disclosure": CodeInfo("更正说明指向未公布的公示", E),
     "correction-without-change": CodeInfo("更正说明没有对应的改动", W),
+    # personal data (the privacy guard)
+    "personal-data-leak": CodeInfo("公开输出中含有居民个人信息（身份证号、手机号或银行卡号）", E),
+    "personal-data-in-record": CodeInfo("记录中含有身份证号、手机号或银行卡号", E),
+    "personal-data-unchecked": CodeInfo("PDF 无法提取文字，未能检查其中的个人信息", W),
     # Excel import
     "xlsx-unreadable": CodeInfo("Excel 文件无法读取", E),
     "unknown-sheet": CodeInfo("无法识别的工作表", W),

@@ -18,10 +18,11 @@ import html
 import json
 import posixpath
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -30,9 +31,9 @@ from generator import contexts as c
 from generator import figures as f
 from generator import model as m
 from generator import opendata
+from generator.due import deadline_rules, deadline_text, disclosure_states
 from generator.escape import md_escape
 from generator.packs import Pack
-from generator.due import deadline_rules, deadline_text, disclosure_states
 from generator.validate import Validated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,8 +247,8 @@ def bar_chart_svg(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) ->
     plot_w = width - value_w
     desc = "；".join(f"{label}：{f.yuan(v)} 元" for label, v in rows) or "无数据"
     parts = [
-        f'<svg class="gs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg">',
+        (f'<svg class="gs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+         f'aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg">'),
         f'<title id="{chart_id}-t">{esc(title)}</title>',
         f'<desc id="{chart_id}-d">{esc(desc)}</desc>',
     ]
@@ -394,6 +395,7 @@ class CentreRenderer:
             volunteers=tuple(c.Row(r) for r in volunteers),
             services=services, own_services=own, paid_services=paid,
             pack_name=self.pack.name if self.pack else ce.rule_pack,
+            consultation=self.pdf(page, "consultation", None, "服务项目征求意见公示（打印版 PDF）"),
             json_ld=opendata.json_ld_script(ce, self.site_url),
             data=self.data_links(page, ("中心信息（JSON）", f"{self.data}/centre.json"),
                                  ("活动日历（iCalendar）", f"{self.data}/calendar.ics")),
@@ -648,7 +650,7 @@ class CentreRenderer:
                 citation=str(r.get("citation") or ""),
             ))
         counts = []
-        for status, label in STATUS_LABELS.items():
+        for label in STATUS_LABELS.values():
             n = sum(1 for i in items if i.result == label)
             if n:
                 counts.append(c.Row((label, f"{n} 条")))
@@ -697,7 +699,11 @@ class CentreRenderer:
         page = f"{self.base}/archive.md"
         items = tuple(_disclosure(self.centre, i, page) for i in self.disclosures if i.page)
         overdue = tuple(_disclosure(self.centre, i, page) for i in self.disclosures if i.overdue)
+        years = sorted({i.period[:4] for i in self.disclosures}, reverse=True)
+        booklets = tuple(link for y in years
+                         if (link := self.pdf(page, "annual", y, f"{y}年度报告（打印版 PDF）")))
         ctx = c.ArchivePage(header=self.header(page), items=items, overdue=overdue,
+                            booklets=booklets,
                             feed=c.Link("订阅公示更新（Atom）", rel(page, "data/disclosures.atom")))
         self.render("archive.md.j2", page, ctx)
 
@@ -752,12 +758,21 @@ def scorecard(centre: m.Centre, pack: Pack | None, year: int, today: dt.date) ->
 # ---------------------------------------------------------------- the whole site
 
 
+def today_short(hours: m.OpeningHours, today: dt.date) -> str:
+    """Today's sessions for a list column: 09:00-12:00、14:00-21:00 / 闭馆（春节） / 不开放."""
+    exc = next((e for e in reversed(hours.exceptions) if e.covers(today)), None)
+    if exc is not None and exc.closed:
+        return f"闭馆（{exc.reason}）"
+    sessions = hours.sessions_on(today)
+    return sessions_text(sessions)
+
+
 def _summary(centre: m.Centre, today: dt.date, page: str) -> c.CentreSummary:
     return c.CentreSummary(
         id=centre.id, name=centre.name, district=centre.district, street=centre.street,
         community=centre.community, community_type=centre.community_type,
         address=centre.address, phone=centre.contact.phone,
-        open_today=today_status(centre.opening_hours, today),
+        open_today=today_short(centre.opening_hours, today),
         href=rel(page, f"centres/{centre.id}/index.md"),
     )
 

@@ -52,8 +52,8 @@ class Project:
         return self.root / "content"
 
     def display(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        try:  # absolute(), not resolve(): a symlink is shown where it is, not where it points
+            return path.absolute().relative_to(self.root.absolute()).as_posix()
         except ValueError:
             return path.as_posix()
 

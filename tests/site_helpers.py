@@ -10,10 +10,9 @@ import shutil
 import socketserver
 import subprocess
 import sys
-import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -44,7 +43,7 @@ def gongshi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
-        cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
     )
 
 
@@ -89,16 +88,22 @@ def hostile_project(tmp_path: Path) -> Path:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    # Chromium keeps idle (pre)connections open; never wait for their threads on shutdown.
+    allow_reuse_address = True
+    daemon_threads = True
+    block_on_close = False
 
 
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 (a free port) in a thread; yields the base URL."""
     handler = functools.partial(_Quiet, directory=str(folder))
-    socketserver.TCPServer.allow_reuse_address = True
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+    with _Server(("127.0.0.1", 0), handler) as httpd:
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         try:
@@ -117,25 +122,38 @@ def need_chromium() -> None:
 
 
 @contextlib.contextmanager
-def browser(**options: object) -> Iterator[object]:
-    """A Playwright Chromium context with a fresh profile; the caller opens pages."""
+def chromium_browser() -> Iterator[object]:
+    """Debian's Chromium under Playwright (no browser download).
+
+    ``launch`` gives every run a fresh, temporary user-data-dir of its own; each test then
+    opens its own context (``new_context``) so settings such as JavaScript can differ.
+    """
     need_chromium()
     from playwright.sync_api import sync_playwright
 
-    profile = tempfile.mkdtemp(prefix="gongshi-chromium-")
-    try:
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-                **{"locale": "zh-CN", "viewport": {"width": 412, "height": 915},
-                   "device_scale_factor": 1, **options},
-            )
-            try:
-                yield ctx
-            finally:
-                ctx.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def new_context(b: object, **options: object) -> object:
+    """A phone-sized Chinese-locale browser context."""
+    return b.new_context(**{"locale": "zh-CN", "viewport": {"width": 412, "height": 915},  # type: ignore[attr-defined]
+                            "device_scale_factor": 1, **options})
+
+
+@contextlib.contextmanager
+def browser(**options: object) -> Iterator[object]:
+    """A browser context in a Chromium of its own (for scripts and single tests)."""
+    with chromium_browser() as b:
+        ctx = new_context(b, **options)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
 
 
 def axe_source() -> str:

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from tests.site_helpers import (
-    HOSTILE, MINIMAL, ROOT, axe_serious, browser, build, hostile_project, need_chromium, serve,
+    HOSTILE,
+    ROOT,
+    axe_serious,
+    build,
+    chromium_browser,
+    hostile_project,
+    need_chromium,
+    new_context,
+    serve,
 )
 
 pytestmark = pytest.mark.browser
@@ -43,10 +51,16 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    need_chromium()
-    with browser() as ctx:
-        yield ctx
+def browser_():
+    with chromium_browser() as b:
+        yield b
+
+
+@pytest.fixture
+def chromium(browser_):
+    ctx = new_context(browser_)
+    yield ctx
+    ctx.close()
 
 
 def _existing(site: Path) -> list[str]:
@@ -145,11 +159,11 @@ def test_district_filter(sites, chromium) -> None:
     with serve(sites["samples"]) as base:
         page = chromium.new_page()
         page.goto(base)
-        rows = page.locator("#gs-filter ~ * table tbody tr, #gs-filter ~ table tbody tr")
+        rows = page.locator("#gs-filter + figure table tbody tr")
         total = rows.count()
         assert total >= 2
         options = page.eval_on_selector_all("#gs-filter-district option", "os => os.map(o => o.value)")
-        district = [o for o in options if o][0]
+        district = next(o for o in options if o)
         page.select_option("#gs-filter-district", district)
         visible = [r for r in rows.all() if r.is_visible()]
         assert 0 < len(visible) < total or len(options) == 2
@@ -157,11 +171,13 @@ def test_district_filter(sites, chromium) -> None:
         page.close()
 
 
-def test_without_javascript_every_centre_is_listed(sites) -> None:
-    with serve(sites["samples"]) as base, browser(java_script_enabled=False) as ctx:
+def test_without_javascript_every_centre_is_listed(sites, browser_) -> None:
+    ctx = new_context(browser_, java_script_enabled=False)
+    with serve(sites["samples"]) as base:
         page = ctx.new_page()
         page.goto(base)
         assert not page.locator("#gs-filter").is_visible()
         names = page.locator("table").first.locator("tbody tr")
         assert names.count() == len([p for p in (ROOT / "centres").iterdir()
                                      if (p / "centre.yaml").exists()])
+    ctx.close()

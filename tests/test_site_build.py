@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -73,7 +79,7 @@ def test_manifest_lists_every_file_with_its_hash(sample_out: Path) -> None:
 
 
 def test_pages_request_nothing_from_other_hosts(sample_out: Path) -> None:
-    pattern = re.compile(r'(?:src|href)\s*=\s*"(?:https?:)?//', re.I)
+    pattern = re.compile(r'(?:src|href)\s*=\s*"(?:https?:)?//', re.IGNORECASE)
     for page in sample_out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         for m in pattern.finditer(html):
@@ -203,3 +209,51 @@ def test_build_missing_path(tmp_path: Path) -> None:
     done = gongshi("build", str(tmp_path / "nowhere"))
     assert done.returncode == 1
     assert "找不到路径" in done.stderr
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    shutil.copytree(MINIMAL, project)
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(project), "--port", str(port), "--no-pdf",
+         "--today", "2026-03-15"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        home = None
+        for _ in range(120):
+            home = _get(base)
+            if home or proc.poll() is not None:
+                break
+            time.sleep(0.5)
+        assert home and "社区服务中心信息公示" in home
+        plan = project / "centres" / "demo" / "plans" / "2026-03.yaml"
+        plan.write_text(plan.read_text(encoding="utf-8").replace("title: 四点半学校", "title: 四点半课堂"),
+                        encoding="utf-8")
+        page = ""
+        for _ in range(120):
+            page = _get(base + "centres/demo/plans/2026-03/") or ""
+            if "四点半课堂" in page:
+                break
+            time.sleep(0.5)
+        assert "四点半课堂" in page
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

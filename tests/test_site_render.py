@@ -304,7 +304,7 @@ def test_json_ld_cannot_close_its_script(tmp_path: Path) -> None:
 
 
 def test_bar_chart_has_text_alternative() -> None:
-    svg = bar_chart_svg("c", "收入 <来源>", [("政府购买", Decimal("100")), ("捐赠 & 其他", Decimal("0"))])
+    svg = bar_chart_svg("c", "收入 <来源>", [("政府购买", Decimal(100)), ("捐赠 & 其他", Decimal(0))])
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     assert root.get("role") == "img"
