@@ -19,6 +19,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
@@ -27,6 +28,13 @@ from generator.problems import Position, Problem
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 50_000
+
+try:  # libyaml bindings, a companion package of ruamel.yaml
+    from ruamel.yaml.cyaml import CParser as _CParser  # noqa: F401
+
+    _HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - the pure path is always correct, only slower
+    _HAVE_LIBYAML = False
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:" + t
@@ -151,9 +159,71 @@ def decode_text(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem.at(Position(display, line, col), "not-utf8", msg)]
 
 
+_FAST_MAX_CHARS = 256 * 1024
+_DEEP_DASHES = re.compile(r"(?:[-?:]\s+){8,}")
+# anchors, aliases, tags and merge keys: the pure path reports each at its place
+_SPECIAL_TOKENS = re.compile(r"(?:^|[\s\[\{,:])[&*!]|<<")
+
+
+class _PlainResolver(VersionedResolver):
+    """Tag every untagged node by its kind only: gongshi reads scalars as text itself.
+
+    Skipping implicit resolution (numbers, booleans, dates) saves most of the time
+    libyaml leaves to Python; explicit tags are still reported by ``_copy``.
+    """
+
+    def resolve(self, kind: object, value: object, implicit: object) -> str:
+        if kind is ScalarNode:
+            return "tag:yaml.org,2002:str"
+        if kind is SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
+def _looks_ordinary(text: str) -> bool:
+    """Whether a file is plainly an ordinary record: small, shallow, no stacked block markers.
+
+    Only such text goes to libyaml, whose composer has no depth or node limits; anything
+    else takes the pure-Python composer that enforces them.
+    """
+    if len(text) > _FAST_MAX_CHARS or _DEEP_DASHES.search(text) or _SPECIAL_TOKENS.search(text):
+        return False
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    if deepest > 8:
+        return False
+    return all(len(line) - len(line.lstrip(" ")) <= 64 for line in text.splitlines())
+
+
+def _compose_fast(text: str) -> Node | None:
+    """Compose with libyaml (ruamel.yaml.clib) when available; None means use the pure path.
+
+    libyaml composes an ordinary record file about six times faster than the pure-Python
+    composer (docs/performance.md). Any error falls back to the pure path, which words
+    the problem exactly.
+    """
+    if not _HAVE_LIBYAML or not _looks_ordinary(text):
+        return None
+    try:
+        yaml = YAML(typ="safe", pure=False)
+        yaml.Resolver = _PlainResolver
+        return yaml.compose(text)
+    except Exception:  # noqa: BLE001 — re-parsed by the pure path for an exact problem
+        return None
+
+
 def parse_yaml(text: str, display: str) -> tuple[Raw | None, list[Problem]]:
     """Compose YAML text into raw nodes; every failure is a problem at its mark."""
     problems: list[Problem] = []
+    fast = _compose_fast(text)
+    if fast is not None:
+        state = {"count": 0, "seen": set()}
+        return _copy(fast, display, 0, state, problems), problems
     yaml = YAML(typ="rt", pure=True)
     yaml.Composer = _LimitedComposer
     # ruamel's own depth limit stops composing before Python's recursion limit is reached,
@@ -226,6 +296,18 @@ def _explain_yaml(what: str) -> str:
     return f"无法解析（{what}）"
 
 
+def _tag_of(node: Node) -> str:
+    """The node's full tag; cheap for the plain tags libyaml's path sets (no URI decoding)."""
+    ct = getattr(node, "ctag", None)
+    if ct is None:
+        return ""
+    if isinstance(ct, str):
+        return ct
+    if ct.handle is None and ct.suffix and "%" not in ct.suffix:
+        return ct.suffix
+    return str(ct)
+
+
 def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Problem]) -> Raw:
     pos = _pos(display, node)
     state["count"] += 1
@@ -245,7 +327,7 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
         problems.append(Problem.at(pos, "yaml-alias", msg))
         return RScalar(pos, "", False)
     state["seen"].add(id(node))
-    tag = str(getattr(node.tag, "value", node.tag) or "")
+    tag = _tag_of(node)
     if tag == _MERGE:  # "<<" written as a value, or tagged !!merge
         msg = "不支持 YAML 合并键 <<，请把内容直接写出来"
         problems.append(Problem.at(pos, "yaml-alias", msg))
@@ -266,7 +348,7 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
     if isinstance(node, MappingNode):
         items: list[tuple[RScalar, Raw]] = []
         for k, v in node.value:
-            k_tag = str(getattr(k.tag, "value", k.tag) or "")
+            k_tag = _tag_of(k)
             if k_tag == _MERGE or (isinstance(k, ScalarNode) and k.value == "<<" and not k.style):
                 msg = "不支持 YAML 合并键 <<，请把内容直接写出来"
                 problems.append(Problem.at(_pos(display, k), "yaml-alias", msg))

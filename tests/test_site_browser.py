@@ -95,7 +95,13 @@ def test_pages_load_offline_and_render(sites, chromium, tmp_path: Path) -> None:
 def _search(page, base: str, query: str) -> list[str]:
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base)
+    page.wait_for_load_state("networkidle")
     page.click("input.md-search__input")
+    # Type only once the search engine is ready (its status line asks for input).
+    page.wait_for_function(
+        "() => !document.querySelector('.md-search-result__meta').textContent.includes('初始化')",
+        timeout=60000,
+    )
     page.keyboard.type(query)
     page.wait_for_selector(".md-search-result__item", timeout=30000)
     return page.eval_on_selector_all(".md-search-result__item > a",
