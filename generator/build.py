@@ -30,7 +30,12 @@ from pathlib import Path
 import yaml
 
 from generator.errors import BuildFailed
+from generator.pipeline import load_project
+from generator.printing import render_pdfs
+from generator.privacy import scan_outputs
 from generator.problems import Report
+from generator.render_site import render_site
+from generator.validate import find_project
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = ROOT / "mkdocs.yml"
@@ -129,9 +134,6 @@ class BuildResult:
 def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
            ) -> tuple[Report, Gathered | None, list[str], int]:
     """Validate and render everything into memory; None when the records have errors."""
-    from generator.pipeline import load_project
-    from generator.render_site import render_site
-    from generator.validate import find_project
 
     project = find_project(path)
     validated = load_project(path)
@@ -140,14 +142,7 @@ def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
     notes: list[str] = []
     pdfs: dict[str, bytes] = {}
     if pdf:
-        try:
-            from generator.printing import render_pdfs
-        except ModuleNotFoundError as exc:
-            if exc.name != "generator.printing":
-                raise
-            notes.append("本版本没有打印模块，未生成 PDF。")
-        else:
-            pdfs = render_pdfs(validated, site_url=site_url or "")
+        pdfs = render_pdfs(validated, site_url=site_url or "", root=project.root)
     sources = render_site(validated, project.root, today=today, site_url=site_url,
                           pdf_paths=frozenset(pdfs))
     notes.extend(sources.notes)
@@ -173,12 +168,6 @@ def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
 
 def scan_for_personal_data(files: dict[str, bytes], validated, project) -> list:
     """The last gate before publishing: residents' numbers in any file (generator.privacy)."""
-    try:
-        from generator.privacy import scan_outputs
-    except ModuleNotFoundError as exc:
-        if exc.name != "generator.privacy":
-            raise
-        return []
     return scan_outputs(files, validated.centres, project)
 
 

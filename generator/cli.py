@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    except Exception as exc:  # a bug: never show a traceback to the user
+    except Exception as exc:  # noqa: BLE001 — a bug: never show a traceback to the user
         if os.environ.get("GONGSHI_DEBUG"):
             traceback.print_exc()
         sys.stderr.write(

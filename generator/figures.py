@@ -8,10 +8,11 @@ these figures with a rule pack. Money stays ``Decimal``; a ratio is a ``Decimal`
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
 
 from generator import model as m
 
@@ -133,7 +134,7 @@ def carried_forward_gaps(centre: m.Centre) -> list[tuple[m.Quarter, Decimal, Dec
     """Quarters whose balance carried in differs from the previous quarter's balance."""
     gaps = []
     qs = sorted(centre.quarters, key=lambda q: (q.year, q.quarter))
-    for prev, cur in zip(qs, qs[1:]):
+    for prev, cur in itertools.pairwise(qs):
         consecutive = (cur.year, cur.quarter) == (
             prev.year + (prev.quarter == 4),
             prev.quarter % 4 + 1,

@@ -9,10 +9,10 @@ its value, so a compliance check can point at the exact record line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping
 
 from generator.problems import Position
 
@@ -267,7 +267,7 @@ class Centre(Located):
 
 def official_name(brand: str | None, street: str, community: str) -> str:
     """Build the name of 《深圳市社区（党群）服务中心运营与评估标准》二(二)."""
-    community_part = community[:-2] if community.endswith("社区") else community
+    community_part = community.removesuffix("社区")
     return f"{brand or ''}{street}{community_part}社区（党群）服务中心"
 
 

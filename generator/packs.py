@@ -8,10 +8,11 @@ tables with their 大项 and 细项 codes. See docs/rule-packs.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from generator.load import Raw, RMap, RScalar, RSeq, read_document
 from generator.problems import Position, Problem

@@ -31,6 +31,7 @@ from pathlib import Path
 from generator import figures as fig
 from generator import model as m
 from generator import render_print as rp
+from generator.manuals import ManualError, render_manuals
 from generator.packs import Pack
 from generator.typeset import Typesetter
 from generator.validate import Validated
@@ -117,15 +118,9 @@ def page_url(site_url: str, centre_id: str, kind: str, period: str | None = None
 def _render_manuals(centre: m.Centre, pack: Pack | None, root: Path | None) -> list | None:
     """The centre's manuals from ``generator.manuals`` with the centre's own changes.
 
-    None where that module is absent, the centre has no pack, or its manuals cannot be
+    None where the centre has no pack, or its manuals cannot be
     rendered (``gongshi check`` reports why; the website leaves them out the same way).
     """
-    try:
-        from generator.manuals import ManualError, render_manuals
-    except ModuleNotFoundError as exc:
-        if exc.name != "generator.manuals":
-            raise
-        return None
     if pack is None:
         return None
     overrides = None

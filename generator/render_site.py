@@ -31,9 +31,14 @@ from generator import contexts as c
 from generator import figures as f
 from generator import model as m
 from generator import opendata
+from generator.compliance import compliance_report
 from generator.due import deadline_rules, deadline_text, disclosure_states
+from generator.errors import BuildFailed
 from generator.escape import md_escape
+from generator.manuals import ManualError, render_manuals
 from generator.packs import Pack
+from generator.printing import pdf_file
+from generator.scoring import score_centre
 from generator.validate import Validated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +78,7 @@ class _Out:
 
     def _claim(self, path: str) -> None:
         if path in self.pages or path in self.files or path in self.copies:
-            raise ValueError(f"two outputs want the same path: {path}")
+            raise BuildFailed(f"两项输出要写入同一个文件 {path}")
 
     def page(self, path: str, text: str) -> None:
         self._claim(path)
@@ -302,12 +307,6 @@ class CentreRenderer:
         )
 
     def pdf(self, page: str, kind: str, period: str | None, text: str) -> c.Link | None:
-        try:
-            from generator.printing import pdf_file
-        except ModuleNotFoundError as exc:
-            if exc.name != "generator.printing":
-                raise
-            return None
         path = f"print/{self.centre.id}/{pdf_file(kind, period)}"
         if path not in self.pdf_paths:
             return None
@@ -670,27 +669,21 @@ class CentreRenderer:
         page = f"{self.base}/manuals.md"
         sections: list[c.ManualSection] = []
         available = False
-        try:
-            from generator.manuals import ManualError, render_manuals
-        except ModuleNotFoundError as exc:
-            if exc.name != "generator.manuals":
-                raise
-        else:
-            if self.pack is not None:
-                folder = self.root / Path(self.centre.src.file).parent / "manuals"
-                try:
-                    manuals = render_manuals(self.centre, self.pack, overrides_dir=folder)
-                except ManualError as exc:
-                    self.out.notes.append(f"{self.centre.id}：{exc}；网站的制度汇编页暂不显示制度")
-                    manuals = []
-                else:
-                    available = True
-                for man in manuals:
-                    sections.append(c.ManualSection(
-                        title=man.title, citations=tuple(man.citations),
-                        body=Markup(_demote_headings(man.markdown)),
-                        own_articles=tuple(a.title for a in man.articles if a.own),
-                    ))
+        if self.pack is not None:
+            folder = self.root / Path(self.centre.src.file).parent / "manuals"
+            try:
+                manuals = render_manuals(self.centre, self.pack, overrides_dir=folder)
+            except ManualError as exc:
+                self.out.notes.append(f"{self.centre.id}：{exc}；网站的制度汇编页暂不显示制度")
+                manuals = []
+            else:
+                available = True
+            for man in manuals:
+                sections.append(c.ManualSection(
+                    title=man.title, citations=tuple(man.citations),
+                    body=Markup(_demote_headings(man.markdown)),
+                    own_articles=tuple(a.title for a in man.articles if a.own),
+                ))
         ctx = c.ManualsPage(header=self.header(page), manuals=tuple(sections), available=available,
                             pdf=self.pdf(page, "manuals", None, "制度汇编（打印版 PDF）"))
         self.render("manuals.md.j2", page, ctx)
@@ -733,24 +726,12 @@ def compliance_report_of(centre: m.Centre, pack: Pack | None, today: dt.date) ->
     """generator.compliance's report for a centre, or None where that module is absent."""
     if pack is None:
         return None
-    try:
-        from generator.compliance import compliance_report
-    except ModuleNotFoundError as exc:
-        if exc.name != "generator.compliance":
-            raise
-        return None
     return compliance_report(centre, pack, today=today)
 
 
 def scorecard(centre: m.Centre, pack: Pack | None, year: int, today: dt.date) -> Any:
     """generator.scoring's scorecard of a year, or None where that module is absent."""
     if pack is None:
-        return None
-    try:
-        from generator.scoring import score_centre
-    except ModuleNotFoundError as exc:
-        if exc.name != "generator.scoring":
-            raise
         return None
     return score_centre(centre, pack, year, today)
 

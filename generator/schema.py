@@ -12,9 +12,10 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from decimal import Decimal
+from typing import Any
 
 from generator.load import Raw, RMap, RScalar, RSeq, printable
 from generator.problems import Position, Problem

@@ -8,11 +8,13 @@ against their content), and returns the centres that had no errors plus all prob
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from generator import model as m
 from generator.load import read_document
@@ -339,7 +341,7 @@ def _check_hours(hours: m.OpeningHours) -> Iterator[Problem]:
 
 def _overlaps(sessions: tuple[m.Session, ...], label: str) -> Iterator[Problem]:
     ordered = sorted(sessions, key=lambda s: s.start)
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in itertools.pairwise(ordered):
         if b.start < a.end:
             yield Problem.at(b.src, "overlapping-sessions", f"{label}的开放时段 {a} 与 {b} 重叠")
 
@@ -394,7 +396,7 @@ def _check_plan(plan: m.Plan, v: dict, codes: set[str], pack: Pack | None, room_
         by_room.setdefault((a.date, a.room), []).append(a)
     for group in by_room.values():
         group.sort(key=lambda a: a.start)
-        for x, y in zip(group, group[1:]):
+        for x, y in itertools.pairwise(group):
             if y.start < x.end:
                 msg = f"{y.date} {y.room} 的活动 {y.id} 与 {x.id} 时间重叠"
                 out.append(Problem.at(y.pos("start"), "room-double-booked", msg))

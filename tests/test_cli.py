@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from conftest import ROOT, make_project, read_fixture
+
 from generator.cli import main
 
 
@@ -71,7 +72,7 @@ def test_bad_option_exits_2(capsys):
 def test_python_m_generator_runs_without_traceback(tmp_path):
     proj = make_project(tmp_path, {"plans/2026-03.yaml": b"\xff\xfe\x00garbage"})
     r = subprocess.run([sys.executable, "-m", "generator", "check", str(proj)],
-                       capture_output=True, text=True, cwd=ROOT)
+                       check=False, capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1
     assert "Traceback" not in r.stdout + r.stderr
     assert "[not-utf8]" in r.stdout

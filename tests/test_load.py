@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
+
 from generator import load
 from generator.load import RMap, RScalar, RSeq, parse_yaml
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import assert_problems, make_project, problems_of, read_fixture
+
 from generator.problems import CATALOGUE
 from generator.validate import Project, validate_project
 

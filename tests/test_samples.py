@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import ROOT
+
 from generator.pipeline import load_project
 from generator.validate import Project, validate_project
 

@@ -103,6 +103,9 @@ def _search(page, base: str, query: str) -> list[str]:
         timeout=60000,
     )
     page.keyboard.type(query)
+    # Chinese is typed through an input method, which ends with a key press; Playwright inserts
+    # CJK text without key events, and the theme searches on keyup: press End like the IME would.
+    page.keyboard.press("End")
     page.wait_for_selector(".md-search-result__item", timeout=30000)
     return page.eval_on_selector_all(".md-search-result__item > a",
                                      "els => els.map(e => e.getAttribute('href'))")
