@@ -11,6 +11,8 @@ or lack data never become problems; ``compliance_report`` lists them all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -40,7 +42,8 @@ class RuleResult:
         return next((f for f in self.findings if f.status == self.status), None)
 
 
-def evaluate_rules(centre: m.Centre, pack: Pack, today: dt.date | None = None) -> list[RuleResult]:
+def evaluate_rules(centre: m.Centre, pack: Pack, today: dt.date | None = None,
+                   documents: Mapping[str, str] | None = None) -> list[RuleResult]:
     """Run every rule of the pack on the centre, in the pack's order."""
     today = today or dt.date.today()
     out = []
@@ -51,7 +54,7 @@ def evaluate_rules(centre: m.Centre, pack: Pack, today: dt.date | None = None) -
             findings: tuple[Finding, ...] = (Finding(NO_DATA, msg, pos=rule.src),)
         else:
             try:
-                findings = tuple(fn(CheckContext(centre, pack, rule, today)))
+                findings = tuple(fn(CheckContext(centre, pack, rule, today, documents)))
             except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
                 if os.environ.get("GONGSHI_DEBUG"):
                     raise
@@ -94,7 +97,7 @@ def check_compliance(validated, today: dt.date | None = None) -> list[Problem]:
         pack = library.packs.get(centre.rule_pack)
         if pack is None:
             continue  # validation already reported unknown-rule-pack
-        for result in evaluate_rules(centre, pack, today):
+        for result in evaluate_rules(centre, pack, today, validated.documents.get(centre.id)):
             problems.extend(to_problem(centre, result.rule, f)
                             for f in result.findings if f.status == FAIL)
     return problems
@@ -166,12 +169,13 @@ def _period_dict(p: figures.FinancePeriod) -> dict:
     }
 
 
-def compliance_report(centre: m.Centre, pack: Pack, today: dt.date | None = None) -> dict:
+def compliance_report(centre: m.Centre, pack: Pack, today: dt.date | None = None,
+                      documents: Mapping[str, str] | None = None) -> dict:
     """Every rule of the pack evaluated for one centre, the fund ratios and the evaluation result."""
     from generator import scoring
 
     today = today or dt.date.today()
-    results = evaluate_rules(centre, pack, today)
+    results = evaluate_rules(centre, pack, today, documents)
     summary = {s: 0 for s in STATUSES}
     for r in results:
         summary[r.status] += 1

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.compliance import check_compliance
 from generator.ledger import check_ledger
-from generator.manuals import check_manuals, read_manual_sources
+from generator.manuals import build_manuals, read_manual_sources
 from generator.problems import Report
 from generator.validate import Project, Validated, find_project, validate_project
 
@@ -32,13 +32,17 @@ def load_project(path: Path) -> Validated:
     project = find_project(path)
     result = validate_project(project, centre_folder(project, path))
     result.report.extend(check_ledger(result, project))
-    result.report.extend(check_compliance(result))
     result.report.extend(check_centre_manuals(result, project))
+    result.report.extend(check_compliance(result))
     return result
 
 
 def check_centre_manuals(result: Validated, project: Project) -> list:
-    """Problems in each centre's manual overrides and settings (centres/<id>/manuals/)."""
+    """Problems in each centre's manual overrides and settings (centres/<id>/manuals/).
+
+    Also records, per centre, the written systems its manuals provide (``documents``),
+    which the pack's documents-present rules read.
+    """
     out = []
     assert result.library is not None
     if not (project.content / "manuals").is_dir():
@@ -48,5 +52,11 @@ def check_centre_manuals(result: Validated, project: Project) -> list:
         if pack is None:
             continue
         sources = read_manual_sources(project.content / "manuals", project.centres / centre.id / "manuals")
-        out.extend(check_manuals(centre, pack, sources))
+        manuals, problems = build_manuals(centre, pack, sources)
+        out.extend(problems)
+        provided: dict[str, str] = {}
+        for man in manuals:
+            for doc in man.satisfies:
+                provided.setdefault(doc, man.title)
+        result.documents[centre.id] = provided
     return out

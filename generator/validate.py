@@ -76,8 +76,9 @@ class Validated:
     centres: list[m.Centre] = field(default_factory=list)
     library: Library | None = None
     report: Report = field(default_factory=Report)
-    # the raw text hash input of each file, for the corrections ledger
-    files: dict[str, Path] = field(default_factory=dict)
+    # per centre: the written systems its policy manuals provide, document id → manual title
+    # (for the pack's documents-present rules); filled by pipeline.load_project
+    documents: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def centre_dirs(project: Project, only: Path | None = None) -> list[Path]:

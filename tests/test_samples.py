@@ -36,3 +36,23 @@ def test_sample_staff_names_are_not_recorded():
     # names are optional and private; the samples leave them out entirely
     for c in validate_project(Project(ROOT)).centres:
         assert all(s.name is None for s in c.staff)
+
+
+def test_written_systems_come_from_the_policy_manuals():
+    """《…标准》四's ten systems are met by the centre's manuals; without them: not checkable."""
+    from generator.compliance import evaluate_rules
+
+    v = load_project(ROOT)
+    centre = next(c for c in v.centres if c.id == "shenzhen-xiashi")
+    pack = v.library.packs[centre.rule_pack]
+    rule_id = "management-systems"
+
+    def status(documents):
+        results = evaluate_rules(centre, pack, None, documents)
+        return next(r.status for r in results if r.rule.id == rule_id)
+
+    assert status(v.documents[centre.id]) == "pass"
+    assert status(None) == "no-data"
+    partial = dict(v.documents[centre.id])
+    partial.pop("site-management")
+    assert status(partial) == "no-data"

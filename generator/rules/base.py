@@ -43,6 +43,9 @@ class CheckContext:
     pack: Pack
     rule: Rule
     today: dt.date
+    # the written systems the centre's policy manuals provide (document id → manual title);
+    # None when the manuals were not rendered
+    documents: Mapping[str, str] | None = None
 
     def param(self, name: str, default: Any = None) -> Any:
         value = self.rule.params.get(name)
