@@ -32,6 +32,7 @@ import calendar
 import datetime as dt
 import json
 import math
+import os
 import random
 import re
 import shutil
@@ -319,7 +320,7 @@ def generate_city(dest: Path, centres: int, years: int = 1, seed: int = 1,
     content = dest / "content"
     if content.exists():
         shutil.rmtree(content)
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(Path(os.environ.get("GONGSHI_BENCH_CODE") or ROOT) / "content", content)
     lib = load_library(content, dest)
     pack = lib.packs[PACK_ID]
     rng = random.Random(seed)

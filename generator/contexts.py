@@ -40,14 +40,23 @@ class Disclosure:
 
     centre_id: str
     centre_name: str
-    kind: str  # plan | finance | audit | evaluation
-    kind_label: str  # 月度活动计划 …
-    period: str  # 2026-03, 2026-Q1, 2026
+    kind: str  # plan | finance | audit | evaluation | correction
+    kind_label: str  # 月度活动计划 … 更正说明
+    period: str  # 2026-03, 2026-Q1, 2026; a correction's: finance-2026-Q1-1
     title: str  # 2026年3月活动计划
     published: dt.date | None
     due: dt.date | None
     state: str  # 已公布 | 逾期公布 | 逾期未公布 | 未到期
     href: Safe  # from the page it is listed on
+
+
+@dataclass(frozen=True)
+class CorrectionMark:
+    """The notice on a corrected disclosure's page: 本公示已于……更正, why, and where to read."""
+
+    date: str  # 2026年5月10日
+    reason: str
+    link: Link  # the correction notice (更正说明), with the figures as first published
 
 
 @dataclass(frozen=True)
@@ -194,6 +203,7 @@ class PlanPage:
     key: str
     title: str
     published: str
+    corrections: tuple[CorrectionMark, ...]  # newest last; empty when never corrected
     weeks: tuple[tuple[CalendarDay, ...], ...]
     activities: tuple[PlanActivity, ...]
     unplanned: tuple[Row, ...]  # (date, title, attendance)
@@ -223,6 +233,7 @@ class FinancePage:
     key: str
     title: str
     published: str
+    corrections: tuple[CorrectionMark, ...]  # newest last; empty when never corrected
     income: tuple[Row, ...]  # (source, yuan)
     income_total: str
     expenditure: tuple[Row, ...]  # (category, item, yuan)
@@ -259,6 +270,7 @@ class AuditPage:
     report_number: str
     date: str
     published: str
+    corrections: tuple[CorrectionMark, ...]  # newest last; empty when never corrected
     opinion: str
     figures: tuple[Row, ...]  # (item, yuan)
     findings: tuple[str, ...]
@@ -287,6 +299,7 @@ class EvaluationPage:
     evaluator: str
     date: str
     published: str
+    corrections: tuple[CorrectionMark, ...]  # newest last; empty when never corrected
     figures: tuple[Row, ...]  # (item, value)
     entries: tuple[Row, ...]  # (item, points, note)
     summary: str | None
@@ -338,7 +351,30 @@ class ArchivePage:
     items: tuple[Disclosure, ...]
     overdue: tuple[Disclosure, ...]
     booklets: tuple[Link, ...]  # the annual report booklets (年度报告, print PDFs)
+    corrections: tuple[Disclosure, ...]  # correction notices (更正说明), newest first
     feed: Link
+
+
+@dataclass(frozen=True)
+class CorrectionPage:
+    """A correction notice (更正说明) of a published disclosure: why, and the figures changed.
+
+    Published figures are never rewritten silently: the corrected disclosure's page shows the
+    new figures with a ``CorrectionMark`` linking here, and this page keeps what was
+    published before.
+    """
+
+    header: CentreHeader
+    title: str  # 关于2026年第一季度财务信息的更正说明
+    disclosure: Link  # the corrected disclosure's page (now with the corrected figures)
+    first_published: str  # 2026年4月15日
+    date: str  # date of the correction
+    reason: str  # multi-line record text
+    approved_by: str  # the approving role (岗位), never a name
+    changes: tuple[Row, ...]  # (item, as published, corrected)
+    previous: tuple[Row, ...]  # (item, value): every figure as published before this correction
+    pdf: Link | None
+    data: tuple[Link, ...]
 
 
 @dataclass(frozen=True)

@@ -200,6 +200,26 @@ class ConsultationNotice:
     quote: str | None
 
 
+@dataclass(frozen=True)
+class CorrectionNotice:
+    """A correction of a published disclosure (更正说明): why, who approved, what changed.
+
+    Posted like the disclosure it corrects; the title reads 关于……的更正说明. Values in
+    ``changes`` are as recorded in the ledger (money with two decimals, printed with
+    thousands separators); a value that was not there prints as （无）.
+    """
+
+    frame: NoticeFrame
+    disclosure_title: str  # the corrected disclosure, e.g. 2026年第一季度财务信息
+    first_published: str  # when it was first published, e.g. 2026年4月15日
+    date: str  # the date of the correction
+    number: int  # 1 for the first correction of this disclosure, 2 for the second …
+    reason: str  # why (multi-line record text)
+    approved_by: str  # the approving role (岗位), never a name
+    changes: tuple[Row, ...]  # (item, as published, corrected)
+    value_align: str  # "r" when every changed value is a number, else "l"
+
+
 # ---------------------------------------------------------------------------------------------
 # Books
 # ---------------------------------------------------------------------------------------------

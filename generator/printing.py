@@ -17,24 +17,32 @@ finance        季度财务信息公示 (per YYYY-Qn)         finance-2026-Q1.pd
 audit          年度审计报告公示 (per YYYY)            audit-2026.pdf
 evaluation     年度评估结果公示 (per YYYY)            evaluation-2026.pdf
 consultation   服务项目设置征求意见公示               consultation.pdf
+correction     更正说明 (per correction)              correction-finance-2026-Q1-1.pdf
 annual         年度报告 booklet (per YYYY, A5)       annual-2026.pdf
 manuals        制度汇编 (A4)                         manuals.pdf
 =============  ===================================  ================================
+
+A correction's period is its disclosure key with a dash and its number
+(``correction_period``): ``finance/2026-Q1``'s first correction prints as
+``correction-finance-2026-Q1-1.pdf``. Corrections come from each centre's ledger
+(``centres/<id>/published.yaml``, generator.ledger), read here when the caller passes the
+project folder (``root``) and no corrections of its own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from generator import figures as fig
 from generator import model as m
 from generator import render_print as rp
+from generator.ledger import Correction, centre_ledger, corrections_for
 from generator.manuals import ManualError, render_manuals
 from generator.packs import Pack
 from generator.typeset import Typesetter
-from generator.validate import Validated
+from generator.validate import Project, Validated
 
 KINDS: tuple[str, ...] = (
     "hours",
@@ -43,6 +51,7 @@ KINDS: tuple[str, ...] = (
     "audit",
     "evaluation",
     "consultation",
+    "correction",
     "annual",
     "manuals",
 )
@@ -55,6 +64,7 @@ KIND_LABELS = {
     "audit": "年度审计报告公示",
     "evaluation": "年度评估结果公示",
     "consultation": "服务项目征求意见公示",
+    "correction": "更正说明",
     "annual": "年度报告",
     "manuals": "制度汇编",
 }
@@ -64,7 +74,31 @@ _PERIOD = {
     "audit": re.compile(r"[0-9]{4}"),
     "evaluation": re.compile(r"[0-9]{4}"),
     "annual": re.compile(r"[0-9]{4}"),
+    # <disclosure kind>-<its period>-<number of the correction>
+    "correction": re.compile(
+        r"(plan-[0-9]{4}-(0[1-9]|1[0-2])|finance-[0-9]{4}-Q[1-4]|audit-[0-9]{4}"
+        r"|evaluation-[0-9]{4})-[1-9][0-9]{0,2}"
+    ),
 }
+
+
+def correction_period(correction: Correction) -> str:
+    """The period part of a correction's file and page names: ``finance-2026-Q1-1``."""
+    return f"{correction.kind}-{correction.period}-{correction.number}"
+
+
+def read_corrections(root: Path, centres: Iterable[m.Centre]) -> dict[str, list[Correction]]:
+    """Every centre's corrections (更正说明) from its ledger, by centre id.
+
+    A centre without ``published.yaml`` has none; so has one whose ledger has problems
+    (``gongshi check`` reports them and the build stops before anything is published).
+    """
+    project = Project(Path(root))
+    out: dict[str, list[Correction]] = {}
+    for ce in centres:
+        _path, ledger = centre_ledger(project, ce)
+        out[ce.id] = corrections_for(ce, ledger)
+    return out
 
 
 def pdf_file(kind: str, period: str | None = None) -> str:
@@ -102,6 +136,7 @@ def page_path(centre_id: str, kind: str, period: str | None = None) -> str:
             "audit": f"audit/{period}/",
             "evaluation": f"evaluation/{period}/",
             "consultation": "",
+            "correction": f"corrections/{period}/",
             "annual": "archive/",
             "manuals": "manuals/",
         }[kind]
@@ -141,11 +176,13 @@ def centre_sources(
     fonts=None,
     manuals: list | None = None,
     root: Path | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> dict[str, rp.PrintSource]:
     """Every printed document of one centre as Typst source, by output path.
 
     ``manuals`` overrides ``render_manuals`` (tests build the book from their own list);
-    ``root`` is the project folder, where the centre's own manual changes are read.
+    ``root`` is the project folder, where the centre's own manual changes are read;
+    ``corrections`` are the centre's 更正说明 (``read_corrections``), one posting each.
     """
     from generator.typeset import find_cjk_fonts
 
@@ -180,6 +217,11 @@ def centre_sources(
     if "consultation" in wanted:
         ctx = rp.build_consultation(centre, pack, url=url("consultation"))
         add("consultation", None, rp.render_notice(ctx, fonts))
+    if "correction" in wanted:
+        for corr in corrections:
+            period = correction_period(corr)
+            ctx = rp.build_correction(centre, pack, corr, url=url("correction", period))
+            add("correction", period, rp.render_notice(ctx, fonts))
     if "annual" in wanted:
         for year in fig.years_of(centre):
             report = rp.build_annual(centre, pack, year, url=url("annual", str(year)))
@@ -201,16 +243,20 @@ def print_sources(
     kinds: set[str] | None = None,
     fonts=None,
     root: Path | None = None,
+    corrections: Mapping[str, Sequence[Correction]] | None = None,
 ) -> dict[str, rp.PrintSource]:
     """Typst source of every document ``render_pdfs`` would compile, by output path."""
     unknown = set(kinds or ()) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown print kinds: {sorted(unknown)}")
     packs = validated.library.packs if validated.library else {}
+    chosen = [ce for ce in validated.centres if centre is None or ce.id == centre]
+    if corrections is None:
+        wanted = kinds if kinds is not None else KINDS
+        read = root is not None and "correction" in wanted
+        corrections = read_corrections(root, chosen) if read else {}
     out: dict[str, rp.PrintSource] = {}
-    for ce in validated.centres:
-        if centre is not None and ce.id != centre:
-            continue
+    for ce in chosen:
         out.update(
             centre_sources(
                 ce,
@@ -219,6 +265,7 @@ def print_sources(
                 kinds=kinds if kinds is not None else KINDS,
                 fonts=fonts,
                 root=root,
+                corrections=corrections.get(ce.id, ()),
             )
         )
     return out
@@ -237,6 +284,7 @@ def render_pdfs(
     kinds: set[str] | None = None,
     typesetter: Typesetter | None = None,
     root: Path | None = None,
+    corrections: Mapping[str, Sequence[Correction]] | None = None,
 ) -> dict[str, bytes]:
     """Every printed PDF of the validated centres (or of one), by ``print/<centre>/<file>``.
 
@@ -247,8 +295,11 @@ def render_pdfs(
         kinds: print only these kinds (see ``KINDS``); all when None.
         typesetter: reuse a typesetter (fonts already parsed); one is made when None.
         root: the project folder, for the centres' own manual changes
-            (``centres/<id>/manuals/``); without it the manual book prints the shared
-            manuals of content/manuals only.
+            (``centres/<id>/manuals/``) and the ledgers with the corrections
+            (``centres/<id>/published.yaml``); without it the manual book prints the shared
+            manuals of content/manuals only, and no correction is printed.
+        corrections: the corrections by centre id, when the caller has read them already
+            (``read_corrections``); read from ``root`` when None.
 
     Raises:
         ValueError: an unknown kind.
@@ -257,6 +308,12 @@ def render_pdfs(
     """
     ts = typesetter or Typesetter()
     sources = print_sources(
-        validated, site_url=site_url, centre=centre, kinds=kinds, fonts=ts.fonts, root=root
+        validated,
+        site_url=site_url,
+        centre=centre,
+        kinds=kinds,
+        fonts=ts.fonts,
+        root=root,
+        corrections=corrections,
     )
     return compile_sources(sources, ts)

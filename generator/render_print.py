@@ -35,6 +35,7 @@ from generator import charts
 from generator import figures as fig
 from generator import model as m
 from generator.escape import md_escape, md_escape_block
+from generator.ledger import Correction
 from generator.packs import Pack, Rule
 from generator.print_contexts import (
     AnnualReport,
@@ -43,6 +44,7 @@ from generator.print_contexts import (
     ConsultationNotice,
     ConsultMajor,
     ConsultTable,
+    CorrectionNotice,
     EvaluationNotice,
     FinanceNotice,
     HoursNotice,
@@ -402,6 +404,61 @@ def build_consultation(centre: m.Centre, pack: Pack | None, *, url: str) -> Cons
         paid=tuple(Row((p.title, f"{yuan(p.price)}{p.unit}")) for p in centre.services.paid),
         citation=rule.citation if rule else None,
         quote=rule.quote if rule else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Context: a correction (更正说明)
+# ---------------------------------------------------------------------------------------------
+
+_MONEY_TEXT = re.compile(r"-?[0-9]+\.[0-9]{2}")
+#: Disclosure kinds whose two-decimal figures are amounts of money (the ledger writes every
+#: amount with two decimals; an evaluation's score never has them fixed).
+MONEY_KINDS = frozenset({"plan", "finance", "audit"})
+NOT_THERE = "（无）"
+
+
+def correction_value(kind: str, value: str | None) -> str:
+    """A figure of a ledger snapshot as printed: amounts as 9,800.00; absent as （无）."""
+    if value is None or value == "":
+        return NOT_THERE
+    if kind in MONEY_KINDS and _MONEY_TEXT.fullmatch(value):
+        return yuan(Decimal(value))
+    return value
+
+
+def correction_title(correction: Correction) -> str:
+    """关于2026年第一季度财务信息的更正说明 (第二次起注明次数)."""
+    nth = f"（第{correction.number}次）" if correction.number > 1 else ""
+    return f"关于{correction.title}的更正说明{nth}"
+
+
+def _numeric(kind: str, values: Iterable[str | None]) -> bool:
+    return kind in MONEY_KINDS and all(
+        v is None or _MONEY_TEXT.fullmatch(v) for v in values
+    )
+
+
+def build_correction(
+    centre: m.Centre, pack: Pack | None, correction: Correction, *, url: str
+) -> CorrectionNotice:
+    """A correction posting: reason, approving role, the changed figures old and new."""
+    c = correction
+    changes = tuple(
+        Row((ch.label, correction_value(c.kind, ch.old), correction_value(c.kind, ch.new)))
+        for ch in c.changes
+    )
+    values = [v for ch in c.changes for v in (ch.old, ch.new)]
+    return CorrectionNotice(
+        frame=frame(centre, pack, "correction", correction_title(c), c.date, url),
+        disclosure_title=c.title,
+        first_published=date_text(c.first_published),
+        date=date_text(c.date),
+        number=c.number,
+        reason=c.reason,
+        approved_by=c.approved_by,
+        changes=changes,
+        value_align="r" if _numeric(c.kind, values) else "l",
     )
 
 
@@ -990,6 +1047,7 @@ NOTICE_KINDS = {
     AuditNotice: "audit",
     EvaluationNotice: "evaluation",
     ConsultationNotice: "consultation",
+    CorrectionNotice: "correction",
 }
 
 

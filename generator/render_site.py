@@ -18,7 +18,7 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,10 +34,12 @@ from generator import opendata
 from generator.compliance import compliance_report
 from generator.due import deadline_rules, deadline_text, disclosure_states
 from generator.errors import BuildFailed
-from generator.escape import md_escape
+from generator.escape import md_escape, md_escape_block
+from generator.ledger import Correction
 from generator.manuals import ManualError, render_manuals
 from generator.packs import Pack
-from generator.printing import pdf_file
+from generator.printing import correction_period, pdf_file, read_corrections
+from generator.render_print import correction_title, correction_value
 from generator.scoring import score_centre
 from generator.validate import Validated
 
@@ -50,6 +52,7 @@ KIND_LABELS = {
     "finance": "季度财务信息",
     "audit": "年度审计报告",
     "evaluation": "评估结果",
+    "correction": "更正说明",
 }
 OPS = {">=": ("不低于", lambda a, b: a >= b), "<=": ("不超过", lambda a, b: a <= b),
        ">": ("高于", lambda a, b: a > b), "<": ("低于", lambda a, b: a < b)}
@@ -121,6 +124,7 @@ def make_env(templates: Path = TEMPLATES / "pages") -> Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = lambda v: Markup(md_escape(v))
+    env.filters["block"] = lambda v: Markup(md_escape_block(v))
     env.filters["cell"] = lambda v: Markup(md_escape(v) or "—")
     env.filters["date"] = date_cn
     return env
@@ -235,6 +239,43 @@ def _disclosure(centre: m.Centre, item: _Item, page: str) -> c.Disclosure:
     )
 
 
+# ---------------------------------------------------------------- corrections
+
+
+def correction_page(co: Correction) -> str:
+    """Docs path of a correction notice: centres/<id>/corrections/finance-2026-Q1-1.md."""
+    return f"centres/{co.centre}/corrections/{correction_period(co)}.md"
+
+
+def correction_item(centre: m.Centre, co: Correction) -> _Item:
+    """A correction as a published item of the centre (archive, home page, Atom feed)."""
+    return _Item("correction", correction_period(co), correction_title(co), co.date, None,
+                 "已公布", False, correction_page(co), co.date)
+
+
+def correction_data(co: Correction) -> dict:
+    """A correction in the open data: figures as the ledger holds them (money "9800.00")."""
+    return {
+        "disclosure": co.disclosure,
+        "title": co.title,
+        "number": co.number,
+        "first_published": co.first_published.isoformat(),
+        "date": co.date.isoformat(),
+        "reason": co.reason,
+        "approved_by": co.approved_by,
+        "page": opendata.page_url(correction_page(co)),
+        "changes": [{"item": ch.label, "old": ch.old, "new": ch.new} for ch in co.changes],
+        "previous": [{"item": r.label, "value": r.value} for r in co.old_figures],
+    }
+
+
+def centre_json(ce: m.Centre, pack: Pack | None, corrections: Sequence[Correction]) -> bytes:
+    """data/<id>/centre.json: the centre's public facts and its corrections (更正说明)."""
+    data = opendata.centre_data(ce, pack)
+    data["corrections"] = [correction_data(co) for co in corrections]
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 # ---------------------------------------------------------------- charts
 
 
@@ -277,10 +318,12 @@ class CentreRenderer:
 
     def __init__(self, env: Environment, centre: m.Centre, pack: Pack | None, root: Path,
                  today: dt.date, pdf_paths: frozenset[str], site_url: str | None,
-                 disclosures: list[_Item], out: _Out) -> None:
+                 disclosures: list[_Item], out: _Out,
+                 corrections: Sequence[Correction] = ()) -> None:
         self.env, self.centre, self.pack, self.root = env, centre, pack, root
         self.today, self.pdf_paths, self.site_url = today, pdf_paths, site_url
         self.disclosures, self.out = disclosures, out
+        self.corrections = tuple(corrections)
         self.base = f"centres/{centre.id}"
         self.data = f"data/{centre.id}"
 
@@ -315,6 +358,15 @@ class CentreRenderer:
     def data_links(self, page: str, *items: tuple[str, str]) -> tuple[c.Link, ...]:
         return tuple(c.Link(text, rel(page, path)) for text, path in items)
 
+    def marks(self, page: str, kind: str, period: str) -> tuple[c.CorrectionMark, ...]:
+        """The 本公示已于……更正 notices of a disclosure's page, oldest first."""
+        return tuple(
+            c.CorrectionMark(date=date_cn(co.date), reason=co.reason,
+                             link=c.Link("查看更正说明和更正前公布的内容",
+                                         rel(page, correction_page(co))))
+            for co in self.corrections if co.kind == kind and co.period == period
+        )
+
     # ------------------------------------------------------------ pages
 
     def render_all(self) -> None:
@@ -328,6 +380,8 @@ class CentreRenderer:
             self.evaluation(ev)
         self.compliance()
         self.manuals()
+        for co in self.corrections:
+            self.correction(co)
         self.archive()
 
     def profile(self) -> None:
@@ -400,7 +454,7 @@ class CentreRenderer:
                                  ("活动日历（iCalendar）", f"{self.data}/calendar.ics")),
         )
         self.render("profile.md.j2", page, ctx)
-        self.out.file(f"{self.data}/centre.json", opendata.centre_json(ce, self.pack))
+        self.out.file(f"{self.data}/centre.json", centre_json(ce, self.pack, self.corrections))
         self.out.file(f"{self.data}/calendar.ics", opendata.centre_ics(ce, self.today, self.site_url))
 
     def hours(self) -> None:
@@ -483,7 +537,8 @@ class CentreRenderer:
                         ("主题活动", f"{ma.themed_held} 场"), ("参与", f"{ma.attendance} 人次")]
         ctx = c.PlanPage(
             header=self.header(page), key=p.key, title=f"{month_cn(p.key)}活动计划",
-            published=date_cn(p.published), weeks=weeks, activities=tuple(acts),
+            published=date_cn(p.published), corrections=self.marks(page, "plan", p.key),
+            weeks=weeks, activities=tuple(acts),
             unplanned=unplanned, summary=tuple(c.Row(r) for r in summary),
             has_records=month is not None,
             pdf=self.pdf(page, "plan", p.key, "活动计划公示（打印版 PDF）"),
@@ -556,7 +611,7 @@ class CentreRenderer:
                 ))
         ctx = c.FinancePage(
             header=self.header(page), key=q.key, title=f"{quarter_cn(q.year, q.quarter)}财务信息",
-            published=date_cn(q.published),
+            published=date_cn(q.published), corrections=self.marks(page, "finance", q.key),
             income=tuple(c.Row((label, f.yuan(v))) for label, v in income),
             income_total=f.yuan(q.income_total),
             expenditure=tuple(lines), category_totals=totals,
@@ -590,7 +645,8 @@ class CentreRenderer:
         ctx = c.AuditPage(
             header=self.header(page), year=a.year, title=f"{a.year}年度审计报告",
             firm=a.firm, report_number=a.report_number, date=date_cn(a.date),
-            published=date_cn(a.published), opinion=a.opinion,
+            published=date_cn(a.published), corrections=self.marks(page, "audit", str(a.year)),
+            opinion=a.opinion,
             figures=tuple(c.Row((k, f"{f.yuan(v)} 元")) for k, v in figures_rows),
             findings=a.findings, report=report,
             pdf=self.pdf(page, "audit", str(a.year), "审计结果公示（打印版 PDF）"),
@@ -627,6 +683,7 @@ class CentreRenderer:
         ctx = c.EvaluationPage(
             header=self.header(page), year=ev.year, title=f"{ev.year}年度评估结果",
             evaluator=ev.evaluator, date=date_cn(ev.date), published=date_cn(ev.published),
+            corrections=self.marks(page, "evaluation", str(ev.year)),
             figures=tuple(c.Row(r) for r in rows),
             entries=tuple(c.Row((e.item, _num(e.points), e.note or "")) for e in ev.entries),
             summary=ev.summary, score_lines=score_lines, score_result=score_result,
@@ -688,6 +745,25 @@ class CentreRenderer:
                             pdf=self.pdf(page, "manuals", None, "制度汇编（打印版 PDF）"))
         self.render("manuals.md.j2", page, ctx)
 
+    def correction(self, co: Correction) -> None:
+        """A correction notice (更正说明): reason, role, changed figures, the old version."""
+        page = correction_page(co)
+        target = f"{self.base}/{PAGE_OF_KIND[co.kind].format(co.period)}"
+        ctx = c.CorrectionPage(
+            header=self.header(page), title=correction_title(co),
+            disclosure=c.Link(co.title, rel(page, target)),
+            first_published=date_cn(co.first_published), date=date_cn(co.date),
+            reason=co.reason, approved_by=co.approved_by,
+            changes=tuple(c.Row((ch.label, correction_value(co.kind, ch.old),
+                                 correction_value(co.kind, ch.new))) for ch in co.changes),
+            previous=tuple(c.Row((r.label, correction_value(co.kind, r.value)))
+                           for r in co.old_figures),
+            pdf=self.pdf(page, "correction", correction_period(co), "更正说明（打印版 PDF）"),
+            data=self.data_links(page, ("全部更正说明（中心信息 JSON 的 corrections）",
+                                        f"{self.data}/centre.json")),
+        )
+        self.render("correction.md.j2", page, ctx)
+
     def archive(self) -> None:
         page = f"{self.base}/archive.md"
         items = tuple(_disclosure(self.centre, i, page) for i in self.disclosures if i.page)
@@ -695,8 +771,13 @@ class CentreRenderer:
         years = sorted({i.period[:4] for i in self.disclosures}, reverse=True)
         booklets = tuple(link for y in years
                          if (link := self.pdf(page, "annual", y, f"{y}年度报告（打印版 PDF）")))
+        corrections = tuple(
+            _disclosure(self.centre, correction_item(self.centre, co), page)
+            for co in sorted(self.corrections, key=lambda x: (x.date, x.disclosure, x.number),
+                             reverse=True)
+        )
         ctx = c.ArchivePage(header=self.header(page), items=items, overdue=overdue,
-                            booklets=booklets,
+                            booklets=booklets, corrections=corrections,
                             feed=c.Link("订阅公示更新（Atom）", rel(page, "data/disclosures.atom")))
         self.render("archive.md.j2", page, ctx)
 
@@ -795,24 +876,37 @@ def search_words(centres: Iterable[m.Centre], packs: Iterable[Pack]) -> tuple[st
 
 def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: str | None = None,
                 pdf_paths: frozenset[str] = frozenset(),
-                env_factory: Callable[[], Environment] = make_env) -> SiteSources:
-    """Render every page and data file of the site for the validated centres."""
+                env_factory: Callable[[], Environment] = make_env,
+                corrections: Mapping[str, Sequence[Correction]] | None = None) -> SiteSources:
+    """Render every page and data file of the site for the validated centres.
+
+    ``corrections`` are the centres' 更正说明 by centre id (``printing.read_corrections``);
+    when None they are read from the ledgers under ``root``.
+    """
     env = env_factory()
     lib = validated.library
     packs = lib.packs if lib else {}
     centres = sorted(validated.centres, key=lambda ce: (ce.district, ce.street, ce.community, ce.id))
+    if corrections is None:
+        corrections = read_corrections(root, centres)
     out = _Out()
     disclosures: dict[str, list[_Item]] = {}
     for ce in centres:
         pack = packs.get(ce.rule_pack)
         disclosures[ce.id] = centre_disclosures(ce, pack, today)
-        CentreRenderer(env, ce, pack, root, today, pdf_paths, site_url, disclosures[ce.id], out).render_all()
+        CentreRenderer(env, ce, pack, root, today, pdf_paths, site_url, disclosures[ce.id], out,
+                       corrections.get(ce.id, ())).render_all()
     used_packs = [packs[p] for p in dict.fromkeys(ce.rule_pack for ce in centres) if p in packs]
+    # What was published, corrections included (home page, Atom feed).
+    published_items = {
+        ce.id: disclosures[ce.id] + [correction_item(ce, co) for co in corrections.get(ce.id, ())]
+        for ce in centres
+    }
 
     # home page
     page = "index.md"
     latest = sorted(
-        ((ce, i) for ce in centres for i in disclosures[ce.id]
+        ((ce, i) for ce in centres for i in published_items[ce.id]
          if i.page and i.published and i.published <= today),
         key=lambda x: (x[1].published, x[0].id, x[1].kind, x[1].period), reverse=True,
     )[:12]
@@ -841,7 +935,7 @@ def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: s
         page=c.CentresIndexPage(tuple((d, tuple(cs)) for d, cs in groups.items()))))
 
     # open data for all centres
-    all_items = [(ce, i) for ce in centres for i in disclosures[ce.id]]
+    all_items = [(ce, i) for ce in centres for i in published_items[ce.id]]
     for path, data in opendata.all_centres_files(centres, packs, today, site_url, all_items).items():
         out.file(path, data)
     page = "open-data.md"
