@@ -11,6 +11,18 @@ mkdocs runs in this process (``mkdocs.commands.build.build`` on a loaded config)
 interpreter start, warnings are collected from its logger and turn into a failed build
 (strict mode: a broken link between pages is a bug), and the search word list is handed to
 the search plugin through the generated config.
+
+The one write into the records: after a successful build (no record errors, every output
+gathered, the site swapped in), ``build_site`` brings each centre's publication ledger
+``centres/<id>/published.yaml`` up to date (``ledger.updated_ledger``): disclosures published
+on or before ``today`` are recorded with their content and hash, and waiting corrections are
+applied. The ledger lives with the records, outside the output folder, and each file is
+replaced atomically (a temporary file beside it, then ``os.replace``); a file whose content
+would not change is not touched. A failed build writes no ledger; ``ledger=False``
+(``gongshi build --no-ledger``) builds without recording anything, and ``gongshi serve``
+(``prepare_docs``) never writes one: a preview is not a publication. The pages and PDFs of
+the build already show waiting corrections (``ledger.corrections_for`` reads them from the
+ledger as it was), so the ledger write changes no output of the next build.
 """
 
 from __future__ import annotations
@@ -29,13 +41,15 @@ from pathlib import Path
 
 import yaml
 
+from generator import model as m
 from generator.errors import BuildFailed
+from generator.ledger import Ledger, centre_ledger, corrections_for, updated_ledger
 from generator.pipeline import load_project
 from generator.printing import render_pdfs
 from generator.privacy import scan_outputs
 from generator.problems import Report
 from generator.render_site import render_site
-from generator.validate import find_project
+from generator.validate import Project, find_project
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = ROOT / "mkdocs.yml"
@@ -106,12 +120,22 @@ def manifest(folder: Path) -> bytes:
 # ---------------------------------------------------------------- gathering
 
 
+@dataclass(frozen=True)
+class CentreLedger:
+    """A centre's publication ledger as read before the build, and where it lives."""
+
+    centre: m.Centre
+    path: Path
+    ledger: Ledger
+
+
 @dataclass
 class Gathered:
     """Everything the docs folder will hold, with a claim on every path."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     words: tuple[str, ...] = ()
+    ledgers: tuple[CentreLedger, ...] = ()  # for the ledger write after a successful build
 
     def add(self, path: str, data: bytes, what: str) -> None:
         path = _check_rel(path)
@@ -129,6 +153,7 @@ class BuildResult:
     pages: int = 0
     pdfs: int = 0
     notes: list[str] = field(default_factory=list)
+    ledgers: list[Path] = field(default_factory=list)  # the published.yaml files written
 
 
 def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
@@ -140,13 +165,16 @@ def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
     if validated.report.errors:
         return validated.report, None, [], 0
     notes: list[str] = []
+    ledgers = tuple(CentreLedger(ce, *centre_ledger(project, ce)) for ce in validated.centres)
+    corrections = {cl.centre.id: corrections_for(cl.centre, cl.ledger) for cl in ledgers}
     pdfs: dict[str, bytes] = {}
     if pdf:
-        pdfs = render_pdfs(validated, site_url=site_url or "", root=project.root)
+        pdfs = render_pdfs(validated, site_url=site_url or "", root=project.root,
+                           corrections=corrections)
     sources = render_site(validated, project.root, today=today, site_url=site_url,
-                          pdf_paths=frozenset(pdfs))
+                          pdf_paths=frozenset(pdfs), corrections=corrections)
     notes.extend(sources.notes)
-    g = Gathered(words=sources.words)
+    g = Gathered(words=sources.words, ledgers=ledgers)
     for rel, text in sources.pages.items():
         g.add(rel, text.encode("utf-8"), "页面")
     for rel, data in sources.files.items():
@@ -169,6 +197,47 @@ def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
 def scan_for_personal_data(files: dict[str, bytes], validated, project) -> list:
     """The last gate before publishing: residents' numbers in any file (generator.privacy)."""
     return scan_outputs(files, validated.centres, project)
+
+
+# ---------------------------------------------------------------- the publication ledger
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) so that a reader sees the old or the new file.
+
+    The temporary file sits beside the target (same file system, so ``os.replace`` is
+    atomic) and is created with the usual permissions (0666 less the umask).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_ledgers(ledgers: tuple[CentreLedger, ...], today: dt.date, project: Project
+                  ) -> list[Path]:
+    """Record what the build published in each centre's ledger; the files written."""
+    written = []
+    for cl in ledgers:
+        text = updated_ledger(cl.centre, cl.ledger, today)
+        if text is None:
+            continue
+        try:
+            write_text_atomic(cl.path, text)
+        except OSError as exc:
+            raise BuildFailed(
+                f"网站已生成，但无法写入公示台账 {project.display(cl.path)}：{exc}。"
+                "请检查该文件夹的写入权限后重新运行 gongshi build（下次生成时会补记）"
+            ) from exc
+        written.append(cl.path)
+    return written
 
 
 # ---------------------------------------------------------------- mkdocs
@@ -255,10 +324,12 @@ def run_mkdocs(config_file: Path, today: dt.date) -> None:
 
 
 def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = None,
-               site_url: str | None = None, pdf: bool = True) -> BuildResult:
-    """Build the site for the project around ``path`` into ``out`` (default public/)."""
-    from generator.validate import find_project
+               site_url: str | None = None, pdf: bool = True, ledger: bool = True) -> BuildResult:
+    """Build the site for the project around ``path`` into ``out`` (default public/).
 
+    With ``ledger`` (the default), a successful build then records what it published in
+    each centre's ``published.yaml`` (see the module docstring).
+    """
     today = today or dt.date.today()
     project = find_project(path)
     out = Path(out) if out is not None else project.root / "public"
@@ -281,8 +352,10 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
         run_mkdocs(config, today)
         (site / MANIFEST).write_bytes(manifest(site))
         _swap_in(site, out)
+    written = write_ledgers(gathered.ledgers, today, project) if ledger else []
+    notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
     pages = sum(1 for p in gathered.files if p.endswith(".md"))
-    return BuildResult(report, out, pages, n_pdfs, notes)
+    return BuildResult(report, out, pages, n_pdfs, notes, written)
 
 
 def prepare_docs(path: Path, work: Path, *, today: dt.date, site_url: str | None, pdf: bool

@@ -1,6 +1,6 @@
 """``gongshi build`` and ``gongshi serve``: the transparency website.
 
-    gongshi build [PATH] [--out DIR] [--today YYYY-MM-DD] [--site-url URL] [--no-pdf]
+    gongshi build [PATH] [--out DIR] [--today YYYY-MM-DD] [--site-url URL] [--no-pdf] [--no-ledger]
     gongshi serve [PATH] [--today YYYY-MM-DD] [--port N] [--no-pdf]
 """
 
@@ -41,6 +41,8 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
     if name == "build":
         p.add_argument("--out", type=Path, default=None,
                        help="输出文件夹（默认项目文件夹下的 public/）；生成失败时原有内容保持不变")
+        p.add_argument("--no-ledger", action="store_true",
+                       help="不把这次生成记入各中心的公示台账 published.yaml（试生成、按其他日期预览时用）")
     else:
         p.add_argument("--port", type=int, default=8000, help="本地预览端口（默认 8000）")
 
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from generator.build import build_site, print_notes
 
     result = build_site(path, args.out, today=args.today, site_url=args.site_url,
-                        pdf=not args.no_pdf)
+                        pdf=not args.no_pdf, ledger=not args.no_ledger)
     if result.report.errors or result.report.warnings:
         sys.stderr.write(result.report.format("text") + "\n")
     if result.out is None:

@@ -434,9 +434,7 @@ def correction_title(correction: Correction) -> str:
 
 
 def _numeric(kind: str, values: Iterable[str | None]) -> bool:
-    return kind in MONEY_KINDS and all(
-        v is None or _MONEY_TEXT.fullmatch(v) for v in values
-    )
+    return kind in MONEY_KINDS and all(v is None or _MONEY_TEXT.fullmatch(v) for v in values)
 
 
 def build_correction(

@@ -48,8 +48,18 @@ def gongshi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def build(project: Path, out: Path, today: str = "2026-03-15", *extra: str) -> subprocess.CompletedProcess:
-    done = gongshi("build", str(project), "--out", str(out), "--today", today, "--no-pdf", *extra)
+    done = gongshi("build", str(project), "--out", str(out), "--today", today, "--no-pdf",
+                   *in_repo(project), *extra)
     return done
+
+
+def in_repo(project: Path) -> tuple[str, ...]:
+    """``--no-ledger`` for a project inside the repository (the samples, the fixture).
+
+    Those are built in place: a build must not record publications in their
+    published.yaml files (tests/test_corrections_e2e.py builds copies with the ledger on).
+    """
+    return ("--no-ledger",) if Path(project).resolve().is_relative_to(ROOT) else ()
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

@@ -37,6 +37,7 @@ def test_file_names():
     assert pdf_file("audit", "2026") == "audit-2026.pdf"
     assert pdf_file("evaluation", "2026") == "evaluation-2026.pdf"
     assert pdf_file("annual", "2026") == "annual-2026.pdf"
+    assert pdf_file("correction", "finance-2026-Q1-1") == "correction-finance-2026-Q1-1.pdf"
     assert set(KINDS) == {
         "hours",
         "plan",
@@ -44,6 +45,7 @@ def test_file_names():
         "audit",
         "evaluation",
         "consultation",
+        "correction",
         "annual",
         "manuals",
     }

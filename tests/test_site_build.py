@@ -184,7 +184,7 @@ def test_hostile_text_shows_literally_in_html(tmp_path: Path) -> None:
 def test_build_with_pdfs_links_them(tmp_path: Path) -> None:
     out = tmp_path / "public"
     done = gongshi("build", str(MINIMAL), "--out", str(out), "--today", "2026-03-15",
-                   "--site-url", "https://gs.example.org")
+                   "--site-url", "https://gs.example.org", "--no-ledger")
     assert done.returncode == 0, done.stderr
     pdfs = sorted(p.relative_to(out).as_posix() for p in (out / "print").rglob("*.pdf"))
     assert "print/demo/plan-2026-03.pdf" in pdfs
