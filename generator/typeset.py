@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -380,6 +381,19 @@ _PANDOC_ARGS = ("--sandbox", "--columns=10000", "--wrap=none")
 _HORIZONTALRULE = "#let horizontalrule = line(start: (25%, 0%), end: (75%, 0%))\n\n"
 
 
+@functools.cache
+def _pandoc_path() -> str:
+    """The pandoc binary bundled in pypandoc-binary (not on PATH)."""
+    import pypandoc  # imported here: only PDF-making code paths need pandoc
+
+    try:
+        return str(pypandoc.get_pandoc_path())
+    except OSError as exc:
+        raise ToolMissing(
+            "找不到 pandoc：请重新运行 bash scripts/setup.sh 安装 pypandoc-binary"
+        ) from exc
+
+
 def markdown_to_typst(md: str) -> str:
     """Convert Markdown to a Typst body (no template, no preamble) with pandoc.
 
@@ -387,11 +401,18 @@ def markdown_to_typst(md: str) -> str:
     extensions that are off and why. Tables come out as ``#figure(table(...))``; a page that
     prints long tables should ``#show figure: set block(breakable: true)``.
     """
-    import pypandoc  # imported here: only PDF-making code paths need pandoc
-
-    body: str = pypandoc.convert_text(
-        md, "typst", format=PANDOC_READER, extra_args=list(_PANDOC_ARGS)
+    # One pandoc process per call: pypandoc.convert_text would start two more each time to
+    # list pandoc's formats (docs/performance.md), so the bundled binary is run directly.
+    proc = subprocess.run(
+        [_pandoc_path(), "-f", PANDOC_READER, "-t", "typst", *_PANDOC_ARGS],
+        input=md.encode("utf-8"),
+        capture_output=True,
+        check=False,
     )
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip()
+        raise CompileFailed(f"pandoc 转换失败（退出码 {proc.returncode}）：{detail}")
+    body = proc.stdout.decode("utf-8")
     if "#horizontalrule" in body:
         body = _HORIZONTALRULE + body
     return body
