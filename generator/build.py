@@ -43,7 +43,7 @@ import yaml
 
 from generator import model as m
 from generator.errors import BuildFailed
-from generator.ledger import Ledger, centre_ledger, corrections_for, updated_ledger
+from generator.ledger import Ledger, centre_ledger, corrections_for, disclosures, updated_ledger
 from generator.pipeline import load_project
 from generator.printing import render_pdfs
 from generator.privacy import scan_outputs
@@ -221,11 +221,30 @@ def write_text_atomic(path: Path, text: str) -> None:
             tmp.unlink()
 
 
+def ledger_is_current(cl: CentreLedger, today: dt.date) -> bool:
+    """Whether the ledger already holds every disclosure published by ``today`` as it is now.
+
+    Then ``updated_ledger`` has nothing to add and no correction to apply; asking this first
+    skips its round-trip parse of the whole file (most of a rebuild's ledger time).
+    """
+    if not cl.ledger.ok:
+        return True  # check_ledger reports it; updated_ledger would return None too
+    for key, d in disclosures(cl.centre).items():
+        if d.published is None or d.published > today:
+            continue
+        entry = cl.ledger.entry(key)
+        if entry is None or entry.sha256 != d.sha256:
+            return False
+    return True
+
+
 def write_ledgers(ledgers: tuple[CentreLedger, ...], today: dt.date, project: Project
                   ) -> list[Path]:
     """Record what the build published in each centre's ledger; the files written."""
     written = []
     for cl in ledgers:
+        if ledger_is_current(cl, today):
+            continue
         text = updated_ledger(cl.centre, cl.ledger, today)
         if text is None:
             continue

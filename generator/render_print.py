@@ -35,7 +35,7 @@ from generator import charts
 from generator import figures as fig
 from generator import model as m
 from generator.escape import md_escape, md_escape_block
-from generator.ledger import Correction
+from generator.ledger import Correction, figure_rows
 from generator.packs import Pack, Rule
 from generator.print_contexts import (
     AnnualReport,
@@ -433,6 +433,30 @@ def correction_title(correction: Correction) -> str:
     return f"关于{correction.title}的更正说明{nth}"
 
 
+def change_rows(correction: Correction) -> tuple[tuple[str, str, str], ...]:
+    """The changed figures as (item, as published, corrected), printable.
+
+    In a plan, an activity's field is named with the activity it belongs to
+    (``活动 A02（2026-09-02 09:30-11:00 银龄健康操（居家养老中心））·名额``): the id alone
+    means nothing to a resident.
+    """
+    c = correction
+    summaries: dict[str, str] = {}
+    if c.kind == "plan":
+        for content in (c.old, c.new):  # the corrected summary wins
+            summaries.update(
+                {r.label: r.value or "" for r in figure_rows("plan", content) if r.group == r.label}
+            )
+    rows = []
+    for ch in c.changes:
+        group, _, rest = ch.label.partition("·")
+        label = (
+            f"{group}（{summaries[group]}）·{rest}" if rest and summaries.get(group) else ch.label
+        )
+        rows.append((label, correction_value(c.kind, ch.old), correction_value(c.kind, ch.new)))
+    return tuple(rows)
+
+
 def _numeric(kind: str, values: Iterable[str | None]) -> bool:
     return kind in MONEY_KINDS and all(v is None or _MONEY_TEXT.fullmatch(v) for v in values)
 
@@ -442,10 +466,7 @@ def build_correction(
 ) -> CorrectionNotice:
     """A correction posting: reason, approving role, the changed figures old and new."""
     c = correction
-    changes = tuple(
-        Row((ch.label, correction_value(c.kind, ch.old), correction_value(c.kind, ch.new)))
-        for ch in c.changes
-    )
+    changes = tuple(Row(cells) for cells in change_rows(c))
     values = [v for ch in c.changes for v in (ch.old, ch.new)]
     return CorrectionNotice(
         frame=frame(centre, pack, "correction", correction_title(c), c.date, url),

@@ -39,7 +39,7 @@ from generator.ledger import Correction
 from generator.manuals import ManualError, render_manuals
 from generator.packs import Pack
 from generator.printing import correction_period, pdf_file, read_corrections
-from generator.render_print import correction_title, correction_value
+from generator.render_print import change_rows, correction_title, correction_value
 from generator.scoring import score_centre
 from generator.validate import Validated
 
@@ -754,8 +754,7 @@ class CentreRenderer:
             disclosure=c.Link(co.title, rel(page, target)),
             first_published=date_cn(co.first_published), date=date_cn(co.date),
             reason=co.reason, approved_by=co.approved_by,
-            changes=tuple(c.Row((ch.label, correction_value(co.kind, ch.old),
-                                 correction_value(co.kind, ch.new))) for ch in co.changes),
+            changes=tuple(c.Row(cells) for cells in change_rows(co)),
             previous=tuple(c.Row((r.label, correction_value(co.kind, r.value)))
                            for r in co.old_figures),
             pdf=self.pdf(page, "correction", correction_period(co), "更正说明（打印版 PDF）"),
