@@ -11,10 +11,9 @@ or lack data never become problems; ``compliance_report`` lists them all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator import figures

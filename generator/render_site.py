@@ -319,8 +319,10 @@ class CentreRenderer:
     def __init__(self, env: Environment, centre: m.Centre, pack: Pack | None, root: Path,
                  today: dt.date, pdf_paths: frozenset[str], site_url: str | None,
                  disclosures: list[_Item], out: _Out,
-                 corrections: Sequence[Correction] = ()) -> None:
+                 corrections: Sequence[Correction] = (),
+                 documents: Mapping[str, str] | None = None) -> None:
         self.env, self.centre, self.pack, self.root = env, centre, pack, root
+        self.documents = documents  # written systems the centre's manuals provide
         self.today, self.pdf_paths, self.site_url = today, pdf_paths, site_url
         self.disclosures, self.out = disclosures, out
         self.corrections = tuple(corrections)
@@ -696,7 +698,7 @@ class CentreRenderer:
 
     def compliance(self) -> None:
         page = f"{self.base}/compliance.md"
-        report = compliance_report_of(self.centre, self.pack, self.today)
+        report = compliance_report_of(self.centre, self.pack, self.today, self.documents)
         items = []
         for r in (report or {}).get("rules", []):
             items.append(c.ComplianceItem(
@@ -802,11 +804,12 @@ def today_status(hours: m.OpeningHours, today: dt.date) -> str:
 STATUS_LABELS = {"fail": "不符合", "pass": "符合", "not-applicable": "不适用", "no-data": "缺少数据"}
 
 
-def compliance_report_of(centre: m.Centre, pack: Pack | None, today: dt.date) -> dict | None:
-    """generator.compliance's report for a centre, or None where that module is absent."""
+def compliance_report_of(centre: m.Centre, pack: Pack | None, today: dt.date,
+                         documents: Mapping[str, str] | None = None) -> dict | None:
+    """generator.compliance's report for a centre, or None when it has no pack."""
     if pack is None:
         return None
-    return compliance_report(centre, pack, today=today)
+    return compliance_report(centre, pack, today=today, documents=documents)
 
 
 def scorecard(centre: m.Centre, pack: Pack | None, year: int, today: dt.date) -> Any:
@@ -894,7 +897,7 @@ def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: s
         pack = packs.get(ce.rule_pack)
         disclosures[ce.id] = centre_disclosures(ce, pack, today)
         CentreRenderer(env, ce, pack, root, today, pdf_paths, site_url, disclosures[ce.id], out,
-                       corrections.get(ce.id, ())).render_all()
+                       corrections.get(ce.id, ()), validated.documents.get(ce.id)).render_all()
     used_packs = [packs[p] for p in dict.fromkeys(ce.rule_pack for ce in centres) if p in packs]
     # What was published, corrections included (home page, Atom feed).
     published_items = {
