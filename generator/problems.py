@@ -186,13 +186,11 @@ class Report:
     def format(self, fmt: str = "text") -> str:
         """Render the report as ``text``, ``json`` or ``github`` annotations."""
         problems = self.sorted()
+        n_err = len([p for p in problems if p.severity is Severity.ERROR])
+        n_warn = len([p for p in problems if p.severity is Severity.WARNING])
         if fmt == "json":
             return json.dumps(
-                {
-                    "problems": [p.as_dict() for p in problems],
-                    "errors": len([p for p in problems if p.severity is Severity.ERROR]),
-                    "warnings": len([p for p in problems if p.severity is Severity.WARNING]),
-                },
+                {"problems": [p.as_dict() for p in problems], "errors": n_err, "warnings": n_warn},
                 ensure_ascii=False,
                 indent=2,
             )
@@ -210,8 +208,6 @@ class Report:
                 cite = f"（依据：{p.clause}）" if p.clause else ""
                 lines.append(f"{where} {p.severity.label} [{p.code}] {p.message}{cite}")
         if fmt == "text":
-            n_err = len([p for p in problems if p.severity is Severity.ERROR])
-            n_warn = len([p for p in problems if p.severity is Severity.WARNING])
             if problems:
                 lines.append(f"共 {n_err} 个错误，{n_warn} 个警告。")
             else:
