@@ -93,13 +93,19 @@ def check_compliance(validated, today: dt.date | None = None) -> list[Problem]:
     if library is None:
         return problems
     for centre in validated.centres:
-        pack = library.packs.get(centre.rule_pack)
-        if pack is None:
-            continue  # validation already reported unknown-rule-pack
-        for result in evaluate_rules(centre, pack, today, validated.documents.get(centre.id)):
-            problems.extend(to_problem(centre, result.rule, f)
-                            for f in result.findings if f.status == FAIL)
+        problems.extend(centre_compliance_problems(
+            centre, library.packs.get(centre.rule_pack), today, validated.documents.get(centre.id)))
     return problems
+
+
+def centre_compliance_problems(centre: m.Centre, pack: Pack | None, today: dt.date | None,
+                               documents: Mapping[str, str] | None) -> list[Problem]:
+    """Every compliance shortfall of one centre on ``today``, as Problems."""
+    if pack is None:
+        return []  # validation already reported unknown-rule-pack
+    return [to_problem(centre, result.rule, f)
+            for result in evaluate_rules(centre, pack, today, documents)
+            for f in result.findings if f.status == FAIL]
 
 
 # ---------------------------------------------------------------- the JSON report

@@ -8,6 +8,7 @@ its value, so a compliance check can point at the exact record line.
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,15 @@ from types import MappingProxyType
 from generator.problems import Position
 
 NO_POS: Mapping[str, Position] = MappingProxyType({})
+
+
+def _frozen_map(items: dict) -> Mapping:
+    return MappingProxyType(items)
+
+
+# A validated centre is pickled by the build cache (generator.cache) and handed to worker
+# processes; read-only mappings travel as plain dicts and come back read-only.
+copyreg.pickle(MappingProxyType, lambda proxy: (_frozen_map, (dict(proxy),)))
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 

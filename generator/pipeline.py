@@ -1,14 +1,37 @@
-"""The library API: the one-way pipeline load → validate → model → figures → render → build."""
+"""The library API: the one-way pipeline load → validate → model → figures → render → build.
+
+A centre is checked on its own (``check_centre``: its records, its publication ledger, its
+manual overrides), then against its rule pack on a date (``compliance_problems``); a project
+is its centres checked one after another. The build cache (generator.cache) keeps the first
+step per centre by the content hash of its files, the second by that and the date.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.compliance import check_compliance
-from generator.ledger import check_ledger
+from generator import model as m
+from generator.compliance import centre_compliance_problems as compliance_problems
+from generator.ledger import Ledger, centre_ledger, compare
 from generator.manuals import build_manuals, read_manual_sources
-from generator.problems import Report
-from generator.validate import Project, Validated, find_project, validate_project
+from generator.packs import Library, Pack, load_library
+from generator.problems import Problem, Report, Severity
+from generator.validate import Project, Validated, centre_dirs, find_project, validate_centre
+
+
+@dataclass
+class CentreChecked:
+    """One centre folder after every check that does not depend on the date."""
+
+    folder: Path
+    centre: m.Centre | None  # None when the records have errors
+    problems: list[Problem] = field(default_factory=list)
+    # the written systems its policy manuals provide, document id → manual title
+    documents: dict[str, str] = field(default_factory=dict)
+    ledger_path: Path | None = None
+    ledger: Ledger | None = None
 
 
 def check_records(path: Path) -> Report:
@@ -27,36 +50,62 @@ def centre_folder(project: Project, path: Path) -> Path | None:
     return centres / rel.parts[0] if rel.parts else None
 
 
-def load_project(path: Path) -> Validated:
+def load_project(path: Path, today: dt.date | None = None) -> Validated:
     """Find the project around ``path`` and validate it (one centre when given its folder)."""
     project = find_project(path)
-    result = validate_project(project, centre_folder(project, path))
-    result.report.extend(check_ledger(result, project))
-    result.report.extend(check_centre_manuals(result, project))
-    result.report.extend(check_compliance(result))
+    library = load_library(project.content, project.root)
+    checked = [check_centre(project, folder, library)
+               for folder in centre_dirs(project, centre_folder(project, path))]
+    return assemble(library, checked, today)
+
+
+def assemble(library: Library, checked: list[CentreChecked], today: dt.date | None,
+             compliance: dict[str, list[Problem]] | None = None) -> Validated:
+    """A project's result from its checked centres; compliance problems computed unless given."""
+    result = Validated(library=library)
+    result.report.extend(library.problems)
+    for cc in checked:
+        result.report.extend(cc.problems)
+        if cc.centre is None:
+            continue
+        result.centres.append(cc.centre)
+        result.documents[cc.centre.id] = cc.documents
+    for cc in checked:
+        if cc.centre is None:
+            continue
+        if compliance is not None and cc.centre.id in compliance:
+            result.report.extend(compliance[cc.centre.id])
+        else:
+            pack = library.packs.get(cc.centre.rule_pack)
+            result.report.extend(compliance_problems(cc.centre, pack, today, cc.documents))
     return result
 
 
-def check_centre_manuals(result: Validated, project: Project) -> list:
-    """Problems in each centre's manual overrides and settings (centres/<id>/manuals/).
+def check_centre(project: Project, folder: Path, library: Library) -> CentreChecked:
+    """One centre's records, then (when they have no errors) its ledger and its manuals."""
+    centre, problems = validate_centre(project, folder, library)
+    if centre is None or any(p.severity is Severity.ERROR for p in problems):
+        return CentreChecked(folder, None, problems)
+    checked = CentreChecked(folder, centre, problems)
+    checked.ledger_path, checked.ledger = centre_ledger(project, centre)
+    checked.problems.extend(checked.ledger.problems)
+    if checked.ledger.ok:
+        checked.problems.extend(compare(centre, checked.ledger))
+    pack = library.packs.get(centre.rule_pack)
+    if pack is not None and (project.content / "manuals").is_dir():
+        manual_problems, checked.documents = manual_documents(project, centre, pack)
+        checked.problems.extend(manual_problems)
+    return checked
 
-    Also records, per centre, the written systems its manuals provide (``documents``),
-    which the pack's documents-present rules read.
-    """
-    out = []
-    assert result.library is not None
-    if not (project.content / "manuals").is_dir():
-        return out  # a project without manual templates (content/manuals/) has none to check
-    for centre in result.centres:
-        pack = result.library.packs.get(centre.rule_pack)
-        if pack is None:
-            continue
-        sources = read_manual_sources(project.content / "manuals", project.centres / centre.id / "manuals")
-        manuals, problems = build_manuals(centre, pack, sources)
-        out.extend(problems)
-        provided: dict[str, str] = {}
-        for man in manuals:
-            for doc in man.satisfies:
-                provided.setdefault(doc, man.title)
-        result.documents[centre.id] = provided
-    return out
+
+def manual_documents(project: Project, centre: m.Centre, pack: Pack
+                     ) -> tuple[list[Problem], dict[str, str]]:
+    """Problems in a centre's manual overrides and settings (centres/<id>/manuals/), and the
+    written systems its manuals provide (which the pack's documents-present rules read)."""
+    sources = read_manual_sources(project.content / "manuals", project.centres / centre.id / "manuals")
+    manuals, problems = build_manuals(centre, pack, sources)
+    provided: dict[str, str] = {}
+    for man in manuals:
+        for doc in man.satisfies:
+            provided.setdefault(doc, man.title)
+    return list(problems), provided
