@@ -29,30 +29,57 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import hashlib
-import logging
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 
 from generator import model as m
+from generator.cache import CACHE_DIR, BuildCache, digest
 from generator.errors import BuildFailed
-from generator.ledger import Ledger, centre_ledger, corrections_for, disclosures, updated_ledger
-from generator.pipeline import load_project
+from generator.ledger import LEDGER_FILE, Ledger, centre_ledger, corrections_for, disclosures, updated_ledger
+from generator.linkcheck import broken_links
+from generator.mkdocs_site import (  # noqa: F401  (the names tests and serve use)
+    MKDOCS_YML,
+    _env,
+    _quiet_jieba,
+    city_config,
+    run_mkdocs,
+    site_config,
+    write_config,
+    write_search_words,
+)
+from generator.packs import load_library
+from generator.pipeline import (
+    CentreChecked,
+    centre_folder,
+    check_centre,
+    compliance_problems,
+    load_project,
+)
+from generator.pipeline import assemble as assemble_project
 from generator.printing import render_pdfs
 from generator.privacy import scan_outputs
 from generator.problems import Report
-from generator.render_site import render_site
-from generator.validate import Project, find_project
+from generator.render_site import render_city, render_site
+from generator.shards import PARTS, PDFS, PartJob, PartResult, build_part
+from generator.validate import Project, Validated, centre_dirs, find_project
+
+CHECKED = "checked"
+COMPLIANCE = "compliance"
+
 
 ROOT = Path(__file__).resolve().parent.parent
-MKDOCS_YML = ROOT / "mkdocs.yml"
 ASSETS = ROOT / "site_templates" / "site" / "assets"
 SCHEMA_DIR = ROOT / "docs" / "schema"
 MANIFEST = "manifest.sha256"
@@ -259,92 +286,14 @@ def write_ledgers(ledgers: tuple[CentreLedger, ...], today: dt.date, project: Pr
     return written
 
 
-# ---------------------------------------------------------------- mkdocs
-
-
-def site_config(docs: Path, site: Path, words_file: Path | None, site_url: str | None) -> dict:
-    """mkdocs.yml with absolute paths, the search word list and the site URL filled in."""
-    cfg = yaml.safe_load(MKDOCS_YML.read_text(encoding="utf-8"))
-    cfg["docs_dir"] = str(docs)
-    cfg["site_dir"] = str(site)
-    theme = cfg.setdefault("theme", {})
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = str(ROOT / theme["custom_dir"])
-    if site_url:
-        cfg["site_url"] = site_url.rstrip("/") + "/"
-    plugins = []
-    for entry in cfg.get("plugins") or []:
-        if entry == "search" or (isinstance(entry, dict) and "search" in entry):
-            opts = dict(entry["search"] or {}) if isinstance(entry, dict) else {}
-            if words_file is not None:
-                opts["jieba_dict_user"] = str(words_file)
-            entry = {"search": opts}
-        plugins.append(entry)
-    cfg["plugins"] = plugins
-    return cfg
-
-
-def write_search_words(words: tuple[str, ...], path: Path) -> None:
-    """jieba user dictionary: one word a line (frequency left to jieba, so the word is kept)."""
-    path.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
-
-
-@contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def _quiet_jieba() -> None:
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)
-
-
-def run_mkdocs(config_file: Path, today: dt.date) -> None:
-    """Build the site in-process; any mkdocs warning fails the build (strict)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp())
-    collect = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collect)
-    _quiet_jieba()
-    try:
-        with _env(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch)):
-            cfg = load_config(config_file=str(config_file), strict=True)
-            build(cfg)
-    except (MkDocsException, SystemExit) as exc:
-        detail = "；".join(collect.messages) or str(exc)
-        raise BuildFailed(f"mkdocs 生成网站失败：{detail}") from exc
-    finally:
-        logger.removeHandler(collect)
-
-
 def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = None,
-               site_url: str | None = None, pdf: bool = True, ledger: bool = True) -> BuildResult:
+               site_url: str | None = None, pdf: bool = True, ledger: bool = True,
+               jobs: int | None = None) -> BuildResult:
     """Build the site for the project around ``path`` into ``out`` (default public/).
+
+    The site is made in parts (one per centre, one for the city pages; generator.shards),
+    ``jobs`` worker processes at a time (default: one per core), a centre's part taken from
+    the build cache ``.gongshi-cache/`` when nothing it is made from has changed.
 
     With ``ledger`` (the default), a successful build then records what it published in
     each centre's ``published.yaml`` (see the module docstring).
@@ -352,29 +301,233 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
     today = today or dt.date.today()
     project = find_project(path)
     out = Path(out) if out is not None else project.root / "public"
-    report, gathered, notes, n_pdfs = gather(path, today=today, site_url=site_url, pdf=pdf)
-    if gathered is None:
-        return BuildResult(report)
+    cache = BuildCache(project.root / CACHE_DIR)
+    loaded = load_cached(project, path, cache, today)
+    validated = loaded.validated
+    if validated.report.errors:
+        return BuildResult(validated.report)
+    packs = validated.library.packs if validated.library else {}
+    corrections = {cc.centre.id: tuple(corrections_for(cc.centre, cc.ledger))
+                   for cc in loaded.checked if cc.centre is not None and cc.ledger is not None}
+    part_jobs = []
+    for ce in validated.centres:
+        fixes = corrections.get(ce.id, ())
+        part_jobs.append(PartJob(
+            ce, packs.get(ce.rule_pack), project.root, cache.folder, today, site_url, pdf, fixes,
+            validated.documents.get(ce.id, {}),
+            key=digest(loaded.inputs[ce.id], fixes, today, site_url, pdf),
+            pdf_key=digest(loaded.inputs[ce.id], fixes, site_url)))
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.build-", dir=out.parent) as tmp_name:
         tmp = Path(tmp_name)
-        docs, site = tmp / "docs", tmp / "site"
-        _write_tree(gathered.files, docs)
-        words = tmp / "search-words.txt"
-        write_search_words(gathered.words, words)
-        config = tmp / "mkdocs.yml"
-        config.write_text(
-            yaml.safe_dump(site_config(docs, site, words, site_url), allow_unicode=True,
-                           sort_keys=False),
-            encoding="utf-8",
-        )
-        run_mkdocs(config, today)
-        (site / MANIFEST).write_bytes(manifest(site))
+        site = tmp / "site"
+        parts, city = make_parts(part_jobs, cache, jobs, lambda: build_city(
+            validated, project, tmp, site, today=today, site_url=site_url,
+            corrections=corrections, pdf=pdf))
+        notes = list(city.notes)
+        validated.report.extend(city.problems)
+        for part in parts:
+            validated.report.extend(part.problems)
+            notes.extend(part.notes)
+        if validated.report.errors:
+            return BuildResult(validated.report)
+        for part in parts:
+            link_tree(cache.folder_for(PARTS, part.centre_id), site)
+        check_site_links(site, city.html + [p for part in parts if part.fresh for p in part.html])
+        lines = city.manifest + [line for part in parts for line in part.manifest]
+        lines += write_sitemap(site, city.html + [p for part in parts for p in part.html], site_url)
+        (site / MANIFEST).write_text("".join(sorted(lines, key=lambda x: x[66:])), encoding="utf-8")
         _swap_in(site, out)
-    written = write_ledgers(gathered.ledgers, today, project) if ledger else []
+    kept = [ce.id for ce in validated.centres]
+    cache.forget(PARTS, kept)
+    cache.forget(PDFS, kept)
+    cache.save()
+    ledgers = tuple(CentreLedger(cc.centre, cc.ledger_path, cc.ledger) for cc in loaded.checked
+                    if cc.centre is not None and cc.ledger is not None and cc.ledger_path)
+    written = write_ledgers(ledgers, today, project) if ledger else []
     notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
-    pages = sum(1 for p in gathered.files if p.endswith(".md"))
-    return BuildResult(report, out, pages, n_pdfs, notes, written)
+    pages = sum(p.pages for p in parts) + city.pages
+    return BuildResult(validated.report, out, pages, sum(p.pdfs for p in parts), notes, written)
+
+
+# ---------------------------------------------------------------- validation, cached
+
+
+@dataclass
+class Loaded:
+    validated: Validated
+    checked: list[CentreChecked]
+    inputs: dict[str, str]  # centre id → key of what its outputs are made from
+
+
+def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date) -> Loaded:
+    """``pipeline.load_project`` with each centre's checks taken from the cache when its files,
+    the rule packs, the manual templates and the generator are unchanged."""
+    library = load_library(project.content, project.root)
+    content = cache.hashes.tree(project.content)
+    checked: list[CentreChecked] = []
+    compliance: dict[str, list] = {}
+    inputs: dict[str, str] = {}
+    for folder in centre_dirs(project, centre_folder(project, path)):
+        records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
+        ledger_file = folder / LEDGER_FILE
+        ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
+        key = digest(cache.version, content, records, ledger_hash, str(folder))
+        cc = cache.get(CHECKED, folder.name, key)
+        if cc is None:
+            cc = check_centre(project, folder, library)
+            cache.put(CHECKED, folder.name, key, cc)
+        checked.append(cc)
+        if cc.centre is None:
+            continue
+        inputs[cc.centre.id] = digest(cache.version, content, records, str(folder))
+        ckey = digest(key, today)
+        found = cache.get(COMPLIANCE, folder.name, ckey)
+        if found is None:
+            found = compliance_problems(cc.centre, library.packs.get(cc.centre.rule_pack), today,
+                                        cc.documents)
+            cache.put(COMPLIANCE, folder.name, ckey, found)
+        compliance[cc.centre.id] = found
+    names = [folder.name for folder in centre_dirs(project)]
+    cache.forget(CHECKED, names)
+    cache.forget(COMPLIANCE, names)
+    return Loaded(assemble_project(library, checked, today, compliance), checked, inputs)
+
+
+# ---------------------------------------------------------------- the parts
+
+
+def make_parts(part_jobs: list[PartJob], cache: BuildCache, jobs: int | None,
+               city: Callable[[], CityResult]) -> tuple[list[PartResult], CityResult]:
+    """Every centre's part (cached or made now, in worker processes) and the city part
+    (made in this process meanwhile)."""
+    results: dict[str, PartResult] = {}
+    stale = []
+    for job in part_jobs:
+        hit = cache.get(PARTS, job.centre.id, job.key)
+        if hit is not None and cache.folder_key(PARTS, job.centre.id) == job.key:
+            hit.fresh = False
+            results[job.centre.id] = hit
+        else:
+            stale.append(job)
+    workers = min(jobs or os.cpu_count() or 1, len(stale))
+    if workers <= 1:
+        for job in stale:
+            results[job.centre.id] = build_part(job)
+        city_result = city()
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["generator.shards"])
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = [pool.submit(build_part, job) for job in stale]
+            city_result = city()
+            for future in futures:
+                part = future.result()
+                results[part.centre_id] = part
+    return [results[job.centre.id] for job in part_jobs], city_result
+
+
+@dataclass
+class CityResult:
+    problems: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pages: int = 0
+    html: list[str] = field(default_factory=list)
+    manifest: list[str] = field(default_factory=list)
+
+
+def build_city(validated: Validated, project: Project, tmp: Path, site: Path, *, today: dt.date,
+               site_url: str | None, corrections: dict, pdf: bool) -> CityResult:
+    """The city pages, all-centres data, styles and data schemas, built by mkdocs into ``site``."""
+    packs = validated.library.packs if validated.library else {}
+    sources = render_city(validated.centres, packs, today=today, site_url=site_url,
+                          corrections=corrections)
+    g = Gathered(words=sources.words)
+    for rel, text in sources.pages.items():
+        g.add(rel, text.encode("utf-8"), "页面")
+    for rel, data in sources.files.items():
+        g.add(rel, data, "开放数据")
+    _add_static(g)
+    result = CityResult(notes=list(sources.notes), pages=len(sources.pages))
+    result.problems = scan_for_personal_data(g.files, validated, project)
+    if any(p.severity.value == "error" for p in result.problems):
+        return result
+    docs = tmp / "docs"
+    _write_tree(g.files, docs)
+    words = tmp / "search-words.txt"
+    write_search_words(g.words, words)
+    cfg = city_config(site_config(docs, site, words, site_url))
+    run_mkdocs(write_config(tmp / "mkdocs.yml", cfg), today)
+    for name in SITEMAPS:
+        (site / name).unlink(missing_ok=True)
+    for p in sorted(site.rglob("*")):
+        if p.is_file():
+            rel = p.relative_to(site).as_posix()
+            result.manifest.append(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {rel}\n")
+            if rel.endswith(".html") and rel != "404.html":
+                result.html.append(rel)
+    return result
+
+
+def _add_static(g: Gathered) -> None:
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            g.add(f"assets/{asset.relative_to(ASSETS).as_posix()}", asset.read_bytes(), "样式")
+    for schema in sorted(SCHEMA_DIR.glob("*.json")):
+        g.add(f"data/schema/{schema.name}", schema.read_bytes(), "数据格式说明")
+
+
+def link_tree(src: Path, dest: Path) -> None:
+    """Hard-link every file of ``src`` into ``dest`` (copy across file systems); two parts
+    wanting one path is a failure."""
+    for dirpath, _dirnames, filenames in os.walk(src):
+        rel_dir = Path(dirpath).relative_to(src)
+        for name in filenames:
+            if name == ".key":
+                continue
+            target = dest / rel_dir / name
+            if target.exists():
+                raise BuildFailed(f"两项输出要写入同一个文件 {(rel_dir / name).as_posix()}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(Path(dirpath, name), target)
+            except OSError:
+                shutil.copyfile(Path(dirpath, name), target)
+
+
+def check_site_links(site: Path, pages: list[str]) -> None:
+    broken = broken_links(site, pages)
+    if broken:
+        shown = "；".join(f"{page} → {link}" for page, link in broken[:10])
+        more = f"（共 {len(broken)} 处）" if len(broken) > 10 else ""
+        raise BuildFailed(f"网站页面中有指向不存在的页面或文件的链接：{shown}{more}")
+
+
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+
+
+def write_sitemap(site: Path, pages: list[str], site_url: str | None) -> list[str]:
+    """sitemap.xml (and .gz) of every page of every part; their manifest lines."""
+    urls = []
+    for page in sorted(pages):
+        if page == "404.html":
+            continue
+        path = page.removesuffix("index.html")
+        urls.append(path)
+    body = ['<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    base = site_url.rstrip("/") + "/" if site_url else None
+    for path in urls:
+        if base is not None:
+            body.append(f"    <url>\n         <loc>{xml_escape(base + path)}</loc>\n    </url>")
+    body.append("</urlset>")
+    data = ("\n".join(body) + "\n").encode("utf-8")
+    packed = gzip.compress(data, mtime=0)
+    lines = []
+    for name, content in (("sitemap.xml", data), ("sitemap.xml.gz", packed)):
+        (site / name).write_bytes(content)
+        lines.append(f"{hashlib.sha256(content).hexdigest()}  {name}\n")
+    return lines
 
 
 def prepare_docs(path: Path, work: Path, *, today: dt.date, site_url: str | None, pdf: bool

@@ -30,6 +30,12 @@ def _url(text: str) -> str:
     return text.rstrip("/")
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应是正整数，例如 2（不是 {text!r}）")
+    return int(text)
+
+
 def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument("path", nargs="?", default=".",
                    help="项目文件夹、centres/ 或某个中心的文件夹（默认当前文件夹）")
@@ -43,6 +49,8 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
                        help="输出文件夹（默认项目文件夹下的 public/）；生成失败时原有内容保持不变")
         p.add_argument("--no-ledger", action="store_true",
                        help="不把这次生成记入各中心的公示台账 published.yaml（试生成、按其他日期预览时用）")
+        p.add_argument("--jobs", type=_jobs, default=None,
+                       help="同时生成几个中心（默认等于处理器核数）；未改动的中心直接取自缓存 .gongshi-cache/")
     else:
         p.add_argument("--port", type=int, default=8000, help="本地预览端口（默认 8000）")
 
@@ -57,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from generator.build import build_site, print_notes
 
     result = build_site(path, args.out, today=args.today, site_url=args.site_url,
-                        pdf=not args.no_pdf, ledger=not args.no_ledger)
+                        pdf=not args.no_pdf, ledger=not args.no_ledger, jobs=args.jobs)
     if result.report.errors or result.report.warnings:
         sys.stderr.write(result.report.format("text") + "\n")
     if result.out is None:

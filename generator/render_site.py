@@ -130,8 +130,43 @@ def make_env(templates: Path = TEMPLATES / "pages") -> Environment:
     return env
 
 
+def shard_of(path: str) -> str | None:
+    """The centre whose own site part holds a docs path, or None for the city pages.
+
+    The build makes each centre's pages, data and PDFs (centres/<id>/, data/<id>/,
+    print/<id>/) as a separate mkdocs site and the city pages as one more (see build.py).
+    """
+    parts = path.split("/")
+    if len(parts) >= 3 and parts[0] in SHARD_ROOTS:
+        return parts[1]
+    return None
+
+
+SHARD_ROOTS = ("centres", "data", "print")
+
+
+def page_url(path: str) -> str:
+    """The published address of a docs page (use_directory_urls): a/index.md → a/, a/b.md → a/b/."""
+    if not path.endswith(".md"):
+        return path
+    head, name = posixpath.split(path[:-3])
+    folder = head if name == "index" else posixpath.join(head, name)
+    return f"{folder}/" if folder else "./"
+
+
 def rel(page: str, target: str) -> Markup:
-    """Relative link from a docs page to another docs path (mkdocs rewrites .md links)."""
+    """Relative link from a docs page to another docs path.
+
+    Within one part of the site the link names the .md file, which mkdocs checks and
+    rewrites; a link into another part (a centre's page from the home page, the home page
+    from a centre's page) is written as its published address, which mkdocs leaves alone and
+    the build checks once every part is in place (build.check_links).
+    """
+    if shard_of(page) != shard_of(target):
+        # the address relative to where the page is published (a/b.md → a/b/)
+        url = page_url(target)
+        link = posixpath.relpath(url.rstrip("/") or ".", page_url(page).rstrip("/") or ".")
+        return Markup(link + "/" if url.endswith("/") and not link.endswith("/") else link)
     start = posixpath.dirname(page) or "."
     return Markup(posixpath.relpath(target, start))
 
@@ -841,7 +876,8 @@ def _summary(centre: m.Centre, today: dt.date, page: str) -> c.CentreSummary:
     )
 
 
-def search_words(centres: Iterable[m.Centre], packs: Iterable[Pack]) -> tuple[str, ...]:
+def search_words(centres: Iterable[m.Centre], packs: Iterable[Pack], *, records: bool = True
+                 ) -> tuple[str, ...]:
     """Names and titles that search should treat as words (jieba user dictionary)."""
     words: set[str] = set()
 
@@ -854,6 +890,8 @@ def search_words(centres: Iterable[m.Centre], packs: Iterable[Pack]) -> tuple[st
         for t in (ce.name, ce.district, ce.street, ce.community, ce.brand, ce.operator.name,
                   ce.contract.purchaser, ce.community_type):
             add(t)
+        if not records:
+            continue  # the city pages name centres, not their activities
         for r in ce.rooms:
             add(r.name)
         for s in ce.services.own + ce.services.paid:
@@ -886,18 +924,63 @@ def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: s
     when None they are read from the ledgers under ``root``.
     """
     env = env_factory()
-    lib = validated.library
-    packs = lib.packs if lib else {}
-    centres = sorted(validated.centres, key=lambda ce: (ce.district, ce.street, ce.community, ce.id))
+    packs = validated.library.packs if validated.library else {}
+    centres = sorted_centres(validated.centres)
     if corrections is None:
         corrections = read_corrections(root, centres)
     out = _Out()
-    disclosures: dict[str, list[_Item]] = {}
     for ce in centres:
-        pack = packs.get(ce.rule_pack)
-        disclosures[ce.id] = centre_disclosures(ce, pack, today)
-        CentreRenderer(env, ce, pack, root, today, pdf_paths, site_url, disclosures[ce.id], out,
-                       corrections.get(ce.id, ()), validated.documents.get(ce.id)).render_all()
+        render_centre_into(out, env, ce, packs.get(ce.rule_pack), root, today=today,
+                           pdf_paths=pdf_paths, site_url=site_url,
+                           corrections=corrections.get(ce.id, ()),
+                           documents=validated.documents.get(ce.id))
+    city = render_city(centres, packs, today=today, site_url=site_url, corrections=corrections,
+                       env=env)
+    for path, text in city.pages.items():
+        out.page(path, text)
+    for path, data in city.files.items():
+        out.file(path, data)
+    used = [packs[p] for p in dict.fromkeys(ce.rule_pack for ce in centres) if p in packs]
+    return SiteSources(out.pages, out.files, out.copies, search_words(centres, used),
+                       tuple(out.notes))
+
+
+def sorted_centres(centres: Iterable[m.Centre]) -> list[m.Centre]:
+    """Centres in the order the site lists them: district, street, community, id."""
+    return sorted(centres, key=lambda ce: (ce.district, ce.street, ce.community, ce.id))
+
+
+def render_centre_into(out: _Out, env: Environment, ce: m.Centre, pack: Pack | None, root: Path,
+                       *, today: dt.date, pdf_paths: frozenset[str], site_url: str | None,
+                       corrections: Sequence[Correction], documents: Mapping[str, str] | None
+                       ) -> None:
+    CentreRenderer(env, ce, pack, root, today, pdf_paths, site_url,
+                   centre_disclosures(ce, pack, today), out, corrections, documents).render_all()
+    out.file(f"data/{ce.id}/activities.csv", opendata.activities_csv([ce]))
+    out.file(f"data/{ce.id}/finance.csv", opendata.finance_csv([ce]))
+
+
+def render_centre(ce: m.Centre, pack: Pack | None, root: Path, *, today: dt.date,
+                  pdf_paths: frozenset[str], site_url: str | None,
+                  corrections: Sequence[Correction], documents: Mapping[str, str] | None,
+                  env: Environment | None = None) -> SiteSources:
+    """One centre's part of the site: its pages (centres/<id>/), open data (data/<id>/) and
+    attachments, with the search words of its own names and titles."""
+    out = _Out()
+    render_centre_into(out, env or make_env(), ce, pack, root, today=today, pdf_paths=pdf_paths,
+                       site_url=site_url, corrections=corrections, documents=documents)
+    packs = [pack] if pack is not None else []
+    return SiteSources(out.pages, out.files, out.copies, search_words([ce], packs), tuple(out.notes))
+
+
+def render_city(centres: Sequence[m.Centre], packs: Mapping[str, Pack], *, today: dt.date,
+                site_url: str | None, corrections: Mapping[str, Sequence[Correction]],
+                env: Environment | None = None) -> SiteSources:
+    """The city pages (home, centres index, open data, about) and the all-centres data files."""
+    env = env or make_env()
+    out = _Out()
+    centres = sorted_centres(centres)
+    disclosures = {ce.id: centre_disclosures(ce, packs.get(ce.rule_pack), today) for ce in centres}
     used_packs = [packs[p] for p in dict.fromkeys(ce.rule_pack for ce in centres) if p in packs]
     # What was published, corrections included (home page, Atom feed).
     published_items = {
@@ -954,9 +1037,6 @@ def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: s
         schemas=tuple(c.Link(name, rel(page, f"data/schema/{name}")) for name in opendata.SCHEMAS),
     )
     out.page(page, env.get_template("open_data.md.j2").render(page=od))
-    for ce in centres:
-        out.file(f"data/{ce.id}/activities.csv", opendata.activities_csv([ce]))
-        out.file(f"data/{ce.id}/finance.csv", opendata.finance_csv([ce]))
 
     about = c.AboutPage(
         today=today,
@@ -964,5 +1044,5 @@ def render_site(validated: Validated, root: Path, *, today: dt.date, site_url: s
         centre_count=len(centres),
     )
     out.page("about.md", env.get_template("about.md.j2").render(page=about))
-    return SiteSources(out.pages, out.files, out.copies, search_words(centres, used_packs),
-                       tuple(out.notes))
+    return SiteSources(out.pages, out.files, out.copies,
+                       search_words(centres, used_packs, records=False), tuple(out.notes))
