@@ -887,7 +887,9 @@ def search_words(centres: Iterable[m.Centre], packs: Iterable[Pack], *, records:
                 words.add(part)
 
     for ce in centres:
-        for t in (ce.name, ce.district, ce.street, ce.community, ce.brand, ce.operator.name,
+        # Not the centre's whole name: as one word it would hide its street and community
+        # (榕湾街道下石社区 is found by 下石 only when jieba cuts it into 榕湾街道 + 下石社区).
+        for t in (ce.district, ce.street, ce.community, ce.brand, ce.operator.name,
                   ce.contract.purchaser, ce.community_type):
             add(t)
         if not records:

@@ -92,9 +92,9 @@ def test_pages_load_offline_and_render(sites, chromium, tmp_path: Path) -> None:
     assert not failed, f"failed requests: {failed}"
 
 
-def _search(page, base: str, query: str) -> list[str]:
+def _search(page, base: str, query: str, path: str = "") -> list[str]:
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(base)
+    page.goto(base + path)
     page.wait_for_load_state("networkidle")
     page.click("input.md-search__input")
     # Type only once the search engine is ready (its status line asks for input).
@@ -111,22 +111,43 @@ def _search(page, base: str, query: str) -> list[str]:
                                      "els => els.map(e => e.getAttribute('href'))")
 
 
+def _resolve(page, href: str) -> str:
+    """The absolute address of a result link as the browser would follow it."""
+    return page.evaluate("h => new URL(h, location.href).href", href)
+
+
 def test_chinese_search_finds_activity_and_audit(sites, chromium) -> None:
+    # A centre's pages search that centre (its own index): results stay in its folder.
+    centre = "centres/shenzhen-xiashi/"
     with serve(sites["samples"]) as base:
         page = chromium.new_page()
-        hrefs = _search(page, base, "四点半")
+        hrefs = [_resolve(page, h) for h in _search(page, base, "四点半", centre + "hours/")]
+        assert hrefs and all(h.startswith(base + centre) for h in hrefs), hrefs
         pages = {h.split("?")[0].split("#")[0] for h in hrefs}
         found = False
-        for url in pages:
-            page.goto(url if url.startswith("http") else base + url.lstrip("/"))
+        for url in sorted(pages):
+            response = page.goto(url)
+            assert response is not None and response.ok, url
             if "四点半学校" in page.inner_text("article"):
                 found = True
                 break
         assert found, f"no result of 四点半 shows 四点半学校: {sorted(pages)}"
         page.close()
         page = chromium.new_page()
-        hrefs = _search(page, base, "审计")
-        assert any("/audit/" in h for h in hrefs[:3]), hrefs
+        hrefs = [_resolve(page, h) for h in _search(page, base, "审计", centre)]
+        assert any(h.startswith(base + centre + "audit/") for h in hrefs[:3]), hrefs
+        page.close()
+
+
+def test_home_search_finds_a_centre_by_its_community(sites, chromium) -> None:
+    # The city pages search the city pages: a resident finds the centre of a community there.
+    with serve(sites["samples"]) as base:
+        page = chromium.new_page()
+        hrefs = [_resolve(page, h) for h in _search(page, base, "下石")]
+        assert hrefs, "no result for 下石 on the home page"
+        response = page.goto(hrefs[0])
+        assert response is not None and response.ok
+        assert "下石社区" in page.inner_text("article")
         page.close()
 
 
