@@ -181,6 +181,8 @@ class BuildResult:
     pdfs: int = 0
     notes: list[str] = field(default_factory=list)
     ledgers: list[Path] = field(default_factory=list)  # the published.yaml files written
+    made: list[str] = field(default_factory=list)  # centres whose part was made, not reused
+    reused: list[str] = field(default_factory=list)  # centres whose part came from the cache
 
 
 def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
@@ -347,7 +349,9 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
     written = write_ledgers(ledgers, today, project) if ledger else []
     notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
     pages = sum(p.pages for p in parts) + city.pages
-    return BuildResult(validated.report, out, pages, sum(p.pdfs for p in parts), notes, written)
+    return BuildResult(validated.report, out, pages, sum(p.pdfs for p in parts), notes, written,
+                       made=[p.centre_id for p in parts if p.fresh],
+                       reused=[p.centre_id for p in parts if not p.fresh])
 
 
 # ---------------------------------------------------------------- validation, cached

@@ -73,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print_notes(result)
     sys.stdout.write(f"已生成网站：{result.out}（{result.pages} 个页面，{result.pdfs} 个 PDF）\n")
+    if result.reused:
+        sys.stdout.write(f"其中 {len(result.reused)} 个中心的记录未改动，页面和 PDF 取自上次生成的缓存"
+                         f"（.gongshi-cache/）；重新生成了 {len(result.made)} 个中心\n")
     return 0
 
 

@@ -1,0 +1,148 @@
+"""The site built in parts from a content-hash cache: a rebuild makes only what changed, and
+its output is the output of a build from nothing. Real builds (mkdocs, typst), no mocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.cache import CACHE_DIR
+from generator.linkcheck import broken_links
+from tests.conftest import MINIMAL
+from tests.site_helpers import tree_bytes
+
+TODAY = dt.date(2026, 3, 15)
+QUARTER = Path("centres/demo-two/finance/2026-Q1.yaml")
+
+
+def two_centres(tmp_path: Path, name: str = "proj") -> Path:
+    """The minimal project with a second centre (a copy of demo, as demo-two)."""
+    dest = tmp_path / name
+    shutil.copytree(MINIMAL, dest)
+    shutil.copytree(dest / "centres" / "demo", dest / "centres" / "demo-two")
+    text = (dest / "centres" / "demo-two" / "centre.yaml").read_text(encoding="utf-8")
+    text = text.replace("community: 沙尾社区", "community: 沙头社区").replace("沙尾社区（", "沙头社区（")
+    (dest / "centres" / "demo-two" / "centre.yaml").write_text(text, encoding="utf-8")
+    return dest
+
+
+def build(project: Path, out: Path, **options):
+    options.setdefault("today", TODAY)
+    options.setdefault("pdf", False)
+    options.setdefault("ledger", False)
+    options.setdefault("jobs", 1)
+    result = build_site(project, out, **options)
+    assert not result.report.errors, result.report.format("text")
+    assert result.out == out
+    return result
+
+
+def test_rebuild_makes_only_the_changed_centre(tmp_path: Path) -> None:
+    project = two_centres(tmp_path)
+    first = build(project, tmp_path / "out")
+    assert sorted(first.made) == ["demo", "demo-two"] and first.reused == []
+    before = tree_bytes(tmp_path / "out")
+
+    again = build(project, tmp_path / "out")
+    assert again.made == [] and sorted(again.reused) == ["demo", "demo-two"]
+    assert tree_bytes(tmp_path / "out") == before
+
+    path = project / QUARTER
+    path.write_text(path.read_text(encoding="utf-8").replace("投影仪", "投影机"),
+                    encoding="utf-8")
+    changed = build(project, tmp_path / "out")
+    assert changed.made == ["demo-two"] and changed.reused == ["demo"]
+    after = tree_bytes(tmp_path / "out")
+    differs = {k for k in after if before.get(k) != after[k]}
+    assert differs and all(k.startswith(("centres/demo-two/", "data/demo-two/", "data/"))
+                           or k in ("manifest.sha256", "search/search_index.json")
+                           for k in differs), differs
+    assert not any(k.startswith(("centres/demo/", "data/demo/")) for k in differs)
+
+    # The same records built from nothing give the same site, file for file.
+    shutil.rmtree(project / CACHE_DIR)
+    cold = build(project, tmp_path / "cold")
+    assert sorted(cold.made) == ["demo", "demo-two"]
+    assert tree_bytes(tmp_path / "cold") == after
+
+
+def test_a_new_day_remakes_pages_but_reuses_pdfs(tmp_path: Path) -> None:
+    project = two_centres(tmp_path)
+    first = build(project, tmp_path / "out", pdf=True)
+    assert first.pdfs > 0
+    pdfs = project / CACHE_DIR / "pdfs" / "demo.pickle"
+    stamp = pdfs.stat().st_mtime_ns
+    before = tree_bytes(tmp_path / "out")
+    nextday = build(project, tmp_path / "out", pdf=True, today=TODAY + dt.timedelta(days=1))
+    assert sorted(nextday.made) == ["demo", "demo-two"]  # 今日开放 and due states are per day
+    assert pdfs.stat().st_mtime_ns == stamp  # the PDFs do not depend on the day
+    after = tree_bytes(tmp_path / "out")
+    printed = [k for k in before if k.startswith("print/")]
+    assert printed and all(after[k] == before[k] for k in printed)
+
+
+def test_parallel_build_equals_one_process(tmp_path: Path) -> None:
+    one = build(two_centres(tmp_path, "a"), tmp_path / "one", jobs=1)
+    two = build(two_centres(tmp_path, "b"), tmp_path / "two", jobs=2)
+    assert sorted(one.made) == sorted(two.made) == ["demo", "demo-two"]
+    assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
+
+
+def test_damaged_cache_is_made_again(tmp_path: Path) -> None:
+    project = two_centres(tmp_path)
+    build(project, tmp_path / "out")
+    before = tree_bytes(tmp_path / "out")
+    cache = project / CACHE_DIR
+    for pickle_file in cache.rglob("*.pickle"):
+        pickle_file.write_bytes(b"not a pickle")
+    (cache / "files.json").write_text("{", encoding="utf-8")
+    again = build(project, tmp_path / "out")
+    assert sorted(again.made) == ["demo", "demo-two"]
+    assert tree_bytes(tmp_path / "out") == before
+
+
+def test_removed_centre_leaves_site_and_cache(tmp_path: Path) -> None:
+    project = two_centres(tmp_path)
+    build(project, tmp_path / "out")
+    shutil.rmtree(project / "centres" / "demo-two")
+    build(project, tmp_path / "out")
+    assert not (tmp_path / "out" / "centres" / "demo-two").exists()
+    assert not list((project / CACHE_DIR).rglob("demo-two*"))
+
+
+def test_record_error_publishes_nothing_and_keeps_the_cache(tmp_path: Path) -> None:
+    project = two_centres(tmp_path)
+    build(project, tmp_path / "out")
+    before = tree_bytes(tmp_path / "out")
+    (project / QUARTER).write_text("income: [\n", encoding="utf-8")
+    result = build_site(project, tmp_path / "out", today=TODAY, pdf=False, ledger=False, jobs=1)
+    assert result.out is None and result.report.errors
+    assert tree_bytes(tmp_path / "out") == before
+
+
+def test_links_are_checked_across_parts(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "centres" / "a").mkdir(parents=True)
+    (site / "index.html").write_text(
+        '<a href="centres/a/">a</a> <a href="centres/b/">b</a> <a href="https://x.org/">x</a>'
+        ' <img src="logo.png"> <a href="#top">top</a> <a href="centres/a/#p">p</a>',
+        encoding="utf-8")
+    (site / "centres" / "a" / "index.html").write_text(
+        '<a href="../../">home</a> <a href="../../../out">out</a>', encoding="utf-8")
+    found = broken_links(site, ["index.html", "centres/a/index.html"])
+    assert found == [("index.html", "centres/b/"), ("index.html", "logo.png"),
+                     ("centres/a/index.html", "../../../out")]
+
+
+@pytest.mark.parametrize("bad", ["0", "x", "-1"])
+def test_jobs_must_be_a_positive_number(bad: str) -> None:
+    from tests.site_helpers import gongshi
+
+    done = gongshi("build", str(MINIMAL), "--jobs", bad, "--no-pdf", "--no-ledger")
+    assert done.returncode == 2
+    assert "正整数" in done.stderr
+    assert "Traceback" not in done.stderr
