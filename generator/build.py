@@ -47,7 +47,14 @@ import yaml
 from generator import model as m
 from generator.cache import CACHE_DIR, BuildCache, digest
 from generator.errors import BuildFailed
-from generator.ledger import LEDGER_FILE, Ledger, centre_ledger, corrections_for, disclosures, updated_ledger
+from generator.ledger import (
+    LEDGER_FILE,
+    Ledger,
+    centre_ledger,
+    corrections_for,
+    disclosures,
+    updated_ledger,
+)
 from generator.linkcheck import broken_links
 from generator.mkdocs_site import (  # noqa: F401  (the names tests and serve use)
     MKDOCS_YML,
