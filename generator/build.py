@@ -347,7 +347,7 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
         lines += write_sitemap(site, city.html + [p for part in parts for p in part.html], site_url)
         (site / MANIFEST).write_text("".join(sorted(lines, key=lambda x: x[66:])), encoding="utf-8")
         _swap_in(site, out)
-    kept = [ce.id for ce in validated.centres]
+    kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
     cache.forget(PARTS, kept)
     cache.forget(PDFS, kept)
     cache.save()
