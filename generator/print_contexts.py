@@ -4,10 +4,12 @@
 under ``site_templates/print/`` read only their fields (Jinja2 runs with StrictUndefined).
 
 Every plain ``str`` field holds record text or a figure formatted for print, and the
-template environment escapes it on output (``md_escape`` in ``*.md.j2``, ``typst_escape`` in
-``*.typ.j2``) without the template having to ask. Fields typed :class:`Markdown` or
-:class:`TypstCode` are made by gongshi itself (pandoc's output, a heading written by a
-manual's renderer) and are printed as they are.
+template environment escapes it on output without the template having to ask:
+``typst_escape_line`` in the bodies (``*.body.typ.j2``: one line, as a value in Markdown),
+``typst_escape`` in the layouts (``*.typ.j2``), ``md_escape`` in the manual book's Markdown
+(``manuals.md.j2``). Fields typed :class:`Markdown` or :class:`TypstCode` are made by
+gongshi itself (a body rendered from its template, pandoc's output, a manual's Markdown as
+``generator.manuals`` rendered it) and are printed as they are.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 
 class Markdown(str):
-    """Markdown written by gongshi (not record text): printed unescaped in ``*.md.j2``."""
+    """Markdown written by gongshi (not record text): printed unescaped in ``manuals.md.j2``."""
 
     __slots__ = ()
 

@@ -2,7 +2,9 @@
 
 ``render_pdfs`` turns validated records into PDF bytes keyed by their path under the output
 folder (``print/<centre-id>/<file>.pdf``); it writes nothing (``build.write_files`` does).
-One :class:`~generator.typeset.Typesetter` serves every document of a call, so the Chinese
+It prints one centre after the other with ``render_centre_pdfs``, which a parallel build
+calls directly, one centre per task in its worker processes. One
+:class:`~generator.typeset.Typesetter` serves every document of a call, so the Chinese
 fonts are parsed once. The same records always give the same bytes: every date printed or
 stamped into a PDF comes from the records (a publication date, or none).
 
@@ -235,6 +237,33 @@ def centre_sources(
     return out
 
 
+def _check_kinds(kinds: Iterable[str] | None) -> None:
+    unknown = set(kinds or ()) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown print kinds: {sorted(unknown)}")
+
+
+def _selection(
+    validated: Validated,
+    centre: str | None,
+    kinds: set[str] | None,
+    root: Path | None,
+    corrections: Mapping[str, Sequence[Correction]] | None,
+) -> tuple[list[m.Centre], Mapping[str, Sequence[Correction]]]:
+    """The centres to print and their corrections (read from ``root`` when not given)."""
+    _check_kinds(kinds)
+    chosen = [ce for ce in validated.centres if centre is None or ce.id == centre]
+    if corrections is None:
+        wanted = kinds if kinds is not None else KINDS
+        read = root is not None and "correction" in wanted
+        corrections = read_corrections(root, chosen) if read and root is not None else {}
+    return chosen, corrections
+
+
+def _packs(validated: Validated) -> Mapping[str, Pack]:
+    return validated.library.packs if validated.library else {}
+
+
 def print_sources(
     validated: Validated,
     *,
@@ -246,15 +275,8 @@ def print_sources(
     corrections: Mapping[str, Sequence[Correction]] | None = None,
 ) -> dict[str, rp.PrintSource]:
     """Typst source of every document ``render_pdfs`` would compile, by output path."""
-    unknown = set(kinds or ()) - set(KINDS)
-    if unknown:
-        raise ValueError(f"unknown print kinds: {sorted(unknown)}")
-    packs = validated.library.packs if validated.library else {}
-    chosen = [ce for ce in validated.centres if centre is None or ce.id == centre]
-    if corrections is None:
-        wanted = kinds if kinds is not None else KINDS
-        read = root is not None and "correction" in wanted
-        corrections = read_corrections(root, chosen) if read else {}
+    chosen, corrections = _selection(validated, centre, kinds, root, corrections)
+    packs = _packs(validated)
     out: dict[str, rp.PrintSource] = {}
     for ce in chosen:
         out.update(
@@ -276,6 +298,57 @@ def compile_sources(sources: dict[str, rp.PrintSource], typesetter: Typesetter) 
     return {path: typesetter.compile(src.source, files=src.files) for path, src in sources.items()}
 
 
+def render_centre_pdfs(
+    centre: m.Centre,
+    pack: Pack | None,
+    *,
+    site_url: str,
+    root: Path | None,
+    corrections: Sequence[Correction],
+    typesetter: Typesetter | None = None,
+    documents: Mapping[str, str] | None = None,
+    kinds: Iterable[str] | None = None,
+) -> dict[str, bytes]:
+    """Every printed PDF of one centre, by ``print/<centre-id>/<file>.pdf``.
+
+    The unit of work of a parallel build: it reads nothing but the centre's manual changes
+    under ``root`` and keeps nothing of the centre once it returns. What it reuses across
+    calls is valid for any centre: the compiled templates, the parsed fonts and the
+    ``typesetter`` passed in. In a worker process, make the typesetter in the worker (a
+    process forked after a Typst compile in its parent can hang in Typst's thread pool).
+
+    Args:
+        centre: an error-free centre of ``pipeline.load_project``.
+        pack: its rule pack (None: the postings cite no rules and there is no manual book).
+        site_url: the website's address, for the QR codes and the printed link ("" for none).
+        root: the project folder, for the centre's own manual changes
+            (``centres/<id>/manuals/``); None prints the shared manuals only.
+        corrections: the centre's corrections (``read_corrections``), one posting each.
+        typesetter: reuse a typesetter (fonts already parsed); one is made when None.
+        documents: accepted for the build's calling convention and ignored: every document
+            is made here from the records.
+        kinds: print only these kinds (see ``KINDS``); all when None.
+
+    Raises:
+        ValueError: an unknown kind.
+        generator.errors.ToolMissing: no Chinese font (or no pandoc) is installed.
+        generator.errors.CompileFailed: Typst rejected a generated document (a bug).
+    """
+    del documents  # not needed: see the docstring
+    _check_kinds(kinds)
+    ts = typesetter or Typesetter()
+    sources = centre_sources(
+        centre,
+        pack,
+        site_url=site_url,
+        kinds=KINDS if kinds is None else kinds,
+        fonts=ts.fonts,
+        root=root,
+        corrections=corrections,
+    )
+    return compile_sources(sources, ts)
+
+
 def render_pdfs(
     validated: Validated,
     *,
@@ -287,6 +360,8 @@ def render_pdfs(
     corrections: Mapping[str, Sequence[Correction]] | None = None,
 ) -> dict[str, bytes]:
     """Every printed PDF of the validated centres (or of one), by ``print/<centre>/<file>``.
+
+    One centre after the other through :func:`render_centre_pdfs`, with one typesetter.
 
     Args:
         validated: the result of ``pipeline.load_project``; only error-free centres print.
@@ -306,14 +381,20 @@ def render_pdfs(
         generator.errors.ToolMissing: no Chinese font is installed.
         generator.errors.CompileFailed: Typst rejected a generated document (a bug).
     """
+    chosen, corrections = _selection(validated, centre, kinds, root, corrections)
+    packs = _packs(validated)
     ts = typesetter or Typesetter()
-    sources = print_sources(
-        validated,
-        site_url=site_url,
-        centre=centre,
-        kinds=kinds,
-        fonts=ts.fonts,
-        root=root,
-        corrections=corrections,
-    )
-    return compile_sources(sources, ts)
+    out: dict[str, bytes] = {}
+    for ce in chosen:
+        out.update(
+            render_centre_pdfs(
+                ce,
+                packs.get(ce.rule_pack),
+                site_url=site_url,
+                root=root,
+                corrections=corrections.get(ce.id, ()),
+                typesetter=ts,
+                kinds=kinds,
+            )
+        )
+    return out

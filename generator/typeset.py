@@ -41,6 +41,8 @@ __all__ = [
     "find_cjk_fonts",
     "markdown_to_typst",
     "typst_escape",
+    "typst_escape_block",
+    "typst_escape_line",
     "typst_string",
 ]
 
@@ -361,7 +363,8 @@ class Typesetter:
 #: ``east_asian_line_breaks`` is switched on: a line break between Chinese characters in the
 #: Markdown source is dropped instead of printing as a space.
 #:
-#: Pandoc itself runs with ``--sandbox`` (it reads nothing but its standard input). Images in
+#: Pandoc itself runs with ``--sandbox``: its reader and writer read nothing but standard
+#: input (the Lua filter :data:`LITERAL_DOTS_FILTER` is gongshi's own file). Images in
 #: the Markdown become ``#image("name")``, which Typst resolves inside the compile's scratch
 #: root only, i.e. among the ``files`` given to :meth:`Typesetter.compile`.
 PANDOC_READER = (
@@ -372,6 +375,11 @@ PANDOC_READER = (
     "-citations"
     "-yaml_metadata_block-pandoc_title_block"
     "+east_asian_line_breaks"
+)
+
+#: Three escaped dots print as three dots, not as Typst's ellipsis (see the filter's comment).
+LITERAL_DOTS_FILTER = (
+    Path(__file__).resolve().parent.parent / "site_templates" / "print" / "literal-dots.lua"
 )
 
 _PANDOC_ARGS = ("--sandbox", "--columns=10000", "--wrap=none")
@@ -399,12 +407,21 @@ def markdown_to_typst(md: str) -> str:
 
     Uses the pandoc binary bundled in ``pypandoc-binary``. See :data:`PANDOC_READER` for the
     extensions that are off and why. Tables come out as ``#figure(table(...))``; a page that
-    prints long tables should ``#show figure: set block(breakable: true)``.
+    prints long tables should ``#show figure: set block(breakable: true)``. Escaped dots
+    (``\\.\\.\\.``) print as three dots, not as an ellipsis (:data:`LITERAL_DOTS_FILTER`).
     """
     # One pandoc process per call: pypandoc.convert_text would start two more each time to
     # list pandoc's formats (docs/performance.md), so the bundled binary is run directly.
     proc = subprocess.run(
-        [_pandoc_path(), "-f", PANDOC_READER, "-t", "typst", *_PANDOC_ARGS],
+        [
+            _pandoc_path(),
+            "-f",
+            PANDOC_READER,
+            "-t",
+            "typst",
+            *_PANDOC_ARGS,
+            f"--lua-filter={LITERAL_DOTS_FILTER}",
+        ],
         input=md.encode("utf-8"),
         capture_output=True,
         check=False,
@@ -447,6 +464,35 @@ def typst_escape(text: str) -> str:
     """
     escaped = text.translate(_MARKUP_TABLE)
     return _NEWLINES.sub("\\\\\n", escaped)
+
+
+def typst_escape_line(text: object) -> str:
+    """Escape one line of record text for Typst markup: line breaks become spaces.
+
+    The Typst counterpart of ``escape.md_escape``: surrounding whitespace is dropped and no
+    line break of the value reaches the page, so a value can sit in a table cell, a heading
+    or a list item without ending it.
+    """
+    s = "" if text is None else str(text)
+    return typst_escape(_NEWLINES.sub(" ", s).strip())
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def typst_escape_block(text: object) -> str:
+    """Escape multi-line record text for Typst markup: paragraphs kept, lines broken.
+
+    The Typst counterpart of ``escape.md_escape_block``: blank lines separate paragraphs,
+    every other line break is a forced line break, each line is escaped as by
+    :func:`typst_escape_line` and blank lines at either end are dropped.
+    """
+    s = "" if text is None else str(text)
+    paras = [p for p in _PARAGRAPH_BREAK.split(s.strip()) if p.strip()]
+    return "\n\n".join(
+        " \\\n".join(typst_escape_line(line) for line in p.splitlines() if line.strip())
+        for p in paras
+    )
 
 
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -31,7 +31,14 @@ from print_helpers import (
 from generator import figures as fig
 from generator import render_print as rp
 from generator.pipeline import load_project
-from generator.printing import KINDS, centre_sources, compile_sources, pdf_path, render_pdfs
+from generator.printing import (
+    KINDS,
+    centre_sources,
+    compile_sources,
+    pdf_path,
+    render_centre_pdfs,
+    render_pdfs,
+)
 from generator.typeset import Typesetter
 
 SITE = "https://gs.example.org"
@@ -226,6 +233,52 @@ def test_same_records_give_the_same_bytes(minimal, typesetter):
         Typesetter(),
     )
     assert again == pdfs
+
+
+def test_the_centre_entry_point_gives_the_same_pdfs(minimal):
+    """``render_centre_pdfs`` (what a build worker calls) and ``render_pdfs`` print the same
+    bytes as the sources compiled here, with a typesetter of their own."""
+    centre, pack, _sources, pdfs = minimal
+    kinds = set(KINDS) - {"manuals"}  # the fixture's book is made from STUB_MANUALS
+    got = render_centre_pdfs(
+        centre,
+        pack,
+        site_url=SITE,
+        root=None,
+        corrections=(),
+        typesetter=Typesetter(),
+        documents={"ignored": "x"},
+        kinds=kinds,
+    )
+    assert got == {k: v for k, v in pdfs.items() if not k.endswith("/manuals.pdf")}
+    plans = render_pdfs(load_project(MINIMAL), site_url=SITE, kinds={"plan"})
+    assert plans == {k: v for k, v in pdfs.items() if "/plan-" in k}
+    with pytest.raises(ValueError):
+        render_centre_pdfs(centre, pack, site_url=SITE, root=None, corrections=(), kinds={"x"})
+
+
+def test_three_dots_print_as_written(tmp_path, typesetter):
+    """Record text prints as typed: "..." is not turned into an ellipsis (…)."""
+    proj = make_project(
+        tmp_path,
+        {
+            "plans/2026-03.yaml": read_fixture("plans/2026-03.yaml").replace(
+                "title: 四点半学校", "title: 四点半学校...续"
+            ),
+            "evaluations/2026.yaml": read_fixture("evaluations/2026.yaml")
+            + "summary: 整改...已完成 -- 见附件\n",
+        },
+    )
+    v = load_project(proj)
+    assert not v.report.errors
+    pdfs = render_pdfs(
+        v, site_url=SITE, typesetter=typesetter, kinds={"plan", "evaluation", "annual"}
+    )
+    texts = {key.rsplit("/", 1)[1]: pdf_text(pdf) for key, pdf in pdfs.items()}
+    assert "四点半学校...续" in texts["plan-2026-03.pdf"]
+    for name in ("evaluation-2026.pdf", "annual-2026.pdf"):
+        assert "整改...已完成--见附件" in texts[name], name
+    assert not any("…" in text for text in texts.values())
 
 
 def test_pages_render_to_png(minimal):

@@ -180,18 +180,33 @@ def test_fund_ratios_against_pack_limits():
 
 def test_templates_are_strict(minimal):
     with pytest.raises(jinja2.UndefinedError):
-        rp.render_markdown("finance", object())
+        rp.render_body("finance", object())
+    with pytest.raises(jinja2.UndefinedError):
+        rp.render_markdown("manuals", object())
 
 
-def test_record_values_are_escaped_in_markdown(minimal):
+def test_record_values_are_escaped_in_typst_bodies(minimal):
     centre, pack = minimal
     centre = dataclasses.replace(
         centre, contact=dataclasses.replace(centre.contact, feedback="*b* [x](y)")
     )
     ctx = rp.build_consultation(centre, pack, url="u")
     ctx = dataclasses.replace(ctx, own=(rp.Row(("# 标题", "<tag> | $x$")),))
-    md = rp.render_markdown("consultation", ctx)
-    assert "\\# 标题" in md and "&lt;tag&gt; \\| \\$x\\$" in md
+    body = rp.render_body("consultation", ctx)
+    assert "- #strong[\\# 标题]：\\<tag\\> \\| \\$x\\$" in body
+    plan = rp.build_plan(centre, pack, centre.plans[0], url="u")
+    first = plan.activities[0]
+    hostile = rp.Row(("= 标题\n- 列表", *first.cells[1:]))
+    body = rp.render_body("plan", dataclasses.replace(plan, activities=(hostile,)))
+    # a value stays on its line (a line break would end the cell's row or start markup)
+    assert "    [\\= 标题 \\- 列表], " in body
+
+
+def test_table_rows_in_typst():
+    row = rp.typst_row(rp.Row(("工资（7 名）", "1,200.00", ""), level=1))
+    assert row == "    [\u3000\u3000工资（7 名）], [1\\,200\\.00], [],"
+    total = rp.typst_row(rp.Row(("收入合计", "9.00", ""), strong=True))
+    assert total == "    [#strong[收入合计]], [#strong[9\\.00]], [],"
 
 
 def test_manual_body_takes_the_book_heading():

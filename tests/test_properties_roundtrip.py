@@ -169,11 +169,6 @@ def test_multi_line_text_round_trips_into_html(text):
 # ------------------------------------------------------------------ the PDFs
 
 
-def pandoc_known(text: str) -> str:
-    """The one known difference on the pandoc path: "..." prints as "…" (see the xfail below)."""
-    return text.replace("...", "…")
-
-
 @pytest.fixture(scope="module")
 def ts() -> Typesetter:
     return Typesetter()
@@ -198,7 +193,7 @@ def test_one_line_text_round_trips_into_typst(ts, text):
 def test_multi_line_text_round_trips_through_pandoc_into_typst(ts, text):
     body = markdown_to_typst("开始\n\n" + md_escape_block(text) + "\n\n结束")
     pdf = ts.compile(_document(ts, body))
-    assert squeeze(pdftotext(pdf, layout=True)) == squeeze(pandoc_known("开始" + text + "结束"))
+    assert squeeze(pdftotext(pdf, layout=True)) == squeeze("开始" + text + "结束")
 
 
 @pytest.mark.parametrize("text", [
@@ -211,14 +206,14 @@ def test_markup_fragments_print_literally(ts, text):
     assert squeeze(pdftotext(pdf, layout=True)) == squeeze("开始" + text + "结束")
     body = markdown_to_typst("开始" + md_escape(text) + "结束")
     pdf = ts.compile(_document(ts, body))
-    assert squeeze(pdftotext(pdf, layout=True)) == squeeze(pandoc_known("开始" + text + "结束"))
+    assert squeeze(pdftotext(pdf, layout=True)) == squeeze("开始" + text + "结束")
     shown, _ = html_text(md_escape(text))
     assert squeeze(shown) == squeeze(text)
 
 
-@pytest.mark.xfail(strict=True, reason="pandoc's typst writer leaves '...' unescaped and Typst "
-                   "prints it as an ellipsis; typeset.markdown_to_typst could escape it")
 def test_three_dots_survive_pandoc(ts):
+    """pandoc's typst writer leaves '...' unescaped; typeset.markdown_to_typst's Lua filter
+    escapes it so that Typst does not print an ellipsis."""
     body = markdown_to_typst("开始" + md_escape("...") + "结束")
     assert squeeze(pdftotext(ts.compile(_document(ts, body)), layout=True)) == "开始...结束"
 

@@ -22,6 +22,8 @@ from generator.typeset import (
     find_cjk_fonts,
     markdown_to_typst,
     typst_escape,
+    typst_escape_block,
+    typst_escape_line,
     typst_string,
 )
 
@@ -298,6 +300,35 @@ def test_escaped_newline_is_a_line_break(ts: Typesetter, fonts: FontSet, tmp_pat
     pdf = ts.compile(_doc(fonts, typst_escape("第一行\n= 第二行\n\n- 第三行")))
     lines = [ln for ln in _poppler("pdftotext", pdf, tmp_path).splitlines() if ln.strip()]
     assert lines == ["第一行", "= 第二行", "- 第三行"]
+
+
+def test_escape_line_and_block() -> None:
+    assert typst_escape_line("  a\n= b\r\n- c\u2028d  ") == "a \\= b \\- c d"
+    assert typst_escape_line(None) == ""
+    assert typst_escape_block("\n第一行\n= 第二行\n\n\n- 第二段  \n") == (
+        "第一行 \\\n\\= 第二行\n\n\\- 第二段"
+    )
+
+
+def test_escaped_lines_and_paragraphs_print(ts: Typesetter, fonts: FontSet, tmp_path: Path) -> None:
+    body = (
+        "#box["
+        + typst_escape_line("单元格\n= 不是标题")
+        + "]\n\n"
+        + typst_escape_block("第一行\n- 第二行\n\n第二段...")
+    )
+    pdf = ts.compile(_doc(fonts, body))
+    lines = [ln.strip() for ln in _poppler("pdftotext", pdf, tmp_path).splitlines() if ln.strip()]
+    assert lines == ["单元格 = 不是标题", "第一行", "- 第二行", "第二段..."]
+
+
+def test_markdown_prints_escaped_dots_as_dots(
+    ts: Typesetter, fonts: FontSet, tmp_path: Path
+) -> None:
+    body = markdown_to_typst("开始\\.\\.\\.\\*中\\.\\.\\.\\#结束 和 a...b\n")
+    text = _squash(_poppler("pdftotext", ts.compile(_doc(fonts, body)), tmp_path))
+    # escaped dots are the record's text; unescaped ones are pandoc's smart ellipsis
+    assert text == "开始...*中...#结束和a…b"
 
 
 def test_markdown_keeps_chinese_text(ts: Typesetter, fonts: FontSet, tmp_path: Path) -> None:

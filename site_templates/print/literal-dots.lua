@@ -1,0 +1,13 @@
+-- Pandoc Lua filter used by generator/typeset.py (markdown_to_typst).
+--
+-- Pandoc's typst writer leaves "..." in text as it is, and Typst prints three dots as an
+-- ellipsis (…). Escaped dots in the Markdown (record text through escape.md_escape) must
+-- print as written; unescaped "..." never gets here as dots, pandoc's smart typography has
+-- already made it "…". So a text run holding three dots is written as raw Typst with every
+-- ASCII punctuation mark backslash-escaped, as typeset.typst_escape does: Typst prints a
+-- backslash-escaped character literally.
+function Str(el)
+  if el.text:find("...", 1, true) then
+    return pandoc.RawInline("typst", (el.text:gsub("[!-/:-@[-`{-~]", "\\%0")))
+  end
+end
