@@ -17,14 +17,12 @@ import datetime as dt
 import io
 import json
 import uuid
-import zoneinfo
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-import icalendar
 from markupsafe import Markup
 
 from generator import figures as f
@@ -298,51 +296,133 @@ def centres_csv(centres: Iterable[m.Centre]) -> bytes:
 
 # ---------------------------------------------------------------- iCalendar
 
+# The VTIMEZONE of Asia/Shanghai (CST, UTC+8; summer time only from 1986 to 1991), as the IANA
+# time-zone database gives it; the feed's times all carry TZID=Asia/Shanghai.
+VTIMEZONE = (
+    "BEGIN:VTIMEZONE",
+    f"TZID:{TZ}",
+    "COMMENT:This timezone only works from 1970-01-01 to 2038-01-01.",
+    "BEGIN:STANDARD",
+    "DTSTART:19700101T000000",
+    "TZNAME:CST",
+    "TZOFFSETFROM:+0800",
+    "TZOFFSETTO:+0800",
+    "END:STANDARD",
+    "BEGIN:DAYLIGHT",
+    "DTSTART:19860504T030000",
+    "RDATE:19870412T030000,19880417T030000,19890416T030000,19900415T030000,19910414T030000",
+    "TZNAME:CDT",
+    "TZOFFSETFROM:+0800",
+    "TZOFFSETTO:+0900",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "DTSTART:19860914T020000",
+    "RDATE:19870913T020000,19880911T020000,19890917T020000,19900916T020000,19910915T020000",
+    "TZNAME:CST",
+    "TZOFFSETFROM:+0900",
+    "TZOFFSETTO:+0800",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+)
+ICS_LINE_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets
+
+
+def ics_text(value: str) -> str:
+    """A TEXT value escaped as RFC 5545 3.3.11 says: backslash, semicolon, comma, newline.
+
+    Any line ending (CRLF, LF, a lone CR) becomes the escape ``\\n``.
+    """
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def ics_fold(line: str, limit: int = ICS_LINE_OCTETS) -> str:
+    """Fold a content line (RFC 5545 3.1): CRLF and a space before it would reach ``limit``.
+
+    Folds between characters, never inside one's UTF-8 bytes, and keeps a backslash escape
+    (``\\,``) on one line, as clients that unfold carelessly expect. No physical line is
+    longer than ``limit`` octets, the leading space of a continuation included.
+    """
+    data = line.encode("utf-8")
+    if len(data) < limit:
+        return line
+    parts: list[bytes] = []
+    start = 0
+    while len(data) - start >= limit:
+        end = start + limit - 1
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: not a character start
+            end -= 1
+        if data[end - 1] == 0x5C and end - 1 > start:  # a backslash ends the chunk
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
+
+
+def _ics_local(d: dt.date, t: dt.time) -> str:
+    return f"{d:%Y%m%d}T{t:%H%M%S}"
+
 
 def centre_ics(ce: m.Centre, today: dt.date, site_url: str | None) -> bytes:
-    """Planned activities and closures of a centre as an iCalendar feed (RFC 5545)."""
-    tz = zoneinfo.ZoneInfo(TZ)
-    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//gongshi//community centre disclosures//ZH")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{ce.name}活动")
-    cal.add("x-wr-timezone", TZ)
+    """Planned activities and closures of a centre as an iCalendar feed (RFC 5545).
+
+    Written directly: the structure is fixed (one VEVENT per planned activity and per
+    closure), so a general iCalendar library adds nothing but time. Every record value is a
+    TEXT value escaped with ``ics_text``; lines are folded with ``ics_fold``.
+    """
+    stamp = f"DTSTAMP:{today:%Y%m%d}T000000Z"
+    tzid = f";TZID={TZ}:"
+    events: list[str] = []
     months = {a.key: a for a in ce.activity_months}
+    base = site_url.rstrip("/") if site_url else None
     for p in ce.plans:
         recs = {r.plan: r for r in (months[p.key].records if p.key in months else ()) if r.plan}
+        url = f"URL:{base}/centres/{ce.id}/plans/{p.key}/" if base else None
         for a in p.activities:
-            ev = icalendar.Event()
-            ev.add("uid", f"{ce.id}-{p.key}-{a.id}@gongshi")
-            ev.add("dtstamp", stamp)
-            ev.add("dtstart", dt.datetime.combine(a.date, a.start, tzinfo=tz))
-            ev.add("dtend", dt.datetime.combine(a.date, a.end, tzinfo=tz))
-            ev.add("summary", a.title)
-            ev.add("location", f"{ce.name} {a.room}（{ce.address}）")
             fee = "免费" if a.price == 0 else f"{f.yuan(a.price)} 元"
-            ev.add("description", f"对象：{a.target}；名额：{a.capacity} 人；报名：{a.signup}；费用：{fee}")
             r = recs.get(a.id)
-            if r is not None and r.status == "已取消":
-                ev.add("status", "CANCELLED")
-            else:
-                ev.add("status", "CONFIRMED")
-            if site_url:
-                ev.add("url", f"{site_url.rstrip('/')}/centres/{ce.id}/plans/{p.key}/")
-            cal.add_component(ev)
+            events += (
+                "BEGIN:VEVENT",
+                "SUMMARY:" + ics_text(a.title),
+                "DTSTART" + tzid + _ics_local(a.date, a.start),
+                "DTEND" + tzid + _ics_local(a.date, a.end),
+                stamp,
+                "UID:" + ics_text(f"{ce.id}-{p.key}-{a.id}@gongshi"),
+                "DESCRIPTION:" + ics_text(
+                    f"对象：{a.target}；名额：{a.capacity} 人；报名：{a.signup}；费用：{fee}"),
+                "LOCATION:" + ics_text(f"{ce.name} {a.room}（{ce.address}）"),
+                "STATUS:" + ("CANCELLED" if r is not None and r.status == "已取消" else "CONFIRMED"),
+            )
+            if url:
+                events.append(url)
+            events.append("END:VEVENT")
+    timed = bool(events)
     for i, e in enumerate(ce.opening_hours.exceptions):
         if not e.closed:
             continue
-        ev = icalendar.Event()
-        ev.add("uid", f"{ce.id}-closed-{e.start.isoformat()}-{i}@gongshi")
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", e.start)
-        ev.add("dtend", e.end + dt.timedelta(days=1))
-        ev.add("summary", f"闭馆：{e.reason}")
-        ev.add("transp", "TRANSPARENT")
-        cal.add_component(ev)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+        events += (
+            "BEGIN:VEVENT",
+            "SUMMARY:" + ics_text(f"闭馆：{e.reason}"),
+            f"DTSTART;VALUE=DATE:{e.start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{e.end + dt.timedelta(days=1):%Y%m%d}",
+            stamp,
+            "UID:" + ics_text(f"{ce.id}-closed-{e.start.isoformat()}-{i}@gongshi"),
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        )
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//gongshi//community centre disclosures//ZH",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:" + ics_text(f"{ce.name}活动"),
+        f"X-WR-TIMEZONE:{TZ}",
+        *(VTIMEZONE if timed else ()),
+        *events,
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(ics_fold(line) for line in lines) + "\r\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- JSON-LD

@@ -13,6 +13,7 @@ never markup, even when a template forgets a filter.
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import html
 import json
@@ -152,6 +153,12 @@ def page_url(path: str) -> str:
     head, name = posixpath.split(path[:-3])
     folder = head if name == "index" else posixpath.join(head, name)
     return f"{folder}/" if folder else "./"
+
+
+@functools.cache
+def shared_env() -> Environment:
+    """One environment of the page templates per process (templates compiled once)."""
+    return make_env()
 
 
 def rel(page: str, target: str) -> Markup:
@@ -969,7 +976,7 @@ def render_centre(ce: m.Centre, pack: Pack | None, root: Path, *, today: dt.date
     """One centre's part of the site: its pages (centres/<id>/), open data (data/<id>/) and
     attachments, with the search words of its own names and titles."""
     out = _Out()
-    render_centre_into(out, env or make_env(), ce, pack, root, today=today, pdf_paths=pdf_paths,
+    render_centre_into(out, env or shared_env(), ce, pack, root, today=today, pdf_paths=pdf_paths,
                        site_url=site_url, corrections=corrections, documents=documents)
     packs = [pack] if pack is not None else []
     return SiteSources(out.pages, out.files, out.copies, search_words([ce], packs), tuple(out.notes))
@@ -979,7 +986,7 @@ def render_city(centres: Sequence[m.Centre], packs: Mapping[str, Pack], *, today
                 site_url: str | None, corrections: Mapping[str, Sequence[Correction]],
                 env: Environment | None = None) -> SiteSources:
     """The city pages (home, centres index, open data, about) and the all-centres data files."""
-    env = env or make_env()
+    env = env or shared_env()
     out = _Out()
     centres = sorted_centres(centres)
     disclosures = {ce.id: centre_disclosures(ce, packs.get(ce.rule_pack), today) for ce in centres}

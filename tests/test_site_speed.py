@@ -1,0 +1,177 @@
+"""Pages that are cheap for mkdocs: record tables as raw HTML, one search section per list.
+
+The page templates write record tables and the activity list as raw HTML blocks (no inline
+Markdown processing of every cell) and keep repeated text out of the search index with
+mkdocs-material's ``data-search-exclude``. These tests check that this costs nothing in
+safety or findability: record text in raw HTML still prints literally (read back through the
+same Python-Markdown extensions as mkdocs.yml), every activity keeps its ``#activity-<id>``
+anchor, and a real build's search index still finds activity titles and the audit page while
+holding one section for a month's activity list instead of one per activity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from generator.contexts import Row
+from generator.pipeline import load_project
+from generator.render_site import make_env, render_site
+from tests.site_helpers import HOSTILE, MINIMAL, ROOT, build
+
+TODAY = dt.date(2026, 3, 15)
+NASTY = (
+    *HOSTILE,
+    "</td></tr></table></figure><script>alert(3)</script>",
+    "a & b &amp; &lt;c&gt; &#123;",
+    '"quoted" \'single\'',
+    "第一行\n\n    第二行像代码块",
+    "/// table-caption\n假标题\n///",
+    "{: #injected .x }",
+    "\\*not em\\* `code` $x$ ~~del~~",
+    "<!-- comment -->",
+    "   前后空格   ",
+)
+
+
+def _python_markdown() -> markdown.Markdown:
+    """Python-Markdown with the extensions and settings of mkdocs.yml."""
+    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, settings = [], {}
+    for entry in cfg["markdown_extensions"]:
+        if isinstance(entry, dict):
+            ((name, conf),) = entry.items()
+            names.append(name)
+            settings[name] = conf or {}
+        else:
+            names.append(entry)
+    return markdown.Markdown(extensions=names, extension_configs=settings)
+
+
+class _Cells(HTMLParser):
+    """Text of every <td>, the caption, and every tag seen."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self.captions: list[str] = []
+        self.tags: list[str] = []
+        self._into: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+        if tag in ("td", "figcaption"):
+            self._into = self.cells if tag == "td" else self.captions
+            self._into.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "figcaption"):
+            self._into = None
+
+    def handle_data(self, data: str) -> None:
+        if self._into is not None:
+            self._into[-1] += data
+
+    def handle_comment(self, data: str) -> None:
+        self.tags.append("!--")
+
+
+def _plain(value: str) -> str:
+    """What a cell shows: line breaks as spaces, outer spaces trimmed."""
+    return re.sub(r"\r\n?|\n", " ", value).strip()
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_record_text_in_a_raw_html_table_prints_literally(value: str) -> None:
+    env = make_env()
+    page = env.from_string(
+        '{% from "_macros.md.j2" import table %}# 标题\n\n前文\n\n'
+        "{{ table(['项目', '内容'], rows, caption) }}\n\n后文 **粗体**\n"
+    ).render(rows=[Row(("名称", value)), Row((value, ""))], caption=value)
+    assert "{{" not in page and "{%" not in page, "no template syntax from a record"
+    html = _python_markdown().convert(page)
+    found = _Cells()
+    found.feed(html)
+    assert found.cells == ["名称", _plain(value), _plain(value), "—"]
+    assert [c.strip() for c in found.captions] == [_plain(value)]
+    # The only tags are the table's own and the Markdown around it.
+    assert set(found.tags) <= {"h1", "p", "figure", "figcaption", "table", "thead", "tbody",
+                               "tr", "th", "td", "strong"}
+    assert found.tags.count("strong") == 1  # 后文 **粗体**: Markdown after the block still works
+    assert found.tags.count("table") == 1
+
+
+@pytest.fixture(scope="module")
+def samples():
+    validated = load_project(ROOT)
+    assert not validated.report.errors, validated.report.format("text")
+    return validated, render_site(validated, ROOT, today=dt.date(2026, 11, 22))
+
+
+def test_every_activity_keeps_its_anchor_without_a_heading_id(samples) -> None:
+    validated, site = samples
+    checked = 0
+    for ce in validated.centres:
+        for plan in ce.plans:
+            page = site.pages[f"centres/{ce.id}/plans/{plan.key}.md"]
+            assert "\n### " not in page, "activities are not Markdown headings (one index entry each)"
+            for a in plan.activities:
+                assert page.count(f'id="activity-{a.id}"') == 1, (ce.id, plan.key, a.id)
+                checked += 1
+            # Headings inside the list carry no id: the search index makes a section only
+            # of headings with an id.
+            assert not re.search(r"<h[1-6][^>]*\bid=", page)
+    assert checked > 100
+
+
+def _index_entries(site: Path) -> list[dict]:
+    entries = []
+    for path in sorted(site.rglob("search_index.json")):
+        prefix = path.parent.parent.relative_to(site).as_posix()
+        for doc in json.loads(path.read_text(encoding="utf-8"))["docs"]:
+            loc = doc["location"]
+            entries.append({
+                "location": f"{prefix}/{loc}" if prefix != "." else loc,
+                "title": doc["title"].replace("\u200b", ""),
+                "text": doc["text"].replace("\u200b", ""),
+            })
+    return entries
+
+
+@pytest.fixture(scope="module")
+def minimal_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("speed") / "site"
+    done = build(MINIMAL, out, TODAY.isoformat())
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_search_index_has_one_section_for_the_activity_list(minimal_built: Path) -> None:
+    entries = _index_entries(minimal_built)
+    plan = [e for e in entries if "plans/2026-03/" in e["location"]]
+    assert plan, "the plan page is searchable"
+    assert not any("#activity-" in e["location"] for e in entries)
+    with_titles = [e for e in plan if "四点半学校" in e["text"] and "屋顶菜园" in e["text"]]
+    assert len(with_titles) == 1, "both activity titles in one section of the page"
+    assert with_titles[0]["title"] == "活动列表"
+    # the repeated parts stay out: calendar, details, summary, downloads, the centre menu
+    titles = {e["title"] for e in plan}
+    assert not titles & {"日历", "计划与实际", "下载与数据"}
+    assert "报名方式" not in with_titles[0]["text"]
+    assert not any("下载与数据" == e["title"] for e in entries)
+    assert not any("合规检查 · 制度汇编" in e["text"] for e in entries)
+
+
+def test_search_still_finds_the_audit_and_the_activity_anchor_works(minimal_built: Path) -> None:
+    entries = _index_entries(minimal_built)
+    assert any("/audit/2026/" in e["location"] and "审计" in e["title"] for e in entries)
+    html = (minimal_built / "centres/demo/plans/2026-03/index.html").read_text(encoding="utf-8")
+    assert 'id="activity-A01"' in html and 'id="activity-A02"' in html
+    assert "四点半学校" in html
