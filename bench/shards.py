@@ -7,8 +7,10 @@ site: one page of links and a combined open-data index. This module simulates th
 1. one synthetic city of K×M centres (bench/synth.py; centre ids start with the district);
 2. K shard projects, each a full gongshi project holding M consecutive centres (whole
    districts where the numbers allow) and its own copy of content/;
-3. each shard built with `gongshi build --no-pdf` in turn (PDFs are per centre, so sharding
-   does not change their cost), then the whole city as one project, for comparison;
+3. each shard built with `gongshi build --no-pdf --no-ledger --jobs J` in turn, cache deleted
+   first (PDFs are per centre, so sharding does not change their cost), then the whole city as
+   one project, for comparison; wall and CPU time and peak memory of each build's process
+   tree (``run.run_tree``);
 4. the join: `join_shards` reads each shard's data/centres.json and writes an index site.
 
 Run through ``bench/run --shards 4x50``.
@@ -81,31 +83,36 @@ def simulate(a, run) -> dict:
     projects = split_city(city, k, work / "projects")
     result: dict = {"shards": k, "centres_per_shard": m, "builds": []}
     sites = {}
-    for proj in projects:
-        site = work / "sites" / proj.name
-        u = run.run_child([run.sys.executable, "-m", "generator", "build", str(proj), "--out",
-                           str(site), "--today", today, "--no-pdf"], log)
+
+    def build(proj: Path, site: Path) -> dict:
+        shutil.rmtree(proj / ".gongshi-cache", ignore_errors=True)
+        u = run.run_tree([run.sys.executable, "-m", "generator", "build", str(proj), "--out",
+                          str(site), "--today", today, "--no-pdf", "--no-ledger",
+                          "--jobs", str(a.jobs)], log)
+        u.pop("rss_series", None)
         if u["exit"] != 0:
             raise SystemExit(f"shard build failed: {proj}; see {log}")
-        index = site / "search" / "search_index.json"
-        u["search_index_bytes"] = index.stat().st_size
+        u["city_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
+        return u
+
+    for proj in projects:
+        site = work / "sites" / proj.name
+        u = build(proj, site)
         result["builds"].append(u)
         sites[proj.name] = site
-        run.say(f"shard {proj.name}: {u['wall_s']:.1f} s, {u['maxrss_mb']:.0f} MB")
+        run.say(f"shard {proj.name}: {u['wall_s']:.1f} s, {u['cpu_s']:.1f} s CPU, "
+                f"{u['peak_tree_rss_mb']:.0f} MB")
     result["shards_total_wall_s"] = sum(b["wall_s"] for b in result["builds"])
     result["shards_total_cpu_s"] = sum(b["cpu_s"] for b in result["builds"])
+    result["shard_peak_tree_rss_mb"] = max(b["peak_tree_rss_mb"] for b in result["builds"])
     result["shard_max_wall_s"] = max(b["wall_s"] for b in result["builds"])
     t = time.perf_counter()
     result["join"] = join_shards(sites, work / "index-site", dt.date.fromisoformat(today))
     result["join_s"] = time.perf_counter() - t
-    whole = work / "sites" / "whole"
-    u = run.run_child([run.sys.executable, "-m", "generator", "build", str(city), "--out",
-                       str(whole), "--today", today, "--no-pdf"], log)
-    if u["exit"] != 0:
-        raise SystemExit(f"whole-city build failed; see {log}")
-    u["search_index_bytes"] = (whole / "search" / "search_index.json").stat().st_size
+    u = build(city, work / "sites" / "whole")
     result["whole"] = u
-    run.say(f"whole city of {k * m}: {u['wall_s']:.1f} s, {u['maxrss_mb']:.0f} MB")
+    run.say(f"whole city of {k * m}: {u['wall_s']:.1f} s, {u['cpu_s']:.1f} s CPU, "
+            f"{u['peak_tree_rss_mb']:.0f} MB")
     if not a.keep:
         shutil.rmtree(work / "sites", ignore_errors=True)
         shutil.rmtree(work / "projects", ignore_errors=True)

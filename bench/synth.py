@@ -332,8 +332,12 @@ def generate_city(dest: Path, centres: int, years: int = 1, seed: int = 1,
 
 
 def today_for(first_year: int = 2026, years: int = 1) -> dt.date:
-    """A build date after every record of the city is due and published."""
-    return dt.date(first_year + years, 5, 1)
+    """A build date after every record of the city is due and published.
+
+    Before the next year's first quarter is due (30 days after the quarter), so the city has
+    nothing overdue on this day or the next (the benchmark's next-day rebuild).
+    """
+    return dt.date(first_year + years, 4, 20)
 
 
 class CentreWriter:

@@ -1,11 +1,17 @@
 """The benchmark's synthetic city is valid: a small one passes `gongshi check` with no errors.
 
-Correctness only; speed is measured by bench/run, never asserted in tests.
+Correctness only; speed is measured by bench/run, never asserted in tests. The harness's
+reading of `gongshi build`'s report (centres remade, pages, PDFs) is checked against the real
+command, since the rebuild figures depend on it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.machinery
 import importlib.util
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +31,20 @@ def _synth():
     mod = importlib.util.module_from_spec(spec)
     sys.modules["bench_synth"] = mod  # dataclasses look their module up while the class is made
     spec.loader.exec_module(mod)
+    return mod
+
+
+def _run():
+    """bench/run as a module (it is a script without the .py suffix)."""
+    if "bench_run" in sys.modules:
+        return sys.modules["bench_run"]
+    os.environ["GONGSHI_BENCH_NO_REEXEC"] = "1"  # never re-executed under another interpreter
+    loader = importlib.machinery.SourceFileLoader("bench_run", str(ROOT / "bench" / "run"))
+    spec = importlib.util.spec_from_loader("bench_run", loader)
+    assert spec
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = mod
+    loader.exec_module(mod)
     return mod
 
 
@@ -75,3 +95,42 @@ def test_scalars_read_back_as_the_same_text(text: str) -> None:
     node, problems = parse_yaml(f"k: {_synth().scalar(text)}\n", "t.yaml")
     assert problems == []
     assert node.get("k").text == text
+
+
+def test_the_benchmark_days_have_nothing_overdue(city: Path) -> None:
+    """bench/run builds on today_for and, for the next-day rebuild, the day after."""
+    today = _synth().today_for(2026, 1)
+    for day in (today, today + dt.timedelta(days=1)):
+        report = load_project(city, day).report
+        assert report.errors == [], (day, report.format("text"))
+
+
+@pytest.mark.slow
+def test_harness_reads_what_the_build_remade(city: Path, tmp_path: Path) -> None:
+    run = _run()
+    proj = tmp_path / "proj"
+    shutil.copytree(city, proj)
+    today = _synth().today_for(2026, 1).isoformat()
+
+    def build() -> dict:
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator", "build", str(proj), "--out", str(tmp_path / "site"),
+             "--today", today, "--no-pdf", "--no-ledger", "--jobs", "1"],
+            check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return run.build_report(proc.stdout, 3)
+
+    cold = build()
+    assert (cold["made"], cold["reused"]) == (3, 0)
+    assert cold["pages"] > 3 * 12 and cold["pdfs"] == 0
+    warm = build()
+    assert (warm["made"], warm["reused"], warm["pages"]) == (0, 3, cold["pages"])
+    path, original = run.change_one_quarter(proj)
+    assert path.read_text(encoding="utf-8") != original
+    changed = build()
+    assert (changed["made"], changed["reused"]) == (1, 2)
+    assert not list((proj / "centres").glob("*/published.yaml"))  # --no-ledger wrote nothing
+    sizes = run.index_sizes(tmp_path / "site")
+    assert sizes["centre_indexes"] == 3
+    assert 0 < sizes["centre_index_mean"] <= sizes["centre_index_max"]
+    assert sizes["city_index_bytes"] > 0
