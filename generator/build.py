@@ -45,6 +45,7 @@ from xml.sax.saxutils import escape as xml_escape
 import yaml
 
 from generator import model as m
+from generator import opendata
 from generator.cache import CACHE_DIR, BuildCache, digest
 from generator.errors import BuildFailed
 from generator.ledger import (
@@ -52,7 +53,6 @@ from generator.ledger import (
     Ledger,
     centre_ledger,
     corrections_for,
-    disclosures,
     updated_ledger,
 )
 from generator.linkcheck import broken_links
@@ -78,11 +78,12 @@ from generator.pipeline import assemble as assemble_project
 from generator.printing import render_pdfs
 from generator.privacy import scan_outputs
 from generator.problems import Report
-from generator.render_site import render_city, render_site
+from generator.render_site import render_city, render_site, sorted_centres
 from generator.shards import PARTS, PDFS, PartJob, PartResult, build_part
 from generator.validate import Project, Validated, centre_dirs, find_project
 
 CHECKED = "checked"
+LIGHT = "light"
 COMPLIANCE = "compliance"
 
 
@@ -158,9 +159,11 @@ def manifest(folder: Path) -> bytes:
 class CentreLedger:
     """A centre's publication ledger as read before the build, and where it lives."""
 
-    centre: m.Centre
     path: Path
     ledger: Ledger
+    # (disclosure key, publication date, content hash) of the records as they are now
+    published: tuple[tuple[str, dt.date | None, str], ...]
+    centre: Callable[[], m.Centre]  # the validated centre, loaded only when the ledger changes
 
 
 @dataclass
@@ -169,7 +172,6 @@ class Gathered:
 
     files: dict[str, bytes] = field(default_factory=dict)
     words: tuple[str, ...] = ()
-    ledgers: tuple[CentreLedger, ...] = ()  # for the ledger write after a successful build
 
     def add(self, path: str, data: bytes, what: str) -> None:
         path = _check_rel(path)
@@ -201,8 +203,8 @@ def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
     if validated.report.errors:
         return validated.report, None, [], 0
     notes: list[str] = []
-    ledgers = tuple(CentreLedger(ce, *centre_ledger(project, ce)) for ce in validated.centres)
-    corrections = {cl.centre.id: corrections_for(cl.centre, cl.ledger) for cl in ledgers}
+    ledgers = {ce.id: centre_ledger(project, ce)[1] for ce in validated.centres}
+    corrections = {ce.id: corrections_for(ce, ledgers[ce.id]) for ce in validated.centres}
     pdfs: dict[str, bytes] = {}
     if pdf:
         pdfs = render_pdfs(validated, site_url=site_url or "", root=project.root,
@@ -210,7 +212,7 @@ def gather(path: Path, *, today: dt.date, site_url: str | None, pdf: bool
     sources = render_site(validated, project.root, today=today, site_url=site_url,
                           pdf_paths=frozenset(pdfs), corrections=corrections)
     notes.extend(sources.notes)
-    g = Gathered(words=sources.words, ledgers=ledgers)
+    g = Gathered(words=sources.words)
     for rel, text in sources.pages.items():
         g.add(rel, text.encode("utf-8"), "页面")
     for rel, data in sources.files.items():
@@ -265,11 +267,11 @@ def ledger_is_current(cl: CentreLedger, today: dt.date) -> bool:
     """
     if not cl.ledger.ok:
         return True  # check_ledger reports it; updated_ledger would return None too
-    for key, d in disclosures(cl.centre).items():
-        if d.published is None or d.published > today:
+    for key, published, sha256 in cl.published:
+        if published is None or published > today:
             continue
         entry = cl.ledger.entry(key)
-        if entry is None or entry.sha256 != d.sha256:
+        if entry is None or entry.sha256 != sha256:
             return False
     return True
 
@@ -281,7 +283,7 @@ def write_ledgers(ledgers: tuple[CentreLedger, ...], today: dt.date, project: Pr
     for cl in ledgers:
         if ledger_is_current(cl, today):
             continue
-        text = updated_ledger(cl.centre, cl.ledger, today)
+        text = updated_ledger(cl.centre(), cl.ledger, today)
         if text is None:
             continue
         try:
@@ -312,27 +314,28 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
     out = Path(out) if out is not None else project.root / "public"
     cache = BuildCache(project.root / CACHE_DIR)
     loaded = load_cached(project, path, cache, today)
-    validated = loaded.validated
+    validated = loaded.validated  # its centres are city views (pipeline.city_view)
     if validated.report.errors:
         return BuildResult(validated.report)
     packs = validated.library.packs if validated.library else {}
-    corrections = {cc.centre.id: tuple(corrections_for(cc.centre, cc.ledger))
-                   for cc in loaded.checked if cc.centre is not None and cc.ledger is not None}
-    part_jobs = []
-    for ce in validated.centres:
-        fixes = corrections.get(ce.id, ())
-        part_jobs.append(PartJob(
-            ce, packs.get(ce.rule_pack), project.root, cache.folder, today, site_url, pdf, fixes,
-            validated.documents.get(ce.id, {}),
-            key=digest(loaded.inputs[ce.id], fixes, today, site_url, pdf),
-            pdf_key=digest(loaded.inputs[ce.id], fixes, site_url)))
+    by_id = {cc.centre.id: cc for cc in loaded.checked if cc.centre is not None}
+    corrections = {cid: cc.corrections for cid, cc in by_id.items()}
+
+    def job(cid: str) -> PartJob:
+        full = loaded.full[cid]()
+        return PartJob(full.centre, packs.get(full.centre.rule_pack), project.root, cache.folder,
+                       today, site_url, pdf, full.corrections, full.documents,
+                       key=keys[cid], pdf_key=digest(loaded.inputs[cid], full.corrections, site_url))
+
+    keys = {ce.id: digest(loaded.inputs[ce.id], corrections[ce.id], today, site_url, pdf)
+            for ce in validated.centres}
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.build-", dir=out.parent) as tmp_name:
         tmp = Path(tmp_name)
         site = tmp / "site"
-        parts, city = make_parts(part_jobs, cache, jobs, lambda: build_city(
+        parts, city = make_parts(keys, job, cache, jobs, lambda: build_city(
             validated, project, tmp, site, today=today, site_url=site_url,
-            corrections=corrections, pdf=pdf))
+            corrections=corrections))
         notes = list(city.notes)
         validated.report.extend(city.problems)
         for part in parts:
@@ -342,8 +345,9 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
             return BuildResult(validated.report)
         for part in parts:
             link_tree(cache.folder_for(PARTS, part.centre_id), site)
-        check_site_links(site, city.html + [p for part in parts if part.fresh for p in part.html])
         lines = city.manifest + [line for part in parts for line in part.manifest]
+        lines += write_joined_data(site, cache, sorted_centres(validated.centres))
+        check_site_links(site, city.html + [p for part in parts if part.fresh for p in part.html])
         lines += write_sitemap(site, city.html + [p for part in parts for p in part.html], site_url)
         (site / MANIFEST).write_text("".join(sorted(lines, key=lambda x: x[66:])), encoding="utf-8")
         _swap_in(site, out)
@@ -351,8 +355,10 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
     cache.forget(PARTS, kept)
     cache.forget(PDFS, kept)
     cache.save()
-    ledgers = tuple(CentreLedger(cc.centre, cc.ledger_path, cc.ledger) for cc in loaded.checked
-                    if cc.centre is not None and cc.ledger is not None and cc.ledger_path)
+    ledgers = tuple(
+        CentreLedger(cc.ledger_path, cc.ledger, cc.published,
+                     lambda cid=cid: loaded.full[cid]().centre)
+        for cid, cc in by_id.items() if cc.ledger is not None and cc.ledger_path is not None)
     written = write_ledgers(ledgers, today, project) if ledger else []
     notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
     pages = sum(p.pages for p in parts) + city.pages
@@ -367,75 +373,128 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
 @dataclass
 class Loaded:
     validated: Validated
-    checked: list[CentreChecked]
+    checked: list[CentreChecked]  # light (pipeline.CentreChecked.light)
     inputs: dict[str, str]  # centre id → key of what its outputs are made from
+    full: dict[str, Callable[[], CentreChecked]]  # centre id → the whole check, on demand
 
 
 def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date) -> Loaded:
     """``pipeline.load_project`` with each centre's checks taken from the cache when its files,
-    the rule packs, the manual templates and the generator are unchanged."""
+    the rule packs, the manual templates and the generator are unchanged.
+
+    What comes back holds each centre's *light* check (its city view, problems, ledger); the
+    whole check of a centre is read from the cache only when a part of it must be made.
+    """
     library = load_library(project.content, project.root)
     content = cache.hashes.tree(project.content)
     checked: list[CentreChecked] = []
     compliance: dict[str, list] = {}
     inputs: dict[str, str] = {}
+    full: dict[str, Callable[[], CentreChecked]] = {}
     for folder in centre_dirs(project, centre_folder(project, path)):
         records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
         ledger_file = folder / LEDGER_FILE
         ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
         key = digest(cache.version, content, records, ledger_hash, str(folder))
-        cc = cache.get(CHECKED, folder.name, key)
-        if cc is None:
-            cc = check_centre(project, folder, library)
-            cache.put(CHECKED, folder.name, key, cc)
-        checked.append(cc)
-        if cc.centre is None:
+        light = cache.get(LIGHT, folder.name, key)
+        whole = None
+        if light is None:
+            whole = check_centre(project, folder, library)
+            cache.put(CHECKED, folder.name, key, whole)
+            light = whole.light()
+            cache.put(LIGHT, folder.name, key, light)
+        checked.append(light)
+        if light.centre is None:
             continue
-        inputs[cc.centre.id] = digest(cache.version, content, records, str(folder))
+        cid = light.centre.id
+        full[cid] = _whole(project, folder, library, cache, key, whole)
+        inputs[cid] = digest(cache.version, content, records, str(folder))
         ckey = digest(key, today)
         found = cache.get(COMPLIANCE, folder.name, ckey)
         if found is None:
+            cc = full[cid]()
             found = compliance_problems(cc.centre, library.packs.get(cc.centre.rule_pack), today,
                                         cc.documents)
             cache.put(COMPLIANCE, folder.name, ckey, found)
-        compliance[cc.centre.id] = found
+        compliance[cid] = found
     names = [folder.name for folder in centre_dirs(project)]
-    cache.forget(CHECKED, names)
-    cache.forget(COMPLIANCE, names)
-    return Loaded(assemble_project(library, checked, today, compliance), checked, inputs)
+    for kind in (CHECKED, LIGHT, COMPLIANCE):
+        cache.forget(kind, names)
+    return Loaded(assemble_project(library, checked, today, compliance), checked, inputs, full)
+
+
+def _whole(project: Project, folder: Path, library, cache: BuildCache, key: str,
+           whole: CentreChecked | None) -> Callable[[], CentreChecked]:
+    def get() -> CentreChecked:
+        nonlocal whole
+        if whole is None:
+            whole = cache.get(CHECKED, folder.name, key)
+        if whole is None:  # the cache lost it: check again
+            whole = check_centre(project, folder, library)
+            cache.put(CHECKED, folder.name, key, whole)
+        return whole
+    return get
 
 
 # ---------------------------------------------------------------- the parts
 
 
-def make_parts(part_jobs: list[PartJob], cache: BuildCache, jobs: int | None,
-               city: Callable[[], CityResult]) -> tuple[list[PartResult], CityResult]:
+def make_parts(keys: dict[str, str], job: Callable[[str], PartJob], cache: BuildCache,
+               jobs: int | None, city: Callable[[], CityResult]
+               ) -> tuple[list[PartResult], CityResult]:
     """Every centre's part (cached or made now, in worker processes) and the city part
     (made in this process meanwhile)."""
     results: dict[str, PartResult] = {}
     stale = []
-    for job in part_jobs:
-        hit = cache.get(PARTS, job.centre.id, job.key)
-        if hit is not None and cache.folder_key(PARTS, job.centre.id) == job.key:
+    for cid, key in keys.items():
+        hit = cache.get(PARTS, cid, key)
+        if hit is not None and cache.folder_key(PARTS, cid) == key:
             hit.fresh = False
-            results[job.centre.id] = hit
+            results[cid] = hit
         else:
-            stale.append(job)
+            stale.append(cid)
     workers = min(jobs or os.cpu_count() or 1, len(stale))
     if workers <= 1:
-        for job in stale:
-            results[job.centre.id] = build_part(job)
+        for cid in stale:
+            results[cid] = build_part(job(cid))
         city_result = city()
     else:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["generator.shards"])
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(build_part, job) for job in stale]
+            futures = [pool.submit(build_part, job(cid)) for cid in stale]
             city_result = city()
             for future in futures:
                 part = future.result()
                 results[part.centre_id] = part
-    return [results[job.centre.id] for job in part_jobs], city_result
+    return [results[cid] for cid in keys], city_result
+
+
+# The all-centres tables are the centres' own tables one after another (opendata writes each
+# centre's rows alone); the build joins the parts' files instead of writing them again, so
+# their rows were read by the personal-data guard of each part.
+JOINED = {"data/activities.csv": "activities.csv", "data/finance.csv": "finance.csv"}
+
+
+def write_joined_data(site: Path, cache: BuildCache, centres: list) -> list[str]:
+    lines = []
+    for target, name in JOINED.items():
+        pieces = [(cache.folder_for(PARTS, ce.id) / "data" / ce.id / name).read_bytes()
+                  for ce in centres]
+        data = join_csv(pieces, EMPTY_TABLES[name]())
+        (site / target).write_bytes(data)
+        lines.append(f"{hashlib.sha256(data).hexdigest()}  {target}\n")
+    return lines
+
+
+EMPTY_TABLES = {"activities.csv": lambda: opendata.activities_csv([]),
+                "finance.csv": lambda: opendata.finance_csv([])}
+
+
+def join_csv(pieces: list[bytes], empty: bytes) -> bytes:
+    """One table from tables with the same header: the header once, then every row."""
+    body = b"".join(piece.split(b"\r\n", 1)[1] for piece in pieces)
+    return empty + body
 
 
 @dataclass
@@ -448,7 +507,7 @@ class CityResult:
 
 
 def build_city(validated: Validated, project: Project, tmp: Path, site: Path, *, today: dt.date,
-               site_url: str | None, corrections: dict, pdf: bool) -> CityResult:
+               site_url: str | None, corrections: dict) -> CityResult:
     """The city pages, all-centres data, styles and data schemas, built by mkdocs into ``site``."""
     packs = validated.library.packs if validated.library else {}
     sources = render_city(validated.centres, packs, today=today, site_url=site_url,
@@ -457,7 +516,9 @@ def build_city(validated: Validated, project: Project, tmp: Path, site: Path, *,
     for rel, text in sources.pages.items():
         g.add(rel, text.encode("utf-8"), "页面")
     for rel, data in sources.files.items():
-        g.add(rel, data, "开放数据")
+        # the all-centres tables are joined from the parts afterwards (write_joined_data);
+        # an empty stand-in lets mkdocs see the links to them
+        g.add(rel, b"" if rel in JOINED else data, "开放数据")
     _add_static(g)
     result = CityResult(notes=list(sources.notes), pages=len(sources.pages))
     result.problems = scan_for_personal_data(g.files, validated, project)
@@ -474,6 +535,8 @@ def build_city(validated: Validated, project: Project, tmp: Path, site: Path, *,
     for p in sorted(site.rglob("*")):
         if p.is_file():
             rel = p.relative_to(site).as_posix()
+            if rel in JOINED:
+                continue
             result.manifest.append(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {rel}\n")
             if rel.endswith(".html") and rel != "404.html":
                 result.html.append(rel)

@@ -9,12 +9,19 @@ step per centre by the content hash of its files, the second by that and the dat
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import model as m
 from generator.compliance import centre_compliance_problems as compliance_problems
-from generator.ledger import Ledger, centre_ledger, compare
+from generator.ledger import (
+    Correction,
+    Ledger,
+    centre_ledger,
+    compare,
+    corrections_for,
+    disclosures,
+)
 from generator.manuals import build_manuals, read_manual_sources
 from generator.packs import Library, Pack, load_library
 from generator.problems import Problem, Report, Severity
@@ -32,6 +39,25 @@ class CentreChecked:
     documents: dict[str, str] = field(default_factory=dict)
     ledger_path: Path | None = None
     ledger: Ledger | None = None
+    # read from the ledger and the records once: the corrections to show, and each
+    # disclosure's (key, publication date, content hash) for the ledger write after a build
+    corrections: tuple[Correction, ...] = ()
+    published: tuple[tuple[str, dt.date | None, str], ...] = ()
+
+    def light(self) -> CentreChecked:
+        """The same without the bulk of the records (a centre's activities), for what only
+        lists centres and their disclosures (the city pages); see ``city_view``."""
+        if self.centre is None:
+            return self
+        return replace(self, centre=city_view(self.centre))
+
+
+def city_view(centre: m.Centre) -> m.Centre:
+    """A centre without its planned activities and activity records: what the city pages and
+    the disclosure calendar read (names, hours, which plans and reports exist and when they
+    were published), at a fraction of the size."""
+    return replace(centre, plans=tuple(replace(p, activities=()) for p in centre.plans),
+                   activity_months=())
 
 
 def check_records(path: Path) -> Report:
@@ -91,6 +117,9 @@ def check_centre(project: Project, folder: Path, library: Library) -> CentreChec
     checked.problems.extend(checked.ledger.problems)
     if checked.ledger.ok:
         checked.problems.extend(compare(centre, checked.ledger))
+    checked.corrections = tuple(corrections_for(centre, checked.ledger))
+    checked.published = tuple((key, d.published, d.sha256)
+                              for key, d in disclosures(centre).items())
     pack = library.packs.get(centre.rule_pack)
     if pack is not None and (project.content / "manuals").is_dir():
         manual_problems, checked.documents = manual_documents(project, centre, pack)

@@ -146,3 +146,29 @@ def test_jobs_must_be_a_positive_number(bad: str) -> None:
     assert done.returncode == 2
     assert "正整数" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_city_pages_from_city_views_equal_those_from_whole_centres() -> None:
+    # The build renders the city pages from light centres (pipeline.city_view) and joins the
+    # all-centres tables from the centres' own: both must give what the whole records give.
+    from generator import opendata
+    from generator.build import JOINED, join_csv
+    from generator.pipeline import city_view, load_project
+    from generator.render_site import render_city, sorted_centres
+    from tests.site_helpers import ROOT
+
+    validated = load_project(ROOT / "centres")
+    centres = sorted_centres(validated.centres)
+    packs = validated.library.packs
+    whole = render_city(centres, packs, today=TODAY, site_url="https://gs.example.org",
+                        corrections={})
+    light = render_city([city_view(ce) for ce in centres], packs, today=TODAY,
+                        site_url="https://gs.example.org", corrections={})
+    assert light.pages == whole.pages
+    assert {k: v for k, v in light.files.items() if k not in JOINED} == \
+        {k: v for k, v in whole.files.items() if k not in JOINED}
+    assert whole.files["data/activities.csv"] == join_csv(
+        [opendata.activities_csv([ce]) for ce in centres], opendata.activities_csv([]))
+    assert whole.files["data/finance.csv"] == join_csv(
+        [opendata.finance_csv([ce]) for ce in centres], opendata.finance_csv([]))
+    assert whole.files["data/activities.csv"].count(b"\r\n") > len(centres) * 100
