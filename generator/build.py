@@ -555,18 +555,22 @@ def link_tree(src: Path, dest: Path) -> None:
     """Hard-link every file of ``src`` into ``dest`` (copy across file systems); two parts
     wanting one path is a failure."""
     for dirpath, _dirnames, filenames in os.walk(src):
-        rel_dir = Path(dirpath).relative_to(src)
+        rel_dir = os.path.relpath(dirpath, src)
+        target_dir = os.path.normpath(os.path.join(dest, rel_dir))
+        os.makedirs(target_dir, exist_ok=True)
         for name in filenames:
             if name == ".key":
                 continue
-            target = dest / rel_dir / name
-            if target.exists():
-                raise BuildFailed(f"两项输出要写入同一个文件 {(rel_dir / name).as_posix()}")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            source, target = os.path.join(dirpath, name), os.path.join(target_dir, name)
             try:
-                os.link(Path(dirpath, name), target)
+                os.link(source, target)
+            except FileExistsError:
+                rel = os.path.relpath(target, dest).replace(os.sep, "/")
+                raise BuildFailed(f"两项输出要写入同一个文件 {rel}") from None
             except OSError:
-                shutil.copyfile(Path(dirpath, name), target)
+                if os.path.lexists(target):
+                    raise
+                shutil.copyfile(source, target)
 
 
 def check_site_links(site: Path, pages: list[str]) -> None:
