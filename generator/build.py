@@ -79,10 +79,9 @@ from generator.printing import render_pdfs
 from generator.privacy import scan_outputs
 from generator.problems import Report
 from generator.render_site import render_city, render_site, sorted_centres
-from generator.shards import PARTS, PDFS, PartJob, PartResult, build_part
+from generator.shards import CHECKED, PARTS, PDFS, PartJob, PartResult, build_part
 from generator.validate import Project, Validated, centre_dirs, find_project
 
-CHECKED = "checked"
 LIGHT = "light"
 COMPLIANCE = "compliance"
 
@@ -322,10 +321,10 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
     corrections = {cid: cc.corrections for cid, cc in by_id.items()}
 
     def job(cid: str) -> PartJob:
-        full = loaded.full[cid]()
-        return PartJob(full.centre, packs.get(full.centre.rule_pack), project.root, cache.folder,
-                       today, site_url, pdf, full.corrections, full.documents,
-                       key=keys[cid], pdf_key=digest(loaded.inputs[cid], full.corrections, site_url))
+        light = by_id[cid]
+        return PartJob(cid, loaded.refs[cid], packs.get(light.centre.rule_pack), project.root,
+                       cache.folder, today, site_url, pdf, light.corrections, light.documents,
+                       key=keys[cid], pdf_key=digest(loaded.inputs[cid], light.corrections, site_url))
 
     keys = {ce.id: digest(loaded.inputs[ce.id], corrections[ce.id], today, site_url, pdf)
             for ce in validated.centres}
@@ -376,6 +375,7 @@ class Loaded:
     checked: list[CentreChecked]  # light (pipeline.CentreChecked.light)
     inputs: dict[str, str]  # centre id → key of what its outputs are made from
     full: dict[str, Callable[[], CentreChecked]]  # centre id → the whole check, on demand
+    refs: dict[str, tuple[str, str]]  # centre id → (name, key) of its whole check in the cache
 
 
 def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date) -> Loaded:
@@ -391,6 +391,7 @@ def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date)
     compliance: dict[str, list] = {}
     inputs: dict[str, str] = {}
     full: dict[str, Callable[[], CentreChecked]] = {}
+    refs: dict[str, tuple[str, str]] = {}
     for folder in centre_dirs(project, centre_folder(project, path)):
         records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
         ledger_file = folder / LEDGER_FILE
@@ -407,28 +408,29 @@ def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date)
         if light.centre is None:
             continue
         cid = light.centre.id
-        full[cid] = _whole(project, folder, library, cache, key, whole)
+        full[cid] = _whole(project, folder, library, cache, key)
+        refs[cid] = (folder.name, key)
         inputs[cid] = digest(cache.version, content, records, str(folder))
         ckey = digest(key, today)
         found = cache.get(COMPLIANCE, folder.name, ckey)
         if found is None:
-            cc = full[cid]()
+            cc = whole or full[cid]()
             found = compliance_problems(cc.centre, library.packs.get(cc.centre.rule_pack), today,
                                         cc.documents)
             cache.put(COMPLIANCE, folder.name, ckey, found)
         compliance[cid] = found
+        whole = None  # the build process keeps light checks only
     names = [folder.name for folder in centre_dirs(project)]
     for kind in (CHECKED, LIGHT, COMPLIANCE):
         cache.forget(kind, names)
-    return Loaded(assemble_project(library, checked, today, compliance), checked, inputs, full)
+    return Loaded(assemble_project(library, checked, today, compliance), checked, inputs, full,
+                  refs)
 
 
-def _whole(project: Project, folder: Path, library, cache: BuildCache, key: str,
-           whole: CentreChecked | None) -> Callable[[], CentreChecked]:
+def _whole(project: Project, folder: Path, library, cache: BuildCache, key: str
+           ) -> Callable[[], CentreChecked]:
     def get() -> CentreChecked:
-        nonlocal whole
-        if whole is None:
-            whole = cache.get(CHECKED, folder.name, key)
+        whole = cache.get(CHECKED, folder.name, key)
         if whole is None:  # the cache lost it: check again
             whole = check_centre(project, folder, library)
             cache.put(CHECKED, folder.name, key, whole)

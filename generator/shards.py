@@ -41,6 +41,7 @@ from generator.problems import Problem, Severity
 from generator.render_site import SHARD_ROOTS, render_centre
 from generator.validate import Project
 
+CHECKED = "checked"
 PARTS = "parts"
 PDFS = "pdfs"
 SEARCH_INDEX = "search/search_index.json"
@@ -50,7 +51,8 @@ SEARCH_INDEX = "search/search_index.json"
 class PartJob:
     """Everything one centre's part is made from (pickled to a worker process)."""
 
-    centre: m.Centre
+    centre_id: str
+    checked: tuple[str, str]  # (name, key) of the centre's whole check in the cache (CHECKED)
     pack: Pack | None
     project_root: Path
     cache_folder: Path
@@ -94,20 +96,31 @@ def _typesetter():
     return _TYPESETTER
 
 
-def _pdfs(job: PartJob, cache: BuildCache, project: Project) -> tuple[dict[str, bytes], list[Problem]]:
+def _centre(job: PartJob, cache: BuildCache) -> m.Centre:
+    """The validated centre, read by the worker from the cache (the build process keeps only
+    light checks, so no process holds every centre's records)."""
+    checked = cache.get(CHECKED, *job.checked)
+    if checked is None or checked.centre is None:
+        raise BuildFailed(f"生成缓存中缺少中心 {job.centre_id} 的检查结果（可能被同时运行的另一次生成改动）；"
+                          "请重新运行 gongshi build")
+    return checked.centre
+
+
+def _pdfs(job: PartJob, ce: m.Centre, cache: BuildCache, project: Project
+          ) -> tuple[dict[str, bytes], list[Problem]]:
     """The centre's PDFs and what the personal-data guard found in them, cached by pdf_key."""
     if not job.pdf:
         return {}, []
-    hit = cache.get(PDFS, job.centre.id, job.pdf_key)
+    hit = cache.get(PDFS, ce.id, job.pdf_key)
     if hit is not None:
         return hit
     from generator.printing import render_centre_pdfs
 
-    pdfs = render_centre_pdfs(job.centre, job.pack, site_url=job.site_url or "",
+    pdfs = render_centre_pdfs(ce, job.pack, site_url=job.site_url or "",
                               root=job.project_root, corrections=job.corrections,
                               typesetter=_typesetter(), documents=job.documents)
-    problems = scan_outputs(pdfs, [job.centre], project)
-    cache.put(PDFS, job.centre.id, job.pdf_key, (pdfs, problems))
+    problems = scan_outputs(pdfs, [ce], project)
+    cache.put(PDFS, ce.id, job.pdf_key, (pdfs, problems))
     return pdfs, problems
 
 
@@ -115,9 +128,9 @@ def build_part(job: PartJob) -> PartResult:
     """Make one centre's part and store it in the cache; its result (problems stop the build)."""
     cache = BuildCache(job.cache_folder)
     project = Project(job.project_root)
-    ce = job.centre
+    ce = _centre(job, cache)
     result = PartResult(ce.id)
-    pdfs, pdf_problems = _pdfs(job, cache, project)
+    pdfs, pdf_problems = _pdfs(job, ce, cache, project)
     result.problems.extend(pdf_problems)
     sources = render_centre(ce, job.pack, job.project_root, today=job.today,
                             pdf_paths=frozenset(pdfs), site_url=job.site_url,
