@@ -40,6 +40,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Self
 from xml.sax.saxutils import escape as xml_escape
 
 import yaml
@@ -71,7 +72,6 @@ from generator.pipeline import (
     CentreChecked,
     centre_folder,
     check_centre,
-    compliance_problems,
     load_project,
 )
 from generator.pipeline import assemble as assemble_project
@@ -79,12 +79,19 @@ from generator.printing import render_pdfs
 from generator.privacy import scan_outputs
 from generator.problems import Report
 from generator.render_site import render_city, render_site, sorted_centres
-from generator.shards import CHECKED, PARTS, PDFS, PartJob, PartResult, build_part
+from generator.shards import (
+    CHECKED,
+    COMPLIANCE,
+    LIGHT,
+    PARTS,
+    PDFS,
+    CheckJob,
+    PartJob,
+    PartResult,
+    build_part,
+    check_part,
+)
 from generator.validate import Project, Validated, centre_dirs, find_project
-
-LIGHT = "light"
-COMPLIANCE = "compliance"
-
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "site_templates" / "site" / "assets"
@@ -312,7 +319,14 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
     project = find_project(path)
     out = Path(out) if out is not None else project.root / "public"
     cache = BuildCache(project.root / CACHE_DIR)
-    loaded = load_cached(project, path, cache, today)
+    with Workers(jobs) as workers:
+        return _build(project, path, out, cache, workers, today=today, site_url=site_url,
+                      pdf=pdf, ledger=ledger)
+
+
+def _build(project: Project, path: Path, out: Path, cache: BuildCache, workers: Workers, *,
+           today: dt.date, site_url: str | None, pdf: bool, ledger: bool) -> BuildResult:
+    loaded = load_cached(project, path, cache, today, workers)
     validated = loaded.validated  # its centres are city views (pipeline.city_view)
     if validated.report.errors:
         return BuildResult(validated.report)
@@ -332,7 +346,7 @@ def build_site(path: Path, out: Path | None = None, *, today: dt.date | None = N
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.build-", dir=out.parent) as tmp_name:
         tmp = Path(tmp_name)
         site = tmp / "site"
-        parts, city = make_parts(keys, job, cache, jobs, lambda: build_city(
+        parts, city = make_parts(keys, job, cache, workers, lambda: build_city(
             validated, project, tmp, site, today=today, site_url=site_url,
             corrections=corrections))
         notes = list(city.notes)
@@ -378,32 +392,42 @@ class Loaded:
     refs: dict[str, tuple[str, str]]  # centre id → (name, key) of its whole check in the cache
 
 
-def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date) -> Loaded:
+def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date,
+                workers: Workers) -> Loaded:
     """``pipeline.load_project`` with each centre's checks taken from the cache when its files,
-    the rule packs, the manual templates and the generator are unchanged.
+    the rule packs, the manual templates and the generator are unchanged; the others are
+    checked by the workers (``shards.check_part``), which store them in the cache.
 
     What comes back holds each centre's *light* check (its city view, problems, ledger); the
-    whole check of a centre is read from the cache only when a part of it must be made.
+    whole check of a centre is read from the cache only where it is needed.
     """
     library = load_library(project.content, project.root)
     content = cache.hashes.tree(project.content)
-    checked: list[CentreChecked] = []
-    compliance: dict[str, list] = {}
-    inputs: dict[str, str] = {}
-    full: dict[str, Callable[[], CentreChecked]] = {}
-    refs: dict[str, tuple[str, str]] = {}
+    rows = []
+    todo: list[CheckJob] = []
     for folder in centre_dirs(project, centre_folder(project, path)):
         records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
         ledger_file = folder / LEDGER_FILE
         ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
         key = digest(cache.version, content, records, ledger_hash, str(folder))
+        ckey = digest(key, today)
         light = cache.get(LIGHT, folder.name, key)
-        whole = None
-        if light is None:
-            whole = check_centre(project, folder, library)
-            cache.put(CHECKED, folder.name, key, whole)
-            light = whole.light()
-            cache.put(LIGHT, folder.name, key, light)
+        found = None
+        if light is not None and light.centre is not None:
+            found = cache.get(COMPLIANCE, folder.name, ckey)
+        if light is None or (light.centre is not None and found is None):
+            todo.append(CheckJob(project.root, cache.folder, folder, key, content, today, ckey,
+                                 check=light is None))
+        rows.append([folder, key, records, light, found])
+    done = dict(zip((j.folder.name for j in todo), workers.map(check_part, todo), strict=True))
+    checked: list[CentreChecked] = []
+    compliance: dict[str, list] = {}
+    inputs: dict[str, str] = {}
+    full: dict[str, Callable[[], CentreChecked]] = {}
+    refs: dict[str, tuple[str, str]] = {}
+    for folder, key, records, light, found in rows:
+        if folder.name in done:
+            light, found = done[folder.name]
         checked.append(light)
         if light.centre is None:
             continue
@@ -411,15 +435,7 @@ def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date)
         full[cid] = _whole(project, folder, library, cache, key)
         refs[cid] = (folder.name, key)
         inputs[cid] = digest(cache.version, content, records, str(folder))
-        ckey = digest(key, today)
-        found = cache.get(COMPLIANCE, folder.name, ckey)
-        if found is None:
-            cc = whole or full[cid]()
-            found = compliance_problems(cc.centre, library.packs.get(cc.centre.rule_pack), today,
-                                        cc.documents)
-            cache.put(COMPLIANCE, folder.name, ckey, found)
         compliance[cid] = found
-        whole = None  # the build process keeps light checks only
     names = [folder.name for folder in centre_dirs(project)]
     for kind in (CHECKED, LIGHT, COMPLIANCE):
         cache.forget(kind, names)
@@ -438,14 +454,51 @@ def _whole(project: Project, folder: Path, library, cache: BuildCache, key: str
     return get
 
 
+class Workers:
+    """The worker processes of one build, started when there is work for more than one."""
+
+    def __init__(self, jobs: int | None) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["generator.shards"])
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
+        return self.pool
+
+    def map(self, fn: Callable, items: list) -> list:
+        if self.jobs <= 1 or len(items) <= 1:
+            return [fn(item) for item in items]
+        return list(self._pool().map(fn, items, chunksize=1))
+
+    def map_meanwhile(self, fn: Callable, items: list, meanwhile: Callable[[], Any]
+                      ) -> tuple[list, Any]:
+        """``map``, with ``meanwhile()`` run in this process while the workers work."""
+        if self.jobs <= 1 or len(items) <= 1:
+            results = [fn(item) for item in items]
+            return results, meanwhile()
+        futures = [self._pool().submit(fn, item) for item in items]
+        other = meanwhile()
+        return [f.result() for f in futures], other
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
 # ---------------------------------------------------------------- the parts
 
 
 def make_parts(keys: dict[str, str], job: Callable[[str], PartJob], cache: BuildCache,
-               jobs: int | None, city: Callable[[], CityResult]
+               workers: Workers, city: Callable[[], CityResult]
                ) -> tuple[list[PartResult], CityResult]:
-    """Every centre's part (cached or made now, in worker processes) and the city part
-    (made in this process meanwhile)."""
+    """Every centre's part (cached or made now, by the workers) and the city part (made in
+    this process meanwhile)."""
     results: dict[str, PartResult] = {}
     stale = []
     for cid, key in keys.items():
@@ -455,20 +508,9 @@ def make_parts(keys: dict[str, str], job: Callable[[str], PartJob], cache: Build
             results[cid] = hit
         else:
             stale.append(cid)
-    workers = min(jobs or os.cpu_count() or 1, len(stale))
-    if workers <= 1:
-        for cid in stale:
-            results[cid] = build_part(job(cid))
-        city_result = city()
-    else:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["generator.shards"])
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = [pool.submit(build_part, job(cid)) for cid in stale]
-            city_result = city()
-            for future in futures:
-                part = future.result()
-                results[part.centre_id] = part
+    made, city_result = workers.map_meanwhile(build_part, [job(cid) for cid in stale], city)
+    for part in made:
+        results[part.centre_id] = part
     return [results[cid] for cid in keys], city_result
 
 

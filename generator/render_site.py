@@ -13,8 +13,8 @@ never markup, even when a template forgets a filter.
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 import html
 import json
 import posixpath

@@ -35,13 +35,16 @@ from generator.mkdocs_site import (
     write_config,
     write_search_words,
 )
-from generator.packs import Pack
+from generator.packs import Library, Pack, load_library
+from generator.pipeline import CentreChecked, check_centre, compliance_problems
 from generator.privacy import scan_outputs
 from generator.problems import Problem, Severity
 from generator.render_site import SHARD_ROOTS, render_centre
 from generator.validate import Project
 
-CHECKED = "checked"
+CHECKED = "checked"  # a centre's whole check (pipeline.CentreChecked)
+LIGHT = "light"  # the same without its activities (CentreChecked.light)
+COMPLIANCE = "compliance"  # its compliance problems on a day
 PARTS = "parts"
 PDFS = "pdfs"
 SEARCH_INDEX = "search/search_index.json"
@@ -84,6 +87,56 @@ class PartResult:
 
 
 _TYPESETTER = None
+_CACHES: dict[Path, BuildCache] = {}
+_LIBRARIES: dict[tuple[Path, str], Library] = {}
+
+
+def _cache(folder: Path) -> BuildCache:
+    """The build cache as this process sees it (opened once: reading it hashes the generator)."""
+    if folder not in _CACHES:
+        _CACHES[folder] = BuildCache(folder)
+    return _CACHES[folder]
+
+
+def _library(project: Project, content_key: str) -> Library:
+    key = (project.root, content_key)
+    if key not in _LIBRARIES:
+        _LIBRARIES.clear()
+        _LIBRARIES[key] = load_library(project.content, project.root)
+    return _LIBRARIES[key]
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """A centre folder to check (``check`` false: only its compliance on ``today``)."""
+
+    project_root: Path
+    cache_folder: Path
+    folder: Path
+    key: str  # the check's key (build.load_cached)
+    content_key: str  # hash of content/ (the rule packs the worker loads)
+    today: dt.date
+    compliance_key: str
+    check: bool
+
+
+def check_part(job: CheckJob) -> tuple[CentreChecked, list[Problem] | None]:
+    """Check one centre folder into the cache (whole and light) and its compliance on the
+    day; the light check and the compliance problems (None when the records have errors)."""
+    cache = _cache(job.cache_folder)
+    project = Project(job.project_root)
+    library = _library(project, job.content_key)
+    whole = None if job.check else cache.get(CHECKED, job.folder.name, job.key)
+    if whole is None:
+        whole = check_centre(project, job.folder, library)
+        cache.put(CHECKED, job.folder.name, job.key, whole)
+        cache.put(LIGHT, job.folder.name, job.key, whole.light())
+    if whole.centre is None:
+        return whole, None
+    found = compliance_problems(whole.centre, library.packs.get(whole.centre.rule_pack), job.today,
+                                whole.documents)
+    cache.put(COMPLIANCE, job.folder.name, job.compliance_key, found)
+    return whole.light(), found
 
 
 def _typesetter():
@@ -126,7 +179,7 @@ def _pdfs(job: PartJob, ce: m.Centre, cache: BuildCache, project: Project
 
 def build_part(job: PartJob) -> PartResult:
     """Make one centre's part and store it in the cache; its result (problems stop the build)."""
-    cache = BuildCache(job.cache_folder)
+    cache = _cache(job.cache_folder)
     project = Project(job.project_root)
     ce = _centre(job, cache)
     result = PartResult(ce.id)
