@@ -21,7 +21,7 @@ import pytest
 import yaml
 from conftest import ROOT
 from hostile_helpers import pdftotext, squeeze
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from generator.escape import md_escape, md_escape_block
@@ -190,6 +190,8 @@ def test_one_line_text_round_trips_into_typst(ts, text):
 @settings(max_examples=25, deadline=None, suppress_health_check=[
     HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
 @given(record_text(multiline=True, emoji=False))
+@example(text="’")  # the typst writer turned it into "'", which Typst printed as ‘
+@example(text="it’s ... ‘quoted’")
 def test_multi_line_text_round_trips_through_pandoc_into_typst(ts, text):
     body = markdown_to_typst("开始\n\n" + md_escape_block(text) + "\n\n结束")
     pdf = ts.compile(_document(ts, body))

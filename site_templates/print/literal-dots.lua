@@ -6,8 +6,12 @@
 -- already made it "…". So a text run holding three dots is written as raw Typst with every
 -- ASCII punctuation mark backslash-escaped, as typeset.typst_escape does: Typst prints a
 -- backslash-escaped character literally.
+--
+-- The writer also turns a typographic apostrophe (’, U+2019) into ASCII "'", which Typst's
+-- smart quotes print as ‘ or ’ depending on what precedes it; a text run holding ’ is written
+-- as raw Typst too, so the character itself reaches Typst and prints as it is.
 function Str(el)
-  if el.text:find("...", 1, true) then
+  if el.text:find("...", 1, true) or el.text:find("\u{2019}", 1, true) then
     return pandoc.RawInline("typst", (el.text:gsub("[!-/:-@[-`{-~]", "\\%0")))
   end
 end
