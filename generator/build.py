@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
-import hashlib
 import multiprocessing
 import os
 import shutil
@@ -47,7 +46,7 @@ import yaml
 
 from generator import model as m
 from generator import opendata
-from generator.cache import CACHE_DIR, BuildCache, digest
+from generator.cache import CACHE_DIR, BuildCache, digest, manifest_line
 from generator.errors import BuildFailed
 from generator.ledger import (
     LEDGER_FILE,
@@ -71,7 +70,6 @@ from generator.packs import load_library
 from generator.pipeline import (
     CentreChecked,
     centre_folder,
-    check_centre,
     load_project,
 )
 from generator.pipeline import assemble as assemble_project
@@ -90,6 +88,7 @@ from generator.shards import (
     PartResult,
     build_part,
     check_part,
+    whole_check,
 )
 from generator.validate import Project, Validated, centre_dirs, find_project
 
@@ -150,12 +149,9 @@ def write_files(files: dict[str, bytes], dest: Path) -> None:
 
 def manifest(folder: Path) -> bytes:
     """``sha256  path`` for every file under ``folder`` (sorted, POSIX paths)."""
-    lines = []
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and p.name != MANIFEST:
-            digest = hashlib.sha256(p.read_bytes()).hexdigest()
-            lines.append(f"{digest}  {p.relative_to(folder).as_posix()}\n")
-    return "".join(lines).encode("utf-8")
+    return "".join(manifest_line(p.relative_to(folder).as_posix(), p.read_bytes())
+                   for p in sorted(folder.rglob("*"))
+                   if p.is_file() and p.name != MANIFEST).encode("utf-8")
 
 
 # ---------------------------------------------------------------- gathering
@@ -334,14 +330,14 @@ def _build(project: Project, path: Path, out: Path, cache: BuildCache, workers: 
     by_id = {cc.centre.id: cc for cc in loaded.checked if cc.centre is not None}
     corrections = {cid: cc.corrections for cid, cc in by_id.items()}
 
+    keys = {ce.id: digest(loaded.inputs[ce.id], corrections[ce.id], today, site_url, pdf)
+            for ce in validated.centres}
+
     def job(cid: str) -> PartJob:
         light = by_id[cid]
         return PartJob(cid, loaded.refs[cid], packs.get(light.centre.rule_pack), project.root,
                        cache.folder, today, site_url, pdf, light.corrections, light.documents,
                        key=keys[cid], pdf_key=digest(loaded.inputs[cid], light.corrections, site_url))
-
-    keys = {ce.id: digest(loaded.inputs[ce.id], corrections[ce.id], today, site_url, pdf)
-            for ce in validated.centres}
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.build-", dir=out.parent) as tmp_name:
         tmp = Path(tmp_name)
@@ -445,13 +441,7 @@ def load_cached(project: Project, path: Path, cache: BuildCache, today: dt.date,
 
 def _whole(project: Project, folder: Path, library, cache: BuildCache, key: str
            ) -> Callable[[], CentreChecked]:
-    def get() -> CentreChecked:
-        whole = cache.get(CHECKED, folder.name, key)
-        if whole is None:  # the cache lost it: check again
-            whole = check_centre(project, folder, library)
-            cache.put(CHECKED, folder.name, key, whole)
-        return whole
-    return get
+    return lambda: whole_check(cache, project, folder, key, library)
 
 
 class Workers:
@@ -517,22 +507,20 @@ def make_parts(keys: dict[str, str], job: Callable[[str], PartJob], cache: Build
 # The all-centres tables are the centres' own tables one after another (opendata writes each
 # centre's rows alone); the build joins the parts' files instead of writing them again, so
 # their rows were read by the personal-data guard of each part.
-JOINED = {"data/activities.csv": "activities.csv", "data/finance.csv": "finance.csv"}
+# site path → (the centre's own table in data/<id>/, the function writing either)
+JOINED = {"data/activities.csv": ("activities.csv", opendata.activities_csv),
+          "data/finance.csv": ("finance.csv", opendata.finance_csv)}
 
 
 def write_joined_data(site: Path, cache: BuildCache, centres: list) -> list[str]:
     lines = []
-    for target, name in JOINED.items():
+    for target, (name, table) in JOINED.items():
         pieces = [(cache.folder_for(PARTS, ce.id) / "data" / ce.id / name).read_bytes()
                   for ce in centres]
-        data = join_csv(pieces, EMPTY_TABLES[name]())
+        data = join_csv(pieces, table([]))
         (site / target).write_bytes(data)
-        lines.append(f"{hashlib.sha256(data).hexdigest()}  {target}\n")
+        lines.append(manifest_line(target, data))
     return lines
-
-
-EMPTY_TABLES = {"activities.csv": lambda: opendata.activities_csv([]),
-                "finance.csv": lambda: opendata.finance_csv([])}
 
 
 def join_csv(pieces: list[bytes], empty: bytes) -> bytes:
@@ -581,7 +569,7 @@ def build_city(validated: Validated, project: Project, tmp: Path, site: Path, *,
             rel = p.relative_to(site).as_posix()
             if rel in JOINED:
                 continue
-            result.manifest.append(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {rel}\n")
+            result.manifest.append(manifest_line(rel, p.read_bytes()))
             if rel.endswith(".html") and rel != "404.html":
                 result.html.append(rel)
     return result
@@ -648,7 +636,7 @@ def write_sitemap(site: Path, pages: list[str], site_url: str | None) -> list[st
     lines = []
     for name, content in (("sitemap.xml", data), ("sitemap.xml.gz", packed)):
         (site / name).write_bytes(content)
-        lines.append(f"{hashlib.sha256(content).hexdigest()}  {name}\n")
+        lines.append(manifest_line(name, content))
     return lines
 
 

@@ -43,6 +43,11 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+def manifest_line(rel: str, data: bytes) -> str:
+    """One line of a published folder's manifest.sha256: ``sha256  path``."""
+    return f"{hashlib.sha256(data).hexdigest()}  {rel}\n"
+
+
 class FileHashes:
     """SHA-256 of files, remembered by (size, mtime_ns) between builds."""
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import BuildFailed
+from generator.opendata import page_url
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = ROOT / "mkdocs.yml"
@@ -112,7 +113,7 @@ def write_config(path: Path, cfg: dict) -> Path:
 
 def city_config(cfg: dict) -> dict:
     """The city part of a site built in parts: links into a centre's part are published
-    addresses that mkdocs cannot see, so the build checks them itself (build.check_links)."""
+    addresses that mkdocs cannot see, so the build checks them itself (build.check_site_links)."""
     cfg = dict(cfg)
     cfg["validation"] = {"links": {"not_found": "info"}}
     return cfg
@@ -125,8 +126,6 @@ def centre_config(cfg: dict, centre_id: str) -> dict:
     this part), and the pages search only this centre (``extra.search_scope``; the theme
     override points mkdocs-material's search at this centre's own index).
     """
-    from generator.render_site import page_url
-
     cfg = dict(cfg)
     nav = []
     for entry in cfg.get("nav") or []:

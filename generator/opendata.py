@@ -60,8 +60,13 @@ def _json(data: Any) -> bytes:
 
 
 def page_url(docs_path: str) -> str:
-    """The site URL path of a docs page (directory URLs): centres/x/hours.md → centres/x/hours/."""
-    if docs_path.endswith("index.md"):
+    """The site URL path of a docs page (directory URLs): centres/x/hours.md → centres/x/hours/,
+    centres/x/index.md → centres/x/, index.md → ./; any other file keeps its path."""
+    if not docs_path.endswith(".md"):
+        return docs_path
+    if docs_path == "index.md":
+        return "./"
+    if docs_path.endswith("/index.md"):
         return docs_path[: -len("index.md")]
     return docs_path[: -len(".md")] + "/"
 

@@ -146,15 +146,6 @@ def shard_of(path: str) -> str | None:
 SHARD_ROOTS = ("centres", "data", "print")
 
 
-def page_url(path: str) -> str:
-    """The published address of a docs page (use_directory_urls): a/index.md → a/, a/b.md → a/b/."""
-    if not path.endswith(".md"):
-        return path
-    head, name = posixpath.split(path[:-3])
-    folder = head if name == "index" else posixpath.join(head, name)
-    return f"{folder}/" if folder else "./"
-
-
 @functools.cache
 def shared_env() -> Environment:
     """One environment of the page templates per process (templates compiled once)."""
@@ -167,12 +158,12 @@ def rel(page: str, target: str) -> Markup:
     Within one part of the site the link names the .md file, which mkdocs checks and
     rewrites; a link into another part (a centre's page from the home page, the home page
     from a centre's page) is written as its published address, which mkdocs leaves alone and
-    the build checks once every part is in place (build.check_links).
+    the build checks once every part is in place (build.check_site_links).
     """
     if shard_of(page) != shard_of(target):
         # the address relative to where the page is published (a/b.md → a/b/)
-        url = page_url(target)
-        link = posixpath.relpath(url.rstrip("/") or ".", page_url(page).rstrip("/") or ".")
+        url = opendata.page_url(target)
+        link = posixpath.relpath(url.rstrip("/") or ".", opendata.page_url(page).rstrip("/") or ".")
         return Markup(link + "/" if url.endswith("/") and not link.endswith("/") else link)
     start = posixpath.dirname(page) or "."
     return Markup(posixpath.relpath(target, start))

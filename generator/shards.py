@@ -16,7 +16,6 @@ centre (the theme override ``main.html`` points mkdocs-material's search there).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 import tempfile
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import model as m
-from generator.cache import BuildCache
+from generator.cache import BuildCache, manifest_line
 from generator.errors import BuildFailed
 from generator.ledger import Correction
 from generator.mkdocs_site import (
@@ -108,7 +107,8 @@ def _library(project: Project, content_key: str) -> Library:
 
 @dataclass(frozen=True)
 class CheckJob:
-    """A centre folder to check (``check`` false: only its compliance on ``today``)."""
+    """A centre folder to check and its compliance on ``today`` (``check``: its light check is
+    not in the cache either, so it is stored too)."""
 
     project_root: Path
     cache_folder: Path
@@ -120,16 +120,24 @@ class CheckJob:
     check: bool
 
 
+def whole_check(cache: BuildCache, project: Project, folder: Path, key: str, library: Library
+                ) -> CentreChecked:
+    """A centre's whole check from the cache, or checked now and stored there."""
+    whole = cache.get(CHECKED, folder.name, key)
+    if whole is None:
+        whole = check_centre(project, folder, library)
+        cache.put(CHECKED, folder.name, key, whole)
+    return whole
+
+
 def check_part(job: CheckJob) -> tuple[CentreChecked, list[Problem] | None]:
     """Check one centre folder into the cache (whole and light) and its compliance on the
     day; the light check and the compliance problems (None when the records have errors)."""
     cache = _cache(job.cache_folder)
     project = Project(job.project_root)
     library = _library(project, job.content_key)
-    whole = None if job.check else cache.get(CHECKED, job.folder.name, job.key)
-    if whole is None:
-        whole = check_centre(project, job.folder, library)
-        cache.put(CHECKED, job.folder.name, job.key, whole)
+    whole = whole_check(cache, project, job.folder, job.key, library)
+    if job.check:
         cache.put(LIGHT, job.folder.name, job.key, whole.light())
     if whole.centre is None:
         return whole, None
@@ -248,6 +256,6 @@ def _keep_own(site: Path, made: Path, centre_id: str, result: PartResult) -> Non
     for path in sorted(made.rglob("*")):
         if path.is_file():
             rel = path.relative_to(made).as_posix()
-            result.manifest.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}\n")
+            result.manifest.append(manifest_line(rel, path.read_bytes()))
             if rel.endswith(".html"):
                 result.html.append(rel)
