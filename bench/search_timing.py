@@ -32,8 +32,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # words found in every synthetic centre's pages / in the city pages
 CENTRE_QUERIES = ("审计", "四点半学校", "长者")
 CITY_QUERIES = ("服务中心", "开放数据", "隐私")
@@ -56,8 +62,9 @@ def serve(folder: Path) -> Iterator[str]:
             httpd.shutdown()
 
 
-def time_queries(site: Path, path: str, queries: tuple[str, ...], timeout_s: float = 60
-                 ) -> list[dict]:
+def time_queries(
+    site: Path, path: str, queries: tuple[str, ...], timeout_s: float = 60
+) -> list[dict]:
     """First-result time of each query on the page ``path`` of the served ``site``."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
@@ -91,7 +98,8 @@ def time_queries(site: Path, path: str, queries: tuple[str, ...], timeout_s: flo
                 else:
                     entry["first_result_s"] = time.perf_counter() - t0
                     entry["results_shown"] = page.eval_on_selector_all(
-                        ".md-search-result__item", "els => els.length")
+                        ".md-search-result__item", "els => els.length"
+                    )
                     first = page.query_selector(".md-search-result__item a")
                     entry["first_href"] = first.get_attribute("href") if first else None
                 out.append(entry)
@@ -111,9 +119,24 @@ def _site_for(s: int, a, run, work: Path, log: Path) -> tuple[Path, dict | None]
     city, _ = run.ensure_city(s, a.years, a.seed, a.out)
     site = work / f"site-{s}"
     shutil.rmtree(site, ignore_errors=True)
-    u = run.run_tree([run.sys.executable, "-m", "generator", "build", str(city), "--out",
-                      str(site), "--today", today_for(2026, a.years).isoformat(), "--no-pdf",
-                      "--no-ledger", "--jobs", str(a.jobs)], log)
+    u = run.run_tree(
+        [
+            run.sys.executable,
+            "-m",
+            "generator",
+            "build",
+            str(city),
+            "--out",
+            str(site),
+            "--today",
+            today_for(2026, a.years).isoformat(),
+            "--no-pdf",
+            "--no-ledger",
+            "--jobs",
+            str(a.jobs),
+        ],
+        log,
+    )
     u.pop("rss_series", None)
     if u["exit"] != 0:
         raise SystemExit(f"search site build failed ({s} centres); see {log}")
@@ -133,11 +156,14 @@ def first_result(a, run) -> dict:
     results = {}
     for s in sizes:
         site, build = _site_for(s, a, run, work, log)
-        centre = min(p.parent.parent.name
-                     for p in (site / "centres").glob("*/search/search_index.json"))
+        centre = min(
+            p.parent.parent.name for p in (site / "centres").glob("*/search/search_index.json")
+        )
         centre_index = site / "centres" / centre / "search" / "search_index.json"
         entry = {
-            "centres": s, "site": str(site), "build": build,
+            "centres": s,
+            "site": str(site),
+            "build": build,
             "centre": centre,
             "centre_index_bytes": centre_index.stat().st_size,
             "city_index_bytes": (site / "search" / "search_index.json").stat().st_size,
@@ -145,9 +171,11 @@ def first_result(a, run) -> dict:
             "home_page": time_queries(site, "", CITY_QUERIES),
         }
         results[str(s)] = entry
-        run.say(f"search, city of {s}: centre page (index {entry['centre_index_bytes'] / 1024:.0f}"
-                f" KB) first result ≤ {_slowest(entry['centre_page']):.2f} s; home page (index "
-                f"{entry['city_index_bytes'] / 1024:.0f} KB) ≤ {_slowest(entry['home_page']):.2f} s")
+        run.say(
+            f"search, city of {s}: centre page (index {entry['centre_index_bytes'] / 1024:.0f}"
+            f" KB) first result ≤ {_slowest(entry['centre_page']):.2f} s; home page (index "
+            f"{entry['city_index_bytes'] / 1024:.0f} KB) ≤ {_slowest(entry['home_page']):.2f} s"
+        )
         if not a.keep and build is not None:
             shutil.rmtree(site, ignore_errors=True)
     results["table"] = fmt_search(results)
@@ -155,14 +183,23 @@ def first_result(a, run) -> dict:
 
 
 def fmt_search(results: dict) -> str:
-    lines = ["| city | scope | index (KB) | first result (s): " + " / ".join(CENTRE_QUERIES)
-             + " (centre), " + " / ".join(CITY_QUERIES) + " (city) |", "|---|---|---:|---|"]
+    lines = [
+        "| city | scope | index (KB) | first result (s): "
+        + " / ".join(CENTRE_QUERIES)
+        + " (centre), "
+        + " / ".join(CITY_QUERIES)
+        + " (city) |",
+        "|---|---|---:|---|",
+    ]
     for s, e in results.items():
         if not isinstance(e, dict):
             continue
-        for scope, key, index in (("a centre's pages", "centre_page", "centre_index_bytes"),
-                                  ("home page (city)", "home_page", "city_index_bytes")):
-            times = " / ".join("–" if q["first_result_s"] is None else f"{q['first_result_s']:.2f}"
-                               for q in e[key])
+        for scope, key, index in (
+            ("a centre's pages", "centre_page", "centre_index_bytes"),
+            ("home page (city)", "home_page", "city_index_bytes"),
+        ):
+            times = " / ".join(
+                "–" if q["first_result_s"] is None else f"{q['first_result_s']:.2f}" for q in e[key]
+            )
             lines.append(f"| N={s} | {scope} | {e[index] / 1024:.0f} | {times} |")
     return "\n".join(lines)

@@ -35,7 +35,7 @@ def split_city(city: Path, shards: int, dest: Path) -> list[Path]:
     for k in range(shards):
         proj = dest / f"shard-{k + 1}"
         shutil.copytree(city / "content", proj / "content")
-        for c in centres[k * size:(k + 1) * size]:
+        for c in centres[k * size : (k + 1) * size]:
             shutil.copytree(c, proj / "centres" / c.name)
         out.append(proj)
     return out
@@ -53,19 +53,27 @@ def join_shards(sites: dict[str, Path], dest: Path, today: dt.date) -> dict:
             entry["shard"] = name
             entry["page"] = f"{name}/{c['page']}"
             entry["files"] = json.loads(
-                json.dumps(c.get("files", {})).replace('"data/', f'"{name}/data/'))
+                json.dumps(c.get("files", {})).replace('"data/', f'"{name}/data/')
+            )
             combined.append(entry)
-            rows.append(f'<li><a href="{html.escape(entry["page"])}">{html.escape(c["name"])}</a>'
-                        f"（{html.escape(c.get('district', ''))}）</li>")
+            rows.append(
+                f'<li><a href="{html.escape(entry["page"])}">{html.escape(c["name"])}</a>'
+                f"（{html.escape(c.get('district', ''))}）</li>"
+            )
     (dest / "data").mkdir(exist_ok=True)
     (dest / "data" / "centres.json").write_text(
-        json.dumps({"generated": today.isoformat(), "centres": combined}, ensure_ascii=False,
-                   indent=1), encoding="utf-8")
+        json.dumps(
+            {"generated": today.isoformat(), "centres": combined}, ensure_ascii=False, indent=1
+        ),
+        encoding="utf-8",
+    )
     shard_links = "".join(f'<li><a href="{n}/">{n}</a></li>' for n in sites)
     (dest / "index.html").write_text(
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>社区服务中心信息公示</title>"
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>社区服务中心信息公示</title>'
         f"<h1>社区服务中心信息公示</h1><h2>各区</h2><ul>{shard_links}</ul>"
-        f"<h2>各中心</h2><ul>{''.join(rows)}</ul></html>", encoding="utf-8")
+        f"<h2>各中心</h2><ul>{''.join(rows)}</ul></html>",
+        encoding="utf-8",
+    )
     return {"centres": len(combined)}
 
 
@@ -86,9 +94,24 @@ def simulate(a, run) -> dict:
 
     def build(proj: Path, site: Path) -> dict:
         shutil.rmtree(proj / ".gongshi-cache", ignore_errors=True)
-        u = run.run_tree([run.sys.executable, "-m", "generator", "build", str(proj), "--out",
-                          str(site), "--today", today, "--no-pdf", "--no-ledger",
-                          "--jobs", str(a.jobs)], log)
+        u = run.run_tree(
+            [
+                run.sys.executable,
+                "-m",
+                "generator",
+                "build",
+                str(proj),
+                "--out",
+                str(site),
+                "--today",
+                today,
+                "--no-pdf",
+                "--no-ledger",
+                "--jobs",
+                str(a.jobs),
+            ],
+            log,
+        )
         u.pop("rss_series", None)
         if u["exit"] != 0:
             raise SystemExit(f"shard build failed: {proj}; see {log}")
@@ -100,8 +123,10 @@ def simulate(a, run) -> dict:
         u = build(proj, site)
         result["builds"].append(u)
         sites[proj.name] = site
-        run.say(f"shard {proj.name}: {u['wall_s']:.1f} s, {u['cpu_s']:.1f} s CPU, "
-                f"{u['peak_tree_rss_mb']:.0f} MB")
+        run.say(
+            f"shard {proj.name}: {u['wall_s']:.1f} s, {u['cpu_s']:.1f} s CPU, "
+            f"{u['peak_tree_rss_mb']:.0f} MB"
+        )
     result["shards_total_wall_s"] = sum(b["wall_s"] for b in result["builds"])
     result["shards_total_cpu_s"] = sum(b["cpu_s"] for b in result["builds"])
     result["shard_peak_tree_rss_mb"] = max(b["peak_tree_rss_mb"] for b in result["builds"])
@@ -111,8 +136,10 @@ def simulate(a, run) -> dict:
     result["join_s"] = time.perf_counter() - t
     u = build(city, work / "sites" / "whole")
     result["whole"] = u
-    run.say(f"whole city of {k * m}: {u['wall_s']:.1f} s, {u['cpu_s']:.1f} s CPU, "
-            f"{u['peak_tree_rss_mb']:.0f} MB")
+    run.say(
+        f"whole city of {k * m}: {u['wall_s']:.1f} s, {u['cpu_s']:.1f} s CPU, "
+        f"{u['peak_tree_rss_mb']:.0f} MB"
+    )
     if not a.keep:
         shutil.rmtree(work / "sites", ignore_errors=True)
         shutil.rmtree(work / "projects", ignore_errors=True)

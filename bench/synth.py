@@ -47,8 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.packs import Catalogue, Pack, load_library
-from generator.records import credit_code_check_char
+from generator.packs.library import Catalogue, Pack, load_library  # noqa: E402
+from generator.records.shapes import credit_code_check_char  # noqa: E402
 
 PACK_ID = "shenzhen-2015"
 CENT = Decimal("0.01")
@@ -56,16 +56,36 @@ WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日"
 
 # District slug and name (the city's districts; every street, community and centre is invented).
 DISTRICTS = (
-    ("futian", "福田区"), ("luohu", "罗湖区"), ("nanshan", "南山区"), ("baoan", "宝安区"),
-    ("longgang", "龙岗区"), ("longhua", "龙华区"), ("pingshan", "坪山区"),
-    ("guangming", "光明区"), ("yantian", "盐田区"), ("dapeng", "大鹏新区"),
+    ("futian", "福田区"),
+    ("luohu", "罗湖区"),
+    ("nanshan", "南山区"),
+    ("baoan", "宝安区"),
+    ("longgang", "龙岗区"),
+    ("longhua", "龙华区"),
+    ("pingshan", "坪山区"),
+    ("guangming", "光明区"),
+    ("yantian", "盐田区"),
+    ("dapeng", "大鹏新区"),
 )
 NAME_FIRST = "榕桂枫桃柳松竹梅兰荷杏梧樟楠芙蓉云霞星月湖江溪泉澜沙石岭岗坪田林山港鹭凤龙禾丰"
 NAME_SECOND = "湾岭田园村坑塘涌围岗头洲口背坪湖苑庭景华新安和丰泰康乐宁源溪"
 BRANDS = ("邻里汇", "幸福里", "邻聚家", "暖心驿", "同心坊", "和美家")
-COMMUNITY_TYPES = ("传统城市社区", "现代化社区", "城中村社区", "村改居社区", "工业社区", "混合型社区")
-TYPE_KEYS = {"传统城市社区": "traditional-urban", "现代化社区": "modern", "城中村社区": "urban-village",
-             "村改居社区": "village-converted", "工业社区": "industrial", "混合型社区": "mixed"}
+COMMUNITY_TYPES = (
+    "传统城市社区",
+    "现代化社区",
+    "城中村社区",
+    "村改居社区",
+    "工业社区",
+    "混合型社区",
+)
+TYPE_KEYS = {
+    "传统城市社区": "traditional-urban",
+    "现代化社区": "modern",
+    "城中村社区": "urban-village",
+    "村改居社区": "village-converted",
+    "工业社区": "industrial",
+    "混合型社区": "mixed",
+}
 
 # (name, area range, purpose, accessible, usable for group activities, capacity cap)
 ROOMS = (
@@ -87,29 +107,82 @@ MUST_ROOMS = ("服务接待大厅", "社工办公室", "多功能厅")
 # Weekly opening patterns: weekday index → sessions.
 _WORKDAY = (("08:30", "12:00"), ("13:00", "21:30"))
 HOURS_PATTERNS = (
-    {0: (("14:00", "21:00"),), 1: _WORKDAY, 2: _WORKDAY, 3: _WORKDAY, 4: _WORKDAY,
-     5: (("09:00", "21:00"),), 6: (("09:00", "12:00"), ("14:00", "18:00"))},
+    {
+        0: (("14:00", "21:00"),),
+        1: _WORKDAY,
+        2: _WORKDAY,
+        3: _WORKDAY,
+        4: _WORKDAY,
+        5: (("09:00", "21:00"),),
+        6: (("09:00", "12:00"), ("14:00", "18:00")),
+    },
     {d: (("09:00", "12:00"), ("14:00", "21:00")) for d in range(5)} | {5: (("09:00", "17:00"),)},
     {d: (("09:00", "12:00"), ("14:30", "20:30")) for d in range(1, 7)},
     {d: (("08:30", "21:00"),) for d in range(7)},
 )
 # Time slots for activities (start, end).
-SLOTS = (("09:30", "11:00"), ("10:00", "11:30"), ("14:30", "16:00"), ("15:00", "16:30"),
-         ("16:30", "18:00"), ("19:00", "20:30"), ("09:00", "11:00"), ("14:30", "17:00"))
+SLOTS = (
+    ("09:30", "11:00"),
+    ("10:00", "11:30"),
+    ("14:30", "16:00"),
+    ("15:00", "16:30"),
+    ("16:30", "18:00"),
+    ("19:00", "20:30"),
+    ("09:00", "11:00"),
+    ("14:30", "17:00"),
+)
 
 # Service-mix column → (tables it draws on, group titles, individual labels).
 COLUMN_TITLES = {
-    "elderly": ("长者健康讲座", "长者防摔训练", "长者智能手机课堂", "长者集体生日会", "长者太极班",
-                "长者合唱团排练", "长者书法班", "长者健康自测日", "长者茶话会"),
-    "women_children_family": ("四点半学校·课业辅导", "亲子阅读会", "绘本故事会", "亲子手工坊",
-                              "家庭教育讲座", "“她健康”女性健康讲座", "儿童安全教育课堂",
-                              "新手妈妈交流会", "亲子烘焙体验"),
-    "youth": ("青少年成长小组", "青少年学业辅导", "青少年志愿服务体验", "青春期教育小组",
-              "青少年篮球训练营", "青少年职业探索营", "青少年网络安全课堂"),
-    "disabled_veterans_specific": ("助残康复小组", "残障人士手工坊", "无障碍出行体验日",
-                                   "优抚对象座谈会", "禁毒宣传进社区", "特殊家庭互助小组"),
-    "self_help": ("邻里节", "新义工岗前培训", "社区议事会", "邻里互助小组", "社区环境清洁日",
-                  "居民兴趣社团活动", "社区读书会", "邻里跳蚤市场"),
+    "elderly": (
+        "长者健康讲座",
+        "长者防摔训练",
+        "长者智能手机课堂",
+        "长者集体生日会",
+        "长者太极班",
+        "长者合唱团排练",
+        "长者书法班",
+        "长者健康自测日",
+        "长者茶话会",
+    ),
+    "women_children_family": (
+        "四点半学校·课业辅导",
+        "亲子阅读会",
+        "绘本故事会",
+        "亲子手工坊",
+        "家庭教育讲座",
+        "“她健康”女性健康讲座",
+        "儿童安全教育课堂",
+        "新手妈妈交流会",
+        "亲子烘焙体验",
+    ),
+    "youth": (
+        "青少年成长小组",
+        "青少年学业辅导",
+        "青少年志愿服务体验",
+        "青春期教育小组",
+        "青少年篮球训练营",
+        "青少年职业探索营",
+        "青少年网络安全课堂",
+    ),
+    "disabled_veterans_specific": (
+        "助残康复小组",
+        "残障人士手工坊",
+        "无障碍出行体验日",
+        "优抚对象座谈会",
+        "禁毒宣传进社区",
+        "特殊家庭互助小组",
+    ),
+    "self_help": (
+        "邻里节",
+        "新义工岗前培训",
+        "社区议事会",
+        "邻里互助小组",
+        "社区环境清洁日",
+        "居民兴趣社团活动",
+        "社区读书会",
+        "邻里跳蚤市场",
+    ),
     "other": ("出租屋消防安全宣传", "垃圾分类宣传", "反诈骗宣传讲座", "社区防灾演练"),
 }
 RECURRING_BY_COLUMN = {
@@ -119,8 +192,12 @@ RECURRING_BY_COLUMN = {
     "self_help": ("社区读书会", "全体居民", "图书阅览室"),
 }
 TARGETS = {
-    "elderly": "社区长者", "women_children_family": "社区家庭", "youth": "社区青少年",
-    "disabled_veterans_specific": "残障人士及家属", "self_help": "全体居民", "other": "全体居民",
+    "elderly": "社区长者",
+    "women_children_family": "社区家庭",
+    "youth": "社区青少年",
+    "disabled_veterans_specific": "残障人士及家属",
+    "self_help": "全体居民",
+    "other": "全体居民",
 }
 OWN_SERVICES = (
     ("own-fire", "出租屋消防安全行动", "组织义工入户宣传用电用气安全，开展逃生演练。"),
@@ -128,22 +205,48 @@ OWN_SERVICES = (
     ("own-fraud", "反诈骗宣传", "结合真实案例讲解常见诈骗手法。"),
     ("own-drill", "社区防灾减灾", "台风、暴雨季前的防灾知识宣传与演练。"),
 )
-PAID = (("10.2.2", "四点半学校延时晚托", "20.00", "元/天", "60.00"),
-        ("10.1.2", "暑期少儿书法班", "30.00", "元/次", "80.00"),
-        ("10.3.5", "打印、复印", "0.50", "元/页", "1.00"),
-        ("10.1.1", "课业辅导", "25.00", "元/次", "70.00"),
-        ("10.3.2", "自行车修理", "5.00", "元/次", "15.00"))
-SIGNUPS = ("电话报名", "现场报名", "关注微信公众号在线报名", "无需报名，现场参加",
-           "固定学员，新学员请到中心前台登记")
-CANCEL_REASONS = ("暴雨预警", "台风预警，停止户外活动", "讲师临时有事", "报名人数不足", "场地设备检修")
+PAID = (
+    ("10.2.2", "四点半学校延时晚托", "20.00", "元/天", "60.00"),
+    ("10.1.2", "暑期少儿书法班", "30.00", "元/次", "80.00"),
+    ("10.3.5", "打印、复印", "0.50", "元/页", "1.00"),
+    ("10.1.1", "课业辅导", "25.00", "元/次", "70.00"),
+    ("10.3.2", "自行车修理", "5.00", "元/次", "15.00"),
+)
+SIGNUPS = (
+    "电话报名",
+    "现场报名",
+    "关注微信公众号在线报名",
+    "无需报名，现场参加",
+    "固定学员，新学员请到中心前台登记",
+)
+CANCEL_REASONS = (
+    "暴雨预警",
+    "台风预警，停止户外活动",
+    "讲师临时有事",
+    "报名人数不足",
+    "场地设备检修",
+)
 TEAMS = ("红马甲义工队", "大学生助学队", "长者探访队", "消防安全宣传队", "环保义工队", "亲子义工队")
-FIRMS = ("深圳市榕信会计师事务所（普通合伙）", "深圳市鹏城明德会计师事务所", "深圳市南方正信会计师事务所")
-EVALUATORS = ("深圳市榕城社会服务评估中心", "深圳市社会组织评估研究院", "深圳市鹏程社会服务评估中心")
-FINDINGS = ("固定资产台账需及时更新", "部分活动物资采购单据签收不完整，建议完善",
-            "经营性便民利民服务收入已单独核算，收费项目均已向街道办事处备案。")
-SUMMARIES = ("中心服务贴近社区需求，义工队伍活跃；建议加强助残服务。",
-             "中心管理规范，财务公开及时；建议进一步拓展青少年服务。",
-             "中心活动丰富，居民满意度较高；建议加强服务成效评估。")
+FIRMS = (
+    "深圳市榕信会计师事务所（普通合伙）",
+    "深圳市鹏城明德会计师事务所",
+    "深圳市南方正信会计师事务所",
+)
+EVALUATORS = (
+    "深圳市榕城社会服务评估中心",
+    "深圳市社会组织评估研究院",
+    "深圳市鹏程社会服务评估中心",
+)
+FINDINGS = (
+    "固定资产台账需及时更新",
+    "部分活动物资采购单据签收不完整，建议完善",
+    "经营性便民利民服务收入已单独核算，收费项目均已向街道办事处备案。",
+)
+SUMMARIES = (
+    "中心服务贴近社区需求，义工队伍活跃；建议加强助残服务。",
+    "中心管理规范，财务公开及时；建议进一步拓展青少年服务。",
+    "中心活动丰富，居民满意度较高；建议加强服务成效评估。",
+)
 HOLIDAYS = ((1, 1, 1, "元旦"), (5, 1, 3, "劳动节"), (10, 1, 7, "国庆节"))
 
 EXPENSE_ITEMS = {
@@ -173,8 +276,13 @@ def scalar(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if (_PLAIN.fullmatch(text) and ": " not in text and " #" not in text
-            and not text.endswith((":", " ")) and not _NOT_STR.fullmatch(text)):
+    if (
+        _PLAIN.fullmatch(text)
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith((":", " "))
+        and not _NOT_STR.fullmatch(text)
+    ):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -301,8 +409,9 @@ def city_places(n: int, rng: random.Random) -> list[CentrePlace]:
         street_no = k // 6
         street = _street_name(d_index, street_no, rng)
         community = next(pool) + "社区"
-        places.append(CentrePlace(f"{slug}-s{street_no + 1:02d}-c{i + 1:05d}", district, street,
-                                  community))
+        places.append(
+            CentrePlace(f"{slug}-s{street_no + 1:02d}-c{i + 1:05d}", district, street, community)
+        )
     return places
 
 
@@ -312,8 +421,9 @@ def _street_name(d_index: int, street_no: int, rng: random.Random) -> str:
     return r.choice(NAME_FIRST) + r.choice(NAME_SECOND) + "街道"
 
 
-def generate_city(dest: Path, centres: int, years: int = 1, seed: int = 1,
-                  first_year: int = 2026) -> Path:
+def generate_city(
+    dest: Path, centres: int, years: int = 1, seed: int = 1, first_year: int = 2026
+) -> Path:
     """Write a project with ``centres`` centres and ``years`` years of records to ``dest``."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -343,8 +453,9 @@ def today_for(first_year: int = 2026, years: int = 1) -> dt.date:
 class CentreWriter:
     """Invent one centre and write its folder."""
 
-    def __init__(self, place: CentrePlace, pack: Pack, rng: random.Random, first_year: int,
-                 years: int) -> None:
+    def __init__(
+        self, place: CentrePlace, pack: Pack, rng: random.Random, first_year: int, years: int
+    ) -> None:
         self.place = place
         self.pack = pack
         self.cat: Catalogue = pack.catalogue  # type: ignore[assignment]
@@ -382,9 +493,16 @@ class CentreWriter:
             chosen = [x for x in chosen if x[0] != "长者活动室"]
         self.rooms = []
         for name, (lo, hi), purpose, acc, usable, cap in chosen:
-            self.rooms.append({"name": name, "area": r.randint(lo, hi), "purpose": purpose,
-                               **({"accessible": True} if acc else {}), "_usable": usable,
-                               "_cap": cap})
+            self.rooms.append(
+                {
+                    "name": name,
+                    "area": r.randint(lo, hi),
+                    "purpose": purpose,
+                    **({"accessible": True} if acc else {}),
+                    "_usable": usable,
+                    "_cap": cap,
+                }
+            )
         area = sum(x["area"] for x in self.rooms)
         floor = max(area + r.randint(40, 220), 400 + r.randint(5, 120))
         self.floor_area = Decimal(floor) + Decimal(r.randint(0, 99)) / 100
@@ -411,24 +529,60 @@ class CentreWriter:
         # services
         self.build_services()
         self.build_recurring()
-        weekly = {WEEKDAYS[d]: [f"{s}-{e}" for s, e in sess]
-                  for d, sess in sorted(self.hours.weekly.items())}
+        weekly = {
+            WEEKDAYS[d]: [f"{s}-{e}" for s, e in sess]
+            for d, sess in sorted(self.hours.weekly.items())
+        }
         n_ft = r.randint(6, 10)
         n_sw = r.randint(3, min(6, n_ft - 1))
-        staff = [{"role": "中心主任", "employment": "全职", "qualification": "社工师",
-                  "registered": True, "head": True, "training_hours": r.randint(48, 80)}]
-        roles = ("社工（长者服务）", "社工（青少年服务）", "社工（家庭与儿童服务）", "社工（社区发展）",
-                 "社工（助残服务）", "项目主管")
+        staff = [
+            {
+                "role": "中心主任",
+                "employment": "全职",
+                "qualification": "社工师",
+                "registered": True,
+                "head": True,
+                "training_hours": r.randint(48, 80),
+            }
+        ]
+        roles = (
+            "社工（长者服务）",
+            "社工（青少年服务）",
+            "社工（家庭与儿童服务）",
+            "社工（社区发展）",
+            "社工（助残服务）",
+            "项目主管",
+        )
         for i in range(n_sw - 1):
-            staff.append({"role": roles[i % len(roles)], "employment": "全职",
-                          "qualification": r.choice(("助理社工师", "社工师")), "registered": True,
-                          "training_hours": r.randint(36, 72)})
-        for role in ("社工助理", "行政与信息专员", "前台接待", "活动专员", "社工助理")[: n_ft - n_sw]:
-            staff.append({"role": role, "employment": "全职", "qualification": "无",
-                          "training_hours": r.randint(12, 40)})
+            staff.append(
+                {
+                    "role": roles[i % len(roles)],
+                    "employment": "全职",
+                    "qualification": r.choice(("助理社工师", "社工师")),
+                    "registered": True,
+                    "training_hours": r.randint(36, 72),
+                }
+            )
+        for role in ("社工助理", "行政与信息专员", "前台接待", "活动专员", "社工助理")[
+            : n_ft - n_sw
+        ]:
+            staff.append(
+                {
+                    "role": role,
+                    "employment": "全职",
+                    "qualification": "无",
+                    "training_hours": r.randint(12, 40),
+                }
+            )
         for _ in range(r.randint(0, 2)):
-            staff.append({"role": "财务", "employment": "兼职", "qualification": "无",
-                          "training_hours": r.randint(4, 16)})
+            staff.append(
+                {
+                    "role": "财务",
+                    "employment": "兼职",
+                    "qualification": "无",
+                    "training_hours": r.randint(4, 16),
+                }
+            )
         self.budget = money(r.randint(45, 95) * 10000)
         district_share = money(self.budget * Decimal(r.choice(("0.6", "0.7", "0.75", "1"))))
         funders = [{"name": "区级财政", "amount": district_share}]
@@ -454,8 +608,10 @@ class CentreWriter:
                 **({"wechat": f"{p.community[:-2]}社区党群服务中心"} if r.random() < 0.7 else {}),
                 "feedback": "居民可到中心前台填写意见卡、投入门口意见箱，或拨打中心电话；中心在 5 个工作日内答复。",
             },
-            "operator": {"name": f"深圳市{p.street[:2]}{r.choice(('社会工作服务中心', '社工服务社', '社会服务中心'))}",
-                         "credit_code": credit_code(r)},
+            "operator": {
+                "name": f"深圳市{p.street[:2]}{r.choice(('社会工作服务中心', '社工服务社', '社会服务中心'))}",
+                "credit_code": credit_code(r),
+            },
             "contract": {
                 "purchaser": f"{p.district}民政局",
                 "number": f"SQFW-{self.years[0]}-{r.randint(1, 999):03d}",
@@ -468,16 +624,21 @@ class CentreWriter:
             "rooms": [{k: v for k, v in x.items() if not k.startswith("_")} for x in self.rooms],
             "opening_hours": {"weekly": weekly, "exceptions": self.exceptions},
             "staff": staff,
-            "volunteers": {"registered": r.randint(60, 400),
-                           "service_hours": Decimal(r.randint(1500, 8000)) + Decimal("0.5") * r.randint(0, 1),
-                           "teams": [p.community[:-2] + t for t in r.sample(TEAMS, r.randint(1, 4))]},
-            "services": {"catalogue": self.catalogue_codes,
-                         "own": [{"code": c, "title": t, "description": d} for c, t, d in self.own],
-                         **({"paid": self.paid_entries} if self.paid_entries else {})},
+            "volunteers": {
+                "registered": r.randint(60, 400),
+                "service_hours": Decimal(r.randint(1500, 8000)) + Decimal("0.5") * r.randint(0, 1),
+                "teams": [p.community[:-2] + t for t in r.sample(TEAMS, r.randint(1, 4))],
+            },
+            "services": {
+                "catalogue": self.catalogue_codes,
+                "own": [{"code": c, "title": t, "description": d} for c, t, d in self.own],
+                **({"paid": self.paid_entries} if self.paid_entries else {}),
+            },
             "populations": self.populations,
             "social_organisations": {"introduced": r.randint(0, 3), "fostered": r.randint(1, 6)},
-            "recurring": [{k: v for k, v in x.items() if not k.startswith("_")}
-                          for x in self.recurring],
+            "recurring": [
+                {k: v for k, v in x.items() if not k.startswith("_")} for x in self.recurring
+            ],
         }
         self.files["centre.yaml"] = yaml_text(f"{name}基本信息（虚构的基准测试数据）", centre)
 
@@ -493,8 +654,9 @@ class CentreWriter:
                     codes.append(mj.code)
                     continue
                 k = min(len(mj.items), r.randint(*items))
-                codes.extend(it.code for it in sorted(r.sample(list(mj.items), k),
-                                                      key=lambda it: it.code))
+                codes.extend(
+                    it.code for it in sorted(r.sample(list(mj.items), k), key=lambda it: it.code)
+                )
 
         take("1", r.randint(2, 4), (1, 3))
         take("2", r.randint(2, 3), (1, 2))
@@ -502,9 +664,12 @@ class CentreWriter:
         take("4", r.randint(2, 4), (1, 3))
         take("8", len(tables["8"].majors), (1, 3))  # every 大项 of 表八
         self.pops = {
-            "elderly": r.randint(80, 2500), "disabled": r.randint(20, 200),
-            "women_children_family": r.randint(800, 8000), "youth": r.randint(400, 4000),
-            "veterans": r.randint(5, 60), "specific": r.randint(8, 80),
+            "elderly": r.randint(80, 2500),
+            "disabled": r.randint(20, 200),
+            "women_children_family": r.randint(800, 8000),
+            "youth": r.randint(400, 4000),
+            "veterans": r.randint(5, 60),
+            "specific": r.randint(8, 80),
         }
         if self.pops["veterans"] >= 20:
             take("5", r.randint(1, 2), (1, 2))
@@ -516,7 +681,8 @@ class CentreWriter:
             t = r.choice(public)
             mj = r.choice(t.majors)
             cands = [it.code for it in mj.items if it.code not in codes] or (
-                [mj.code] if mj.code not in codes and not mj.items else [])
+                [mj.code] if mj.code not in codes and not mj.items else []
+            )
             if cands:
                 codes.append(r.choice(cands))
         self.catalogue_codes = sorted(set(codes), key=lambda c: [int(x) for x in c.split(".")])
@@ -524,17 +690,24 @@ class CentreWriter:
         for key, count in self.pops.items():
             entry: dict[str, Any] = {"count": count}
             if count < 20:
-                entry["referral"] = f"辖区{'优抚对象' if key == 'veterans' else '特定人群'} {count} 人，由社工建档并定期探访，相关事项转介至街道对应服务站办理。"
+                entry["referral"] = (
+                    f"辖区{'优抚对象' if key == 'veterans' else '特定人群'} {count} 人，由社工建档并定期探访，相关事项转介至街道对应服务站办理。"
+                )
             self.populations[key] = entry
         self.own = r.sample(OWN_SERVICES, r.randint(1, 2))
         self.paid_entries = []
         for code, title, price, unit, market in r.sample(PAID, r.randint(0, 3)):
-            self.paid_entries.append({
-                "code": code, "title": title, "price": Decimal(price), "unit": unit,
-                "filed_with": self.place.street + "办事处",
-                "filed_on": dt.date(self.years[0] - 1, 12, r.randint(1, 28)),
-                "market_price": Decimal(market),
-            })
+            self.paid_entries.append(
+                {
+                    "code": code,
+                    "title": title,
+                    "price": Decimal(price),
+                    "unit": unit,
+                    "filed_with": self.place.street + "办事处",
+                    "filed_on": dt.date(self.years[0] - 1, 12, r.randint(1, 28)),
+                    "market_price": Decimal(market),
+                }
+            )
         # the pack's service-mix columns and the community type's weights
         rule = self.pack.rule("service-mix")
         assert rule is not None
@@ -546,8 +719,9 @@ class CentreWriter:
             else:
                 col_codes = [c for c in self.catalogue_codes if c.split(".")[0] in tables_of]
             g, i = weights["group"].get(key), weights["individual"].get(key)
-            self.columns[key] = Column(key, col_codes, Decimal(g) if g else None,
-                                       Decimal(i) if i else None)
+            self.columns[key] = Column(
+                key, col_codes, Decimal(g) if g else None, Decimal(i) if i else None
+            )
 
     def _major(self, code: str) -> str:
         return ".".join(code.split(".")[:2])
@@ -567,18 +741,28 @@ class CentreWriter:
                     d = r.choice(days)
                     slot = r.choice(SLOTS)
                     if fits(slot, self.hours.weekly[d]) and not any(
-                            u[0] == d and u[1] == room and _overlap(slot, u[2]) for u in used):
+                        u[0] == d and u[1] == room and _overlap(slot, u[2]) for u in used
+                    ):
                         break
                 else:
                     continue
                 used.add((d, room, slot))
-                self.recurring.append({
-                    "weekday": WEEKDAYS[d], "time": f"{slot[0]}-{slot[1]}", "room": room,
-                    "title": title, "description": f"每周{WEEKDAYS[d][1]}的{title}，由社工和义工带领。",
-                    "service": r.choice(col.codes), "form": "群体", "target": target,
-                    "capacity": min(rooms[room]["_cap"], r.randint(12, 25)),
-                    "_column": key, "_slot": slot, "_day": d,
-                })
+                self.recurring.append(
+                    {
+                        "weekday": WEEKDAYS[d],
+                        "time": f"{slot[0]}-{slot[1]}",
+                        "room": room,
+                        "title": title,
+                        "description": f"每周{WEEKDAYS[d][1]}的{title}，由社工和义工带领。",
+                        "service": r.choice(col.codes),
+                        "form": "群体",
+                        "target": target,
+                        "capacity": min(rooms[room]["_cap"], r.randint(12, 25)),
+                        "_column": key,
+                        "_slot": slot,
+                        "_day": d,
+                    }
+                )
 
     # ---------------------------------------------------------- one year
 
@@ -605,11 +789,21 @@ class CentreWriter:
         for rec in self.recurring:
             for day in days:
                 if day.weekday() == rec["_day"] and book(day, rec["room"], rec["_slot"]):
-                    acts.append({"date": day, "slot": rec["_slot"], "room": rec["room"],
-                                 "title": rec["title"], "description": rec["description"],
-                                 "service": rec["service"], "target": rec["target"],
-                                 "capacity": rec["capacity"], "themed": False,
-                                 "signup": "固定学员，新学员请到中心前台登记", "_column": rec["_column"]})
+                    acts.append(
+                        {
+                            "date": day,
+                            "slot": rec["_slot"],
+                            "room": rec["room"],
+                            "title": rec["title"],
+                            "description": rec["description"],
+                            "service": rec["service"],
+                            "target": rec["target"],
+                            "capacity": rec["capacity"],
+                            "themed": False,
+                            "signup": "固定学员，新学员请到中心前台登记",
+                            "_column": rec["_column"],
+                        }
+                    )
         cols = [c for c in self.columns.values() if c.group and c.codes]
         usable = [x for x in self.rooms if x["_usable"]]
         for _ in range(r.randint(8, 18)):
@@ -622,11 +816,20 @@ class CentreWriter:
                     break
             else:
                 continue
-            acts.append({"date": day, "slot": slot, "room": room["name"],
-                         "title": r.choice(COLUMN_TITLES[col.key]), "service": r.choice(col.codes),
-                         "target": TARGETS[col.key],
-                         "capacity": max(8, min(room["_cap"], r.randint(15, 120))),
-                         "themed": r.random() < 0.6, "signup": r.choice(SIGNUPS), "_column": col.key})
+            acts.append(
+                {
+                    "date": day,
+                    "slot": slot,
+                    "room": room["name"],
+                    "title": r.choice(COLUMN_TITLES[col.key]),
+                    "service": r.choice(col.codes),
+                    "target": TARGETS[col.key],
+                    "capacity": max(8, min(room["_cap"], r.randint(15, 120))),
+                    "themed": r.random() < 0.6,
+                    "signup": r.choice(SIGNUPS),
+                    "_column": col.key,
+                }
+            )
         paid_courses = [p for p in self.paid_entries if p["code"].startswith(("10.1", "10.2"))]
         if paid_courses and r.random() < 0.5:
             p = r.choice(paid_courses)
@@ -634,11 +837,22 @@ class CentreWriter:
             for _attempt in range(12):
                 day, slot = r.choice(days), r.choice(SLOTS)
                 if book(day, room["name"], slot):
-                    acts.append({"date": day, "slot": slot, "room": room["name"], "title": p["title"],
-                                 "service": p["code"], "target": "社区小学生",
-                                 "capacity": min(room["_cap"], 20), "themed": False,
-                                 "price": p["price"], "paid_service": p["code"],
-                                 "signup": "电话报名", "_column": None})
+                    acts.append(
+                        {
+                            "date": day,
+                            "slot": slot,
+                            "room": room["name"],
+                            "title": p["title"],
+                            "service": p["code"],
+                            "target": "社区小学生",
+                            "capacity": min(room["_cap"], 20),
+                            "themed": False,
+                            "price": p["price"],
+                            "paid_service": p["code"],
+                            "signup": "电话报名",
+                            "_column": None,
+                        }
+                    )
                     break
         acts.sort(key=lambda a: (a["date"], a["slot"][0], a["room"]))
         plan_acts = []
@@ -646,12 +860,25 @@ class CentreWriter:
         group = {k: 0 for k in self.columns}
         for i, a in enumerate(acts, 1):
             aid = f"A{i:02d}"
-            entry = {"id": aid, "date": a["date"], "start": a["slot"][0], "end": a["slot"][1],
-                     "room": a["room"], "title": a["title"]}
+            entry = {
+                "id": aid,
+                "date": a["date"],
+                "start": a["slot"][0],
+                "end": a["slot"][1],
+                "room": a["room"],
+                "title": a["title"],
+            }
             if "description" in a:
                 entry["description"] = a["description"]
-            entry.update({"service": a["service"], "form": "群体", "target": a["target"],
-                          "capacity": a["capacity"], "themed": a["themed"]})
+            entry.update(
+                {
+                    "service": a["service"],
+                    "form": "群体",
+                    "target": a["target"],
+                    "capacity": a["capacity"],
+                    "themed": a["themed"],
+                }
+            )
             if "price" in a:
                 entry["price"] = a["price"]
                 entry["paid_service"] = a["paid_service"]
@@ -659,9 +886,13 @@ class CentreWriter:
             plan_acts.append(entry)
             roll = r.random()
             if roll < 0.04:
-                records.append({"plan": aid, "status": "已取消", "reason": r.choice(CANCEL_REASONS)})
+                records.append(
+                    {"plan": aid, "status": "已取消", "reason": r.choice(CANCEL_REASONS)}
+                )
             elif roll < 0.06:
-                records.append({"plan": aid, "status": "已延期", "reason": r.choice(CANCEL_REASONS)})
+                records.append(
+                    {"plan": aid, "status": "已延期", "reason": r.choice(CANCEL_REASONS)}
+                )
             else:
                 att = r.randint(max(1, a["capacity"] // 2), a["capacity"])
                 records.append({"plan": aid, "status": "已举办", "attendance": att})
@@ -669,15 +900,27 @@ class CentreWriter:
                     group[a["_column"]] += att
         records.extend(self.balance_group(year, month, days, group))
         first = dt.date(year, month, 1)
-        plan = {"month": key, "published": first - dt.timedelta(days=r.randint(3, 10)),
-                "activities": plan_acts}
+        plan = {
+            "month": key,
+            "published": first - dt.timedelta(days=r.randint(3, 10)),
+            "activities": plan_acts,
+        }
         individual = self.individual_counts()
-        activity = {"month": key, "records": records, **({"individual": individual} if individual else {})}
-        self.files[f"plans/{key}.yaml"] = yaml_text(f"{self.name} {year} 年 {month} 月活动计划", plan)
-        self.files[f"activities/{key}.yaml"] = yaml_text(f"{self.name} {year} 年 {month} 月活动记录", activity)
+        activity = {
+            "month": key,
+            "records": records,
+            **({"individual": individual} if individual else {}),
+        }
+        self.files[f"plans/{key}.yaml"] = yaml_text(
+            f"{self.name} {year} 年 {month} 月活动计划", plan
+        )
+        self.files[f"activities/{key}.yaml"] = yaml_text(
+            f"{self.name} {year} 年 {month} 月活动记录", activity
+        )
 
-    def balance_group(self, year: int, month: int, days: list[dt.date],
-                      group: dict[str, int]) -> list[dict]:
+    def balance_group(
+        self, year: int, month: int, days: list[dt.date], group: dict[str, int]
+    ) -> list[dict]:
         """Unplanned community events that bring the month's group volume to the pack's weights."""
         r = self.rng
         weighted = {k: c for k, c in self.columns.items() if c.group}
@@ -689,9 +932,16 @@ class CentreWriter:
             need = math.ceil(float(c.group) * total) - group[k]  # type: ignore[arg-type]
             if need <= 0 or not c.codes:
                 continue
-            out.append({"status": "已举办", "date": r.choice(open_days),
-                        "title": r.choice(COLUMN_TITLES[k]) + "（社区活动）",
-                        "service": r.choice(c.codes), "form": "群体", "attendance": need})
+            out.append(
+                {
+                    "status": "已举办",
+                    "date": r.choice(open_days),
+                    "title": r.choice(COLUMN_TITLES[k]) + "（社区活动）",
+                    "service": r.choice(c.codes),
+                    "form": "群体",
+                    "attendance": need,
+                }
+            )
         return out
 
     def individual_counts(self) -> list[dict]:
@@ -740,15 +990,23 @@ class CentreWriter:
             expenditure["total"] = spent
             start = dt.date(year, 3 * q - 2, 1)
             end = dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
-            doc: dict[str, Any] = {"quarter": f"{year}-Q{q}",
-                                   "published": end + dt.timedelta(days=r.randint(5, 25)),
-                                   "income": income, "expenditure": expenditure}
+            doc: dict[str, Any] = {
+                "quarter": f"{year}-Q{q}",
+                "published": end + dt.timedelta(days=r.randint(5, 25)),
+                "income": income,
+                "expenditure": expenditure,
+            }
             if r.random() < 0.25:
-                doc["fixed_assets"] = [{"name": r.choice(("投影仪", "笔记本电脑", "音响设备", "折叠桌椅")),
-                                        "amount": money(r.randint(800, 6000)),
-                                        "date": start + dt.timedelta(days=r.randint(0, (end - start).days))}]
+                doc["fixed_assets"] = [
+                    {
+                        "name": r.choice(("投影仪", "笔记本电脑", "音响设备", "折叠桌椅")),
+                        "amount": money(r.randint(800, 6000)),
+                        "date": start + dt.timedelta(days=r.randint(0, (end - start).days)),
+                    }
+                ]
             self.files[f"finance/{year}-Q{q}.yaml"] = yaml_text(
-                f"{self.name} {year} 年第 {q} 季度财务信息", doc)
+                f"{self.name} {year} 年第 {q} 季度财务信息", doc
+            )
             sums["income"] += new_income
             sums["expenditure"] += spent
             sums["management"] += cats[2]
@@ -761,11 +1019,16 @@ class CentreWriter:
         r = self.rng
         date = dt.date(year + 1, 3, r.randint(1, 25))
         audit = {
-            "year": year, "firm": r.choice(FIRMS),
+            "year": year,
+            "firm": r.choice(FIRMS),
             "report_number": f"审字〔{year + 1}〕第 {r.randint(1, 999):04d} 号",
-            "date": date, "published": date + dt.timedelta(days=r.randint(3, 20)),
-            "opinion": "无保留意见", "income": sums["income"], "expenditure": sums["expenditure"],
-            "management_fee": sums["management"], "surplus": sums["income"] - sums["expenditure"],
+            "date": date,
+            "published": date + dt.timedelta(days=r.randint(3, 20)),
+            "opinion": "无保留意见",
+            "income": sums["income"],
+            "expenditure": sums["expenditure"],
+            "management_fee": sums["management"],
+            "surplus": sums["income"] - sums["expenditure"],
             "findings": r.sample(FINDINGS, r.randint(0, 2)),
             "report_pdf": f"attachments/audit-{year}.pdf",
         }
@@ -786,11 +1049,17 @@ class CentreWriter:
                     break
         date = dt.date(year + 1, 1, r.randint(10, 28))
         sample = r.randint(80, 300)
-        ev = {"year": year, "evaluator": r.choice(EVALUATORS), "date": date,
-              "published": date + dt.timedelta(days=r.randint(7, 20)), "score": score,
-              **({"grade": grade} if grade else {}),
-              "satisfaction": {"sample": sample, "satisfied": int(sample * r.uniform(0.85, 0.98))},
-              "management_fee_over_limit": False, "summary": r.choice(SUMMARIES)}
+        ev = {
+            "year": year,
+            "evaluator": r.choice(EVALUATORS),
+            "date": date,
+            "published": date + dt.timedelta(days=r.randint(7, 20)),
+            "score": score,
+            **({"grade": grade} if grade else {}),
+            "satisfaction": {"sample": sample, "satisfied": int(sample * r.uniform(0.85, 0.98))},
+            "management_fee_over_limit": False,
+            "summary": r.choice(SUMMARIES),
+        }
         self.files[f"evaluations/{year}.yaml"] = yaml_text(f"{self.name} {year} 年度第三方评估", ev)
 
 
@@ -800,9 +1069,11 @@ def _overlap(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 def _tiny_pdf() -> bytes:
     """A one-page blank PDF standing in for the signed audit report."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objs, 1):

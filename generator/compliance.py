@@ -16,12 +16,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator import figures
 from generator import model as m
-from generator.packs import Pack, Rule
+from generator.figures import finance as figures
+from generator.packs.library import Pack, Rule
 from generator.problems import Position, Problem, Severity
-from generator.rules import CHECKS, fmt
+from generator.rules import CHECKS
 from generator.rules.base import FAIL, NO_DATA, STATUSES, CheckContext, Finding, worst_status
+from generator.text import formats as fmt
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,12 @@ class RuleResult:
         return next((f for f in self.findings if f.status == self.status), None)
 
 
-def evaluate_rules(centre: m.Centre, pack: Pack, today: dt.date | None = None,
-                   documents: Mapping[str, str] | None = None) -> list[RuleResult]:
+def evaluate_rules(
+    centre: m.Centre,
+    pack: Pack,
+    today: dt.date | None = None,
+    documents: Mapping[str, str] | None = None,
+) -> list[RuleResult]:
     """Run every rule of the pack on the centre, in the pack's order."""
     today = today or dt.date.today()
     out = []
@@ -82,8 +87,16 @@ def _where(centre: m.Centre, finding: Finding) -> Position:
 def to_problem(centre: m.Centre, rule: Rule, finding: Finding) -> Problem:
     """A failing finding as a Problem: code = rule id, at the record line of the figure."""
     pos = _where(centre, finding)
-    return Problem(pos.file, pos.line, pos.column, rule.id, _severity(rule, finding), finding.message,
-                   rule=rule.id, clause=rule.citation)
+    return Problem(
+        pos.file,
+        pos.line,
+        pos.column,
+        rule.id,
+        _severity(rule, finding),
+        finding.message,
+        rule=rule.id,
+        clause=rule.citation,
+    )
 
 
 def check_compliance(validated, today: dt.date | None = None) -> list[Problem]:
@@ -93,19 +106,29 @@ def check_compliance(validated, today: dt.date | None = None) -> list[Problem]:
     if library is None:
         return problems
     for centre in validated.centres:
-        problems.extend(centre_compliance_problems(
-            centre, library.packs.get(centre.rule_pack), today, validated.documents.get(centre.id)))
+        problems.extend(
+            centre_compliance_problems(
+                centre,
+                library.packs.get(centre.rule_pack),
+                today,
+                validated.documents.get(centre.id),
+            )
+        )
     return problems
 
 
-def centre_compliance_problems(centre: m.Centre, pack: Pack | None, today: dt.date | None,
-                               documents: Mapping[str, str] | None) -> list[Problem]:
+def centre_compliance_problems(
+    centre: m.Centre, pack: Pack | None, today: dt.date | None, documents: Mapping[str, str] | None
+) -> list[Problem]:
     """Every compliance shortfall of one centre on ``today``, as Problems."""
     if pack is None:
         return []  # validation already reported unknown-rule-pack
-    return [to_problem(centre, result.rule, f)
-            for result in evaluate_rules(centre, pack, today, documents)
-            for f in result.findings if f.status == FAIL]
+    return [
+        to_problem(centre, result.rule, f)
+        for result in evaluate_rules(centre, pack, today, documents)
+        for f in result.findings
+        if f.status == FAIL
+    ]
 
 
 # ---------------------------------------------------------------- the JSON report
@@ -130,7 +153,9 @@ def _finding_dict(centre: m.Centre, rule: Rule, f: Finding) -> dict:
 def _rule_dict(centre: m.Centre, result: RuleResult) -> dict:
     rule = result.rule
     head = result.headline
-    threshold = head.threshold if head and head.threshold is not None else rule.params.get("threshold")
+    threshold = (
+        head.threshold if head and head.threshold is not None else rule.params.get("threshold")
+    )
     return {
         "id": rule.id,
         "title": rule.params.get("title"),
@@ -174,10 +199,14 @@ def _period_dict(p: figures.FinancePeriod) -> dict:
     }
 
 
-def compliance_report(centre: m.Centre, pack: Pack, today: dt.date | None = None,
-                      documents: Mapping[str, str] | None = None) -> dict:
+def compliance_report(
+    centre: m.Centre,
+    pack: Pack,
+    today: dt.date | None = None,
+    documents: Mapping[str, str] | None = None,
+) -> dict:
     """Every rule of the pack evaluated for one centre, the fund ratios and the evaluation result."""
-    from generator import scoring
+    from generator.evaluation import scoring
 
     today = today or dt.date.today()
     results = evaluate_rules(centre, pack, today, documents)
@@ -186,8 +215,10 @@ def compliance_report(centre: m.Centre, pack: Pack, today: dt.date | None = None
         summary[r.status] += 1
     years = sorted({q.year for q in centre.quarters})
     finance = [_period_dict(p) for y in years for p in figures.finance_periods(centre, y)]
-    evaluations = [scoring.scorecard_dict(scoring.score_centre(centre, pack, ev.year, today))
-                   for ev in centre.evaluations]
+    evaluations = [
+        scoring.scorecard_dict(scoring.score_centre(centre, pack, ev.year, today))
+        for ev in centre.evaluations
+    ]
     return {
         "centre": {"id": centre.id, "name": centre.name},
         "pack": {"id": pack.id, "name": pack.name, "document": pack.document},

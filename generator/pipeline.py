@@ -2,7 +2,7 @@
 
 A centre is checked on its own (``check_centre``: its records, its publication ledger, its
 manual overrides), then against its rule pack on a date (``compliance_problems``); a project
-is its centres checked one after another. The build cache (generator.cache) keeps the first
+is its centres checked one after another. The build cache (generator.build.cache) keeps the first
 step per centre by the content hash of its files, the second by that and the date.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator import model as m
 from generator.compliance import centre_compliance_problems as compliance_problems
-from generator.ledger import (
+from generator.ledger.published import (
     Correction,
     Ledger,
     centre_ledger,
@@ -22,10 +22,16 @@ from generator.ledger import (
     corrections_for,
     disclosures,
 )
-from generator.manuals import build_manuals, read_manual_sources
-from generator.packs import Library, Pack, load_library
+from generator.manuals.compose import build_manuals, read_manual_sources
+from generator.packs.library import Library, Pack, load_library
 from generator.problems import Problem, Report, Severity
-from generator.validate import Project, Validated, centre_dirs, find_project, validate_centre
+from generator.records.validate import (
+    Project,
+    Validated,
+    centre_dirs,
+    find_project,
+    validate_centre,
+)
 
 
 @dataclass
@@ -56,8 +62,9 @@ def city_view(centre: m.Centre) -> m.Centre:
     """A centre without its planned activities and activity records: what the city pages and
     the disclosure calendar read (names, hours, which plans and reports exist and when they
     were published), at a fraction of the size."""
-    return replace(centre, plans=tuple(replace(p, activities=()) for p in centre.plans),
-                   activity_months=())
+    return replace(
+        centre, plans=tuple(replace(p, activities=()) for p in centre.plans), activity_months=()
+    )
 
 
 def check_records(path: Path) -> Report:
@@ -80,13 +87,19 @@ def load_project(path: Path, today: dt.date | None = None) -> Validated:
     """Find the project around ``path`` and validate it (one centre when given its folder)."""
     project = find_project(path)
     library = load_library(project.content, project.root)
-    checked = [check_centre(project, folder, library)
-               for folder in centre_dirs(project, centre_folder(project, path))]
+    checked = [
+        check_centre(project, folder, library)
+        for folder in centre_dirs(project, centre_folder(project, path))
+    ]
     return assemble(library, checked, today)
 
 
-def assemble(library: Library, checked: list[CentreChecked], today: dt.date | None,
-             compliance: dict[str, list[Problem]] | None = None) -> Validated:
+def assemble(
+    library: Library,
+    checked: list[CentreChecked],
+    today: dt.date | None,
+    compliance: dict[str, list[Problem]] | None = None,
+) -> Validated:
     """A project's result from its checked centres; compliance problems computed unless given."""
     result = Validated(library=library)
     result.report.extend(library.problems)
@@ -118,8 +131,9 @@ def check_centre(project: Project, folder: Path, library: Library) -> CentreChec
     if checked.ledger.ok:
         checked.problems.extend(compare(centre, checked.ledger))
     checked.corrections = tuple(corrections_for(centre, checked.ledger))
-    checked.published = tuple((key, d.published, d.sha256)
-                              for key, d in disclosures(centre).items())
+    checked.published = tuple(
+        (key, d.published, d.sha256) for key, d in disclosures(centre).items()
+    )
     pack = library.packs.get(centre.rule_pack)
     if pack is not None and (project.content / "manuals").is_dir():
         manual_problems, checked.documents = manual_documents(project, centre, pack)
@@ -127,11 +141,14 @@ def check_centre(project: Project, folder: Path, library: Library) -> CentreChec
     return checked
 
 
-def manual_documents(project: Project, centre: m.Centre, pack: Pack
-                     ) -> tuple[list[Problem], dict[str, str]]:
+def manual_documents(
+    project: Project, centre: m.Centre, pack: Pack
+) -> tuple[list[Problem], dict[str, str]]:
     """Problems in a centre's manual overrides and settings (centres/<id>/manuals/), and the
     written systems its manuals provide (which the pack's documents-present rules read)."""
-    sources = read_manual_sources(project.content / "manuals", project.centres / centre.id / "manuals")
+    sources = read_manual_sources(
+        project.content / "manuals", project.centres / centre.id / "manuals"
+    )
     manuals, problems = build_manuals(centre, pack, sources)
     provided: dict[str, str] = {}
     for man in manuals:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.problems import Problem
-from generator.validate import Project, validate_project
+from generator.records.validate import Project, validate_project
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -41,7 +41,9 @@ def make_project(tmp_path: Path, edits: dict[str, str | bytes | None] | None = N
     return dest
 
 
-def problems_of(tmp_path: Path, edits: dict[str, str | bytes | None] | None = None) -> list[Problem]:
+def problems_of(
+    tmp_path: Path, edits: dict[str, str | bytes | None] | None = None
+) -> list[Problem]:
     proj = make_project(tmp_path, edits)
     return validate_project(Project(proj)).report.sorted()
 
@@ -53,7 +55,6 @@ def read_fixture(rel: str) -> str:
 def assert_problems(tmp_path: Path, edits: dict, *expected: tuple[str, int, str]) -> None:
     """Assert exactly these (file under the centre, line, code) problems are reported."""
     got = {
-        (p.file.split("centres/demo/", 1)[-1], p.line, p.code)
-        for p in problems_of(tmp_path, edits)
+        (p.file.split("centres/demo/", 1)[-1], p.line, p.code) for p in problems_of(tmp_path, edits)
     }
     assert got == set(expected), f"got {sorted(got)}"

@@ -91,7 +91,7 @@ def load_case(path: Path) -> Case:
 
 def _yaml_scalar(src: str) -> str:
     """The value of one single-line YAML scalar, read with gongshi's own loader."""
-    from generator.load import parse_yaml
+    from generator.records.load import parse_yaml
 
     root, problems = parse_yaml(f"v: {src}\n", "case")
     assert root is not None and not problems, problems
@@ -244,8 +244,11 @@ def pdftotext(data: bytes, layout: bool = False) -> str:
 
 def read_tree(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by its POSIX path relative to it."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def unescape_all(text: str) -> str:

@@ -43,13 +43,29 @@ def gongshi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
-        cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=cwd or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
-def build(project: Path, out: Path, today: str = "2026-03-15", *extra: str) -> subprocess.CompletedProcess:
-    done = gongshi("build", str(project), "--out", str(out), "--today", today, "--no-pdf",
-                   *in_repo(project), *extra)
+def build(
+    project: Path, out: Path, today: str = "2026-03-15", *extra: str
+) -> subprocess.CompletedProcess:
+    done = gongshi(
+        "build",
+        str(project),
+        "--out",
+        str(out),
+        "--today",
+        today,
+        "--no-pdf",
+        *in_repo(project),
+        *extra,
+    )
     return done
 
 
@@ -63,8 +79,11 @@ def in_repo(project: Path) -> tuple[str, ...]:
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def hostile_project(tmp_path: Path) -> Path:
@@ -78,7 +97,7 @@ def hostile_project(tmp_path: Path) -> Path:
         day = 11 + i
         quoted = title.replace("'", "''")
         extra += (
-            f"  - id: H{i}\n    date: 2026-03-{day:02d}\n    start: \"14:00\"\n    end: \"15:00\"\n"
+            f'  - id: H{i}\n    date: 2026-03-{day:02d}\n    start: "14:00"\n    end: "15:00"\n'
             f"    room: 多功能活动室\n    title: '{quoted}'\n    service: 3.3.1\n    form: 群体\n"
             f"    target: '{quoted}'\n    capacity: 10\n    signup: '{quoted}'\n"
         )
@@ -86,10 +105,12 @@ def hostile_project(tmp_path: Path) -> Path:
     centre = dest / "centres" / "demo" / "centre.yaml"
     ctext = centre.read_text(encoding="utf-8")
     # A staff name must never be published anywhere.
-    ctext = ctext.replace("head: true, training_hours: 56}",
-                          "head: true, training_hours: 56, name: 柯思远}")
-    ctext = ctext.replace("feedback: 意见箱设在一楼大厅",
-                          "feedback: '<img src=x onerror=alert(2)> | **粗** `代码`'")
+    ctext = ctext.replace(
+        "head: true, training_hours: 56}", "head: true, training_hours: 56, name: 柯思远}"
+    )
+    ctext = ctext.replace(
+        "feedback: 意见箱设在一楼大厅", "feedback: '<img src=x onerror=alert(2)> | **粗** `代码`'"
+    )
     centre.write_text(ctext, encoding="utf-8")
     return dest
 
@@ -128,7 +149,9 @@ def need_chromium() -> None:
         return
     if os.environ.get("CI") == "true":
         pytest.fail(f"{CHROMIUM} is missing under CI: scripts/setup.sh --test installs it")
-    pytest.skip(f"{CHROMIUM} not installed (bash scripts/setup.sh --test installs Debian's chromium)")
+    pytest.skip(
+        f"{CHROMIUM} not installed (bash scripts/setup.sh --test installs Debian's chromium)"
+    )
 
 
 @contextlib.contextmanager
@@ -151,8 +174,14 @@ def chromium_browser() -> Iterator[object]:
 
 def new_context(b: object, **options: object) -> object:
     """A phone-sized Chinese-locale browser context."""
-    return b.new_context(**{"locale": "zh-CN", "viewport": {"width": 412, "height": 915},  # type: ignore[attr-defined]
-                            "device_scale_factor": 1, **options})
+    return b.new_context(
+        **{
+            "locale": "zh-CN",
+            "viewport": {"width": 412, "height": 915},  # type: ignore[attr-defined]
+            "device_scale_factor": 1,
+            **options,
+        }
+    )
 
 
 @contextlib.contextmanager
@@ -181,8 +210,12 @@ def axe_serious(page: object) -> list[dict]:
         "async () => await axe.run(document, {resultTypes: ['violations']})"
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -54,13 +54,20 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_small_city_passes_check(city: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "generator", "check", str(city), "--format", "json"],
-                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(city), "--format", "json"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     validated = load_project(city)
     assert validated.report.errors == [], validated.report.format("text")
     assert sorted(c.id for c in validated.centres) == sorted(
-        p.name for p in (city / "centres").iterdir())
+        p.name for p in (city / "centres").iterdir()
+    )
     assert len(validated.centres) == 3
 
 
@@ -81,16 +88,21 @@ def test_same_seed_same_city_other_seed_other_city(tmp_path: Path) -> None:
     c = synth.generate_city(tmp_path / "c", 2, seed=10)
 
     def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes()
-                for p in sorted((root / "centres").rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted((root / "centres").rglob("*"))
+            if p.is_file()
+        }
 
     assert files(a) == files(b)
     assert files(a) != files(c)
 
 
-@pytest.mark.parametrize("text", ["8.4", "true", "2026-01-01", "a: b", "#x", "- y", "null", "16:30"])
+@pytest.mark.parametrize(
+    "text", ["8.4", "true", "2026-01-01", "a: b", "#x", "- y", "null", "16:30"]
+)
 def test_scalars_read_back_as_the_same_text(text: str) -> None:
-    from generator.load import parse_yaml
+    from generator.records.load import parse_yaml
 
     node, problems = parse_yaml(f"k: {_synth().scalar(text)}\n", "t.yaml")
     assert problems == []
@@ -114,9 +126,27 @@ def test_harness_reads_what_the_build_remade(city: Path, tmp_path: Path) -> None
 
     def build() -> dict:
         proc = subprocess.run(
-            [sys.executable, "-m", "generator", "build", str(proj), "--out", str(tmp_path / "site"),
-             "--today", today, "--no-pdf", "--no-ledger", "--jobs", "1"],
-            check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                str(proj),
+                "--out",
+                str(tmp_path / "site"),
+                "--today",
+                today,
+                "--no-pdf",
+                "--no-ledger",
+                "--jobs",
+                "1",
+            ],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         return run.build_report(proc.stdout, 3)
 

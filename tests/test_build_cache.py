@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
-from generator.cache import CACHE_DIR
-from generator.linkcheck import broken_links
+from generator.build.cache import CACHE_DIR
+from generator.build.linkcheck import broken_links
+from generator.build.orchestrate import build_site
 from tests.conftest import MINIMAL
 from tests.site_helpers import tree_bytes
 
@@ -25,7 +25,9 @@ def two_centres(tmp_path: Path, name: str = "proj") -> Path:
     shutil.copytree(MINIMAL, dest)
     shutil.copytree(dest / "centres" / "demo", dest / "centres" / "demo-two")
     text = (dest / "centres" / "demo-two" / "centre.yaml").read_text(encoding="utf-8")
-    text = text.replace("community: 沙尾社区", "community: 沙头社区").replace("沙尾社区（", "沙头社区（")
+    text = text.replace("community: 沙尾社区", "community: 沙头社区").replace(
+        "沙尾社区（", "沙头社区（"
+    )
     (dest / "centres" / "demo-two" / "centre.yaml").write_text(text, encoding="utf-8")
     return dest
 
@@ -52,15 +54,16 @@ def test_rebuild_makes_only_the_changed_centre(tmp_path: Path) -> None:
     assert tree_bytes(tmp_path / "out") == before
 
     path = project / QUARTER
-    path.write_text(path.read_text(encoding="utf-8").replace("投影仪", "投影机"),
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("投影仪", "投影机"), encoding="utf-8")
     changed = build(project, tmp_path / "out")
     assert changed.made == ["demo-two"] and changed.reused == ["demo"]
     after = tree_bytes(tmp_path / "out")
     differs = {k for k in after if before.get(k) != after[k]}
-    assert differs and all(k.startswith(("centres/demo-two/", "data/demo-two/", "data/"))
-                           or k in ("manifest.sha256", "search/search_index.json")
-                           for k in differs), differs
+    assert differs and all(
+        k.startswith(("centres/demo-two/", "data/demo-two/", "data/"))
+        or k in ("manifest.sha256", "search/search_index.json")
+        for k in differs
+    ), differs
     assert not any(k.startswith(("centres/demo/", "data/demo/")) for k in differs)
 
     # The same records built from nothing give the same site, file for file.
@@ -130,12 +133,17 @@ def test_links_are_checked_across_parts(tmp_path: Path) -> None:
     (site / "index.html").write_text(
         '<a href="centres/a/">a</a> <a href="centres/b/">b</a> <a href="https://x.org/">x</a>'
         ' <img src="logo.png"> <a href="#top">top</a> <a href="centres/a/#p">p</a>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (site / "centres" / "a" / "index.html").write_text(
-        '<a href="../../">home</a> <a href="../../../out">out</a>', encoding="utf-8")
+        '<a href="../../">home</a> <a href="../../../out">out</a>', encoding="utf-8"
+    )
     found = broken_links(site, ["index.html", "centres/a/index.html"])
-    assert found == [("index.html", "centres/b/"), ("index.html", "logo.png"),
-                     ("centres/a/index.html", "../../../out")]
+    assert found == [
+        ("index.html", "centres/b/"),
+        ("index.html", "logo.png"),
+        ("centres/a/index.html", "../../../out"),
+    ]
 
 
 @pytest.mark.parametrize("bad", ["0", "x", "-1"])
@@ -151,24 +159,33 @@ def test_jobs_must_be_a_positive_number(bad: str) -> None:
 def test_city_pages_from_city_views_equal_those_from_whole_centres() -> None:
     # The build renders the city pages from light centres (pipeline.city_view) and joins the
     # all-centres tables from the centres' own: both must give what the whole records give.
-    from generator import opendata
-    from generator.build import JOINED, join_csv
+    from generator.build.orchestrate import JOINED, join_csv
     from generator.pipeline import city_view, load_project
-    from generator.render_site import render_city, sorted_centres
+    from generator.site import opendata
+    from generator.site.pages import render_city, sorted_centres
     from tests.site_helpers import ROOT
 
     validated = load_project(ROOT / "centres")
     centres = sorted_centres(validated.centres)
     packs = validated.library.packs
-    whole = render_city(centres, packs, today=TODAY, site_url="https://gs.example.org",
-                        corrections={})
-    light = render_city([city_view(ce) for ce in centres], packs, today=TODAY,
-                        site_url="https://gs.example.org", corrections={})
+    whole = render_city(
+        centres, packs, today=TODAY, site_url="https://gs.example.org", corrections={}
+    )
+    light = render_city(
+        [city_view(ce) for ce in centres],
+        packs,
+        today=TODAY,
+        site_url="https://gs.example.org",
+        corrections={},
+    )
     assert light.pages == whole.pages
-    assert {k: v for k, v in light.files.items() if k not in JOINED} == \
-        {k: v for k, v in whole.files.items() if k not in JOINED}
+    assert {k: v for k, v in light.files.items() if k not in JOINED} == {
+        k: v for k, v in whole.files.items() if k not in JOINED
+    }
     assert whole.files["data/activities.csv"] == join_csv(
-        [opendata.activities_csv([ce]) for ce in centres], opendata.activities_csv([]))
+        [opendata.activities_csv([ce]) for ce in centres], opendata.activities_csv([])
+    )
     assert whole.files["data/finance.csv"] == join_csv(
-        [opendata.finance_csv([ce]) for ce in centres], opendata.finance_csv([]))
+        [opendata.finance_csv([ce]) for ce in centres], opendata.finance_csv([])
+    )
     assert whole.files["data/activities.csv"].count(b"\r\n") > len(centres) * 100

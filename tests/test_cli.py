@@ -18,7 +18,9 @@ def test_clean_project_exits_0(tmp_path, capsys):
 
 
 def test_errors_exit_1_with_position(tmp_path, capsys):
-    text = read_fixture("finance/2026-Q1.yaml").replace("government: 100000.00", 'government: "12,00.5"')
+    text = read_fixture("finance/2026-Q1.yaml").replace(
+        "government: 100000.00", 'government: "12,00.5"'
+    )
     proj = make_project(tmp_path, {"finance/2026-Q1.yaml": text})
     assert main(["check", str(proj)]) == 1
     out = capsys.readouterr().out
@@ -42,7 +44,11 @@ def test_json_format(tmp_path, capsys):
     assert data["errors"] == 1
     (p,) = data["problems"]
     assert (p["file"], p["line"], p["code"], p["severity"]) == (
-        "centres/demo/plans/2026-03.yaml", 13, "not-integer", "error")
+        "centres/demo/plans/2026-03.yaml",
+        13,
+        "not-integer",
+        "error",
+    )
 
 
 def test_github_format(tmp_path, capsys):
@@ -50,7 +56,9 @@ def test_github_format(tmp_path, capsys):
     proj = make_project(tmp_path, {"plans/2026-03.yaml": text})
     assert main(["check", str(proj), "--format", "github"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("::error file=centres/demo/plans/2026-03.yaml,line=13,col=15,title=not-integer::")
+    assert out.startswith(
+        "::error file=centres/demo/plans/2026-03.yaml,line=13,col=15,title=not-integer::"
+    )
 
 
 def test_check_one_centre_folder_or_file(tmp_path, capsys):
@@ -71,8 +79,13 @@ def test_bad_option_exits_2(capsys):
 
 def test_python_m_generator_runs_without_traceback(tmp_path):
     proj = make_project(tmp_path, {"plans/2026-03.yaml": b"\xff\xfe\x00garbage"})
-    r = subprocess.run([sys.executable, "-m", "generator", "check", str(proj)],
-                       check=False, capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(proj)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert r.returncode == 1
     assert "Traceback" not in r.stdout + r.stderr
     assert "[not-utf8]" in r.stdout

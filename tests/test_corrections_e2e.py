@@ -22,15 +22,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator import figures as fig
-from generator.build import prepare_docs
-from generator.edit import load_text, set_in
-from generator.ledger import centre_ledger, disclosures, read_ledger, updated_ledger
+from generator.build.orchestrate import prepare_docs
+from generator.figures import finance as fig
+from generator.ledger.published import centre_ledger, disclosures, read_ledger, updated_ledger
 from generator.pipeline import load_project
-from generator.printing import pdf_file, read_corrections, render_pdfs
-from generator.render_print import correction_title
-from generator.render_site import date_cn
-from generator.validate import Project
+from generator.print.documents import pdf_file, read_corrections, render_pdfs
+from generator.print.render import correction_title
+from generator.records.edit import load_text, set_in
+from generator.records.validate import Project
+from generator.site.pages import date_cn
 from tests.print_helpers import HOSTILE as TYPST_HOSTILE
 from tests.print_helpers import has_row, pdf_text, squash
 from tests.site_helpers import (
@@ -68,8 +68,9 @@ def quarter_file(proj: Path) -> Path:
 
 
 def build(proj: Path, out: Path, *extra: str):
-    return gongshi("build", str(proj), "--out", str(out), "--today", BUILD_DAY,
-                   "--site-url", SITE, *extra)
+    return gongshi(
+        "build", str(proj), "--out", str(out), "--today", BUILD_DAY, "--site-url", SITE, *extra
+    )
 
 
 def change_an_amount(proj: Path) -> tuple[str, Decimal, Decimal]:
@@ -186,7 +187,11 @@ def test_a_correction_end_to_end(tmp_path: Path) -> None:
     jsonschema.validate(data, schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     (c,) = data["corrections"]
     assert (c["disclosure"], c["date"], c["reason"], c["approved_by"]) == (
-        KEY, CORRECTION_DAY.isoformat(), REASON, ROLE)
+        KEY,
+        CORRECTION_DAY.isoformat(),
+        REASON,
+        ROLE,
+    )
     changed = {ch["item"]: (ch["old"], ch["new"]) for ch in c["changes"]}
     assert (f"{old:.2f}", f"{new:.2f}") in changed.values()
 
@@ -203,8 +208,12 @@ def test_a_correction_end_to_end(tmp_path: Path) -> None:
     assert note.applied and note.sha256 == disclosures(load_project(proj).centres[0])[KEY].sha256
     assert note.previous_sha256 == entry.sha256
     assert ledger.entry(KEY).sha256 == note.sha256
-    old_items = [i for cat in note.previous["expenditure"].values() if isinstance(cat, dict)
-                 for i in cat["items"]]
+    old_items = [
+        i
+        for cat in note.previous["expenditure"].values()
+        if isinstance(cat, dict)
+        for i in cat["items"]
+    ]
     assert {"item": item, "amount": f"{old:.2f}"} in old_items
 
     # 9. Nothing changes on the next build: the ledger stays, the site is the same.
@@ -226,8 +235,9 @@ def test_a_failed_build_writes_no_ledger(tmp_path: Path) -> None:
     change_an_amount(proj)
     add_correction(proj)
     plan = proj / "centres" / "demo" / "plans" / "2026-04.yaml"
-    plan.write_text("month: 2026-04\npublished: 2026-03-25\nactivities:\n  - id: A01\n",
-                    encoding="utf-8")
+    plan.write_text(
+        "month: 2026-04\npublished: 2026-03-25\nactivities:\n  - id: A01\n", encoding="utf-8"
+    )
     with_correction = ledger_file(proj).read_bytes()
     done = build(proj, out, "--no-pdf")
     assert done.returncode == 1
@@ -243,8 +253,9 @@ def test_no_ledger_and_preview_record_nothing(tmp_path: Path) -> None:
     done = build(proj, tmp_path / "public", "--no-pdf", "--no-ledger")
     assert done.returncode == 0, done.stderr
     assert not ledger_file(proj).exists()
-    report, config = prepare_docs(proj, tmp_path / "work", today=dt.date(2026, 11, 1),
-                                  site_url=None, pdf=False)
+    report, config = prepare_docs(
+        proj, tmp_path / "work", today=dt.date(2026, 11, 1), site_url=None, pdf=False
+    )
     assert config is not None and not report.errors
     assert not ledger_file(proj).exists()
 
@@ -300,8 +311,11 @@ def test_correction_pages_are_accessible(tmp_path: Path) -> None:
     assert build(proj, out, "--no-pdf").returncode == 0
     with serve(out) as base, browser() as ctx:
         page = ctx.new_page()
-        for url in ("centres/demo/corrections/finance-2026-Q1-1/", "centres/demo/finance/2026-Q1/",
-                    "centres/demo/archive/"):
+        for url in (
+            "centres/demo/corrections/finance-2026-Q1-1/",
+            "centres/demo/finance/2026-Q1/",
+            "centres/demo/archive/",
+        ):
             page.goto(base + url)
             assert axe_serious(page) == [], url
         page.goto(base + "centres/demo/finance/2026-Q1/")

@@ -9,12 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rules_helpers import baseline, pack, quarter, staff_member
 
-from generator import figures, scoring
 from generator import model as m
-from generator.rules import fmt
+from generator.evaluation import scoring
+from generator.figures import finance as figures
 from generator.rules.base import ratio_holds
+from generator.text import formats as fmt
 
-money = st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False, allow_infinity=False)
+money = st.decimals(
+    min_value=0, max_value=10_000_000, places=2, allow_nan=False, allow_infinity=False
+)
 amounts = st.fixed_dictionaries({k: money for k in m.EXPENSE_CATEGORIES})
 scores = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
 ratios = st.decimals(min_value=0, max_value=1, places=4, allow_nan=False, allow_infinity=False)
@@ -34,7 +37,10 @@ def test_category_shares_are_ratios_and_sum_to_one(a):
     assert all(Decimal(0) <= s <= Decimal(1) for s in shares)
     assert abs(sum(shares, Decimal(0)) - 1) < Decimal("1e-20")
     # the exact comparison agrees: the four parts make up the whole
-    assert sum((period.expenditure[k] for k in m.EXPENSE_CATEGORIES), Decimal(0)) == period.expenditure_total
+    assert (
+        sum((period.expenditure[k] for k in m.EXPENSE_CATEGORIES), Decimal(0))
+        == period.expenditure_total
+    )
 
 
 @given(st.lists(amounts, min_size=4, max_size=4), st.integers(min_value=2020, max_value=2030))
@@ -48,7 +54,9 @@ def test_year_totals_equal_the_sum_of_quarters(parts, year):
     ytd = [p for p in periods if p.kind == "year-to-date"]
     assert [p.quarters for p in ytd] == [(1, 2), (1, 2, 3)]
     for p in ytd:
-        assert p.expenditure_total == sum((quarters[i - 1].expenditure_total for i in p.quarters), Decimal(0))
+        assert p.expenditure_total == sum(
+            (quarters[i - 1].expenditure_total for i in p.quarters), Decimal(0)
+        )
 
 
 @given(amounts)
@@ -65,13 +73,20 @@ def test_exact_ratio_comparison_matches_division(part, extra, threshold):
     whole = part + extra
     if whole == 0:
         return
-    assert ratio_holds(part, whole, "<=", threshold) == (part / whole <= threshold or part == threshold * whole)
+    assert ratio_holds(part, whole, "<=", threshold) == (
+        part / whole <= threshold or part == threshold * whole
+    )
     assert ratio_holds(part, whole, ">=", threshold) != ratio_holds(part, whole, "<", threshold)
 
 
 GRADE_RULE = pack("shenzhen-2015").rule("grade")
-GRADE_ORDER = [b["grade"] for b in sorted(
-    GRADE_RULE.params["bands"], key=lambda b: Decimal(b["min"]) if b["min"] is not None else Decimal(-1))]
+GRADE_ORDER = [
+    b["grade"]
+    for b in sorted(
+        GRADE_RULE.params["bands"],
+        key=lambda b: Decimal(b["min"]) if b["min"] is not None else Decimal(-1),
+    )
+]
 
 
 @given(scores, scores)
@@ -85,8 +100,10 @@ TYPE_RULE = pack("binjiang-2023").rule("centre-type")
 TYPE_ORDER = ["基础型", "标准型", "示范型"]
 
 
-@given(st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False),
-       st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False))
+@given(
+    st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False),
+)
 def test_binjiang_type_never_falls_when_the_total_rises(a, b):
     low, high = sorted((a, b))
     t_low = scoring.type_for(low / Decimal(100), TYPE_RULE)
@@ -95,8 +112,11 @@ def test_binjiang_type_never_falls_when_the_total_rises(a, b):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(min_value=0, max_value=400), st.integers(min_value=0, max_value=400),
-       st.decimals(min_value=0, max_value=60, places=1, allow_nan=False, allow_infinity=False))
+@given(
+    st.integers(min_value=0, max_value=400),
+    st.integers(min_value=0, max_value=400),
+    st.decimals(min_value=0, max_value=60, places=1, allow_nan=False, allow_infinity=False),
+)
 def test_binjiang_records_lines_never_fall_when_figures_rise(v1, v2, training):
     """More volunteers or more training never lowers a line or the total."""
     p = pack("binjiang-2023")
@@ -106,14 +126,20 @@ def test_binjiang_records_lines_never_fall_when_figures_rise(v1, v2, training):
     base = baseline(staff=staff)
     a = scoring.score_centre(replace(base, volunteers=m.Volunteers(lo, Decimal(lo * 10))), p, 2026)
     b = scoring.score_centre(replace(base, volunteers=m.Volunteers(hi, Decimal(hi * 10))), p, 2026)
-    c = scoring.score_centre(replace(base, staff=more, volunteers=m.Volunteers(hi, Decimal(hi * 10))), p, 2026)
+    c = scoring.score_centre(
+        replace(base, staff=more, volunteers=m.Volunteers(hi, Decimal(hi * 10))), p, 2026
+    )
     assert a.total <= b.total <= c.total
     for la, lb in zip(a.lines, b.lines):
         assert Decimal(0) <= la.points <= (la.max or la.points) and la.points <= lb.points
 
 
-@given(st.decimals(min_value=0, max_value=1, places=8, allow_nan=False, allow_infinity=False), ratios)
+@given(
+    st.decimals(min_value=0, max_value=1, places=8, allow_nan=False, allow_infinity=False), ratios
+)
 def test_percent_never_prints_a_different_value_as_the_limit(value, limit):
     shown = fmt.percent_against(value, limit)
     places = len(shown.rstrip("%").split(".")[1])
-    assert (shown == fmt.percent(limit, places)) == (value == limit) or places == fmt.MAX_PERCENT_PLACES
+    assert (shown == fmt.percent(limit, places)) == (
+        value == limit
+    ) or places == fmt.MAX_PERCENT_PLACES

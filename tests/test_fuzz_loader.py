@@ -15,11 +15,11 @@ import re
 import pytest
 from conftest import MINIMAL, ROOT
 
-from generator.load import read_document
 from generator.problems import CATALOGUE
-from generator.records import FILE_KINDS
-from generator.schema import INVALID
-from generator.validate import FOLDERS
+from generator.records.load import read_document
+from generator.records.schema import INVALID
+from generator.records.shapes import FILE_KINDS
+from generator.records.validate import FOLDERS
 
 SEED = 20261122
 MUTATIONS = 2000
@@ -27,11 +27,48 @@ MAX_SAMPLE_BYTES = 12_000  # larger files cost time without adding shapes
 # Characters of YAML syntax and of trouble: anchors, aliases, tags, merge keys, flow
 # brackets, documents, directives, quotes, tabs, control, invisible and full-width characters.
 TOKENS = [
-    b"&a ", b"*a", b"!!python/object:os.system ", b"!!binary ", b"!custom ", b"<<: ", b"? ",
-    b"{", b"}", b"[", b"]", b",", b": ", b"- ", b"---\n", b"...\n", b"%YAML 1.1\n", b"%TAG ! x\n",
-    b"'", b'"', b"|", b">", b"#", b"\t", b"\x00", b"\x1b[2J", b"\r", b"\xef\xbb\xbf",
-    "\u200b".encode(), "\u202e".encode(), "１２３．４５".encode(), "：".encode(), b"\xff\xfe",
-    b"\xc3", b"~", b"null", b"1e999", b"0x1F", b"2026-02-30", b"25:61", b"-0", b"9" * 40,
+    b"&a ",
+    b"*a",
+    b"!!python/object:os.system ",
+    b"!!binary ",
+    b"!custom ",
+    b"<<: ",
+    b"? ",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b",",
+    b": ",
+    b"- ",
+    b"---\n",
+    b"...\n",
+    b"%YAML 1.1\n",
+    b"%TAG ! x\n",
+    b"'",
+    b'"',
+    b"|",
+    b">",
+    b"#",
+    b"\t",
+    b"\x00",
+    b"\x1b[2J",
+    b"\r",
+    b"\xef\xbb\xbf",
+    "\u200b".encode(),
+    "\u202e".encode(),
+    "１２３．４５".encode(),
+    "：".encode(),
+    b"\xff\xfe",
+    b"\xc3",
+    b"~",
+    b"null",
+    b"1e999",
+    b"0x1F",
+    b"2026-02-30",
+    b"25:61",
+    b"-0",
+    b"9" * 40,
     "长".encode() * 300,
 ]
 
@@ -65,7 +102,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     if op == 2:  # insert a YAML token
         return data[:at] + rng.choice(TOKENS) + data[at:]
     if op == 3:  # delete a range
-        return data[:at] + data[at + rng.randint(1, 40):]
+        return data[:at] + data[at + rng.randint(1, 40) :]
     if op == 4:  # truncate
         return data[:at]
     lines = data.split(b"\n")
@@ -73,9 +110,9 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     if op == 5:  # duplicate a line (duplicate keys, repeated items)
         lines.insert(i, lines[i])
     elif op == 6:  # shuffle a window of lines
-        window = lines[i: i + rng.randint(2, 6)]
+        window = lines[i : i + rng.randint(2, 6)]
         rng.shuffle(window)
-        lines[i: i + len(window)] = window
+        lines[i : i + len(window)] = window
     elif op == 7:  # re-indent a line
         lines[i] = b" " * rng.choice([0, 1, 3, 4, 8]) + lines[i].lstrip(b" ")
     else:  # replace a value with a token

@@ -29,7 +29,7 @@ from hostile_helpers import (
 )
 
 from generator.cli import main
-from generator.load import MAX_FILE_BYTES
+from generator.records.load import MAX_FILE_BYTES
 
 CASES = all_cases()
 RECORD_CASES = [c for c in CASES if c.plant is None]
@@ -52,8 +52,14 @@ def check_json(path: Path, capsys: pytest.CaptureFixture) -> tuple[int, list[dic
     return code, json.loads(out)["problems"]
 
 
-def assert_reported(case_name: str, code: int, problems: list[dict], exit_code: int,
-                    expect: list[tuple[str, int | None]], where: str) -> None:
+def assert_reported(
+    case_name: str,
+    code: int,
+    problems: list[dict],
+    exit_code: int,
+    expect: list[tuple[str, int | None]],
+    where: str,
+) -> None:
     errors = [p for p in problems if p["severity"] == "error"]
     if exit_code == 0:
         # Valid data; the only errors allowed are the personal-data guard's, when the check
@@ -78,12 +84,32 @@ def assert_reported(case_name: str, code: int, problems: list[dict], exit_code: 
 
 def test_corpus_is_complete():
     names = {c.name for c in CASES}
-    for name in ("alias-bomb", "deep-nesting", "python-tag", "merge-key", "duplicate-keys",
-                 "not-a-mapping", "zero-width-title", "rtl-override", "fullwidth-amount",
-                 "script-title", "markdown-title", "typst-read", "typst-import", "typst-include",
-                 "typst-label", "math-dollars", "pandoc-raw-html", "pandoc-include",
-                 "jinja-template", "path-escape", "attachment-fake-pdf",
-                 "id-number-in-description", "mobile-in-signup", "bank-card-in-notes"):
+    for name in (
+        "alias-bomb",
+        "deep-nesting",
+        "python-tag",
+        "merge-key",
+        "duplicate-keys",
+        "not-a-mapping",
+        "zero-width-title",
+        "rtl-override",
+        "fullwidth-amount",
+        "script-title",
+        "markdown-title",
+        "typst-read",
+        "typst-import",
+        "typst-include",
+        "typst-label",
+        "math-dollars",
+        "pandoc-raw-html",
+        "pandoc-include",
+        "jinja-template",
+        "path-escape",
+        "attachment-fake-pdf",
+        "id-number-in-description",
+        "mobile-in-signup",
+        "bank-card-in-notes",
+    ):
         assert name in names
     for case in CASES:
         assert case.attacks, f"{case.name}: say what it attacks"
@@ -121,7 +147,8 @@ def test_huge_file(tmp_path, capsys):
     code, problems = check_json(proj, capsys)
     assert code == 1
     assert ("centres/demo/plans/2026-03.yaml", "file-too-large") in {
-        (p["file"], p["code"]) for p in problems}
+        (p["file"], p["code"]) for p in problems
+    }
 
 
 def test_gbk_bytes(tmp_path, capsys):
@@ -177,7 +204,8 @@ def test_symlinked_attachment_out_of_the_centre(tmp_path, capsys):
     code, problems = check_json(proj, capsys)
     assert code == 1
     assert ("centres/demo/audits/2026.yaml", "attachment-bad") in {
-        (p["file"], p["code"]) for p in problems}
+        (p["file"], p["code"]) for p in problems
+    }
 
 
 def test_symlinked_record_file_out_of_the_centre(tmp_path, capsys):
@@ -187,8 +215,10 @@ def test_symlinked_record_file_out_of_the_centre(tmp_path, capsys):
     code, problems = check_json(proj, capsys)
     assert code == 1
     # The link is named (by where it is, not where it points).
-    assert any(p["code"] == "attachment-bad" and p["file"].endswith("centres/demo/plans/2026-04.yaml")
-               for p in problems), problems
+    assert any(
+        p["code"] == "attachment-bad" and p["file"].endswith("centres/demo/plans/2026-04.yaml")
+        for p in problems
+    ), problems
     assert "root:" not in json.dumps(problems, ensure_ascii=False)
 
 
@@ -199,11 +229,14 @@ def test_symlinked_centre_folder(tmp_path, capsys):
     (proj / "centres/demo").symlink_to(elsewhere, target_is_directory=True)
     code, problems = check_json(proj, capsys)
     assert code == 1
-    assert any(p["code"] == "attachment-bad" and p["file"].endswith("centres/demo")
-               for p in problems), problems
+    assert any(
+        p["code"] == "attachment-bad" and p["file"].endswith("centres/demo") for p in problems
+    ), problems
 
 
-@pytest.mark.parametrize("name", ["Demo", "de mo", "a", "-demo", "demo_1", "中心", "demo..", "demo%2f"])
+@pytest.mark.parametrize(
+    "name", ["Demo", "de mo", "a", "-demo", "demo_1", "中心", "demo..", "demo%2f"]
+)
 def test_centre_id_traversal(tmp_path, capsys, name):
     """A centre folder name becomes part of every URL: only a-z, 0-9 and - are accepted."""
     proj = make_project(tmp_path)
@@ -213,14 +246,20 @@ def test_centre_id_traversal(tmp_path, capsys, name):
     assert [p["code"] for p in problems if p["severity"] == "error"] == ["bad-centre-id"]
 
 
-@pytest.mark.parametrize("name", ["alias-bomb", "deep-nesting", "python-tag", "escape-sequence-key"])
+@pytest.mark.parametrize(
+    "name", ["alias-bomb", "deep-nesting", "python-tag", "escape-sequence-key"]
+)
 def test_cli_subprocess_never_shows_a_traceback_or_hangs(tmp_path, name):
     (case,) = [c for c in CASES if c.name == name]
     proj = make_project(tmp_path)
     apply_case(case, proj)
     done = subprocess.run(
         [sys.executable, "-m", "generator", "check", str(proj)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == case.exit
@@ -234,7 +273,10 @@ def test_cli_subprocess_on_a_huge_flow_nesting_does_not_hang(tmp_path):
     _write(proj, "plans/2026-03.yaml", b"month: " + b"[" * (MAX_FILE_BYTES - 100))
     done = subprocess.run(
         [sys.executable, "-m", "generator", "check", str(proj), "--format", "json"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -258,18 +300,20 @@ def planted_build(tmp_path_factory):
     """One real build (site and PDFs) of the minimal project with every text case planted."""
     import datetime as dt
 
-    from generator.build import build_site
+    from generator.build.orchestrate import build_site
 
     tmp = tmp_path_factory.mktemp("hostile-build")
     proj = make_project(tmp)
     plant_texts(proj, [c.text for c in TEXT_CASES])
-    result = build_site(proj, tmp / "public", today=dt.date(2027, 6, 1),
-                        site_url="https://example.org/", pdf=True)
+    result = build_site(
+        proj, tmp / "public", today=dt.date(2027, 6, 1), site_url="https://example.org/", pdf=True
+    )
     assert not result.report.errors, result.report.format()
     files = read_tree(tmp / "public")
     pages = {p: read_page(d) for p, d in files.items() if p.endswith(".html")}
-    pdfs = {p: pdftotext(d) for p, d in files.items()
-            if p.endswith(".pdf") and p.startswith("print/")}
+    pdfs = {
+        p: pdftotext(d) for p, d in files.items() if p.endswith(".pdf") and p.startswith("print/")
+    }
     assert pages and pdfs
     return files, pages, pdfs
 
@@ -342,9 +386,9 @@ def test_pii_cases_exist():
 
 @pytest.mark.parametrize("case", PII_CASES, ids=lambda c: c.name)
 def test_pii_case_is_found_at_its_record_line(case, tmp_path):
+    from generator.build.privacy import scan_records
     from generator.pipeline import load_project
-    from generator.privacy import scan_records
-    from generator.validate import Project
+    from generator.records.validate import Project
 
     proj = make_project(tmp_path)
     apply_case(case, proj)
@@ -362,13 +406,14 @@ def test_pii_case_is_found_at_its_record_line(case, tmp_path):
 def test_build_refuses_to_publish_a_pii_case(case, tmp_path):
     import datetime as dt
 
-    from generator.build import build_site
+    from generator.build.orchestrate import build_site
 
     proj = make_project(tmp_path)
     apply_case(case, proj)
     out = tmp_path / "public"
-    result = build_site(proj, out, today=dt.date(2027, 6, 1), site_url="https://example.org/",
-                        pdf=True)
+    result = build_site(
+        proj, out, today=dt.date(2027, 6, 1), site_url="https://example.org/", pdf=True
+    )
     assert result.out is None and not out.exists()
     leaks = {(p.file, p.line) for p in result.report.errors if p.code == "personal-data-leak"}
     assert leaks == {(f"centres/demo/{case.file}", line) for _, line in case.leaks}

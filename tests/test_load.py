@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from generator import load
-from generator.load import RMap, RScalar, RSeq, parse_yaml
+from generator.records import load
+from generator.records.load import RMap, RScalar, RSeq, parse_yaml
 
 SAMPLE_FILES = sorted((ROOT / "centres").glob("*/**/*.yaml"))
 
@@ -35,9 +35,17 @@ def test_fast_and_pure_paths_read_the_same_tree(path, monkeypatch):
     assert shape(fast) == shape(pure)
 
 
-@pytest.mark.parametrize("text", [
-    "a: &x 1\n", "a: *x\n", "a: !!python/object:os.system x\n", "<<: {a: 1}\n",
-    "a: " + "[" * 20 + "]" * 20 + "\n", "- - - - - - - - - x\n", "a: 1\n" * 60_000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\n",
+        "a: *x\n",
+        "a: !!python/object:os.system x\n",
+        "<<: {a: 1}\n",
+        "a: " + "[" * 20 + "]" * 20 + "\n",
+        "- - - - - - - - - x\n",
+        "a: 1\n" * 60_000,
+    ],
+)
 def test_unusual_text_takes_the_pure_path_with_its_limits(text):
     assert not load._looks_ordinary(text)

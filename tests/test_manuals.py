@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import manuals as mm
-from generator.escape import md_escape
-from generator.manuals import (
+from generator.manuals import compose as mm
+from generator.manuals.compose import (
     HAZARDS,
     SETTING_KINDS,
     ManualContext,
@@ -27,8 +26,9 @@ from generator.manuals import (
     read_manual_sources,
     render_manuals,
 )
-from generator.packs import Rule
-from generator.validate import Project, validate_project
+from generator.packs.library import Rule
+from generator.records.validate import Project, validate_project
+from generator.text.escape import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content" / "manuals"

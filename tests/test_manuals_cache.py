@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import manuals as mm
-from generator.manuals import render_manuals
+from generator.manuals import compose as mm
+from generator.manuals.compose import render_manuals
 from generator.pipeline import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +49,12 @@ def test_an_edited_template_is_compiled_again(samples, tmp_path: Path) -> None:
     content = tmp_path / "content" / "manuals"
     shutil.copytree(CONTENT, content)
     duty = content / "duty.md"
-    duty.write_text(duty.read_text(encoding="utf-8").replace(
-        "## 总则\n", "## 总则\n\n§ 本条为试行版本新增，适用于{{ centre_name }}。\n", 1), encoding="utf-8")
+    duty.write_text(
+        duty.read_text(encoding="utf-8").replace(
+            "## 总则\n", "## 总则\n\n§ 本条为试行版本新增，适用于{{ centre_name }}。\n", 1
+        ),
+        encoding="utf-8",
+    )
     edited = {m.id: m.markdown for m in render_manuals(ce, pack, content_dir=content)}
     assert "本条为试行版本新增" in edited["duty"]
     assert "本条为试行版本新增" not in before["duty"]
@@ -67,12 +71,16 @@ def test_a_centre_override_wins_over_a_cached_template(samples, tmp_path: Path) 
     folder = tmp_path / "centres" / ce.id / "manuals"
     folder.mkdir(parents=True)
     (folder / "duty.md").write_text(
-        "---\ntitle: 值班办法\n---\n## 总则\n\n§ 本中心值班由全体工作人员轮流承担。\n", encoding="utf-8")
+        "---\ntitle: 值班办法\n---\n## 总则\n\n§ 本中心值班由全体工作人员轮流承担。\n",
+        encoding="utf-8",
+    )
     own = {m.id: m for m in render_manuals(ce, pack, content_dir=CONTENT, overrides_dir=folder)}
     assert own["duty"].own and own["duty"].title == "值班办法"
     assert "轮流承担" in own["duty"].markdown
     # other centres (no override) keep the content manual
     other = samples.centres[1]
-    theirs = {m.id: m for m in render_manuals(other, samples.library.packs[other.rule_pack],
-                                             content_dir=CONTENT)}
+    theirs = {
+        m.id: m
+        for m in render_manuals(other, samples.library.packs[other.rule_pack], content_dir=CONTENT)
+    }
     assert not theirs["duty"].own and "轮流承担" not in theirs["duty"].markdown

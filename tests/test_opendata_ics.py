@@ -1,6 +1,6 @@
 """The iCalendar feed (data/<centre>/calendar.ics): RFC 5545 text that calendar programs read.
 
-gongshi writes the feed itself (generator.opendata.centre_ics). These tests read it back with
+gongshi writes the feed itself (generator.site.opendata.centre_ics). These tests read it back with
 the ``icalendar`` package where it is installed (it is a test tool here, not a dependency of
 the generator) and check the format rules independently of any parser: CRLF line ends,
 lines folded at 75 octets without splitting a UTF-8 character, TEXT escaping.
@@ -16,15 +16,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import figures as f
-from generator.opendata import centre_ics, ics_fold, ics_text
+from generator.figures import finance as f
 from generator.pipeline import load_project
+from generator.site.opendata import centre_ics, ics_fold, ics_text
 from tests.site_helpers import HOSTILE, ROOT
 
 TODAY = dt.date(2026, 11, 22)
 SITE = "https://gs.example.org/"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-LONG_CHINESE = "社区长者饭堂与四点半学校联合举办的“邻里守望”主题活动：包饺子、写春联、剪窗花，欢迎居民报名参加"
+LONG_CHINESE = (
+    "社区长者饭堂与四点半学校联合举办的“邻里守望”主题活动：包饺子、写春联、剪窗花，欢迎居民报名参加"
+)
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +123,7 @@ def test_fold_and_escape_round_trip(text: str) -> None:
         assert len(part.encode("utf-8")) + (1 if i else 0) <= 75
     assert folded.replace("\r\n ", "") == line
     expected = text.replace("\r\n", "\n").replace("\r", "\n")
-    assert unescape(line[len("SUMMARY:"):]) == expected
+    assert unescape(line[len("SUMMARY:") :]) == expected
 
 
 def test_events_match_the_records(samples) -> None:
@@ -141,7 +143,8 @@ def test_events_match_the_records(samples) -> None:
                 assert unescape(ev["LOCATION"]) == f"{ce.name} {a.room}（{ce.address}）"
                 fee = "免费" if a.price == 0 else f"{f.yuan(a.price)} 元"
                 assert unescape(ev["DESCRIPTION"]) == (
-                    f"对象：{a.target}；名额：{a.capacity} 人；报名：{a.signup}；费用：{fee}")
+                    f"对象：{a.target}；名额：{a.capacity} 人；报名：{a.signup}；费用：{fee}"
+                )
                 r = recs.get(a.id)
                 cancelled = r is not None and r.status == "已取消"
                 assert ev["STATUS"] == ("CANCELLED" if cancelled else "CONFIRMED")
@@ -183,8 +186,9 @@ def test_no_time_zone_block_without_timed_events(samples) -> None:
 def _hostile_centre(ce, title: str):
     p = ce.plans[0]
     a = dataclasses.replace(p.activities[0], title=title, room=title, target=title, signup=title)
-    return dataclasses.replace(ce, official_name=f"{title}中心", plans=(
-        dataclasses.replace(p, activities=(a,)),))
+    return dataclasses.replace(
+        ce, official_name=f"{title}中心", plans=(dataclasses.replace(p, activities=(a,)),)
+    )
 
 
 def test_icalendar_reads_the_feed(samples) -> None:
@@ -211,8 +215,10 @@ def test_icalendar_reads_the_feed(samples) -> None:
             assert not isinstance(e.decoded("DTSTART"), dt.datetime)
 
 
-@pytest.mark.parametrize("title", [*HOSTILE, "a,b;c\\d", "第一行\n第二行", "反斜杠\\N不是换行",
-                                   LONG_CHINESE * 2, "表情😀" * 30])
+@pytest.mark.parametrize(
+    "title",
+    [*HOSTILE, "a,b;c\\d", "第一行\n第二行", "反斜杠\\N不是换行", LONG_CHINESE * 2, "表情😀" * 30],
+)
 def test_icalendar_reads_hostile_text_back_exactly(samples, title: str) -> None:
     icalendar = pytest.importorskip("icalendar")
     ce = _hostile_centre(samples[0], title)
@@ -230,4 +236,3 @@ def test_calendar_name_is_escaped_text(samples) -> None:
     ce = dataclasses.replace(samples[0], official_name="甲,乙;丙\n丁")
     line = next(ln for ln in unfold(centre_ics(ce, TODAY, SITE)) if ln.startswith("X-WR-CALNAME:"))
     assert unescape(line.split(":", 1)[1]) == "甲,乙;丙\n丁活动"
-

@@ -19,10 +19,8 @@ from hostile_helpers import read_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import privacy
-from generator.errors import ToolMissing
-from generator.pipeline import load_project
-from generator.privacy import (
+from generator.build import privacy
+from generator.build.privacy import (
     allowed_numbers,
     id_check_char,
     is_id_number,
@@ -31,8 +29,10 @@ from generator.privacy import (
     scan_records,
     scan_text,
 )
-from generator.records import credit_code_check_char
-from generator.validate import Project
+from generator.errors import ToolMissing
+from generator.pipeline import load_project
+from generator.records.shapes import credit_code_check_char
+from generator.records.validate import Project
 
 
 def make_id(born: str, seq: str = "002") -> str:
@@ -151,26 +151,44 @@ def test_credit_codes_are_never_cards():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.decimals(min_value=0, max_value=Decimal("999999999999999.99"), places=2,
-                   allow_nan=False, allow_infinity=False),
-       st.sampled_from(["{v}", "{v} 元", "¥{v}", "{c}", "{c} 元", "金额：{v}元"]))
+@given(
+    st.decimals(
+        min_value=0,
+        max_value=Decimal("999999999999999.99"),
+        places=2,
+        allow_nan=False,
+        allow_infinity=False,
+    ),
+    st.sampled_from(["{v}", "{v} 元", "¥{v}", "{c}", "{c} 元", "金额：{v}元"]),
+)
 def test_amounts_are_never_flagged(value, form):
     text = form.format(v=value, c=f"{value:,}")
     assert scan_text(text) == [], text
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
-       st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+)
 def test_dates_are_never_flagged(a, b):
-    for text in (f"{a.isoformat()} 至 {b.isoformat()}", f"{a:%Y%m%d}", f"{a:%Y%m%d}-{b:%Y%m%d}",
-                 f"{a.year}年{a.month}月{a.day}日", f"{a:%Y.%m.%d}", f"{a:%Y/%m/%d} {b:%H:%M}"):
+    for text in (
+        f"{a.isoformat()} 至 {b.isoformat()}",
+        f"{a:%Y%m%d}",
+        f"{a:%Y%m%d}-{b:%Y%m%d}",
+        f"{a.year}年{a.month}月{a.day}日",
+        f"{a:%Y.%m.%d}",
+        f"{a:%Y/%m/%d} {b:%H:%M}",
+    ):
         assert scan_text(text) == [], text
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17)
-       .filter(lambda s: not s.isdigit()))
+@given(
+    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17).filter(
+        lambda s: not s.isdigit()
+    )
+)
 def test_credit_codes_with_letters_are_never_flagged(first17):
     assert scan_text(f"统一社会信用代码：{make_credit_code(first17)}") == []
 
@@ -191,31 +209,77 @@ def test_allowed_numbers_of_a_centre():
 
 # (record file, text to replace, replacement with {n} for the number, the number)
 PLANTED = [
-    ("plans/2026-03.yaml", "    title: 四点半学校\n",
-     "    title: 四点半学校（家长 {n}）\n", make_id("19850315")),
-    ("plans/2026-03.yaml", "    signup: 电话报名\n",
-     "    signup: 电话报名 +86 139 0000 1201\n    description: 接送志愿者\n", "13900001201"),
-    ("plans/2026-03.yaml", "    target: 居民\n",
-     "    target: 居民（持卡 {n}）\n", make_card("000000000013")),
+    (
+        "plans/2026-03.yaml",
+        "    title: 四点半学校\n",
+        "    title: 四点半学校（家长 {n}）\n",
+        make_id("19850315"),
+    ),
+    (
+        "plans/2026-03.yaml",
+        "    signup: 电话报名\n",
+        "    signup: 电话报名 +86 139 0000 1201\n    description: 接送志愿者\n",
+        "13900001201",
+    ),
+    (
+        "plans/2026-03.yaml",
+        "    target: 居民\n",
+        "    target: 居民（持卡 {n}）\n",
+        make_card("000000000013"),
+    ),
     # Activity descriptions are not published today; the record check still finds the number.
-    ("plans/2026-03.yaml", "    capacity: 20\n",
-     "    capacity: 20\n    description: |\n      报名费退款\n      转入 {n}\n", make_card("000000000021")),
-    ("activities/2026-03.yaml", "reason: 暴雨预警}",
-     "reason: 暴雨预警，联系人 {n}}", "13900001202"),
-    ("finance/2026-Q1.yaml", "{item: 工资, amount: 70000.00}",
-     "{item: 工资（卡号 {n}）, amount: 70000.00}", make_card("000000000039")),
-    ("finance/2026-Q1.yaml", "fixed_assets:\n",
-     "notes: |\n  三月退回报名费，\n  收款人身份证 {n}。\nfixed_assets:\n", make_id("19760704")),
-    ("audits/2026.yaml", "  - 固定资产台账需及时更新\n",
-     "  - 固定资产台账需及时更新\n  - 出纳个人手机 {n} 用于收款，应改用单位账户\n", "13900001203"),
-    ("centre.yaml", "  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n",
-     ("  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n"
-      "  - {name: 预约电话{n}, area: 20, purpose: 阅览}\n"), "13900001204"),
+    (
+        "plans/2026-03.yaml",
+        "    capacity: 20\n",
+        "    capacity: 20\n    description: |\n      报名费退款\n      转入 {n}\n",
+        make_card("000000000021"),
+    ),
+    (
+        "activities/2026-03.yaml",
+        "reason: 暴雨预警}",
+        "reason: 暴雨预警，联系人 {n}}",
+        "13900001202",
+    ),
+    (
+        "finance/2026-Q1.yaml",
+        "{item: 工资, amount: 70000.00}",
+        "{item: 工资（卡号 {n}）, amount: 70000.00}",
+        make_card("000000000039"),
+    ),
+    (
+        "finance/2026-Q1.yaml",
+        "fixed_assets:\n",
+        "notes: |\n  三月退回报名费，\n  收款人身份证 {n}。\nfixed_assets:\n",
+        make_id("19760704"),
+    ),
+    (
+        "audits/2026.yaml",
+        "  - 固定资产台账需及时更新\n",
+        "  - 固定资产台账需及时更新\n  - 出纳个人手机 {n} 用于收款，应改用单位账户\n",
+        "13900001203",
+    ),
+    (
+        "centre.yaml",
+        "  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n",
+        (
+            "  - {name: 多功能活动室, area: 80, purpose: 团体活动, accessible: true}\n"
+            "  - {name: 预约电话{n}, area: 20, purpose: 阅览}\n"
+        ),
+        "13900001204",
+    ),
     ("centre.yaml", "reason: 国庆节}", "reason: 国庆节（值班 {n}）}", "13900001205"),
-    ("centre.yaml", "    - {code: own-garden, title: 屋顶菜园}\n",
-     "    - {code: own-garden, title: 屋顶菜园, description: 认领人 {n}}\n", make_id("20010101")),
-    ("evaluations/2026.yaml", "satisfaction:",
-     "summary: 居民代表（电话 {n}）参与评估。\nsatisfaction:", "13900001206"),
+    (
+        "centre.yaml",
+        "    - {code: own-garden, title: 屋顶菜园}\n",
+        "    - {code: own-garden, title: 屋顶菜园, description: 认领人 {n}}\n",
+        make_id("20010101"),
+    ),
+    (
+        "evaluations/2026.yaml",
+        "satisfaction:",
+        "summary: 居民代表（电话 {n}）参与评估。\nsatisfaction:",
+        "13900001206",
+    ),
 ]
 UNPUBLISHED = {make_card("000000000021")}
 ALLOWED_MOBILE = "13900001299"  # declared as the centre's public phone
@@ -234,8 +298,12 @@ def planted_project(tmp: Path) -> tuple[Path, dict[str, tuple[str, int]]]:
         path.write_text(text, encoding="utf-8")
     # The public phone is a mobile here, and records may repeat it.
     cy = centre / "centre.yaml"
-    text = cy.read_text(encoding="utf-8").replace("phone: 0755-01234567", f"phone: {ALLOWED_MOBILE}")
-    text = text.replace("feedback: 意见箱设在一楼大厅", f"feedback: 意见箱设在一楼大厅，或拨打 {ALLOWED_MOBILE}")
+    text = cy.read_text(encoding="utf-8").replace(
+        "phone: 0755-01234567", f"phone: {ALLOWED_MOBILE}"
+    )
+    text = text.replace(
+        "feedback: 意见箱设在一楼大厅", f"feedback: 意见箱设在一楼大厅，或拨打 {ALLOWED_MOBILE}"
+    )
     cy.write_text(text, encoding="utf-8")
     for rel, _old, _new, number in PLANTED:
         lines = (centre / rel).read_text(encoding="utf-8").splitlines()
@@ -257,22 +325,27 @@ def test_guard_names_the_record_line_of_every_field_kind(tmp_path):
     problems = scan_records(Project(proj), validated.centres)
     got = {(p.file, p.line) for p in problems}
     assert got == set(where.values())
-    assert all(p.code == "personal-data-in-record" and p.severity.value == "error" for p in problems)
+    assert all(
+        p.code == "personal-data-in-record" and p.severity.value == "error" for p in problems
+    )
     text = "\n".join(p.message for p in problems)
     for number in where:
         assert number not in text  # reports show numbers masked
-    assert ALLOWED_MOBILE not in text and ALLOWED_MOBILE[:3] + "****" + ALLOWED_MOBILE[-4:] not in text
+    assert (
+        ALLOWED_MOBILE not in text and ALLOWED_MOBILE[:3] + "****" + ALLOWED_MOBILE[-4:] not in text
+    )
 
 
 @pytest.mark.slow
 def test_build_refuses_to_publish_and_names_every_record_line(tmp_path):
     """The real build (site, open data, PDFs) stops at the guard: nothing is published."""
-    from generator.build import build_site
+    from generator.build.orchestrate import build_site
 
     proj, where = planted_project(tmp_path)
     out = tmp_path / "public"
-    result = build_site(proj, out, today=dt.date(2027, 6, 1), site_url="https://example.org/",
-                        pdf=True)
+    result = build_site(
+        proj, out, today=dt.date(2027, 6, 1), site_url="https://example.org/", pdf=True
+    )
     assert result.out is None and not out.exists()
     leaks = [p for p in result.report.errors if p.code == "personal-data-leak"]
     published = {at for number, at in where.items() if number not in UNPUBLISHED}
@@ -286,13 +359,16 @@ def test_build_refuses_to_publish_and_names_every_record_line(tmp_path):
 @pytest.mark.slow
 def test_guard_reads_the_pdfs(tmp_path):
     """The planted numbers are caught in the print PDFs alone (text read with pdftotext)."""
-    from generator.printing import render_pdfs
+    from generator.print.documents import render_pdfs
 
     proj, where = planted_project(tmp_path)
     validated = load_project(proj)
     pdfs = render_pdfs(validated, site_url="https://example.org/")
-    leaks = [p for p in scan_outputs(pdfs, validated.centres, Project(proj))
-             if p.code == "personal-data-leak"]
+    leaks = [
+        p
+        for p in scan_outputs(pdfs, validated.centres, Project(proj))
+        if p.code == "personal-data-leak"
+    ]
     # The finance notice, the plan notice and the annual booklet print most of the fields.
     assert len({(p.file, p.line) for p in leaks}) >= 5
     assert {(p.file, p.line) for p in leaks} <= set(where.values())
@@ -302,11 +378,16 @@ def test_guard_reads_the_pdfs(tmp_path):
 @pytest.mark.slow
 def test_clean_build_publishes(tmp_path):
     """Amounts, dates, the credit code, phones and report numbers of the fixture pass."""
-    from generator.build import build_site
+    from generator.build.orchestrate import build_site
 
     proj = make_project(tmp_path)
-    result = build_site(proj, tmp_path / "public", today=dt.date(2027, 6, 1),
-                        site_url="https://example.org/", pdf=True)
+    result = build_site(
+        proj,
+        tmp_path / "public",
+        today=dt.date(2027, 6, 1),
+        site_url="https://example.org/",
+        pdf=True,
+    )
     assert result.report.errors == [] and result.out is not None
     files = read_tree(result.out)
     validated = load_project(proj)
@@ -315,14 +396,18 @@ def test_clean_build_publishes(tmp_path):
 
 
 def test_a_number_in_an_attachment_is_reported_at_the_output_file(tmp_path):
-    from generator.typeset import Typesetter
+    from generator.print.typeset import Typesetter
 
-    pdf = Typesetter().compile(f"#set text(font: \"Noto Sans CJK SC\")\n签到表 身份证 {ID_A}\n")
+    pdf = Typesetter().compile(f'#set text(font: "Noto Sans CJK SC")\n签到表 身份证 {ID_A}\n')
     proj = make_project(tmp_path)
     validated = load_project(proj)
     files = {"centres/demo/audit/2026-signed-report.pdf": pdf, "index.html": b"<p>ok</p>"}
     (p,) = scan_outputs(files, validated.centres, Project(proj))
-    assert (p.code, p.file, p.line) == ("personal-data-leak", "centres/demo/audit/2026-signed-report.pdf", 0)
+    assert (p.code, p.file, p.line) == (
+        "personal-data-leak",
+        "centres/demo/audit/2026-signed-report.pdf",
+        0,
+    )
     assert ID_A not in p.message
 
 
@@ -350,8 +435,10 @@ def test_every_output_format_is_read(path, data, tmp_path):
 def test_theme_scripts_and_styles_are_not_scanned(tmp_path):
     proj = make_project(tmp_path)
     validated = load_project(proj)
-    files = {"assets/javascripts/bundle.js": f"var x={CARD_A};".encode(),
-             "assets/stylesheets/main.css": f"/* {MOBILE_A} */".encode()}
+    files = {
+        "assets/javascripts/bundle.js": f"var x={CARD_A};".encode(),
+        "assets/stylesheets/main.css": f"/* {MOBILE_A} */".encode(),
+    }
     assert scan_outputs(files, validated.centres, Project(proj)) == []
 
 
@@ -366,6 +453,9 @@ def test_missing_pdftotext_is_a_tool_error(tmp_path, monkeypatch):
 
 
 def test_problem_codes_are_declared():
-    assert set(privacy.CODES) == {"personal-data-leak", "personal-data-in-record",
-                                  "personal-data-unchecked"}
+    assert set(privacy.CODES) == {
+        "personal-data-leak",
+        "personal-data-in-record",
+        "personal-data-unchecked",
+    }
     assert is_id_number(ID_A) and not is_id_number(ID_A[:-1])

@@ -28,10 +28,10 @@ from print_helpers import (
     squash,
 )
 
-from generator import figures as fig
-from generator import render_print as rp
+from generator.figures import finance as fig
 from generator.pipeline import load_project
-from generator.printing import (
+from generator.print import render as rp
+from generator.print.documents import (
     KINDS,
     centre_sources,
     compile_sources,
@@ -39,7 +39,7 @@ from generator.printing import (
     render_centre_pdfs,
     render_pdfs,
 )
-from generator.typeset import Typesetter
+from generator.print.typeset import Typesetter
 
 SITE = "https://gs.example.org"
 NOTICES = ("hours", "plan", "finance", "audit", "evaluation", "consultation")
@@ -47,7 +47,7 @@ NOTICES = ("hours", "plan", "finance", "audit", "evaluation", "consultation")
 
 @dataclass(frozen=True)
 class StubManual:
-    """What the book takes from generator.manuals.Manual."""
+    """What the book takes from generator.manuals.compose.Manual."""
 
     id: str
     title: str

@@ -13,12 +13,12 @@ from conftest import MINIMAL, make_project
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import charts
-from generator import render_print as rp
-from generator.packs import Rule
+from generator.figures import charts
+from generator.packs.library import Rule
 from generator.pipeline import load_project
-from generator.printing import KINDS, page_url, pdf_file
-from generator.rules import fmt
+from generator.print import render as rp
+from generator.print.documents import KINDS, page_url, pdf_file
+from generator.text import formats as fmt
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import pytest
 from conftest import make_project
 from hostile_helpers import pdftotext, read_tree
 
-from generator.records import FILE_KINDS
-from generator.schema import Obj, Seq
+from generator.records.schema import Obj, Seq
+from generator.records.shapes import FILE_KINDS
 
 MARKERS = ("PRIVMARK7Q3Z", "隐私标记甲乙丙")
 NAME = f"王{MARKERS[0]}{MARKERS[1]}"
@@ -65,7 +65,7 @@ def marked_project(tmp):
 
 @pytest.mark.slow
 def test_no_output_contains_a_private_field(tmp_path):
-    from generator.build import build_site
+    from generator.build.orchestrate import build_site
     from generator.pipeline import load_project
 
     proj = marked_project(tmp_path)
@@ -74,8 +74,13 @@ def test_no_output_contains_a_private_field(tmp_path):
     (centre,) = validated.centres
     assert NAME in {s.name for s in centre.staff}  # the marker was read into the model
 
-    result = build_site(proj, tmp_path / "public", today=dt.date(2027, 6, 1),
-                        site_url="https://example.org/", pdf=True)
+    result = build_site(
+        proj,
+        tmp_path / "public",
+        today=dt.date(2027, 6, 1),
+        site_url="https://example.org/",
+        pdf=True,
+    )
     assert result.report.errors == [] and result.out is not None
     files = read_tree(result.out)
     pdfs = [p for p in files if p.endswith(".pdf") and p.startswith("print/")]

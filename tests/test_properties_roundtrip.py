@@ -24,12 +24,12 @@ from hostile_helpers import pdftotext, squeeze
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from generator.escape import md_escape, md_escape_block
-from generator.load import RScalar
+from generator.print.typeset import Typesetter, markdown_to_typst, typst_escape
 from generator.problems import Position
-from generator.records import FILE_KINDS
-from generator.schema import INVALID, Obj, Seq, Str
-from generator.typeset import Typesetter, markdown_to_typst, typst_escape
+from generator.records.load import RScalar
+from generator.records.schema import INVALID, Obj, Seq, Str
+from generator.records.shapes import FILE_KINDS
+from generator.text.escape import md_escape, md_escape_block
 
 ASCII = "".join(chr(c) for c in range(0x20, 0x7F))
 FULLWIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "、。〈〉《》「」『』【】〔〕…—·￥‘’“”"
@@ -80,8 +80,9 @@ def accepted(kind: Str, text: str) -> str | None:
 def record_text(draw, multiline: bool, emoji: bool):
     kind = draw(st.sampled_from(MULTI_LINE if multiline else ONE_LINE))
     if multiline:
-        lines = draw(st.lists(st.text(_alphabet(emoji), min_size=1, max_size=40), min_size=1,
-                              max_size=4))
+        lines = draw(
+            st.lists(st.text(_alphabet(emoji), min_size=1, max_size=40), min_size=1, max_size=4)
+        )
         text = "\n".join(lines)
     else:
         text = draw(st.text(_alphabet(emoji), min_size=1, max_size=min(kind.max_len, 80)))
@@ -175,20 +176,28 @@ def ts() -> Typesetter:
 
 
 def _document(ts: Typesetter, body: str) -> str:
-    return (f'#set text(font: ("{ts.fonts.serif}",), lang: "zh", region: "cn")\n'
-            f"#set page(width: 30cm, height: auto, margin: 1cm)\n\n{body}\n")
+    return (
+        f'#set text(font: ("{ts.fonts.serif}",), lang: "zh", region: "cn")\n'
+        f"#set page(width: 30cm, height: auto, margin: 1cm)\n\n{body}\n"
+    )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[
-    HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
 @given(record_text(multiline=False, emoji=False))
 def test_one_line_text_round_trips_into_typst(ts, text):
     pdf = ts.compile(_document(ts, "开始" + typst_escape(text) + "结束"))
     assert squeeze(pdftotext(pdf, layout=True)) == squeeze("开始" + text + "结束")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[
-    HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
 @given(record_text(multiline=True, emoji=False))
 @example(text="’")  # the typst writer turned it into "'", which Typst printed as ‘
 @example(text="it’s ... ‘quoted’")
@@ -198,11 +207,30 @@ def test_multi_line_text_round_trips_through_pandoc_into_typst(ts, text):
     assert squeeze(pdftotext(pdf, layout=True)) == squeeze("开始" + text + "结束")
 
 
-@pytest.mark.parametrize("text", [
-    "#read(\"/etc/passwd\")", "$x$ 和 $$y$$", "<lbl> @lbl", "a // 注释", "/* 注释 */", "= 标题",
-    "- 列表", "+ 编号", "1. 编号", "/ 术语: 解释", "\\", "```代码```", "~~删除~~", "a -- b --- c",
-    "...", "'单引号' \"双引号\"", "http://example.org/a_b", "{{ x }}", "#{1+1}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '#read("/etc/passwd")',
+        "$x$ 和 $$y$$",
+        "<lbl> @lbl",
+        "a // 注释",
+        "/* 注释 */",
+        "= 标题",
+        "- 列表",
+        "+ 编号",
+        "1. 编号",
+        "/ 术语: 解释",
+        "\\",
+        "```代码```",
+        "~~删除~~",
+        "a -- b --- c",
+        "...",
+        "'单引号' \"双引号\"",
+        "http://example.org/a_b",
+        "{{ x }}",
+        "#{1+1}",
+    ],
+)
 def test_markup_fragments_print_literally(ts, text):
     pdf = ts.compile(_document(ts, "开始" + typst_escape(text) + "结束"))
     assert squeeze(pdftotext(pdf, layout=True)) == squeeze("开始" + text + "结束")
@@ -222,7 +250,9 @@ def test_three_dots_survive_pandoc(ts):
 
 def test_fonts_cover_the_pdf_alphabet(ts):
     """Every character the PDF properties draw from is in the Chinese fonts (no tofu)."""
-    sample = ASCII + FULLWIDTH + "一丁七万丈三上下不与丐丑专且丕世丘丙业丛东丝丞丢两严並丧" + "\u9fa5"
+    sample = (
+        ASCII + FULLWIDTH + "一丁七万丈三上下不与丐丑专且丕世丘丙业丛东丝丞丢两严並丧" + "\u9fa5"
+    )
     pdf = ts.compile(_document(ts, typst_escape(sample)))
     assert not [w for w in ts.last_warnings if "glyph" in w.lower()], ts.last_warnings
     assert squeeze(pdftotext(pdf, layout=True)) == squeeze(sample)
@@ -238,5 +268,9 @@ def _pdffonts(pdf: bytes) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "x.pdf"
         p.write_bytes(pdf)
-        return subprocess.run([shutil.which("pdffonts") or "pdffonts", str(p)],
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [shutil.which("pdffonts") or "pdffonts", str(p)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout

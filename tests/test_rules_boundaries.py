@@ -35,10 +35,10 @@ from rules_helpers import (
 )
 
 from generator import model as m
-from generator import scoring
 from generator.compliance import check_compliance, compliance_report
+from generator.evaluation import scoring
 from generator.problems import Severity
-from generator.rules import fmt
+from generator.text import formats as fmt
 
 day = dt.date
 
@@ -53,15 +53,51 @@ def q3(**amounts) -> m.Centre:
 @pytest.mark.parametrize(
     "rule, amounts, expected",
     [
-        ("fund-staff-and-site", {"staff": "76000", "site": "4000", "management": "10000", "services": "10000"}, "pass"),  # 80.00 %
-        ("fund-staff-and-site", {"staff": "75990", "site": "4000", "management": "10010", "services": "10000"}, "fail"),  # 79.99 %
-        ("fund-staff", {"staff": "75000", "site": "5000", "management": "10000", "services": "10000"}, "pass"),  # 75.00 %
-        ("fund-staff", {"staff": "74990", "site": "5010", "management": "10000", "services": "10000"}, "fail"),  # 74.99 %
-        ("fund-management", {"staff": "76000", "site": "4000", "management": "10000", "services": "10000"}, "pass"),  # 10.00 %
-        ("fund-management", {"staff": "75990", "site": "4000", "management": "10010", "services": "10000"}, "fail"),  # 10.01 %
-        ("fund-services", {"staff": "76000", "site": "4000", "management": "10000", "services": "10000"}, "pass"),  # 10.00 %
-        ("fund-services", {"staff": "76010", "site": "4000", "management": "10000", "services": "9990"}, "fail"),  # 9.99 %
-        ("fund-management", {"staff": "2", "site": "0", "management": "1", "services": "0"}, "fail"),  # 1/3 > 10 %
+        (
+            "fund-staff-and-site",
+            {"staff": "76000", "site": "4000", "management": "10000", "services": "10000"},
+            "pass",
+        ),  # 80.00 %
+        (
+            "fund-staff-and-site",
+            {"staff": "75990", "site": "4000", "management": "10010", "services": "10000"},
+            "fail",
+        ),  # 79.99 %
+        (
+            "fund-staff",
+            {"staff": "75000", "site": "5000", "management": "10000", "services": "10000"},
+            "pass",
+        ),  # 75.00 %
+        (
+            "fund-staff",
+            {"staff": "74990", "site": "5010", "management": "10000", "services": "10000"},
+            "fail",
+        ),  # 74.99 %
+        (
+            "fund-management",
+            {"staff": "76000", "site": "4000", "management": "10000", "services": "10000"},
+            "pass",
+        ),  # 10.00 %
+        (
+            "fund-management",
+            {"staff": "75990", "site": "4000", "management": "10010", "services": "10000"},
+            "fail",
+        ),  # 10.01 %
+        (
+            "fund-services",
+            {"staff": "76000", "site": "4000", "management": "10000", "services": "10000"},
+            "pass",
+        ),  # 10.00 %
+        (
+            "fund-services",
+            {"staff": "76010", "site": "4000", "management": "10000", "services": "9990"},
+            "fail",
+        ),  # 9.99 %
+        (
+            "fund-management",
+            {"staff": "2", "site": "0", "management": "1", "services": "0"},
+            "fail",
+        ),  # 1/3 > 10 %
     ],
 )
 def test_fund_ratio_boundaries(rule, amounts, expected):
@@ -107,7 +143,9 @@ def test_fund_ratio_no_spending_is_no_data():
 )
 def test_paid_income_management_fee_needs_a_split(convenience, expected):
     qs = tuple(quarter(2026, q, convenience=convenience) for q in (1, 2, 3, 4))
-    assert statuses(baseline(quarters=qs), "shenzhen-2015", "paid-income-management-fee") == expected
+    assert (
+        statuses(baseline(quarters=qs), "shenzhen-2015", "paid-income-management-fee") == expected
+    )
 
 
 # ---------------------------------------------------------------- floor area, staff, training
@@ -145,8 +183,18 @@ def six_full_time(registered: int) -> tuple[m.StaffMember, ...]:
         ("shenzhen-2015", "full-time-staff", six_full_time(3)[:5], "fail"),
         ("shenzhen-2015", "registered-social-workers", six_full_time(3), "pass"),
         ("shenzhen-2015", "registered-social-workers", six_full_time(2), "fail"),
-        ("shenzhen-early", "registered-social-worker-share", six_full_time(4)[:5] + (), "pass"),  # 3/5 = 60 %
-        ("shenzhen-early", "registered-social-worker-share", six_full_time(3), "fail"),  # 3/6 = 50 %
+        (
+            "shenzhen-early",
+            "registered-social-worker-share",
+            six_full_time(4)[:5] + (),
+            "pass",
+        ),  # 3/5 = 60 %
+        (
+            "shenzhen-early",
+            "registered-social-worker-share",
+            six_full_time(3),
+            "fail",
+        ),  # 3/6 = 50 %
         ("huizhou-pilot", "professional-social-workers", six_full_time(3), "pass"),
         ("huizhou-pilot", "professional-social-workers", six_full_time(2), "fail"),
     ],
@@ -158,7 +206,7 @@ def test_staff_counts(pack_id, rule, staff, expected):
 def test_registered_share_exact_boundary():
     # 60 % exactly: 3 registered of 5 full-time (the 6th, part-time, does not count)
     staff = six_full_time(3)[:5] + (staff_member("财务", "无", registered=False, full_time=False),)
-    staff = staff[:2] + (staff_member(), ) + staff[3:]
+    staff = staff[:2] + (staff_member(),) + staff[3:]
     share = run(baseline(staff=staff), "shenzhen-early", "registered-social-worker-share")[0]
     assert share.status == "pass" and share.measured["value"] == Decimal(3) / Decimal(5)
 
@@ -215,7 +263,9 @@ def week(days: int, day_ranges=WORKDAY) -> dict[int, tuple[str, ...]]:
     ],
 )
 def test_opening_hours(weekly, expected):
-    assert statuses(baseline(opening_hours=hours(weekly)), "binjiang-2023", "opening-hours") == [expected]
+    assert statuses(baseline(opening_hours=hours(weekly)), "binjiang-2023", "opening-hours") == [
+        expected
+    ]
 
 
 def test_opening_hours_holiday_exceptions_do_not_count():
@@ -245,25 +295,34 @@ def test_opening_hours_failure_message():
     ],
 )
 def test_plan_published(published, expected):
-    c = baseline(plans=(plan(2026, 8, published),), contract=replace(baseline().contract, end=day(2026, 8, 31)))
+    c = baseline(
+        plans=(plan(2026, 8, published),),
+        contract=replace(baseline().contract, end=day(2026, 8, 31)),
+    )
     assert statuses(c, "binjiang-2023", "monthly-plan", today=day(2026, 8, 15)) == [expected]
 
 
 def test_plan_not_yet_due_is_pending():
     c = baseline(plans=(plan(2026, 9, None),))
-    assert statuses(c, "binjiang-2023", "monthly-plan", today=day(2026, 8, 15)) == ["not-applicable"]
+    assert statuses(c, "binjiang-2023", "monthly-plan", today=day(2026, 8, 15)) == [
+        "not-applicable"
+    ]
 
 
 def test_plan_missing_month_is_reported_at_its_file():
     c = baseline(plans=(plan(2026, 7, day(2026, 6, 30)), plan(2026, 9, day(2026, 8, 30))))
     found = failures(c, "binjiang-2023", "monthly-plan", today=day(2026, 9, 10))
-    assert [(f.period, f.pos.file) for f in found] == [("2026-08", "centres/demo/plans/2026-08.yaml")]
+    assert [(f.period, f.pos.file) for f in found] == [
+        ("2026-08", "centres/demo/plans/2026-08.yaml")
+    ]
 
 
 def test_plan_late_message():
     c = baseline(plans=(plan(2026, 8, day(2026, 8, 1)),))
     [f] = failures(c, "binjiang-2023", "monthly-plan", today=day(2026, 8, 15))
-    assert f.message == "2026-08 的活动计划于 2026年8月1日 公布，晚于截止日 2026年7月31日（迟了 1 天）"
+    assert (
+        f.message == "2026-08 的活动计划于 2026年8月1日 公布，晚于截止日 2026年7月31日（迟了 1 天）"
+    )
     assert (f.pos.file, f.pos.line) == ("centres/demo/plans/2026-08.yaml", 2)
 
 
@@ -279,7 +338,9 @@ def test_themed_activities_per_month(count, expected):
 def test_themed_activities_count_only_held_and_themed():
     records = tuple(held(day(2026, 5, i + 1)) for i in range(4)) + (
         held(day(2026, 5, 10), themed=False),
-        m.ActivityRecord("已取消", None, day(2026, 5, 11), "取消", "3.3.1", "群体", True, 0, "暴雨"),
+        m.ActivityRecord(
+            "已取消", None, day(2026, 5, 11), "取消", "3.3.1", "群体", True, 0, "暴雨"
+        ),
     )
     c = baseline(activity_months=(month_records(2026, 5, records),))
     [f] = run(c, "binjiang-2023", "themed-activities")
@@ -288,10 +349,14 @@ def test_themed_activities_count_only_held_and_themed():
 
 def test_themed_activities_running_month_is_pending():
     c = baseline(activity_months=(themed_month(2026, 5, 3),))
-    assert statuses(c, "binjiang-2023", "themed-activities", today=day(2026, 5, 20)) == ["not-applicable"]
+    assert statuses(c, "binjiang-2023", "themed-activities", today=day(2026, 5, 20)) == [
+        "not-applicable"
+    ]
 
 
-def year_of_large(medium: int, large: int, medium_size: int = 100, large_size: int = 101) -> m.Centre:
+def year_of_large(
+    medium: int, large: int, medium_size: int = 100, large_size: int = 101
+) -> m.Centre:
     """A year whose months hold ``medium`` activities of medium_size and ``large`` of large_size."""
     months = []
     for month in range(1, 13):
@@ -325,7 +390,9 @@ def test_large_activities(medium, large, medium_size, large_size, expected):
 def test_large_activities_running_year_is_pending():
     c = year_of_large(7, 2)
     assert statuses(c, "binjiang-2023", "large-activities", today=day(2026, 11, 22)) == [
-        "pass", "not-applicable"]
+        "pass",
+        "not-applicable",
+    ]
 
 
 # ---------------------------------------------------------------- Shenzhen grades (八(五)(六))
@@ -334,9 +401,22 @@ def test_large_activities_running_year_is_pending():
 @pytest.mark.parametrize(
     "score, grade",
     [
-        ("1000", "A+"), ("900", "A+"), ("899.5", "A"), ("899.99", "A"), ("850", "A"), ("849.5", "A-"),
-        ("800", "A-"), ("799", "B+"), ("750", "B+"), ("749.9", "B"), ("700", "B"), ("699", "B-"),
-        ("600", "B-"), ("599.5", "C"), ("599", "C"), ("0", "C"),
+        ("1000", "A+"),
+        ("900", "A+"),
+        ("899.5", "A"),
+        ("899.99", "A"),
+        ("850", "A"),
+        ("849.5", "A-"),
+        ("800", "A-"),
+        ("799", "B+"),
+        ("750", "B+"),
+        ("749.9", "B"),
+        ("700", "B"),
+        ("699", "B-"),
+        ("600", "B-"),
+        ("599.5", "C"),
+        ("599", "C"),
+        ("0", "C"),
     ],
 )
 def test_grade_bands(score, grade):
@@ -425,8 +505,10 @@ def test_vetoed_grade_c_agrees_with_stated_c():
 
 
 def test_management_fee_over_the_year_warns_of_the_veto():
-    qs = tuple(quarter(2026, q, staff="75000", site="5000", management="11000", services="9000")
-               for q in (1, 2, 3, 4))
+    qs = tuple(
+        quarter(2026, q, staff="75000", site="5000", management="11000", services="9000")
+        for q in (1, 2, 3, 4)
+    )
     c = baseline(quarters=qs, evaluations=(evaluation(score="950"),))
     [f] = run(c, "shenzhen-2015", "veto-management-fee")
     assert (f.status, f.severity) == ("fail", "warning")
@@ -437,7 +519,14 @@ def test_management_fee_over_the_year_warns_of_the_veto():
 
 @pytest.mark.parametrize(
     "ratio, kind",
-    [("1", "示范型"), ("0.9", "示范型"), ("0.8999", "标准型"), ("0.8", "标准型"), ("0.7999", "基础型"), ("0", "基础型")],
+    [
+        ("1", "示范型"),
+        ("0.9", "示范型"),
+        ("0.8999", "标准型"),
+        ("0.8", "标准型"),
+        ("0.7999", "基础型"),
+        ("0", "基础型"),
+    ],
 )
 def test_type_bands(ratio, kind):
     assert scoring.type_for(D(ratio), pack("binjiang-2023").rule("centre-type")) == kind
@@ -464,7 +553,9 @@ def test_score_volunteers_per_20(registered, points):
     assert part(card, "volunteers", "registered").points == D(points)
 
 
-@pytest.mark.parametrize("hours_, points", [("499.9", "0"), ("500", "0.5"), ("3000", "3"), ("9999", "3")])
+@pytest.mark.parametrize(
+    "hours_, points", [("499.9", "0"), ("500", "0.5"), ("3000", "3"), ("9999", "3")]
+)
 def test_score_volunteer_hours_per_500(hours_, points):
     card = binjiang_card(volunteers=m.Volunteers(0, D(hours_)))
     assert part(card, "volunteers", "hours").points == D(points)
@@ -472,7 +563,15 @@ def test_score_volunteer_hours_per_500(hours_, points):
 
 @pytest.mark.parametrize(
     "training, points",
-    [("20", "2"), ("25", "2"), ("19.9", "1.5"), ("15", "1.5"), ("10", "1.5"), ("9.9", "1"), ("0", "1")],
+    [
+        ("20", "2"),
+        ("25", "2"),
+        ("19.9", "1.5"),
+        ("15", "1.5"),
+        ("10", "1.5"),
+        ("9.9", "1"),
+        ("0", "1"),
+    ],
 )
 def test_score_average_training(training, points):
     staff = tuple(staff_member("社工", "助理社工师", training=training) for _ in range(4))
@@ -481,8 +580,11 @@ def test_score_average_training(training, points):
 
 def test_score_certificates_capped_at_5():
     staff = tuple(staff_member("社工", "社工师") for _ in range(4)) + tuple(
-        staff_member("社工", "助理社工师") for _ in range(3))
-    assert part(binjiang_card(staff=staff), "social-workers", "certificates").points == D(5)  # 4 + 1.5
+        staff_member("社工", "助理社工师") for _ in range(3)
+    )
+    assert part(binjiang_card(staff=staff), "social-workers", "certificates").points == D(
+        5
+    )  # 4 + 1.5
 
 
 @pytest.mark.parametrize("months_short, points", [(0, "2"), (1, "1.5"), (3, "0.5"), (4, "0")])
@@ -515,10 +617,19 @@ def test_score_satisfaction_proportional(satisfied, points):
 
 
 def test_score_assessor_entries_and_missing_entries():
-    ev = evaluation(score=None, entries=(entry("site-location", "2"), entry("hygiene.cleanliness", "1.5"),
-                                         entry("选址科学", "2")))
+    ev = evaluation(
+        score=None,
+        entries=(
+            entry("site-location", "2"),
+            entry("hygiene.cleanliness", "1.5"),
+            entry("选址科学", "2"),
+        ),
+    )
     card = binjiang_card(evaluations=(ev,))
-    assert line(card, "site-location").points == D(2) and line(card, "site-location").source == "assessor"
+    assert (
+        line(card, "site-location").points == D(2)
+        and line(card, "site-location").source == "assessor"
+    )
     assert line(card, "hygiene").points == D("1.5")
     assert line(card, "signage").points == D(0) and "按 0 分计" in line(card, "signage").explanation
     assert not card.complete and "signage" in card.missing
@@ -541,27 +652,48 @@ def full_marks_entries(total_assessor: str | None = None) -> tuple[m.ScoreEntry,
         comp = ln["computed"]
         if comp.get("kind") == "sum":
             for p in comp["parts"]:
-                if p.get("kind") in ("checklist", "levels", "deductions", "assessor") or p.get("input") == "assessor":
+                if (
+                    p.get("kind") in ("checklist", "levels", "deductions", "assessor")
+                    or p.get("input") == "assessor"
+                ):
                     out.append(entry(f"{ln['id']}.{p['id']}", p["max_points"]))
-        elif comp.get("kind") in ("checklist", "levels", "assessor") or comp.get("input") == "assessor" or comp.get("metric") in ("professional_cases_and_groups", "consultations_held"):
+        elif (
+            comp.get("kind") in ("checklist", "levels", "assessor")
+            or comp.get("input") == "assessor"
+            or comp.get("metric") in ("professional_cases_and_groups", "consultations_held")
+        ):
             out.append(entry(ln["id"], ln["max_points"]))
     return tuple(out)
 
 
 def test_score_total_ratio_and_type_agree():
     plans = tuple(plan(2026, mo, day(2026, mo, 1) - dt.timedelta(days=1)) for mo in range(1, 13))
-    ev = evaluation(score=None, sample=60, satisfied=60, grade="示范型", entries=full_marks_entries())
+    ev = evaluation(
+        score=None, sample=60, satisfied=60, grade="示范型", entries=full_marks_entries()
+    )
     staff = tuple(staff_member("社工", "社工师") for _ in range(5))
-    c = baseline(plans=plans, activity_months=year_of_large(8, 2).activity_months, evaluations=(ev,),
-                 staff=staff, volunteers=m.Volunteers(200, D("5000")),
-                 social_organisations={"introduced": 4, "fostered": 3})
+    c = baseline(
+        plans=plans,
+        activity_months=year_of_large(8, 2).activity_months,
+        evaluations=(ev,),
+        staff=staff,
+        volunteers=m.Volunteers(200, D("5000")),
+        social_organisations={"introduced": 4, "fostered": 3},
+    )
     card = scoring.score_centre(c, pack("binjiang-2023"), 2026, TODAY)
     assert card.complete, card.missing
     assert (card.total, card.ratio, card.result, card.agrees) == (D(100), D(1), "示范型", True)
     assert statuses(c, "binjiang-2023", "centre-type") == ["pass"]
     # one point less on one assessor line: 99 → still 示范型; the stated 示范型 agrees
-    ev2 = replace(ev, entries=tuple(e if e.item != "honours" else entry("honours", "2") for e in ev.entries))
-    assert scoring.score_centre(replace(c, evaluations=(ev2,)), pack("binjiang-2023"), 2026, TODAY).total == 99
+    ev2 = replace(
+        ev, entries=tuple(e if e.item != "honours" else entry("honours", "2") for e in ev.entries)
+    )
+    assert (
+        scoring.score_centre(
+            replace(c, evaluations=(ev2,)), pack("binjiang-2023"), 2026, TODAY
+        ).total
+        == 99
+    )
 
 
 def test_type_mismatch_is_an_error_only_when_the_table_is_complete():
@@ -576,8 +708,13 @@ def test_type_mismatch_is_an_error_only_when_the_table_is_complete():
 def majors_items(n_majors: int, n_items: int) -> tuple[str, ...]:
     """Codes of exactly n_majors 大项 and n_items 细项 of 表一–表八."""
     cat = pack("shenzhen-2015").catalogue
-    majors = [mj for t in cat.tables if t.code in "12345678" and len(t.code) == 1 for mj in t.majors
-              if len(mj.items) >= 2][:n_majors]
+    majors = [
+        mj
+        for t in cat.tables
+        if t.code in "12345678" and len(t.code) == 1
+        for mj in t.majors
+        if len(mj.items) >= 2
+    ][:n_majors]
     codes = [mj.items[0].code for mj in majors]
     extra = [it.code for mj in majors for it in mj.items[1:]]
     return tuple(codes + extra[: n_items - len(codes)])
@@ -595,7 +732,9 @@ def test_catalogue_size(n_majors, n_items, expected):
 
 
 def test_catalogue_size_filed_exemption_is_info():
-    services = replace(baseline().services, catalogue=majors_items(12, 29), filed_exemption="已于2026年1月报备")
+    services = replace(
+        baseline().services, catalogue=majors_items(12, 29), filed_exemption="已于2026年1月报备"
+    )
     [f] = failures(baseline(services=services), "shenzhen-2015", "catalogue-size")
     assert f.severity == "info"
 
@@ -614,15 +753,20 @@ def without_table(code: str) -> tuple[str, ...]:
 )
 def test_mandatory_categories_population_exemption(count, referral, expected):
     pops = (m.Population("disabled", count, referral),)
-    c = baseline(services=replace(baseline().services, catalogue=without_table("2")), populations=pops)
+    c = baseline(
+        services=replace(baseline().services, catalogue=without_table("2")), populations=pops
+    )
     found = run(c, "shenzhen-2015", "mandatory-categories")
     assert [f.status for f in found if f.measured.get("category") == "2"] == [expected]
 
 
 def test_mandatory_all_majors_of_self_help():
     codes = tuple(c for c in shenzhen_codes() if c != "8.4")
-    found = failures(baseline(services=replace(baseline().services, catalogue=codes)), "shenzhen-2015",
-                     "mandatory-categories")
+    found = failures(
+        baseline(services=replace(baseline().services, catalogue=codes)),
+        "shenzhen-2015",
+        "mandatory-categories",
+    )
     assert len(found) == 1 and "8.4" in found[0].message
 
 
@@ -644,16 +788,28 @@ def test_conditional_categories_above_20(veterans, expected):
 def mix_centre(elderly_group: int) -> m.Centre:
     """Group volume of 1000 人次 for 城中村社区: elderly (weight 5 %) gets ``elderly_group``."""
     rest = 1000 - elderly_group
-    split = {"3.3.1": rest * 30 // 95, "4.1.1": rest * 25 // 95, "2.1.1": rest * 5 // 95, "8.1.1": rest * 30 // 95}
+    split = {
+        "3.3.1": rest * 30 // 95,
+        "4.1.1": rest * 25 // 95,
+        "2.1.1": rest * 5 // 95,
+        "8.1.1": rest * 30 // 95,
+    }
     split["6.1.1"] = rest - sum(split.values())
     recs = [held(day(2026, 3, 1), elderly_group, themed=False, service="1.1.1")]
-    recs += [held(day(2026, 3, 2 + i), v, themed=False, service=k) for i, (k, v) in enumerate(split.items())]
-    individual = tuple(m.IndividualService(k, v) for k, v in
-                       {"1.1.1": 5, "3.3.1": 40, "4.1.1": 35, "2.1.1": 10, "6.1.1": 10}.items())
+    recs += [
+        held(day(2026, 3, 2 + i), v, themed=False, service=k)
+        for i, (k, v) in enumerate(split.items())
+    ]
+    individual = tuple(
+        m.IndividualService(k, v)
+        for k, v in {"1.1.1": 5, "3.3.1": 40, "4.1.1": 35, "2.1.1": 10, "6.1.1": 10}.items()
+    )
     return baseline(activity_months=(month_records(2026, 3, tuple(recs), individual),))
 
 
-@pytest.mark.parametrize("elderly, expected", [(75, "pass"), (76, "fail"), (25, "pass"), (24, "fail")])
+@pytest.mark.parametrize(
+    "elderly, expected", [(75, "pass"), (76, "fail"), (25, "pass"), (24, "fail")]
+)
 def test_service_mix_tolerance_2_5_points(elderly, expected):
     found = run(mix_centre(elderly), "shenzhen-2015", "service-mix")
     group_elderly = [f for f in found if "群体服务中助老服务" in f.message]
@@ -685,7 +841,8 @@ def test_quarter_missing_after_its_deadline_is_an_error():
     c = baseline(quarters=(quarter(2026, 1), quarter(2026, 3)))
     found = failures(c, "shenzhen-2015", "quarterly-finance-disclosure", today=day(2026, 12, 1))
     assert [(f.period, f.pos.file, f.severity) for f in found] == [
-        ("2026年第二季度", "centres/demo/finance/2026-Q2.yaml", None)]
+        ("2026年第二季度", "centres/demo/finance/2026-Q2.yaml", None)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -693,25 +850,49 @@ def test_quarter_missing_after_its_deadline_is_an_error():
     [(day(2027, 4, 30), "pass"), (day(2027, 5, 1), "fail")],
 )
 def test_annual_audit_disclosure(published, expected):
-    audit = m.Audit(2026, "示例会计师事务所", "示审字第1号", day(2027, 3, 20), "无保留意见", D(1), D(1), D(0), D(0),
-                    published=published)
+    audit = m.Audit(
+        2026,
+        "示例会计师事务所",
+        "示审字第1号",
+        day(2027, 3, 20),
+        "无保留意见",
+        D(1),
+        D(1),
+        D(0),
+        D(0),
+        published=published,
+    )
     c = baseline(audits=(audit,))
-    assert statuses(c, "shenzhen-2015", "annual-audit-disclosure", today=day(2027, 6, 1)) == [expected]
+    assert statuses(c, "shenzhen-2015", "annual-audit-disclosure", today=day(2027, 6, 1)) == [
+        expected
+    ]
 
 
 # ---------------------------------------------------------------- paid services, surplus, free services
 
 
 def paid(filed_on, price="30", market="80") -> m.Services:
-    ps = m.PaidService("10.1.1", "书法班", D(price), "元/次", "沙头街道办事处", filed_on,
-                       D(market) if market else None)
+    ps = m.PaidService(
+        "10.1.1",
+        "书法班",
+        D(price),
+        "元/次",
+        "沙头街道办事处",
+        filed_on,
+        D(market) if market else None,
+    )
     return replace(baseline().services, paid=(ps,))
 
 
 @pytest.mark.parametrize(
     "filed_on, price, market, expected",
     [
-        (day(2026, 7, 6), "30", "80", ["pass", "pass"]),  # filed on the day of the first charged activity
+        (
+            day(2026, 7, 6),
+            "30",
+            "80",
+            ["pass", "pass"],
+        ),  # filed on the day of the first charged activity
         (day(2026, 7, 7), "30", "80", ["fail", "pass"]),  # filed after it
         (day(2026, 6, 1), "80", "80", ["pass", "pass"]),  # price equal to the market level
         (day(2026, 6, 1), "80.01", "80", ["pass", "fail"]),
@@ -721,13 +902,20 @@ def paid(filed_on, price="30", market="80") -> m.Services:
 )
 def test_paid_services(filed_on, price, market, expected):
     charged = activity(day(2026, 7, 6), price="30", paid_service="10.1.1", service="10.1.1")
-    c = baseline(services=paid(filed_on, price, market), plans=(plan(2026, 7, day(2026, 6, 30), (charged,)),))
+    c = baseline(
+        services=paid(filed_on, price, market), plans=(plan(2026, 7, day(2026, 6, 30), (charged,)),)
+    )
     assert statuses(c, "shenzhen-2015", "paid-services-filed") == expected
 
 
 @pytest.mark.parametrize("price, expected", [("0", ["pass"]), ("0.01", ["fail"])])
 def test_public_services_free(price, expected):
-    a = activity(day(2026, 7, 6), price=price, service="3.3.1", paid_service="10.1.1" if price != "0" else None)
+    a = activity(
+        day(2026, 7, 6),
+        price=price,
+        service="3.3.1",
+        paid_service="10.1.1" if price != "0" else None,
+    )
     c = baseline(plans=(plan(2026, 7, day(2026, 6, 30), (a,)),))
     assert statuses(c, "shenzhen-2015", "free-public-services") == expected
 
@@ -739,7 +927,9 @@ def test_public_services_free(price, expected):
 def test_surplus_carried_forward(carried, expected):
     q4 = quarter(2025, 4, government="112000")  # spends 100,000 of 112,000
     q1 = quarter(2026, 1, carried=carried)
-    assert statuses(baseline(quarters=(q4, q1)), "shenzhen-2015", "surplus-carried-forward") == [expected]
+    assert statuses(baseline(quarters=(q4, q1)), "shenzhen-2015", "surplus-carried-forward") == [
+        expected
+    ]
 
 
 # ---------------------------------------------------------------- from findings to problems and the report
@@ -748,14 +938,26 @@ def test_surplus_carried_forward(carried, expected):
 def validated(centre: m.Centre):
     from rules_helpers import library
 
-    from generator.validate import Validated
+    from generator.records.validate import Validated
 
     return Validated(centres=[centre], library=library())
 
 
 def test_check_compliance_turns_failures_into_problems():
-    c = baseline(floor_area=D("380"), quarters=(quarter(2026, 3, staff="75500", site="4000", management="10500",
-                                                                services="10000", published=day(2026, 10, 20)),))
+    c = baseline(
+        floor_area=D("380"),
+        quarters=(
+            quarter(
+                2026,
+                3,
+                staff="75500",
+                site="4000",
+                management="10500",
+                services="10000",
+                published=day(2026, 10, 20),
+            ),
+        ),
+    )
     problems = check_compliance(validated(c), today=day(2026, 11, 22))
     got = {(p.code, p.file, p.line, p.severity) for p in problems}
     # the four shares sum to 100 %: management above 10 % always takes staff+site below
@@ -773,17 +975,25 @@ def test_check_compliance_turns_failures_into_problems():
 def test_compliance_report_is_json_with_every_rule():
     import json
 
-    c = baseline(quarters=tuple(quarter(2026, q) for q in (1, 2, 3, 4)), evaluations=(evaluation(),))
+    c = baseline(
+        quarters=tuple(quarter(2026, q) for q in (1, 2, 3, 4)), evaluations=(evaluation(),)
+    )
     report = compliance_report(c, pack("shenzhen-2015"), today=day(2026, 11, 22))
     text = json.dumps(report, ensure_ascii=False)
     assert [r["id"] for r in report["rules"]] == list(pack("shenzhen-2015").rules)
     floor = next(r for r in report["rules"] if r["id"] == "floor-area")
-    assert (floor["status"], floor["measured"]["value"], floor["threshold"]) == ("pass", "450", "400")
+    assert (floor["status"], floor["measured"]["value"], floor["threshold"]) == (
+        "pass",
+        "450",
+        "400",
+    )
     assert floor["citation"].endswith("二(三)") and floor["quote"]
     year = next(p for p in report["finance"] if p["kind"] == "year")
     assert year["categories"]["management"]["percent"] == "8.00%"
     assert report["evaluations"][0]["result"] == "A"
-    assert all(r["status"] in ("pass", "fail", "not-applicable", "no-data") for r in report["rules"])
+    assert all(
+        r["status"] in ("pass", "fail", "not-applicable", "no-data") for r in report["rules"]
+    )
     assert "Decimal" not in text
 
 
@@ -812,8 +1022,8 @@ def test_every_check_runs_on_an_empty_centre():
 def _rule_files() -> list[dict]:
     from rules_helpers import ROOT
 
-    from generator.load import read_document
-    from generator.packs import to_plain
+    from generator.packs.library import to_plain
+    from generator.records.load import read_document
 
     out = []
     for path in sorted((ROOT / "content" / "rules").glob("*.yaml")):
@@ -852,17 +1062,26 @@ def test_every_kind_metric_and_formula_in_the_packs_is_supported():
                     nodes = [ln["computed"]] + list(ln["computed"].get("parts") or [])
                     for node in nodes:
                         assert node.get("kind") in set(scoring.SCORERS) | {"sum"}, f"{ln['id']}"
-                        for metric in [node.get("metric")] + [t["metric"] for t in node.get("terms") or []]:
+                        for metric in [node.get("metric")] + [
+                            t["metric"] for t in node.get("terms") or []
+                        ]:
                             assert metric is None or metric in METRICS, f"{ln['id']}: {metric}"
 
 
 def test_a_rule_with_unusable_parameters_is_reported_not_raised(monkeypatch):
     from generator.compliance import evaluate_rules
-    from generator.packs import Pack, Rule
+    from generator.packs.library import Pack, Rule
 
     monkeypatch.delenv("GONGSHI_DEBUG", raising=False)
-    broken = Rule("floor-area", "compare", "二(三)", "《测试》", "不低于400平方米", "error",
-                  {"metric": "floor_area_m2", "op": ">=", "threshold": "四百"})
+    broken = Rule(
+        "floor-area",
+        "compare",
+        "二(三)",
+        "《测试》",
+        "不低于400平方米",
+        "error",
+        {"metric": "floor_area_m2", "op": ">=", "threshold": "四百"},
+    )
     p = Pack("broken", "测试", "《测试》", None, {"floor-area": broken})
     [result] = evaluate_rules(baseline(), p, TODAY)
     assert result.status == "fail" and "参数无法使用" in result.findings[0].message

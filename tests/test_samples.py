@@ -5,10 +5,13 @@ from __future__ import annotations
 from conftest import ROOT
 
 from generator.pipeline import load_project
-from generator.validate import Project, validate_project
+from generator.records.validate import Project, validate_project
 
-SAMPLES = {"shenzhen-xiashi": "shenzhen-2015", "binjiang-lanwan": "binjiang-2023",
-           "huizhou-rongxi": "huizhou-pilot"}
+SAMPLES = {
+    "shenzhen-xiashi": "shenzhen-2015",
+    "binjiang-lanwan": "binjiang-2023",
+    "huizhou-rongxi": "huizhou-pilot",
+}
 
 
 def test_samples_have_no_record_problems():

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from generator.compliance import check_compliance
-from generator.validate import Project, validate_project
+from generator.records.validate import Project, validate_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DAY = dt.date(2026, 11, 22)
@@ -53,7 +53,9 @@ def _rule_id(pack, kind: str, selector: str | None) -> str | None:
             continue
         if selector is None:
             return rule.id
-        if rule.params.get("metric") == selector or list(rule.params.get("numerator") or []) == [selector]:
+        if rule.params.get("metric") == selector or list(rule.params.get("numerator") or []) == [
+            selector
+        ]:
             return rule.id
     return None
 
@@ -76,10 +78,14 @@ def test_documented_shortfalls_are_found_and_nothing_else(samples, centre_id):
         rule_id = _rule_id(pack, kind, selector)
         assert rule_id is not None, (
             f"pack {pack.id} has no {kind} rule{f' for {selector}' if selector else ''}: "
-            f"the documented shortfall in {rel} cannot be found")
+            f"the documented shortfall in {rel} cannot be found"
+        )
         expected.add((rule_id, f"centres/{centre_id}/{rel}"))
-    got = {(p.code, p.file) for p in problems
-           if p.file.startswith(f"centres/{centre_id}/") and p.severity.value in ("error", "warning")}
+    got = {
+        (p.code, p.file)
+        for p in problems
+        if p.file.startswith(f"centres/{centre_id}/") and p.severity.value in ("error", "warning")
+    }
     assert got == expected
 
 

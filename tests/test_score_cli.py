@@ -22,8 +22,12 @@ def project(tmp_path: Path) -> Path:
     shutil.rmtree(dest / "content")
     shutil.copytree(ROOT / "content", dest / "content")
     centre = dest / "centres" / "demo" / "centre.yaml"
-    centre.write_text(centre.read_text(encoding="utf-8").replace("rule_pack: test-pack", "rule_pack: shenzhen-2015"),
-                      encoding="utf-8")
+    centre.write_text(
+        centre.read_text(encoding="utf-8").replace(
+            "rule_pack: test-pack", "rule_pack: shenzhen-2015"
+        ),
+        encoding="utf-8",
+    )
     return dest
 
 
@@ -53,8 +57,10 @@ def test_unknown_centre_exits_1(project, monkeypatch, capsys):
 
 def test_centre_with_record_errors_exits_1(project, capsys):
     centre = project / "centres" / "demo" / "centre.yaml"
-    centre.write_text(centre.read_text(encoding="utf-8").replace("floor_area: 450.5", "floor_area: 四百"),
-                      encoding="utf-8")
+    centre.write_text(
+        centre.read_text(encoding="utf-8").replace("floor_area: 450.5", "floor_area: 四百"),
+        encoding="utf-8",
+    )
     assert main(["score", str(project / "centres" / "demo")]) == 1
     assert "记录有错误" in capsys.readouterr().err
 

@@ -107,8 +107,9 @@ def _search(page, base: str, query: str, path: str = "") -> list[str]:
     # CJK text without key events, and the theme searches on keyup: press End like the IME would.
     page.keyboard.press("End")
     page.wait_for_selector(".md-search-result__item", timeout=30000)
-    return page.eval_on_selector_all(".md-search-result__item > a",
-                                     "els => els.map(e => e.getAttribute('href'))")
+    return page.eval_on_selector_all(
+        ".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))"
+    )
 
 
 def _resolve(page, href: str) -> str:
@@ -192,7 +193,9 @@ def test_district_filter(sites, chromium) -> None:
         rows = page.locator("#gs-filter + figure table tbody tr")
         total = rows.count()
         assert total >= 2
-        options = page.eval_on_selector_all("#gs-filter-district option", "os => os.map(o => o.value)")
+        options = page.eval_on_selector_all(
+            "#gs-filter-district option", "os => os.map(o => o.value)"
+        )
         district = next(o for o in options if o)
         page.select_option("#gs-filter-district", district)
         visible = [r for r in rows.all() if r.is_visible()]
@@ -208,6 +211,7 @@ def test_without_javascript_every_centre_is_listed(sites, browser_) -> None:
         page.goto(base)
         assert not page.locator("#gs-filter").is_visible()
         names = page.locator("table").first.locator("tbody tr")
-        assert names.count() == len([p for p in (ROOT / "centres").iterdir()
-                                     if (p / "centre.yaml").exists()])
+        assert names.count() == len(
+            [p for p in (ROOT / "centres").iterdir() if (p / "centre.yaml").exists()]
+        )
     ctx.close()

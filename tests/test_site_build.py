@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import MANIFEST, Gathered, run_mkdocs, site_config, write_files
+from generator.build.orchestrate import MANIFEST, Gathered, run_mkdocs, site_config, write_files
 from generator.errors import BuildFailed
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, build, gongshi, hostile_project, tree_bytes
 
@@ -44,15 +44,27 @@ def test_sample_site_has_every_page_kind(sample_out: Path) -> None:
     assert (sample_out / "search" / "search_index.json").is_file()
     for cid in _centres():
         base = sample_out / "centres" / cid
-        for rel in ("index.html", "hours/index.html", "plans/index.html", "archive/index.html",
-                    "compliance/index.html", "manuals/index.html"):
+        for rel in (
+            "index.html",
+            "hours/index.html",
+            "plans/index.html",
+            "archive/index.html",
+            "compliance/index.html",
+            "manuals/index.html",
+        ):
             assert (base / rel).is_file(), f"{cid}/{rel}"
         assert list((base / "plans").glob("20*/index.html")), cid
         data = sample_out / "data" / cid
         for rel in ("centre.json", "hours.json", "calendar.ics", "activities.csv", "finance.csv"):
             assert (data / rel).is_file(), f"data/{cid}/{rel}"
-    for rel in ("centres.json", "centres.csv", "activities.csv", "finance.csv", "disclosures.atom",
-                "schema/centre.schema.json"):
+    for rel in (
+        "centres.json",
+        "centres.csv",
+        "activities.csv",
+        "finance.csv",
+        "disclosures.atom",
+        "schema/centre.schema.json",
+    ):
         assert (sample_out / "data" / rel).is_file(), rel
 
 
@@ -85,7 +97,7 @@ def test_pages_request_nothing_from_other_hosts(sample_out: Path) -> None:
         html = page.read_text(encoding="utf-8")
         for m in pattern.finditer(html):
             tag_start = html.rfind("<", 0, m.start())
-            tag = html[tag_start:m.end() + 80]
+            tag = html[tag_start : m.end() + 80]
             # Plain <a href> links to other sites are allowed (a reader chooses to follow them);
             # anything loaded by the page itself is not.
             assert tag.startswith("<a "), f"{page}: {tag}"
@@ -121,8 +133,9 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     assert build(project, out).returncode == 0
     before = tree_bytes(out)
     plan = project / "centres" / "demo" / "plans" / "2026-03.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("capacity: 30", "capacity: 三十"),
-                    encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("capacity: 30", "capacity: 三十"), encoding="utf-8"
+    )
     done = build(project, out)
     assert done.returncode == 1
     assert "2026-03.yaml" in done.stdout + done.stderr
@@ -140,8 +153,9 @@ def test_mkdocs_failure_is_a_failed_build(tmp_path: Path) -> None:
     import yaml
 
     config = tmp_path / "mkdocs.yml"
-    config.write_text(yaml.safe_dump(site_config(docs, site, None, None), allow_unicode=True),
-                      encoding="utf-8")
+    config.write_text(
+        yaml.safe_dump(site_config(docs, site, None, None), allow_unicode=True), encoding="utf-8"
+    )
     with pytest.raises(BuildFailed, match="missing.md"):
         run_mkdocs(config, dt.date(2026, 3, 15))
 
@@ -169,7 +183,9 @@ def test_hostile_text_shows_literally_in_html(tmp_path: Path) -> None:
     out = tmp_path / "public"
     done = build(project, out)
     assert done.returncode == 0, done.stderr
-    html = (out / "centres" / "demo" / "plans" / "2026-03" / "index.html").read_text(encoding="utf-8")
+    html = (out / "centres" / "demo" / "plans" / "2026-03" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "**x**" in html and "<strong>x</strong>" not in html
@@ -186,22 +202,36 @@ def test_hostile_text_shows_literally_in_html(tmp_path: Path) -> None:
 
 def test_build_with_pdfs_links_them(tmp_path: Path) -> None:
     out = tmp_path / "public"
-    done = gongshi("build", str(MINIMAL), "--out", str(out), "--today", "2026-03-15",
-                   "--site-url", "https://gs.example.org", "--no-ledger")
+    done = gongshi(
+        "build",
+        str(MINIMAL),
+        "--out",
+        str(out),
+        "--today",
+        "2026-03-15",
+        "--site-url",
+        "https://gs.example.org",
+        "--no-ledger",
+    )
     assert done.returncode == 0, done.stderr
     pdfs = sorted(p.relative_to(out).as_posix() for p in (out / "print").rglob("*.pdf"))
     assert "print/demo/plan-2026-03.pdf" in pdfs
-    html = (out / "centres" / "demo" / "plans" / "2026-03" / "index.html").read_text(encoding="utf-8")
+    html = (out / "centres" / "demo" / "plans" / "2026-03" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert 'href="../../../../print/demo/plan-2026-03.pdf"' in html
     assert (out / "print" / "demo" / "plan-2026-03.pdf").read_bytes().startswith(b"%PDF-")
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert "https://gs.example.org/centres/demo/" in sitemap
 
 
-@pytest.mark.parametrize("args,code", [
-    (["--today", "2026-13-01"], 2),
-    (["--site-url", "gs.example.org"], 2),
-])
+@pytest.mark.parametrize(
+    "args,code",
+    [
+        (["--today", "2026-13-01"], 2),
+        (["--site-url", "gs.example.org"], 2),
+    ],
+)
 def test_build_arguments(args: list[str], code: int, tmp_path: Path) -> None:
     done = gongshi("build", str(MINIMAL), "--out", str(tmp_path / "o"), *args)
     assert done.returncode == code
@@ -234,9 +264,22 @@ def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", str(project), "--port", str(port), "--no-pdf",
-         "--today", "2026-03-15"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            str(project),
+            "--port",
+            str(port),
+            "--no-pdf",
+            "--today",
+            "2026-03-15",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -248,8 +291,10 @@ def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
             time.sleep(0.5)
         assert home and "社区服务中心信息公示" in home
         plan = project / "centres" / "demo" / "plans" / "2026-03.yaml"
-        plan.write_text(plan.read_text(encoding="utf-8").replace("title: 四点半学校", "title: 四点半课堂"),
-                        encoding="utf-8")
+        plan.write_text(
+            plan.read_text(encoding="utf-8").replace("title: 四点半学校", "title: 四点半课堂"),
+            encoding="utf-8",
+        )
         page = ""
         for _ in range(120):
             page = _get(base + "centres/demo/plans/2026-03/") or ""

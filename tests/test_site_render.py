@@ -25,20 +25,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import contexts
-from generator.escape import md_escape
 from generator.pipeline import load_project
-from generator.render_site import bar_chart_svg, make_env, render_site, search_words
+from generator.site import contexts
+from generator.site.pages import bar_chart_svg, make_env, render_site, search_words
+from generator.text.escape import md_escape
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, hostile_project
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site-minimal"
 TODAY = dt.date(2026, 3, 15)
 # Pages whose text depends on content outside the fixture (the manual templates of content/).
 NOT_GOLDEN = {"centres/demo/manuals.md"}
-PDFS = frozenset({
-    "print/demo/hours.pdf", "print/demo/plan-2026-03.pdf", "print/demo/finance-2026-Q1.pdf",
-    "print/demo/audit-2026.pdf", "print/demo/evaluation-2026.pdf", "print/demo/manuals.pdf",
-})
+PDFS = frozenset(
+    {
+        "print/demo/hours.pdf",
+        "print/demo/plan-2026-03.pdf",
+        "print/demo/finance-2026-Q1.pdf",
+        "print/demo/audit-2026.pdf",
+        "print/demo/evaluation-2026.pdf",
+        "print/demo/manuals.pdf",
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +63,10 @@ def test_golden_pages(minimal_site, update_golden: bool) -> None:
             path = GOLDEN / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
-                for p in GOLDEN.rglob("*.md")}
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+        for p in GOLDEN.rglob("*.md")
+    }
     assert sorted(pages) == sorted(expected), "pages added or removed: run with --update-golden"
     for rel, text in pages.items():
         assert text == expected[rel], f"{rel} differs from its golden file (--update-golden)"
@@ -66,12 +74,23 @@ def test_golden_pages(minimal_site, update_golden: bool) -> None:
 
 def test_every_page_kind_is_rendered(minimal_site) -> None:
     pages = set(minimal_site.pages)
-    for rel in ("index.md", "centres/index.md", "open-data.md", "about.md",
-                "centres/demo/index.md", "centres/demo/hours.md", "centres/demo/plans/index.md",
-                "centres/demo/plans/2026-03.md", "centres/demo/finance/index.md",
-                "centres/demo/finance/2026-Q1.md", "centres/demo/audit/2026.md",
-                "centres/demo/evaluation/2026.md", "centres/demo/compliance.md",
-                "centres/demo/manuals.md", "centres/demo/archive.md"):
+    for rel in (
+        "index.md",
+        "centres/index.md",
+        "open-data.md",
+        "about.md",
+        "centres/demo/index.md",
+        "centres/demo/hours.md",
+        "centres/demo/plans/index.md",
+        "centres/demo/plans/2026-03.md",
+        "centres/demo/finance/index.md",
+        "centres/demo/finance/2026-Q1.md",
+        "centres/demo/audit/2026.md",
+        "centres/demo/evaluation/2026.md",
+        "centres/demo/compliance.md",
+        "centres/demo/manuals.md",
+        "centres/demo/archive.md",
+    ):
         assert rel in pages
 
 
@@ -79,12 +98,19 @@ def test_disclosure_pages_link_their_pdf_and_data(minimal_site) -> None:
     pages = minimal_site.pages
     cases = {
         "centres/demo/hours.md": ("print/demo/hours.pdf", "data/demo/hours.json"),
-        "centres/demo/plans/2026-03.md": ("print/demo/plan-2026-03.pdf", "data/demo/plans/2026-03.json"),
-        "centres/demo/finance/2026-Q1.md": ("print/demo/finance-2026-Q1.pdf",
-                                            "data/demo/finance/2026-Q1.json"),
+        "centres/demo/plans/2026-03.md": (
+            "print/demo/plan-2026-03.pdf",
+            "data/demo/plans/2026-03.json",
+        ),
+        "centres/demo/finance/2026-Q1.md": (
+            "print/demo/finance-2026-Q1.pdf",
+            "data/demo/finance/2026-Q1.json",
+        ),
         "centres/demo/audit/2026.md": ("print/demo/audit-2026.pdf", "data/demo/audits/2026.json"),
-        "centres/demo/evaluation/2026.md": ("print/demo/evaluation-2026.pdf",
-                                            "data/demo/evaluations/2026.json"),
+        "centres/demo/evaluation/2026.md": (
+            "print/demo/evaluation-2026.pdf",
+            "data/demo/evaluations/2026.json",
+        ),
     }
     for page, targets in cases.items():
         depth = page.count("/")
@@ -129,8 +155,9 @@ def test_overdue_plan_is_listed_on_the_home_page(tmp_path: Path) -> None:
     project = tmp_path / "proj"
     shutil.copytree(MINIMAL, project)
     pack = project / "content" / "rules" / "test-pack.yaml"
-    pack.write_text(pack.read_text(encoding="utf-8").replace("rules: {}\n", PLAN_RULE),
-                    encoding="utf-8")
+    pack.write_text(
+        pack.read_text(encoding="utf-8").replace("rules: {}\n", PLAN_RULE), encoding="utf-8"
+    )
     # By 2026-05-20 the April and May plans were due (end of the month before) and missing.
     site = render_site(load_project(project), project, today=dt.date(2026, 5, 20))
     home = site.pages["index.md"]
@@ -161,8 +188,11 @@ def test_hostile_text_is_escaped_in_every_page(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(list("<>&*_`[](){}#|\\!~^=:$@'\"%-.+ \n四点半") + ["{{", "{%"]),
-                max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("<>&*_`[](){}#|\\!~^=:$@'\"%-.+ \n四点半") + ["{{", "{%"]), max_size=30
+    ).map("".join)
+)
 def test_template_escapes_any_value(text: str) -> None:
     """Whatever a record holds, the template prints md_escape of it, nothing else."""
     env = make_env()
@@ -181,7 +211,7 @@ def test_markup_fields_are_printed_as_is() -> None:
 
 
 def test_templates_md_documents_every_context_field() -> None:
-    """docs/templates.md names every dataclass of generator.contexts and each of its fields."""
+    """docs/templates.md names every dataclass of generator.site.contexts and each of its fields."""
     doc = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
     for name, obj in vars(contexts).items():
         if dataclasses.is_dataclass(obj) and obj.__module__ == contexts.__name__:
@@ -232,8 +262,11 @@ def test_json_files_follow_their_schema(which: str, minimal_site, sample_site) -
             if pattern.fullmatch(path):
                 schema = _schema(name)
                 jsonschema.Draft202012Validator.check_schema(schema)
-                jsonschema.validate(json.loads(data), schema,
-                                    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+                jsonschema.validate(
+                    json.loads(data),
+                    schema,
+                    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+                )
                 checked += 1
     assert checked >= 7
 
@@ -244,17 +277,23 @@ def test_csv_files_open_in_a_spreadsheet(sample_site) -> None:
         assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
         assert rows, path
-    acts = list(csv.DictReader(io.StringIO(sample_site.files["data/activities.csv"].decode("utf-8-sig"))))
+    acts = list(
+        csv.DictReader(io.StringIO(sample_site.files["data/activities.csv"].decode("utf-8-sig")))
+    )
     assert any("四点半学校" in r["title"] for r in acts)
-    fin = list(csv.DictReader(io.StringIO(sample_site.files["data/finance.csv"].decode("utf-8-sig"))))
+    fin = list(
+        csv.DictReader(io.StringIO(sample_site.files["data/finance.csv"].decode("utf-8-sig")))
+    )
     assert all(re.fullmatch(r"-?\d+\.\d\d", r["amount"]) for r in fin)
 
 
 def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
     project = hostile_project(tmp_path)
     plan = project / "centres" / "demo" / "plans" / "2026-03.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("title: 四点半学校", "title: '=1+2'"),
-                    encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("title: 四点半学校", "title: '=1+2'"),
+        encoding="utf-8",
+    )
     site = render_site(load_project(project), project, today=TODAY)
     rows = list(csv.reader(io.StringIO(site.files["data/demo/activities.csv"].decode("utf-8-sig"))))
     titles = [r[7] for r in rows[1:]]
@@ -293,9 +332,13 @@ def test_json_ld_opening_hours(minimal_site) -> None:
 def test_json_ld_cannot_close_its_script(tmp_path: Path) -> None:
     project = hostile_project(tmp_path)
     centre = project / "centres" / "demo" / "centre.yaml"
-    centre.write_text(centre.read_text(encoding="utf-8").replace(
-        "address: 深圳市福田区沙尾路 1 号", "address: '沙尾路</script><script>alert(3)</script>'"),
-        encoding="utf-8")
+    centre.write_text(
+        centre.read_text(encoding="utf-8").replace(
+            "address: 深圳市福田区沙尾路 1 号",
+            "address: '沙尾路</script><script>alert(3)</script>'",
+        ),
+        encoding="utf-8",
+    )
     site = render_site(load_project(project), project, today=TODAY)
     page = site.pages["centres/demo/index.md"]
     assert page.count("</script>") == 1
@@ -307,7 +350,9 @@ def test_json_ld_cannot_close_its_script(tmp_path: Path) -> None:
 
 
 def test_bar_chart_has_text_alternative() -> None:
-    svg = bar_chart_svg("c", "收入 <来源>", [("政府购买", Decimal(100)), ("捐赠 & 其他", Decimal(0))])
+    svg = bar_chart_svg(
+        "c", "收入 <来源>", [("政府购买", Decimal(100)), ("捐赠 & 其他", Decimal(0))]
+    )
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     assert root.get("role") == "img"

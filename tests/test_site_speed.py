@@ -21,9 +21,9 @@ import markdown
 import pytest
 import yaml
 
-from generator.contexts import Row
 from generator.pipeline import load_project
-from generator.render_site import make_env, render_site
+from generator.site.contexts import Row
+from generator.site.pages import make_env, render_site
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, build
 
 TODAY = dt.date(2026, 3, 15)
@@ -31,7 +31,7 @@ NASTY = (
     *HOSTILE,
     "</td></tr></table></figure><script>alert(3)</script>",
     "a & b &amp; &lt;c&gt; &#123;",
-    '"quoted" \'single\'',
+    "\"quoted\" 'single'",
     "第一行\n\n    第二行像代码块",
     "/// table-caption\n假标题\n///",
     "{: #injected .x }",
@@ -102,8 +102,19 @@ def test_record_text_in_a_raw_html_table_prints_literally(value: str) -> None:
     assert found.cells == ["名称", _plain(value), _plain(value), "—"]
     assert [c.strip() for c in found.captions] == [_plain(value)]
     # The only tags are the table's own and the Markdown around it.
-    assert set(found.tags) <= {"h1", "p", "figure", "figcaption", "table", "thead", "tbody",
-                               "tr", "th", "td", "strong"}
+    assert set(found.tags) <= {
+        "h1",
+        "p",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "strong",
+    }
     assert found.tags.count("strong") == 1  # 后文 **粗体**: Markdown after the block still works
     assert found.tags.count("table") == 1
 
@@ -121,7 +132,9 @@ def test_every_activity_keeps_its_anchor_without_a_heading_id(samples) -> None:
     for ce in validated.centres:
         for plan in ce.plans:
             page = site.pages[f"centres/{ce.id}/plans/{plan.key}.md"]
-            assert "\n### " not in page, "activities are not Markdown headings (one index entry each)"
+            assert "\n### " not in page, (
+                "activities are not Markdown headings (one index entry each)"
+            )
             for a in plan.activities:
                 assert page.count(f'id="activity-{a.id}"') == 1, (ce.id, plan.key, a.id)
                 checked += 1
@@ -137,11 +150,13 @@ def _index_entries(site: Path) -> list[dict]:
         prefix = path.parent.parent.relative_to(site).as_posix()
         for doc in json.loads(path.read_text(encoding="utf-8"))["docs"]:
             loc = doc["location"]
-            entries.append({
-                "location": f"{prefix}/{loc}" if prefix != "." else loc,
-                "title": doc["title"].replace("\u200b", ""),
-                "text": doc["text"].replace("\u200b", ""),
-            })
+            entries.append(
+                {
+                    "location": f"{prefix}/{loc}" if prefix != "." else loc,
+                    "title": doc["title"].replace("\u200b", ""),
+                    "text": doc["text"].replace("\u200b", ""),
+                }
+            )
     return entries
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import CompileFailed, ToolMissing
-from generator.typeset import (
+from generator.print.typeset import (
     FontSet,
     Typesetter,
     find_cjk_fonts,

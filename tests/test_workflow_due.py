@@ -9,8 +9,14 @@ import pytest
 from conftest import ROOT
 from workflow_helpers import DUE_PACK, demo, edit, minimal_project, run_cli, validated
 
-from generator.due import deadline_rules, disclosure_states, due_date, missing_rules, state_of
-from generator.packs import load_library
+from generator.figures.calendar import (
+    deadline_rules,
+    disclosure_states,
+    due_date,
+    missing_rules,
+    state_of,
+)
+from generator.packs.library import load_library
 
 AS_OF = dt.date(2026, 4, 25)
 
@@ -46,7 +52,10 @@ def test_each_state_on_a_given_day(due_project):
         ("audit/2026", None, None, "undated", None),
     ]
     by_key = {i.key: i for i in items}
-    assert by_key["plan/2026-04"].recorded is False and by_key["plan/2026-04"].file == "plans/2026-04.yaml"
+    assert (
+        by_key["plan/2026-04"].recorded is False
+        and by_key["plan/2026-04"].file == "plans/2026-04.yaml"
+    )
     assert by_key["finance/2026-Q1"].citation.endswith("七(三)")
     assert by_key["finance/2026-Q1"].deadline_text == "季度结束后 30 日内"
     assert [i.key for i in items if i.overdue] == ["plan/2026-03", "plan/2026-04"]
@@ -56,7 +65,9 @@ def test_each_state_on_a_given_day(due_project):
 def test_as_of_shows_the_calendar_as_it_stood(due_project):
     result = validated(due_project)
     pack = result.library.packs["due-pack"]
-    earlier = {i.key: i.state for i in disclosure_states(result.centres[0], pack, dt.date(2026, 2, 27))}
+    earlier = {
+        i.key: i.state for i in disclosure_states(result.centres[0], pack, dt.date(2026, 2, 27))
+    }
     # on 2026-02-27 the March plan (published 03-02) was not out yet, and due the next day
     assert earlier["plan/2026-03"] == "due"
     assert earlier["finance/2026-Q1"] == "upcoming"
@@ -69,11 +80,15 @@ def test_due_command_text_and_json(due_project, monkeypatch, capsys):
     for label in ("逾期公布", "逾期未公布", "即将到期", "已公布", "未到期", "未规定期限"):
         assert label in out
     assert "2026年4月活动计划" in out and "没有规定年度审计报告的公开期限" in out
-    assert run_cli(["due", "--as-of", AS_OF.isoformat(), "--format", "json"], monkeypatch, due_project) == 0
+    assert (
+        run_cli(["due", "--as-of", AS_OF.isoformat(), "--format", "json"], monkeypatch, due_project)
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     (centre,) = data["centres"]
     assert sorted(i["state"] for i in centre["items"]) == sorted(
-        ["late", "missing", "published", "due", "upcoming", "undated"])
+        ["late", "missing", "published", "due", "upcoming", "undated"]
+    )
     assert centre["no_deadline"] == ["audit"]
     assert run_cli(["due", "--as-of", "2026-02-31"], monkeypatch, due_project) == 2
 

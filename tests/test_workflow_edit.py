@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from conftest import MINIMAL, ROOT
 
-from generator.edit import append_to, delete_in, guess_indent, load_text, set_in, sync_list
+from generator.records.edit import append_to, delete_in, guess_indent, load_text, set_in, sync_list
 
 COMMENTED = """\
 # 2026 年 3 月活动计划
@@ -39,13 +39,17 @@ activities:
 
 def changed_lines(old: str, new: str) -> list[str]:
     return [
-        line for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+        line
+        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
 
 
 def test_unedited_dump_is_byte_identical():
-    for path in [ROOT / "centres" / "shenzhen-xiashi" / "centre.yaml", *sorted(MINIMAL.rglob("*.yaml"))]:
+    for path in [
+        ROOT / "centres" / "shenzhen-xiashi" / "centre.yaml",
+        *sorted(MINIMAL.rglob("*.yaml")),
+    ]:
         if not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
@@ -83,8 +87,17 @@ def test_times_dates_and_money_are_written_as_records_expect():
 
 def test_append_and_delete_keep_the_rest():
     doc = load_text(COMMENTED)
-    append_to(doc, ["activities"], {"id": "A03", "date": dt.date(2026, 3, 17), "start": dt.time(9, 0),
-                                    "service": "10.1", "capacity": 5})
+    append_to(
+        doc,
+        ["activities"],
+        {
+            "id": "A03",
+            "date": dt.date(2026, 3, 17),
+            "start": dt.time(9, 0),
+            "service": "10.1",
+            "capacity": 5,
+        },
+    )
     assert delete_in(doc, ["activities", 0, "price"])
     new = doc.dump()
     assert changed_lines(COMMENTED, new) == [

@@ -9,14 +9,29 @@ from openpyxl import load_workbook
 from workflow_helpers import demo, edit, minimal_project, run_cli, tree_digest, validated
 
 from generator.cli import main
-from generator.load import read_document
-from generator.packs import to_plain
-from generator.validate import Project
-from generator.xlsx import cell_text, import_workbook, parse_sheet_name, sheet_name
+from generator.packs.library import to_plain
+from generator.records.load import read_document
+from generator.records.validate import Project
+from generator.workflow.excel import cell_text, import_workbook, parse_sheet_name, sheet_name
 
 PLAN_SHEET = "2026年4月计划"
-ROW = ["A01", dt.date(2026, 4, 7), dt.time(14, 0), dt.time(16, 0), "多功能活动室", "四点半学校",
-       "作业辅导：数学", "3.3.1 四点半学校", "群体", "小学生", 25, "是", None, None, "电话报名"]
+ROW = [
+    "A01",
+    dt.date(2026, 4, 7),
+    dt.time(14, 0),
+    dt.time(16, 0),
+    "多功能活动室",
+    "四点半学校",
+    "作业辅导：数学",
+    "3.3.1 四点半学校",
+    "群体",
+    "小学生",
+    25,
+    "是",
+    None,
+    None,
+    "电话报名",
+]
 
 
 def export(proj, monkeypatch, *args) -> str:
@@ -39,21 +54,56 @@ def plain_file(path):
 def test_export_has_templates_validation_and_hidden_lists(tmp_path, monkeypatch):
     proj = minimal_project(tmp_path)
     wb = load_workbook(export(proj, monkeypatch, "--month", "2026-03", "--quarter", "2026-Q1"))
-    assert wb.sheetnames == ["说明", "2026年3月计划", "2026年3月活动记录", "2026年第一季度收入",
-                             "2026年第一季度支出", "2026年第一季度固定资产", "选项"]
+    assert wb.sheetnames == [
+        "说明",
+        "2026年3月计划",
+        "2026年3月活动记录",
+        "2026年第一季度收入",
+        "2026年第一季度支出",
+        "2026年第一季度固定资产",
+        "选项",
+    ]
     assert wb["选项"].sheet_state == "hidden"
     assert wb["说明"]["B2"].value == "demo"
     ws = wb["2026年3月计划"]
-    assert [c.value for c in ws[2]] == ["编号", "日期", "开始时间", "结束时间", "活动室", "活动名称", "活动简介",
-                                        "服务编码", "服务形式", "服务对象", "名额", "主题活动", "收费",
-                                        "收费服务编码", "报名方式"]
+    assert [c.value for c in ws[2]] == [
+        "编号",
+        "日期",
+        "开始时间",
+        "结束时间",
+        "活动室",
+        "活动名称",
+        "活动简介",
+        "服务编码",
+        "服务形式",
+        "服务对象",
+        "名额",
+        "主题活动",
+        "收费",
+        "收费服务编码",
+        "报名方式",
+    ]
     assert ws.freeze_panes == "A3"
     # pre-filled with the existing plan
-    assert [cell_text(c.value) for c in ws[3]][:5] == ["A01", "2026-03-03", "14:00", "16:00", "多功能活动室"]
+    assert [cell_text(c.value) for c in ws[3]][:5] == [
+        "A01",
+        "2026-03-03",
+        "14:00",
+        "16:00",
+        "多功能活动室",
+    ]
     assert cell_text(ws["B1"].value) == "2026-02-25"
     kinds = {(dv.type, str(dv.sqref).split(":")[0]) for dv in ws.data_validations.dataValidation}
-    assert {("date", "B3"), ("time", "C3"), ("list", "E3"), ("list", "H3"), ("list", "I3"),
-            ("whole", "K3"), ("list", "L3"), ("decimal", "M3")} <= kinds
+    assert {
+        ("date", "B3"),
+        ("time", "C3"),
+        ("list", "E3"),
+        ("list", "H3"),
+        ("list", "I3"),
+        ("whole", "K3"),
+        ("list", "L3"),
+        ("decimal", "M3"),
+    } <= kinds
     rooms = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith("E3"))
     assert rooms.formula1.startswith("'选项'!$A$2")
     assert ws.column_dimensions["F"].width >= 12  # Chinese titles need room
@@ -68,17 +118,48 @@ def test_fill_a_month_plan_and_import(tmp_path, monkeypatch, capsys):
     wb = load_workbook(book)
     ws = wb[PLAN_SHEET]
     put(ws, 3, ROW)
-    put(ws, 4, ["A02", "2026-04-14", "09:30", "11:00", "多功能活动室", "屋顶菜园", None, "own-garden", "群体",
-                "居民", 12, None, 15.5, "10.1.1 课业辅导", "现场报名"])
+    put(
+        ws,
+        4,
+        [
+            "A02",
+            "2026-04-14",
+            "09:30",
+            "11:00",
+            "多功能活动室",
+            "屋顶菜园",
+            None,
+            "own-garden",
+            "群体",
+            "居民",
+            12,
+            None,
+            15.5,
+            "10.1.1 课业辅导",
+            "现场报名",
+        ],
+    )
     wb.save(book)
     assert run_cli(["import", book], monkeypatch, proj) == 0
     assert "已新建 centres/demo/plans/2026-04.yaml（2 项活动）" in capsys.readouterr().out
     plan = plain_file(demo(proj) / "plans" / "2026-04.yaml")
     assert plan["month"] == "2026-04" and "published" not in plan
     a1, a2 = plan["activities"]
-    assert a1 == {"id": "A01", "date": "2026-04-07", "start": "14:00", "end": "16:00", "room": "多功能活动室",
-                  "title": "四点半学校", "description": "作业辅导：数学", "service": "3.3.1", "form": "群体",
-                  "target": "小学生", "capacity": "25", "themed": "true", "signup": "电话报名"}
+    assert a1 == {
+        "id": "A01",
+        "date": "2026-04-07",
+        "start": "14:00",
+        "end": "16:00",
+        "room": "多功能活动室",
+        "title": "四点半学校",
+        "description": "作业辅导：数学",
+        "service": "3.3.1",
+        "form": "群体",
+        "target": "小学生",
+        "capacity": "25",
+        "themed": "true",
+        "signup": "电话报名",
+    }
     assert (a2["price"], a2["paid_service"]) == ("15.50", "10.1.1")
     model = validated(proj).centres[0]
     april = next(p for p in model.plans if p.key == "2026-04")
@@ -124,7 +205,9 @@ def test_bad_cells_point_at_sheet_and_cell_and_change_no_file(tmp_path, monkeypa
     result = import_workbook(Project(proj), demo(proj), proj / "book.xlsx")
     errors = [p for p in result.problems if p.severity.value == "error"]
     assert [(p.file, p.code) for p in errors] == [
-        ("book.xlsx!2026年4月计划!E5", "unknown-room"), ("book.xlsx!2026年4月计划!M6", "missing-key")]
+        ("book.xlsx!2026年4月计划!E5", "unknown-room"),
+        ("book.xlsx!2026年4月计划!M6", "missing-key"),
+    ]
     assert errors[0].message.startswith("「活动室」列：活动室 大礼堂 不在 centre.yaml 的 rooms 中")
     assert "「收费服务编码」" in errors[1].message  # the column, not the YAML key paid_service
     ws["N6"] = "10.1.1"
@@ -184,16 +267,25 @@ def test_import_a_quarter_from_excel(tmp_path, monkeypatch, capsys):
     assert run_cli(["import", book], monkeypatch, proj) == 0
     q = validated(proj).centres[0].quarters[-1]
     assert (q.key, q.published) == ("2026-Q2", dt.date(2026, 7, 10))
-    assert q.income["government"] == Decimal("100000.00") and q.income["donations"] == Decimal("250.50")
+    assert q.income["government"] == Decimal("100000.00") and q.income["donations"] == Decimal(
+        "250.50"
+    )
     assert [(i.item, i.amount) for i in q.expenditure["staff"].items] == [
-        ("工资", Decimal("70000.00")), ("社保", Decimal("8000.00"))]
+        ("工资", Decimal("70000.00")),
+        ("社保", Decimal("8000.00")),
+    ]
     assert q.expenditure_total == Decimal("99800.50")
     assert [(a.name, a.date) for a in q.fixed_assets] == [("打印机", dt.date(2026, 5, 6))]
 
 
 def test_sheet_names_round_trip():
-    for kind, period in [("plan", "2026-03"), ("records", "2026-12"), ("income", "2026-Q3"),
-                         ("expenditure", "2027-Q1"), ("assets", "2026-Q4")]:
+    for kind, period in [
+        ("plan", "2026-03"),
+        ("records", "2026-12"),
+        ("income", "2026-Q3"),
+        ("expenditure", "2027-Q1"),
+        ("assets", "2026-Q4"),
+    ]:
         assert parse_sheet_name(sheet_name(kind, period)) == (kind, period)
     assert parse_sheet_name("2026年第3季度收入") == ("income", "2026-Q3")
     assert parse_sheet_name("Sheet1") is None
@@ -214,7 +306,7 @@ def test_unknown_sheet_unknown_column_and_missing_column(tmp_path, monkeypatch):
     """A renamed sheet and column are skipped with warnings; a deleted required column is an error."""
     from pathlib import Path
 
-    from generator.xlsx import read_workbook
+    from generator.workflow.excel import read_workbook
 
     proj = minimal_project(tmp_path)
     path = Path(export(proj, monkeypatch, "--month", "2026-03"))
@@ -222,7 +314,8 @@ def test_unknown_sheet_unknown_column_and_missing_column(tmp_path, monkeypatch):
     wb["2026年3月计划"].title = "三月安排"
     wb.save(path)
     assert [(p.code, p.file) for p in read_workbook(path).problems] == [
-        ("unknown-sheet", "book.xlsx!三月安排")]
+        ("unknown-sheet", "book.xlsx!三月安排")
+    ]
     wb = load_workbook(path)
     ws = wb["三月安排"]
     ws.title = "2026年3月计划"

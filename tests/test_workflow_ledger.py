@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from workflow_helpers import demo, edit, minimal_project, run_cli, tree_digest, validated
 
-from generator.edit import new_document
-from generator.ledger import (
+from generator.ledger.published import (
     CODES,
     _yaml_content,
     check_ledger,
@@ -20,9 +19,10 @@ from generator.ledger import (
     read_ledger,
     updated_ledger,
 )
-from generator.load import parse_yaml
-from generator.packs import to_plain
-from generator.validate import Project
+from generator.packs.library import to_plain
+from generator.records.edit import new_document
+from generator.records.load import parse_yaml
+from generator.records.validate import Project
 
 BUILD_DAY = dt.date(2026, 11, 1)
 CORRECTION = """\
@@ -60,7 +60,9 @@ def test_build_records_every_published_disclosure(tmp_path):
     assert ledger.problems == ()
     # the audit and evaluation are published in 2027: not yet on the build day
     assert [(e.disclosure, e.first_published) for e in ledger.entries] == [
-        ("plan/2026-03", dt.date(2026, 2, 25)), ("finance/2026-Q1", dt.date(2026, 4, 15))]
+        ("plan/2026-03", dt.date(2026, 2, 25)),
+        ("finance/2026-Q1", dt.date(2026, 4, 15)),
+    ]
     current = disclosures(validated(proj).centres[0])
     for e in ledger.entries:
         assert e.sha256 == current[e.disclosure].sha256 == content_hash(e.content)
@@ -84,7 +86,11 @@ def test_changed_after_publication_without_a_correction_is_an_error(tmp_path):
     correct_water_bill(proj)
     (p,) = ledger_problems(proj)
     assert (p.file, p.line, p.code, p.severity.value) == (
-        "centres/demo/finance/2026-Q1.yaml", 1, "changed-after-publication", "error")
+        "centres/demo/finance/2026-Q1.yaml",
+        1,
+        "changed-after-publication",
+        "error",
+    )
     assert "2026年第一季度财务信息已于 2026-04-15 公布" in p.message
     assert "支出·办公设施与场地运作·水电 10000.00 → 9800.00" in p.message
     assert "corrections" in p.message and "published.yaml" in p.message
@@ -100,7 +106,11 @@ def test_a_correction_makes_the_change_legitimate_and_is_published(tmp_path):
     # before the build records it, the correction already shows old and new figures
     centre = validated(proj).centres[0]
     (pending,) = corrections_for(centre, read_ledger(ledger_file))
-    assert (pending.disclosure, pending.applied, pending.approved_by) == ("finance/2026-Q1", False, "中心主任")
+    assert (pending.disclosure, pending.applied, pending.approved_by) == (
+        "finance/2026-Q1",
+        False,
+        "中心主任",
+    )
     build(proj)
     assert ledger_problems(proj) == []
     ledger = read_ledger(ledger_file)
@@ -108,7 +118,11 @@ def test_a_correction_makes_the_change_legitimate_and_is_published(tmp_path):
     assert note.applied and note.previous["expenditure"]["site"]["items"][0]["amount"] == "10000.00"
     (c,) = corrections_for(validated(proj).centres[0], ledger)
     assert (c.title, c.date, c.reason, c.applied) == (
-        "2026年第一季度财务信息", dt.date(2026, 5, 10), "一季度水电费录入有误，应为 9800.00 元。", True)
+        "2026年第一季度财务信息",
+        dt.date(2026, 5, 10),
+        "一季度水电费录入有误，应为 9800.00 元。",
+        True,
+    )
     assert [(x.label, x.old, x.new) for x in c.changes] == [
         ("支出·办公设施与场地运作·水电", "10000.00", "9800.00"),
         ("支出·办公设施与场地运作·小计", "10000.00", "9800.00"),
@@ -130,9 +144,16 @@ def test_other_ways_of_rewriting_history(tmp_path):
     edit(demo(proj) / "finance" / "2026-Q1.yaml", "published: 2026-04-15", "published: 2026-04-10")
     edit(demo(proj) / "plans" / "2026-03.yaml", "published: 2026-02-25\n", "")
     got = {(p.file.rsplit("/", 1)[-1], p.code) for p in ledger_problems(proj)}
-    assert got == {("2026-Q1.yaml", "published-date-changed"), ("published.yaml", "published-record-removed")}
+    assert got == {
+        ("2026-Q1.yaml", "published-date-changed"),
+        ("published.yaml", "published-record-removed"),
+    }
     edit(demo(proj) / "finance" / "2026-Q1.yaml", "published: 2026-04-10", "published: 2026-04-15")
-    edit(demo(proj) / "plans" / "2026-03.yaml", "month: 2026-03\n", "month: 2026-03\npublished: 2026-02-25\n")
+    edit(
+        demo(proj) / "plans" / "2026-03.yaml",
+        "month: 2026-03\n",
+        "month: 2026-03\npublished: 2026-02-25\n",
+    )
     assert ledger_problems(proj) == []
     edit(ledger_file, 'government: "100000.00"', 'government: "90000.00"')  # the archive itself
     assert [p.code for p in ledger_problems(proj)] == ["ledger-tampered"]
@@ -143,11 +164,18 @@ def test_correction_problems(tmp_path):
     build(proj)
     ledger_file = demo(proj) / "published.yaml"
     text = ledger_file.read_text(encoding="utf-8")
-    ledger_file.write_text(text + CORRECTION + CORRECTION.replace("finance/2026-Q1", "finance/2026-Q2"),
-                           encoding="utf-8")
+    ledger_file.write_text(
+        text + CORRECTION + CORRECTION.replace("finance/2026-Q1", "finance/2026-Q2"),
+        encoding="utf-8",
+    )
     got = sorted((p.code, p.severity.value) for p in ledger_problems(proj))
-    assert got == [("correction-unknown-disclosure", "error"), ("correction-without-change", "warning")]
-    ledger_file.write_text(text + "  - {disclosure: finance/2026-Q1, date: 2026-05-10}\n", encoding="utf-8")
+    assert got == [
+        ("correction-unknown-disclosure", "error"),
+        ("correction-without-change", "warning"),
+    ]
+    ledger_file.write_text(
+        text + "  - {disclosure: finance/2026-Q1, date: 2026-05-10}\n", encoding="utf-8"
+    )
     assert [p.code for p in ledger_problems(proj)] == ["missing-key", "missing-key"]
 
 
@@ -155,7 +183,14 @@ def test_import_over_a_published_record_is_refused(tmp_path, monkeypatch, capsys
     proj = minimal_project(tmp_path)
     build(proj)
     book = proj / "q1.xlsx"
-    assert run_cli(["export", "demo", "--xlsx", "--quarter", "2026-Q1", "--out", str(book)], monkeypatch, proj) == 0
+    assert (
+        run_cli(
+            ["export", "demo", "--xlsx", "--quarter", "2026-Q1", "--out", str(book)],
+            monkeypatch,
+            proj,
+        )
+        == 0
+    )
     wb = load_workbook(book)
     wb["2026年第一季度支出"]["C4"] = 9800
     wb.save(book)
@@ -166,19 +201,30 @@ def test_import_over_a_published_record_is_refused(tmp_path, monkeypatch, capsys
 
 
 def test_codes_have_titles_and_severities():
-    assert set(CODES) == {"changed-after-publication", "published-date-changed", "published-record-removed",
-                          "ledger-tampered", "correction-unknown-disclosure", "correction-without-change"}
+    assert set(CODES) == {
+        "changed-after-publication",
+        "published-date-changed",
+        "published-record-removed",
+        "ledger-tampered",
+        "correction-unknown-disclosure",
+        "correction-without-change",
+    }
 
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp"))
-                | st.just("\n"), max_size=40)
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp")) | st.just("\n"),
+    max_size=40,
+)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(_TEXT, _TEXT), max_size=6))
 def test_a_stored_snapshot_reads_back_to_the_same_hash(pairs):
     """Whatever text a record holds, the archive in published.yaml hashes as it did."""
-    content = {"items": [{"item": a, "amount": b} for a, b in pairs], "notes": "".join(a for a, _ in pairs)}
+    content = {
+        "items": [{"item": a, "amount": b} for a, b in pairs],
+        "notes": "".join(a for a, _ in pairs),
+    }
     doc = new_document()
     doc.data["content"] = _yaml_content(content)
     root, problems = parse_yaml(doc.dump(), "published.yaml")

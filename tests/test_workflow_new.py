@@ -8,14 +8,25 @@ import pytest
 from workflow_helpers import demo, edit, minimal_project, project_with_real_content, run_cli
 
 from generator.cli import main
-from generator.load import read_document
-from generator.packs import to_plain
-from generator.validate import Project, validate_project
+from generator.packs.library import to_plain
+from generator.records.load import read_document
+from generator.records.validate import Project, validate_project
 
 NEW_ARGS = [
-    "--district", "福田区", "--street", "沙头街道", "--community", "沙尾社区",
-    "--community-type", "城中村社区", "--rule-pack", "shenzhen-2015",
-    "--operator-name", "深圳市示例社会工作服务中心", "--credit-code", "52440300MJL0000012",
+    "--district",
+    "福田区",
+    "--street",
+    "沙头街道",
+    "--community",
+    "沙尾社区",
+    "--community-type",
+    "城中村社区",
+    "--rule-pack",
+    "shenzhen-2015",
+    "--operator-name",
+    "深圳市示例社会工作服务中心",
+    "--credit-code",
+    "52440300MJL0000012",
     "--no-input",
 ]
 
@@ -98,7 +109,8 @@ def _plan(path):
 def test_plan_new_from_recurring_skips_holiday_and_closed_days(tmp_path, monkeypatch, capsys):
     proj = minimal_project(tmp_path)
     (demo(proj) / "centre.yaml").write_text(
-        (demo(proj) / "centre.yaml").read_text(encoding="utf-8") + RECURRING, encoding="utf-8")
+        (demo(proj) / "centre.yaml").read_text(encoding="utf-8") + RECURRING, encoding="utf-8"
+    )
     assert run_cli(["plan", "new", "demo", "2026-10"], monkeypatch, proj) == 0
     out = capsys.readouterr().out
     assert "当天闭馆（国庆节）" in out
@@ -126,7 +138,8 @@ def test_plan_new_from_recurring_skips_holiday_and_closed_days(tmp_path, monkeyp
 def test_plan_new_refuses_to_overwrite(tmp_path, monkeypatch, capsys):
     proj = minimal_project(tmp_path)
     (demo(proj) / "centre.yaml").write_text(
-        (demo(proj) / "centre.yaml").read_text(encoding="utf-8") + RECURRING, encoding="utf-8")
+        (demo(proj) / "centre.yaml").read_text(encoding="utf-8") + RECURRING, encoding="utf-8"
+    )
     before = (demo(proj) / "plans" / "2026-03.yaml").read_bytes()
     assert run_cli(["plan", "new", "demo", "2026-03"], monkeypatch, proj) == 1
     assert "不会覆盖" in capsys.readouterr().err
@@ -142,7 +155,8 @@ def test_plan_new_arguments(tmp_path, monkeypatch, capsys):
     assert "recurring" in capsys.readouterr().err
     edit(demo(proj) / "centre.yaml", "floor_area: 450.5", "floor_area: 四百")
     (demo(proj) / "centre.yaml").write_text(
-        (demo(proj) / "centre.yaml").read_text(encoding="utf-8") + RECURRING, encoding="utf-8")
+        (demo(proj) / "centre.yaml").read_text(encoding="utf-8") + RECURRING, encoding="utf-8"
+    )
     assert run_cli(["plan", "new", "demo", "2026-11"], monkeypatch, proj) == 1
     assert not (demo(proj) / "plans" / "2026-11.yaml").exists()  # centre.yaml is broken
 
@@ -162,10 +176,21 @@ class _Terminal:
 
 def test_new_asks_in_a_terminal_and_asks_again_after_a_wrong_answer(tmp_path, monkeypatch, capsys):
     proj = project_with_real_content(tmp_path)
-    answers = ["nanshan-demo", "南山区", "粤海街道", "科技园社区", "现代化社区", "binjiang-2023",
-               "深圳市示例社会工作服务中心", "52440300MJL0000013",  # wrong check character …
-               "52440300MJL0000012",  # … asked again
-               "", "", "", ""]  # city, brand, address, phone: later
+    answers = [
+        "nanshan-demo",
+        "南山区",
+        "粤海街道",
+        "科技园社区",
+        "现代化社区",
+        "binjiang-2023",
+        "深圳市示例社会工作服务中心",
+        "52440300MJL0000013",  # wrong check character …
+        "52440300MJL0000012",  # … asked again
+        "",
+        "",
+        "",
+        "",
+    ]  # city, brand, address, phone: later
     monkeypatch.setattr("sys.stdin", _Terminal(answers))
     assert run_cli(["new"], monkeypatch, proj) == 0
     err = capsys.readouterr().err
@@ -173,5 +198,9 @@ def test_new_asks_in_a_terminal_and_asks_again_after_a_wrong_answer(tmp_path, mo
     result = validate_project(Project(proj))
     assert [p for p in result.report.errors if p.rule is None] == []
     (centre,) = result.centres
-    assert (centre.id, centre.community_type, centre.rule_pack) == ("nanshan-demo", "现代化社区", "binjiang-2023")
+    assert (centre.id, centre.community_type, centre.rule_pack) == (
+        "nanshan-demo",
+        "现代化社区",
+        "binjiang-2023",
+    )
     assert centre.operator.credit_code == "52440300MJL0000012"

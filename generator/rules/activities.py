@@ -27,8 +27,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator import figures
-from generator.rules import fmt
+from generator.figures import finance as figures
 from generator.rules.base import (
     FAIL,
     NO_DATA,
@@ -38,6 +37,7 @@ from generator.rules.base import (
     Finding,
     month_end,
 )
+from generator.text import formats as fmt
 
 
 def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
@@ -46,7 +46,12 @@ def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
     months = {a.key: a for a in ctx.centre.activity_months}
     planned = {p.key: p for p in ctx.centre.plans}
     if not months and not planned:
-        yield Finding(NO_DATA, "还没有活动计划或活动记录，无法统计主题活动场次", pos=ctx.centre.src, threshold=need)
+        yield Finding(
+            NO_DATA,
+            "还没有活动计划或活动记录，无法统计主题活动场次",
+            pos=ctx.centre.src,
+            threshold=need,
+        )
         return
     for key in sorted(set(months) | set(planned)):
         year, month = int(key[:4]), int(key[5:])
@@ -54,33 +59,50 @@ def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
         record = months.get(key)
         if record is None:
             if ended:
-                msg = f"{key} 有活动计划但没有活动记录（activities/{key}.yaml），无法统计主题活动场次"
-                yield Finding(NO_DATA, msg, pos=planned[key].src, period=key, year=year, threshold=need)
+                msg = (
+                    f"{key} 有活动计划但没有活动记录（activities/{key}.yaml），无法统计主题活动场次"
+                )
+                yield Finding(
+                    NO_DATA, msg, pos=planned[key].src, period=key, year=year, threshold=need
+                )
             continue
         held = figures.month_activity(ctx.centre, key).themed_held
         measured = {"themed_held": held}
-        common = {"pos": record.pos("records"), "period": key, "year": year, "measured": measured,
-                      "threshold": need}
+        common = {
+            "pos": record.pos("records"),
+            "period": key,
+            "year": year,
+            "measured": measured,
+            "threshold": need,
+        }
         if held >= need:
-            yield Finding(PASS, f"{key} 举办主题活动 {held} 场，不少于每月 {fmt.num(need)} 场", **common)
+            yield Finding(
+                PASS, f"{key} 举办主题活动 {held} 场，不少于每月 {fmt.num(need)} 场", **common
+            )
         elif not ended:
             msg = f"{key} 尚未结束，目前举办主题活动 {held} 场（每月不少于 {fmt.num(need)} 场）"
             yield Finding(NOT_APPLICABLE, msg, shortfall=int(need - held), **common)
         else:
-            yield Finding(FAIL, f"{key} 举办主题活动 {held} 场，少于每月 {fmt.num(need)} 场",
-                          shortfall=int(need - held), **common)
+            yield Finding(
+                FAIL,
+                f"{key} 举办主题活动 {held} 场，少于每月 {fmt.num(need)} 场",
+                shortfall=int(need - held),
+                **common,
+            )
 
 
 def _bands(ctx: CheckContext) -> list[dict]:
     out = []
     for b in ctx.param("bands") or []:
-        out.append({
-            "id": str(b.get("id")),
-            "min": Decimal(str(b["min_people"])),
-            "max": Decimal(str(b["max_people"])) if b.get("max_people") is not None else None,
-            "need": Decimal(str(b["min_per_year"])),
-            "printed": str(b.get("printed") or b.get("id")),
-        })
+        out.append(
+            {
+                "id": str(b.get("id")),
+                "min": Decimal(str(b["min_people"])),
+                "max": Decimal(str(b["max_people"])) if b.get("max_people") is not None else None,
+                "need": Decimal(str(b["min_per_year"])),
+                "printed": str(b.get("printed") or b.get("id")),
+            }
+        )
     return sorted(out, key=lambda b: b["min"], reverse=True)
 
 
@@ -94,22 +116,36 @@ def check_large(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(NO_DATA, "还没有活动记录，无法统计全年较大规模活动场次", pos=ctx.centre.src)
         return
     for year in years:
-        held = [a for a in figures.held_activities(ctx.centre, year)
-                if a.status == "已举办" and (a.themed or not themed_only)]
+        held = [
+            a
+            for a in figures.held_activities(ctx.centre, year)
+            if a.status == "已举办" and (a.themed or not themed_only)
+        ]
         last = max((a for a in ctx.centre.activity_months if a.year == year), key=lambda a: a.month)
         ended = dt.date(year, 12, 31) < ctx.today
         surplus = 0
         for band in bands:
-            count = len([a for a in held if a.attendance >= band["min"]
-                         and (band["max"] is None or a.attendance <= band["max"])])
+            count = len(
+                [
+                    a
+                    for a in held
+                    if a.attendance >= band["min"]
+                    and (band["max"] is None or a.attendance <= band["max"])
+                ]
+            )
             effective = count + surplus
             short = max(0, int(band["need"]) - effective)
             surplus = max(0, effective - int(band["need"])) if carry else 0
             measured = {"count": count, "counted_with_larger": effective}
             what = "主题活动" if themed_only else "活动"
             extra = f"（含较大规模活动补足 {effective - count} 场）" if effective != count else ""
-            common = {"pos": last.pos("records"), "period": f"{year}年", "year": year,
-                          "measured": measured, "threshold": band["need"]}
+            common = {
+                "pos": last.pos("records"),
+                "period": f"{year}年",
+                "year": year,
+                "measured": measured,
+                "threshold": band["need"],
+            }
             if short == 0:
                 msg = f"{year}年 {band['printed']}的{what} {effective} 场{extra}，不少于全年 {fmt.num(band['need'])} 场"
                 yield Finding(PASS, msg, **common)

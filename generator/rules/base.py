@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator import model as m
-from generator.packs import Pack, Rule
+from generator.packs.library import Pack, Rule
 from generator.problems import Position
 
 PASS, FAIL, NOT_APPLICABLE, NO_DATA = "pass", "fail", "not-applicable", "no-data"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator import model as m
-from generator.packs import Catalogue
+from generator.packs.library import Catalogue
 from generator.problems import Position
 
 

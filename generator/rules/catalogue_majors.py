@@ -17,19 +17,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.rules import fmt
+from generator.records.validate import population_label
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos, table_name
-from generator.validate import population_label
+from generator.text import formats as fmt
 
 
 def _majors_finding(name: str, code: str, got: int, need: Decimal, pos) -> Finding:
     measured = {"category": code, "majors": got}
     if got >= need:
-        return Finding(PASS, f"{name}涉及服务大项 {got} 个，不少于 {fmt.num(need)} 个", pos=pos, measured=measured,
-                       threshold=need)
-    return Finding(FAIL, f"{name}涉及服务大项 {got} 个，少于 {fmt.num(need)} 个", pos=pos, measured=measured,
-                   threshold=need)
+        return Finding(
+            PASS,
+            f"{name}涉及服务大项 {got} 个，不少于 {fmt.num(need)} 个",
+            pos=pos,
+            measured=measured,
+            threshold=need,
+        )
+    return Finding(
+        FAIL,
+        f"{name}涉及服务大项 {got} 个，少于 {fmt.num(need)} 个",
+        pos=pos,
+        measured=measured,
+        threshold=need,
+    )
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -55,13 +65,28 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         pop = populations.get(key)
         label = population_label(key)
         if pop is None:
-            yield Finding(NO_DATA, f"centre.yaml 的 populations 中没有{label}人数，无法判断是否须设置{name}的服务",
-                          pos=ctx.centre.src, threshold=above)
+            yield Finding(
+                NO_DATA,
+                f"centre.yaml 的 populations 中没有{label}人数，无法判断是否须设置{name}的服务",
+                pos=ctx.centre.src,
+                threshold=above,
+            )
             continue
         if not Decimal(pop.count) > above:
-            yield Finding(NOT_APPLICABLE, f"社区{label} {pop.count} 人，未超过 {fmt.num(above)} 人，不要求设置{name}的服务",
-                          pos=pop.src, measured={"population": pop.count}, threshold=above)
+            yield Finding(
+                NOT_APPLICABLE,
+                f"社区{label} {pop.count} 人，未超过 {fmt.num(above)} 人，不要求设置{name}的服务",
+                pos=pop.src,
+                measured={"population": pop.count},
+                threshold=above,
+            )
             continue
         got = len(cov.majors_in(cat, [code]))
-        f = _majors_finding(f"社区{label} {pop.count} 人，超过 {fmt.num(above)} 人；{name}", code, got, cond_need, pos)
+        f = _majors_finding(
+            f"社区{label} {pop.count} 人，超过 {fmt.num(above)} 人；{name}",
+            code,
+            got,
+            cond_need,
+            pos,
+        )
         yield f

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.rules import fmt
+from generator.records.validate import population_label
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos, table_name
-from generator.validate import population_label
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -46,14 +46,26 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if below is not None and pop is not None and Decimal(pop.count) < below:
             label = population_label(key)
             if referral_required and not pop.referral:
-                msg = (f"未提供{name}的服务：社区{label} {pop.count} 人，少于 {fmt.num(below)} 人可不单独开设，"
-                       "但须写明转介服务（populations 中的 referral）")
-                yield Finding(FAIL, msg, pos=pop.src, measured={"category": code, "population": pop.count},
-                              threshold=below)
+                msg = (
+                    f"未提供{name}的服务：社区{label} {pop.count} 人，少于 {fmt.num(below)} 人可不单独开设，"
+                    "但须写明转介服务（populations 中的 referral）"
+                )
+                yield Finding(
+                    FAIL,
+                    msg,
+                    pos=pop.src,
+                    measured={"category": code, "population": pop.count},
+                    threshold=below,
+                )
             else:
                 msg = f"社区{label} {pop.count} 人，少于 {fmt.num(below)} 人，可不单独开设{name}的服务（已安排转介）"
-                yield Finding(PASS, msg, pos=pop.src, measured={"category": code, "population": pop.count},
-                              threshold=below)
+                yield Finding(
+                    PASS,
+                    msg,
+                    pos=pop.src,
+                    measured={"category": code, "population": pop.count},
+                    threshold=below,
+                )
             continue
         hint = ""
         if key and below is not None and pop is None:
@@ -68,7 +80,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         measured = {"covered": len(table.majors) - len(missing), "majors": len(table.majors)}
         if missing:
             codes = "、".join(f"{mj.code} {mj.title}" for mj in missing)
-            yield Finding(FAIL, f"{name}须涉及全部服务大项，缺少：{codes}", pos=pos, measured=measured)
+            yield Finding(
+                FAIL, f"{name}须涉及全部服务大项，缺少：{codes}", pos=pos, measured=measured
+            )
         else:
-            yield Finding(PASS, f"{name}的 {len(table.majors)} 个服务大项均已涉及", pos=pos,
-                          measured=measured)
+            yield Finding(
+                PASS, f"{name}的 {len(table.majors)} 个服务大项均已涉及", pos=pos, measured=measured
+            )

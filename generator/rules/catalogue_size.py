@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -51,8 +51,14 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     authority = ctx.param("exemption_authority", "主管部门")
     if exempt:
         msg = "；".join(short) + f"（已向{authority}报备：{exempt}）"
-        yield Finding(FAIL, msg, pos=ctx.centre.services.pos("filed_exemption"), measured=measured,
-                      threshold=threshold, severity="info")
+        yield Finding(
+            FAIL,
+            msg,
+            pos=ctx.centre.services.pos("filed_exemption"),
+            measured=measured,
+            threshold=threshold,
+            severity="info",
+        )
     else:
         msg = "；".join(short) + f"，且没有向{authority}报备（services.filed_exemption）"
         yield Finding(FAIL, msg, pos=pos, measured=measured, threshold=threshold)

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from generator import figures
 from generator import model as m
+from generator.figures import finance as figures
 from generator.problems import Position
-from generator.rules import fmt
 from generator.rules.base import (
     FAIL,
     FAIL_TEXT,
@@ -41,6 +40,7 @@ from generator.rules.base import (
     op_holds,
     ratio_holds,
 )
+from generator.text import formats as fmt
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,9 @@ def _professional(s: m.StaffMember) -> bool:
 def _head(c: m.Centre) -> list[Measure]:
     head = next((s for s in c.staff if s.head), None)
     if head is None:
-        return [Measure(False, _staff_pos(c), note="centre.yaml 中没有标明中心负责人（head: true）")]
+        return [
+            Measure(False, _staff_pos(c), note="centre.yaml 中没有标明中心负责人（head: true）")
+        ]
     return [Measure(_professional(head), head.pos("qualification"))]
 
 
@@ -100,7 +102,9 @@ def _project_heads(c: m.Centre) -> list[Measure]:
     heads = [s for s in c.staff if not s.head and PROJECT_HEAD_ROLE.search(s.role)]
     bad = [s for s in heads if not _professional(s)]
     if bad:
-        return [Measure(False, bad[0].pos("qualification"), note=f"{bad[0].role}不是专业社会工作者")]
+        return [
+            Measure(False, bad[0].pos("qualification"), note=f"{bad[0].role}不是专业社会工作者")
+        ]
     return [Measure(True, heads[0].pos("qualification") if heads else _staff_pos(c))]
 
 
@@ -174,10 +178,17 @@ def _no_data(what: str) -> Callable[[m.Centre], list[Measure]]:
 # lists them; a test checks that every metric used by content/rules/*.yaml is here.
 METRICS: dict[str, Metric] = {
     "floor_area_m2": Metric(
-        "室内场地总面积", "quantity", lambda c: [Measure(c.floor_area, c.pos("floor_area"))], "平方米"
+        "室内场地总面积",
+        "quantity",
+        lambda c: [Measure(c.floor_area, c.pos("floor_area"))],
+        "平方米",
     ),
-    "full_time_staff": Metric("全职工作人员人数", "count", _staff_count(lambda s: s.full_time), "人"),
-    "part_time_staff": Metric("兼职工作人员人数", "count", _staff_count(lambda s: not s.full_time), "人"),
+    "full_time_staff": Metric(
+        "全职工作人员人数", "count", _staff_count(lambda s: s.full_time), "人"
+    ),
+    "part_time_staff": Metric(
+        "兼职工作人员人数", "count", _staff_count(lambda s: not s.full_time), "人"
+    ),
     "registered_social_workers": Metric(
         "注册社工人数（全职、助理社工师及以上、已注册）",
         "count",
@@ -200,7 +211,10 @@ METRICS: dict[str, Metric] = {
         "人",
     ),
     "junior_social_workers": Metric(
-        "初级（助理社工师）证书人数", "count", _staff_count(lambda s: s.qualification == "助理社工师"), "人"
+        "初级（助理社工师）证书人数",
+        "count",
+        _staff_count(lambda s: s.qualification == "助理社工师"),
+        "人",
     ),
     "full_time_auxiliary_staff": Metric(
         "专业人才以外的全职人员人数",
@@ -303,14 +317,22 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     t_text = threshold_text(metric, threshold, unit)
     measures = metric.measure(ctx.centre)
     if not measures:
-        yield Finding(NO_DATA, f"记录中还没有{metric.label}的数据", pos=ctx.centre.src, threshold=threshold)
+        yield Finding(
+            NO_DATA, f"记录中还没有{metric.label}的数据", pos=ctx.centre.src, threshold=threshold
+        )
         return
     for ms in measures:
         prefix = f"{ms.period}" if ms.period else ""
         if ms.value is None:
             note = f"（{ms.note}）" if ms.note else ""
-            yield Finding(NO_DATA, f"{prefix}{metric.label}无法从记录得出{note}，未检查",
-                          pos=ms.pos, period=ms.period, year=ms.year, threshold=threshold)
+            yield Finding(
+                NO_DATA,
+                f"{prefix}{metric.label}无法从记录得出{note}，未检查",
+                pos=ms.pos,
+                period=ms.period,
+                year=ms.year,
+                threshold=threshold,
+            )
             continue
         if ms.parts is not None:
             ok = ratio_holds(ms.parts[0], ms.parts[1], op, threshold)
@@ -328,5 +350,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             msg = f"{prefix}{metric.label}为 {shown}，符合“{OP_TEXT.get(op, op)} {t_text}”"
         else:
             msg = f"{prefix}{metric.label}为 {shown}，{FAIL_TEXT.get(op, '不符合')} {t_text}"
-        yield Finding(PASS if ok else FAIL, msg, pos=ms.pos, period=ms.period, year=ms.year,
-                      measured=measured, threshold=threshold, base=metric.base)
+        yield Finding(
+            PASS if ok else FAIL,
+            msg,
+            pos=ms.pos,
+            period=ms.period,
+            year=ms.year,
+            measured=measured,
+            threshold=threshold,
+            base=metric.base,
+        )

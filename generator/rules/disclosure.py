@@ -26,10 +26,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from generator import figures
+from generator.figures import finance as figures
 from generator.problems import Position
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 KIND_LABELS = {"opening-hours": "开放时间和服务内容", "service-info": "服务信息"}
 
@@ -43,19 +43,42 @@ def _next(year: int, quarter: int) -> tuple[int, int]:
     return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
-def _judge(ctx: CheckContext, what: str, published: dt.date | None, due: dt.date, rule_text: str,
-           pos: Position, period: str, year: int) -> Finding:
+def _judge(
+    ctx: CheckContext,
+    what: str,
+    published: dt.date | None,
+    due: dt.date,
+    rule_text: str,
+    pos: Position,
+    period: str,
+    year: int,
+) -> Finding:
     measured = {"published": published, "deadline": due}
     common = {"pos": pos, "period": period, "year": year, "measured": measured, "threshold": due}
     if published is None:
         if ctx.today <= due:
-            return Finding(NOT_APPLICABLE, f"{what}尚未公开，期限 {fmt.date_text(due)}（{rule_text}）", **common)
-        return Finding(FAIL, f"{what}没有公开日期（published），期限 {fmt.date_text(due)} 已过（{rule_text}）",
-                       **common)
+            return Finding(
+                NOT_APPLICABLE,
+                f"{what}尚未公开，期限 {fmt.date_text(due)}（{rule_text}）",
+                **common,
+            )
+        return Finding(
+            FAIL,
+            f"{what}没有公开日期（published），期限 {fmt.date_text(due)} 已过（{rule_text}）",
+            **common,
+        )
     if published <= due:
-        return Finding(PASS, f"{what}于 {fmt.date_text(published)}公开，不晚于期限 {fmt.date_text(due)}", **common)
-    return Finding(FAIL, f"{what}于 {fmt.date_text(published)}公开，晚于期限 {fmt.date_text(due)}（{rule_text}）",
-                   severity=ctx.param("late_severity"), **common)
+        return Finding(
+            PASS,
+            f"{what}于 {fmt.date_text(published)}公开，不晚于期限 {fmt.date_text(due)}",
+            **common,
+        )
+    return Finding(
+        FAIL,
+        f"{what}于 {fmt.date_text(published)}公开，晚于期限 {fmt.date_text(due)}（{rule_text}）",
+        severity=ctx.param("late_severity"),
+        **common,
+    )
 
 
 def _quarterly(ctx: CheckContext) -> Iterator[Finding]:
@@ -78,8 +101,15 @@ def _quarterly(ctx: CheckContext) -> Iterator[Finding]:
         elif due < ctx.today:
             pos = Position(ctx.file(f"finance/{year}-Q{quarter}.yaml"))
             msg = f"没有{label}（finance/{year}-Q{quarter}.yaml），期限 {fmt.date_text(due)} 已过（{rule_text}）"
-            yield Finding(FAIL, msg, pos=pos, period=period, year=year,
-                          measured={"published": None, "deadline": due}, threshold=due)
+            yield Finding(
+                FAIL,
+                msg,
+                pos=pos,
+                period=period,
+                year=year,
+                measured={"published": None, "deadline": due},
+                threshold=due,
+            )
         else:
             break
         key = _next(year, quarter)
@@ -102,12 +132,27 @@ def _annual_audit(ctx: CheckContext) -> Iterator[Finding]:
             yield _judge(ctx, label, audit.published, due, rule_text, pos, f"{year}年", year)
         elif due < ctx.today:
             pos = Position(ctx.file(f"audits/{year}.yaml"))
-            msg = f"没有{label}（audits/{year}.yaml），期限 {fmt.date_text(due)} 已过（{rule_text}）"
-            yield Finding(FAIL, msg, pos=pos, period=f"{year}年", year=year,
-                          measured={"published": None, "deadline": due}, threshold=due)
+            msg = (
+                f"没有{label}（audits/{year}.yaml），期限 {fmt.date_text(due)} 已过（{rule_text}）"
+            )
+            yield Finding(
+                FAIL,
+                msg,
+                pos=pos,
+                period=f"{year}年",
+                year=year,
+                measured={"published": None, "deadline": due},
+                threshold=due,
+            )
         else:
-            yield Finding(NOT_APPLICABLE, f"{label}期限 {fmt.date_text(due)} 未到", pos=ctx.centre.src,
-                          period=f"{year}年", year=year, threshold=due)
+            yield Finding(
+                NOT_APPLICABLE,
+                f"{label}期限 {fmt.date_text(due)} 未到",
+                pos=ctx.centre.src,
+                period=f"{year}年",
+                year=year,
+                threshold=due,
+            )
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:

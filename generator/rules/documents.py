@@ -24,8 +24,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     items = ctx.param("items") or []
     provided = ctx.documents or {}
     have = [i for i in items if not i.get("condition") and i.get("id") in provided]
-    unknown = [str(i.get("name")) for i in items if not i.get("condition") and i.get("id") not in provided]
-    conditional = [f"{i.get('name')}（{i['condition'].get('text')}时）" for i in items if i.get("condition")]
+    unknown = [
+        str(i.get("name")) for i in items if not i.get("condition") and i.get("id") not in provided
+    ]
+    conditional = [
+        f"{i.get('name')}（{i['condition'].get('text')}时）" for i in items if i.get("condition")
+    ]
     measured = {"items": [i.get("id") for i in items], "provided": [i.get("id") for i in have]}
     if have and not unknown:
         found = "、".join(f"{i.get('name')}（{provided[i.get('id')]}）" for i in have)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from generator import figures
+from generator.figures import finance as figures
 from generator.problems import Position
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 
@@ -36,19 +36,34 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if every == "year":
             for y in years:
                 if y in done:
-                    yield Finding(PASS, f"已有 {y} 年度的评估记录（{name}）", pos=done[y].src,
-                                  period=f"{y}年", year=y)
+                    yield Finding(
+                        PASS,
+                        f"已有 {y} 年度的评估记录（{name}）",
+                        pos=done[y].src,
+                        period=f"{y}年",
+                        year=y,
+                    )
                 else:
                     pos = Position(ctx.file(f"evaluations/{y}.yaml"))
-                    yield Finding(FAIL, f"没有 {y} 年度的评估记录（{name}）", pos=pos, period=f"{y}年", year=y)
+                    yield Finding(
+                        FAIL, f"没有 {y} 年度的评估记录（{name}）", pos=pos, period=f"{y}年", year=y
+                    )
         elif every == "contract-end":
             end = c.contract.end
             if end >= ctx.today:
-                yield Finding(NOT_APPLICABLE, f"合同于 {end} 到期，{name}尚未到期", pos=c.contract.pos("end"))
+                yield Finding(
+                    NOT_APPLICABLE, f"合同于 {end} 到期，{name}尚未到期", pos=c.contract.pos("end")
+                )
             elif end.year in done:
-                yield Finding(PASS, f"已有合同到期年度（{end.year}）的评估记录（{name}）", pos=done[end.year].src)
+                yield Finding(
+                    PASS,
+                    f"已有合同到期年度（{end.year}）的评估记录（{name}）",
+                    pos=done[end.year].src,
+                )
             else:
                 pos = Position(ctx.file(f"evaluations/{end.year}.yaml"))
-                yield Finding(FAIL, f"合同已于 {end} 到期，没有{name}的记录", pos=pos, year=end.year)
+                yield Finding(
+                    FAIL, f"合同已于 {end} 到期，没有{name}的记录", pos=pos, year=end.year
+                )
         else:
             yield Finding(NO_DATA, f"{name}没有登记在记录中，未检查", pos=c.src)

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per charged public-service activity, or one pass."""
     cat = ctx.pack.catalogue
     if cat is None:
-        yield Finding(NO_DATA, "规则包没有服务目录，无法判断哪些活动属于公共服务", pos=ctx.centre.src)
+        yield Finding(
+            NO_DATA, "规则包没有服务目录，无法判断哪些活动属于公共服务", pos=ctx.centre.src
+        )
         return
     tables = {str(t) for t in ctx.param("tables") or []}
     found = False
@@ -35,9 +37,17 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             found = True
             label = table.table or table.code
-            msg = (f"{a.date} 的活动 {a.title}（{a.service}，{label}）收费 {fmt.yuan(a.price)} 元："
-                   "公共服务原则上免收费")
-            yield Finding(FAIL, msg, pos=a.pos("price"), period=plan.key, year=plan.year,
-                          measured={"price": a.price, "service": a.service})
+            msg = (
+                f"{a.date} 的活动 {a.title}（{a.service}，{label}）收费 {fmt.yuan(a.price)} 元："
+                "公共服务原则上免收费"
+            )
+            yield Finding(
+                FAIL,
+                msg,
+                pos=a.pos("price"),
+                period=plan.key,
+                year=plan.year,
+                measured={"price": a.price, "service": a.service},
+            )
     if not found:
         yield Finding(PASS, "公共服务活动均未收费", pos=ctx.centre.services.src)

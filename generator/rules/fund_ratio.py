@@ -27,10 +27,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator import figures
 from generator import model as m
+from generator.figures import finance as figures
 from generator.problems import Position
-from generator.rules import fmt
 from generator.rules.base import (
     FAIL,
     FAIL_TEXT,
@@ -42,6 +41,7 @@ from generator.rules.base import (
     Finding,
     ratio_holds,
 )
+from generator.text import formats as fmt
 
 BASES = {
     "government-project": "政府购买或资助的公共服务项目在该期间的实际支出总额（四类支出之和）",
@@ -75,7 +75,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     limit = fmt.limit_percent(threshold)
     years = sorted({q.year for q in ctx.centre.quarters})
     if not years:
-        yield Finding(NO_DATA, "还没有季度财务记录", pos=ctx.centre.src, threshold=threshold, base=base_text)
+        yield Finding(
+            NO_DATA, "还没有季度财务记录", pos=ctx.centre.src, threshold=threshold, base=base_text
+        )
         return
     for year in years:
         quarters = {q.quarter: q for q in ctx.centre.quarters if q.year == year}
@@ -85,16 +87,26 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             last = quarters[period.quarters[-1]]
             pos = category_pos(last, keys[0]) if keys else last.src
             severity = None if period.kind == "year" else interim
-            common = {"pos": pos, "period": period.label, "year": year, "threshold": threshold,
-                          "base": base_text, "severity": severity}
+            common = {
+                "pos": pos,
+                "period": period.label,
+                "year": year,
+                "threshold": threshold,
+                "base": base_text,
+                "severity": severity,
+            }
             if base_kind == "paid-and-donation-income":
-                paid = period.income.get("convenience", Decimal(0)) + period.income.get("donations", Decimal(0))
+                paid = period.income.get("convenience", Decimal(0)) + period.income.get(
+                    "donations", Decimal(0)
+                )
                 if paid == 0:
                     msg = f"{period.label}没有经营性服务收入和捐赠收入"
                     yield Finding(NOT_APPLICABLE, msg, measured={"base": paid}, **common)
                 else:
-                    msg = (f"{period.label}有经营性服务和捐赠收入 {fmt.yuan(paid)} 元，但记录没有区分从中提取的"
-                           "机构管理费，无法计算该比例，请以审计报告核对")
+                    msg = (
+                        f"{period.label}有经营性服务和捐赠收入 {fmt.yuan(paid)} 元，但记录没有区分从中提取的"
+                        "机构管理费，无法计算该比例，请以审计报告核对"
+                    )
                     yield Finding(NO_DATA, msg, measured={"base": paid}, **common)
                 continue
             whole = period.expenditure_total
@@ -104,11 +116,18 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             share = part / whole
             shown = fmt.percent_against(share, threshold)
-            measured = {"numerator": part, "base": whole, "ratio": share, "percent": shown,
-                        "period_kind": period.kind}
+            measured = {
+                "numerator": part,
+                "base": whole,
+                "ratio": share,
+                "percent": shown,
+                "period_kind": period.kind,
+            }
             if ratio_holds(part, whole, op, threshold):
                 msg = f"{period.label}{label}占支出的 {shown}，符合“{OP_TEXT.get(op, op)} {limit}”"
                 yield Finding(PASS, msg, measured=measured, **common)
             else:
-                msg = f"{period.label}{label}占支出的 {shown}，{FAIL_TEXT.get(op, '不符合')} {limit}"
+                msg = (
+                    f"{period.label}{label}占支出的 {shown}，{FAIL_TEXT.get(op, '不符合')} {limit}"
+                )
                 yield Finding(FAIL, msg, measured=measured, **common)

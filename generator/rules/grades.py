@@ -3,7 +3,7 @@
 《深圳市社区（党群）服务中心运营与评估标准》八(五) “A+级（900分以上）、A级（850-899分）……B-级（600-699分），
 C级（599分以下）” with the contract consequences (B及以上 renew; B- rectify; B- again the
 next year terminate; C terminate and bar). The pack's ``bands`` and ``rounding`` decide
-the grade (see ``generator.scoring``: ``half-open``, 899.5 → A, 900 → A+, 599.5 → C);
+the grade (see ``generator.evaluation.scoring``: ``half-open``, 899.5 → A, 900 → A+, 599.5 → C);
 the vetoes of 八(六) override it (see ``veto``).
 
 Per evaluations/YYYY.yaml: a stated ``grade`` that differs from the computed one is an
@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One or two findings per evaluation record."""
-    from generator import scoring
+    from generator.evaluation import scoring
 
     evs = ctx.centre.evaluations
     if not evs:
@@ -35,15 +35,23 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for ev in evs:
         card = scoring.grade_card(ctx.centre, ctx.pack, ev.year)
         period = f"{ev.year}年"
-        common = {"period": period, "year": ev.year, "measured": {"score": ev.score, "grade": card.result,
-                                                             "stated": ev.grade}}
+        common = {
+            "period": period,
+            "year": ev.year,
+            "measured": {"score": ev.score, "grade": card.result, "stated": ev.grade},
+        }
         if card.result is None:
             why = "；".join(card.notes) or "评估记录的等级不在本规则包的结论之中"
             yield Finding(NO_DATA, f"{period}度无法确定评估等级：{why}", pos=ev.src, **common)
             continue
         vetoed = [v for v in card.vetoes if v.triggered]
-        basis = (f"一票否决（{vetoed[0].message}）" if vetoed
-                 else f"按分数 {fmt.num(ev.score)} 分" if ev.score is not None else "按评估结论")
+        basis = (
+            f"一票否决（{vetoed[0].message}）"
+            if vetoed
+            else f"按分数 {fmt.num(ev.score)} 分"
+            if ev.score is not None
+            else "按评估结论"
+        )
         if card.agrees is False:
             msg = f"评估记录的等级 {ev.grade} 与{basis}确定的等级 {card.result} 不一致"
             yield Finding(FAIL, msg, pos=ev.pos("grade"), severity="error", **common)

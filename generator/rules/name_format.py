@@ -34,6 +34,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         problems.append("规则包不允许在名称前加品牌名")
     pos = c.pos("official_name") if "official_name" in c.at else c.pos("community")
     if problems:
-        yield Finding(FAIL, f"中心名称“{name}”" + "，".join(problems), pos=pos, measured={"name": name})
+        yield Finding(
+            FAIL, f"中心名称“{name}”" + "，".join(problems), pos=pos, measured={"name": name}
+        )
     else:
         yield Finding(PASS, f"中心名称“{name}”符合命名原则", pos=pos, measured={"name": name})

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator import figures
 from generator import model as m
-from generator.rules import fmt
+from generator.figures import finance as figures
 from generator.rules.base import FAIL, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:

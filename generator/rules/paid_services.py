@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -40,11 +40,17 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(FAIL, msg, pos=ps.src, measured={"code": ps.code})
         elif ctx.flag("filed_before_start") and uses and ps.filed_on > uses[0].date:
             first = uses[0]
-            msg = (f"{name} 于 {fmt.date_text(ps.filed_on)}备案，晚于首次收费活动 {fmt.date_text(first.date)}"
-                   f"（{first.title}）：须提前备案")
-            yield Finding(FAIL, msg, pos=ps.pos("filed_on"),
-                          measured={"filed_on": ps.filed_on, "first_use": first.date},
-                          threshold=first.date)
+            msg = (
+                f"{name} 于 {fmt.date_text(ps.filed_on)}备案，晚于首次收费活动 {fmt.date_text(first.date)}"
+                f"（{first.title}）：须提前备案"
+            )
+            yield Finding(
+                FAIL,
+                msg,
+                pos=ps.pos("filed_on"),
+                measured={"filed_on": ps.filed_on, "first_use": first.date},
+                threshold=first.date,
+            )
         else:
             msg = f"{name} 已于 {fmt.date_text(ps.filed_on)}向{ps.filed_with}备案"
             yield Finding(PASS, msg, pos=ps.pos("filed_on"), measured={"filed_on": ps.filed_on})
@@ -53,19 +59,32 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 msg = f"{name} 没有填写同类营利性服务的普遍价格（market_price），无法核对收费上限"
                 yield Finding(NO_DATA, msg, pos=ps.pos("price"), measured={"price": ps.price})
             elif ps.price > ps.market_price:
-                msg = (f"{name} 收费 {fmt.yuan(ps.price)} 元，高于同类营利性服务的普遍水平 "
-                       f"{fmt.yuan(ps.market_price)} 元")
-                yield Finding(FAIL, msg, pos=ps.pos("price"),
-                              measured={"price": ps.price, "market_price": ps.market_price},
-                              threshold=ps.market_price)
+                msg = (
+                    f"{name} 收费 {fmt.yuan(ps.price)} 元，高于同类营利性服务的普遍水平 "
+                    f"{fmt.yuan(ps.market_price)} 元"
+                )
+                yield Finding(
+                    FAIL,
+                    msg,
+                    pos=ps.pos("price"),
+                    measured={"price": ps.price, "market_price": ps.market_price},
+                    threshold=ps.market_price,
+                )
             else:
                 msg = f"{name} 收费 {fmt.yuan(ps.price)} 元，不高于普遍水平 {fmt.yuan(ps.market_price)} 元"
-                yield Finding(PASS, msg, pos=ps.pos("price"),
-                              measured={"price": ps.price, "market_price": ps.market_price},
-                              threshold=ps.market_price)
+                yield Finding(
+                    PASS,
+                    msg,
+                    pos=ps.pos("price"),
+                    measured={"price": ps.price, "market_price": ps.market_price},
+                    threshold=ps.market_price,
+                )
         for a in uses:
             if a.price > ps.price:
-                msg = (f"{a.date} 的活动 {a.title} 收费 {fmt.yuan(a.price)} 元，高于{name}备案的收费标准 "
-                       f"{fmt.yuan(ps.price)} 元")
-                yield Finding(FAIL, msg, pos=a.pos("price"), measured={"price": a.price},
-                              threshold=ps.price)
+                msg = (
+                    f"{a.date} 的活动 {a.title} 收费 {fmt.yuan(a.price)} 元，高于{name}备案的收费标准 "
+                    f"{fmt.yuan(ps.price)} 元"
+                )
+                yield Finding(
+                    FAIL, msg, pos=a.pos("price"), measured={"price": a.price}, threshold=ps.price
+                )

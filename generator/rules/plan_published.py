@@ -18,8 +18,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from generator.problems import Position
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 
 def deadline(year: int, month: int, days_before: int) -> dt.date:
@@ -51,8 +51,15 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         key = f"{year:04d}-{month:02d}"
         due = deadline(year, month, days_before)
         msg = f"没有 {key} 的活动计划（plans/{key}.yaml），应在 {fmt.date_text(due)} 前公布"
-        yield Finding(FAIL, msg, pos=Position(ctx.file(f"plans/{key}.yaml")), period=key, year=year,
-                      measured={"published": None, "deadline": due}, threshold=due)
+        yield Finding(
+            FAIL,
+            msg,
+            pos=Position(ctx.file(f"plans/{key}.yaml")),
+            period=key,
+            year=year,
+            measured={"published": None, "deadline": due},
+            threshold=due,
+        )
     for plan in ctx.centre.plans:
         due = deadline(plan.year, plan.month, days_before)
         start = dt.date(plan.year, plan.month, 1)
@@ -72,6 +79,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(PASS, msg, pos=pos, **common)
         else:
             late = (plan.published - due).days
-            msg = (f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，"
-                   f"晚于截止日 {fmt.date_text(due)}（迟了 {late} 天）")
+            msg = (
+                f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，"
+                f"晚于截止日 {fmt.date_text(due)}（迟了 {late} 天）"
+            )
             yield Finding(FAIL, msg, pos=pos, **common)

@@ -1,6 +1,6 @@
 """Check ``score-table``: the evaluation table can be scored, and its entries fit it.
 
-《杭州高新区（滨江）社区美好生活共同体运营与管理规范》附录C 表C.1 (100 points). ``generator.scoring`` scores
+《杭州高新区（滨江）社区美好生活共同体运营与管理规范》附录C 表C.1 (100 points). ``generator.evaluation.scoring`` scores
 every line (records lines computed, assessor lines from ``entries`` of evaluations/YYYY.yaml).
 This check reports the total per evaluated year (info) and, as errors, entries the table
 cannot use: an ``item`` that is no line, part or item id of the table, or points outside
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """Score each evaluated year; flag entries that do not fit the table."""
-    from generator import scoring
+    from generator.evaluation import scoring
 
     if not ctx.centre.evaluations:
         yield Finding(NO_DATA, "还没有评估记录，未计算表C.1 得分", pos=ctx.centre.src)
@@ -31,12 +31,32 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         period = f"{ev.year}年"
         for e in card.unknown_entries:
             known = "、".join(str(ln.id) for ln in card.lines)
-            yield Finding(FAIL, f"评分项 {e.item} 不在表C.1 之中（可用的编号：{known}，或“编号.分项”）",
-                          pos=e.pos("item"), period=period, year=ev.year, severity="error")
+            yield Finding(
+                FAIL,
+                f"评分项 {e.item} 不在表C.1 之中（可用的编号：{known}，或“编号.分项”）",
+                pos=e.pos("item"),
+                period=period,
+                year=ev.year,
+                severity="error",
+            )
         for e, why in card.bad_entries:
-            yield Finding(FAIL, f"评分项 {e.item} 的{why}", pos=e.pos("points"), period=period, year=ev.year,
-                          severity="error")
-        msg = (f"{period}度按表C.1 计算得分 {fmt.points(card.total)} 分（满分 {fmt.num(card.max_total)} 分），"
-               "逐项明细见 gongshi score")
-        yield Finding(PASS, msg, pos=ev.src, period=period, year=ev.year,
-                      measured={"total": card.total, "max_total": card.max_total, "ratio": card.ratio})
+            yield Finding(
+                FAIL,
+                f"评分项 {e.item} 的{why}",
+                pos=e.pos("points"),
+                period=period,
+                year=ev.year,
+                severity="error",
+            )
+        msg = (
+            f"{period}度按表C.1 计算得分 {fmt.points(card.total)} 分（满分 {fmt.num(card.max_total)} 分），"
+            "逐项明细见 gongshi score"
+        )
+        yield Finding(
+            PASS,
+            msg,
+            pos=ev.src,
+            period=period,
+            year=ev.year,
+            measured={"total": card.total, "max_total": card.max_total, "ratio": card.ratio},
+        )

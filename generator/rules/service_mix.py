@@ -24,10 +24,10 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator import figures
-from generator.records import COMMUNITY_TYPES
-from generator.rules import fmt
+from generator.figures import finance as figures
+from generator.records.shapes import COMMUNITY_TYPES
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 FORMS = {"individual": "个体", "group": "群体"}
 
@@ -81,11 +81,16 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             cols = column_volumes(ctx, volumes[form])
             total = sum(cols.values(), Decimal(0))
             if total == 0:
-                yield Finding(NO_DATA, f"{period}没有{form}服务量记录", pos=pos, period=period, year=year)
+                yield Finding(
+                    NO_DATA, f"{period}没有{form}服务量记录", pos=pos, period=period, year=year
+                )
                 continue
             moved = sum(
-                (Decimal(str(form_weights[c])) for c in redistribution.get("from") or []
-                 if form_weights.get(c) is not None and cols.get(c, 0) == 0),
+                (
+                    Decimal(str(form_weights[c]))
+                    for c in redistribution.get("from") or []
+                    if form_weights.get(c) is not None and cols.get(c, 0) == 0
+                ),
                 Decimal(0),
             )
             receivers = set(redistribution.get("to") or [])
@@ -98,13 +103,27 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 lower = weight - tolerance
                 upper = weight + tolerance + (moved if col in receivers else 0)
                 share = vol / total
-                measured = {"volume": vol, "total": total, "share": share, "weight": weight,
-                            "lower": lower, "upper": upper}
+                measured = {
+                    "volume": vol,
+                    "total": total,
+                    "share": share,
+                    "weight": weight,
+                    "lower": lower,
+                    "upper": upper,
+                }
                 base = f"{period}{form}服务量合计"
                 if col in (redistribution.get("from") or []) and vol == 0 and moved:
                     msg = f"{period}未开设{label}（{form}），其权重 {fmt.limit_percent(weight)} 按表九注2转给其他服务"
-                    yield Finding(PASS, msg, pos=pos, period=period, year=year, measured=measured,
-                                  threshold=weight, base=base)
+                    yield Finding(
+                        PASS,
+                        msg,
+                        pos=pos,
+                        period=period,
+                        year=year,
+                        measured=measured,
+                        threshold=weight,
+                        base=base,
+                    )
                     continue
                 ok = lower * total <= vol <= upper * total
                 band = f"{fmt.limit_percent(lower)}–{fmt.limit_percent(upper)}"
@@ -112,7 +131,17 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 if ok:
                     msg = f"{period}{form}服务中{label}占 {shown}，在表九权重范围 {band} 之内"
                 else:
-                    msg = (f"{period}{form}服务中{label}占 {shown}，超出表九权重 "
-                           f"{fmt.limit_percent(weight)}±{fmt.limit_percent(tolerance)} 的范围（{band}）")
-                yield Finding(PASS if ok else FAIL, msg, pos=pos, period=period, year=year,
-                              measured=measured, threshold=weight, base=base)
+                    msg = (
+                        f"{period}{form}服务中{label}占 {shown}，超出表九权重 "
+                        f"{fmt.limit_percent(weight)}±{fmt.limit_percent(tolerance)} 的范围（{band}）"
+                    )
+                yield Finding(
+                    PASS if ok else FAIL,
+                    msg,
+                    pos=pos,
+                    period=period,
+                    year=year,
+                    measured=measured,
+                    threshold=weight,
+                    base=base,
+                )

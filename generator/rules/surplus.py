@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -35,20 +35,31 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         measured = {"surplus": balance}
         if balance <= 0:
             msg = f"{period}没有项目节余（年末结余 {fmt.yuan(balance)} 元）"
-            yield Finding(NOT_APPLICABLE, msg, pos=q4.src, period=period, year=q4.year, measured=measured)
+            yield Finding(
+                NOT_APPLICABLE, msg, pos=q4.src, period=period, year=q4.year, measured=measured
+            )
             continue
         if nxt is None:
             msg = f"{period}节余 {fmt.yuan(balance)} 元，待 {q4.year + 1}年第一季度财务记录核对是否顺延"
-            yield Finding(NOT_APPLICABLE, msg, pos=q4.src, period=period, year=q4.year, measured=measured)
+            yield Finding(
+                NOT_APPLICABLE, msg, pos=q4.src, period=period, year=q4.year, measured=measured
+            )
             continue
         got = nxt.income.get("carried_forward", Decimal(0))
         measured["carried_forward"] = got
-        common = {"pos": nxt.pos("income"), "period": period, "year": q4.year, "measured": measured,
-                      "threshold": balance}
+        common = {
+            "pos": nxt.pos("income"),
+            "period": period,
+            "year": q4.year,
+            "measured": measured,
+            "threshold": balance,
+        }
         if got == balance:
             msg = f"{period}节余 {fmt.yuan(balance)} 元已顺延至 {q4.year + 1}年第一季度"
             yield Finding(PASS, msg, **common)
         else:
-            msg = (f"{period}节余 {fmt.yuan(balance)} 元，但 {q4.year + 1}年第一季度结转的上期结余为 "
-                   f"{fmt.yuan(got)} 元，节余应顺延至下年度运营经费")
+            msg = (
+                f"{period}节余 {fmt.yuan(balance)} 元，但 {q4.year + 1}年第一季度结转的上期结余为 "
+                f"{fmt.yuan(got)} 元，节余应顺延至下年度运营经费"
+            )
             yield Finding(FAIL, msg, **common)

@@ -2,7 +2,7 @@
 
 《杭州高新区（滨江）社区美好生活共同体运营与管理规范》附录A 表A.1: 示范型 评估分比值 0.9及以上; 标准型 0.8—0.9
 (不包含0.9); 基础型 0.8以下. The ratio is the table C.1 total over its maximum
-(``score_rule`` of the pack), computed by ``generator.scoring``; each band's ``min`` is
+(``score_rule`` of the pack), computed by ``generator.evaluation.scoring``; each band's ``min`` is
 inclusive and ``below`` exclusive.
 
 Passing: total 90 of 100 (ratio 0.9) and ``grade: 示范型``.
@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.rules import fmt
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
+from generator.text import formats as fmt
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per evaluation record."""
-    from generator import scoring
+    from generator.evaluation import scoring
 
     if not ctx.centre.evaluations:
         yield Finding(NO_DATA, "还没有评估记录，无法确定类型", pos=ctx.centre.src)
@@ -31,15 +31,26 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         card = scoring.score_centre(ctx.centre, ctx.pack, ev.year, ctx.today)
         period = f"{ev.year}年"
         if card.ratio is None or card.result is None:
-            yield Finding(NO_DATA, f"{period}度无法计算评估分比值", pos=ev.src, period=period, year=ev.year)
+            yield Finding(
+                NO_DATA, f"{period}度无法计算评估分比值", pos=ev.src, period=period, year=ev.year
+            )
             continue
         got = f"{fmt.points(card.total)}/{fmt.num(card.max_total)}（比值 {fmt.num(card.ratio)}）"
-        common = {"period": period, "year": ev.year,
-                      "measured": {"total": card.total, "ratio": card.ratio, "type": card.result,
-                                "stated": card.stated}}
+        common = {
+            "period": period,
+            "year": ev.year,
+            "measured": {
+                "total": card.total,
+                "ratio": card.ratio,
+                "type": card.result,
+                "stated": card.stated,
+            },
+        }
         if not card.complete:
-            msg = (f"{period}度表C.1 评分未完成（{len(card.missing)} 项缺少数据或评估机构打分，按 0 分计为 {got}，"
-                   f"即{card.result}），不判定类型")
+            msg = (
+                f"{period}度表C.1 评分未完成（{len(card.missing)} 项缺少数据或评估机构打分，按 0 分计为 {got}，"
+                f"即{card.result}），不判定类型"
+            )
             yield Finding(NO_DATA, msg, pos=ev.src, **common)
         elif card.agrees is False:
             msg = f"评估记录的类型 {card.stated} 与按得分 {got} 确定的类型 {card.result} 不一致"

@@ -39,7 +39,7 @@ def _linked_year_failures(ctx: CheckContext, year: int) -> list[Finding]:
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per evaluation record."""
-    from generator import scoring
+    from generator.evaluation import scoring
 
     if not ctx.centre.evaluations:
         yield Finding(NOT_APPLICABLE, "还没有评估记录", pos=ctx.centre.src)
@@ -48,19 +48,31 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for ev in ctx.centre.evaluations:
         veto = next((v for v in scoring.vetoes_for(ev, ctx.pack) if v.rule == ctx.rule.id), None)
         period = f"{ev.year}年"
-        field_name = "management_fee_over_limit" if trigger == "management-fee-over-limit" else "assembly_vote_share"
+        field_name = (
+            "management_fee_over_limit"
+            if trigger == "management-fee-over-limit"
+            else "assembly_vote_share"
+        )
         pos = ev.pos(field_name)
-        common = {"period": period, "year": ev.year, "measured": {field_name: getattr(ev, field_name)},
-                      "threshold": ctx.param("threshold")}
+        common = {
+            "period": period,
+            "year": ev.year,
+            "measured": {field_name: getattr(ev, field_name)},
+            "threshold": ctx.param("threshold"),
+        }
         if veto is None:
             continue
         if veto.triggered:
             yield Finding(FAIL, f"{period}度：{veto.message}", pos=pos, **common)
             continue
-        linked = _linked_year_failures(ctx, ev.year) if trigger == "management-fee-over-limit" else []
+        linked = (
+            _linked_year_failures(ctx, ev.year) if trigger == "management-fee-over-limit" else []
+        )
         if linked:
-            msg = (f"{period}全年{linked[0].message.split('，', 1)[-1]}：如经第三方评估机构年度抽查查实，"
-                   "将一票否决，直接评定为C级")
+            msg = (
+                f"{period}全年{linked[0].message.split('，', 1)[-1]}：如经第三方评估机构年度抽查查实，"
+                "将一票否决，直接评定为C级"
+            )
             yield Finding(FAIL, msg, pos=linked[0].pos, severity="warning", **common)
         elif trigger == "resident-assembly-vote" and ev.assembly_vote_share is None:
             yield Finding(NOT_APPLICABLE, f"{period}度：{veto.message}", pos=pos, **common)

@@ -1,0 +1,140 @@
+"""Run mkdocs-material on a generated docs folder, in this process.
+
+No second interpreter start; warnings are collected from mkdocs' logger and turn into a
+failed build (strict mode), and the search word list is handed to the search plugin through
+the generated configuration (``site_config``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from generator.errors import BuildFailed
+from generator.paths import INSTALL_ROOT
+from generator.site.opendata import page_url
+
+ROOT = INSTALL_ROOT
+MKDOCS_YML = ROOT / "mkdocs.yml"
+
+
+def site_config(docs: Path, site: Path, words_file: Path | None, site_url: str | None) -> dict:
+    """mkdocs.yml with absolute paths, the search word list and the site URL filled in."""
+    cfg = yaml.safe_load(MKDOCS_YML.read_text(encoding="utf-8"))
+    cfg["docs_dir"] = str(docs)
+    cfg["site_dir"] = str(site)
+    theme = cfg.setdefault("theme", {})
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str(ROOT / theme["custom_dir"])
+    if site_url:
+        cfg["site_url"] = site_url.rstrip("/") + "/"
+    plugins = []
+    for entry in cfg.get("plugins") or []:
+        if entry == "search" or (isinstance(entry, dict) and "search" in entry):
+            opts = dict(entry["search"] or {}) if isinstance(entry, dict) else {}
+            if words_file is not None:
+                opts["jieba_dict_user"] = str(words_file)
+            entry = {"search": opts}
+        plugins.append(entry)
+    cfg["plugins"] = plugins
+    return cfg
+
+
+def write_search_words(words: tuple[str, ...], path: Path) -> None:
+    """jieba user dictionary: one word a line (frequency left to jieba, so the word is kept)."""
+    path.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _env(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _quiet_jieba() -> None:
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+def run_mkdocs(config_file: Path, today: dt.date) -> None:
+    """Build the site in-process; any mkdocs warning fails the build (strict)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp())
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    _quiet_jieba()
+    try:
+        with _env(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch)):
+            cfg = load_config(config_file=str(config_file), strict=True)
+            build(cfg)
+    except (MkDocsException, SystemExit) as exc:
+        detail = "；".join(collect.messages) or str(exc)
+        raise BuildFailed(f"mkdocs 生成网站失败：{detail}") from exc
+    finally:
+        logger.removeHandler(collect)
+
+
+def write_config(path: Path, cfg: dict) -> Path:
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def city_config(cfg: dict) -> dict:
+    """The city part of a site built in parts: links into a centre's part are published
+    addresses that mkdocs cannot see, so the build checks them itself (build.check_site_links)."""
+    cfg = dict(cfg)
+    cfg["validation"] = {"links": {"not_found": "info"}}
+    return cfg
+
+
+def centre_config(cfg: dict, centre_id: str) -> dict:
+    """One centre's part of a site built in parts.
+
+    The navigation bar links to the city pages by their published addresses (they are not in
+    this part), and the pages search only this centre (``extra.search_scope``; the theme
+    override points mkdocs-material's search at this centre's own index).
+    """
+    cfg = dict(cfg)
+    nav = []
+    for entry in cfg.get("nav") or []:
+        ((title, target),) = entry.items()
+        nav.append({title: page_url(target)})
+    cfg["nav"] = nav
+    cfg["validation"] = {
+        "nav": {"not_found": "info", "omitted_files": "info"},
+        "links": {"not_found": "info"},
+    }
+    extra = dict(cfg.get("extra") or {})
+    extra["search_scope"] = f"centres/{centre_id}/"
+    cfg["extra"] = extra
+    return cfg

@@ -1,0 +1,790 @@
+"""Build the website: the only module that writes output files.
+
+Gather everything first (validate, figures, PDFs, pages, open data), then write into a
+temporary folder beside the output, run mkdocs-material there, and swap the finished site in
+at the end, so a failed build leaves the previous output untouched (mkdocs' own build.py and
+pelican's writer are the models). Two outputs wanting the same path is a failure, never a
+silent overwrite. The published folder carries ``manifest.sha256``: the SHA-256 of every
+other file in it.
+
+mkdocs runs in this process (``mkdocs.commands.build.build`` on a loaded config): no second
+interpreter start, warnings are collected from its logger and turn into a failed build
+(strict mode: a broken link between pages is a bug), and the search word list is handed to
+the search plugin through the generated config.
+
+The one write into the records: after a successful build (no record errors, every output
+gathered, the site swapped in), ``build_site`` brings each centre's publication ledger
+``centres/<id>/published.yaml`` up to date (``ledger.updated_ledger``): disclosures published
+on or before ``today`` are recorded with their content and hash, and waiting corrections are
+applied. The ledger lives with the records, outside the output folder, and each file is
+replaced atomically (a temporary file beside it, then ``os.replace``); a file whose content
+would not change is not touched. A failed build writes no ledger; ``ledger=False``
+(``gongshi build --no-ledger``) builds without recording anything, and ``gongshi serve``
+(``prepare_docs``) never writes one: a preview is not a publication. The pages and PDFs of
+the build already show waiting corrections (``ledger.corrections_for`` reads them from the
+ledger as it was), so the ledger write changes no output of the next build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gzip
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+from xml.sax.saxutils import escape as xml_escape
+
+import yaml
+
+from generator import model as m
+from generator.build.cache import CACHE_DIR, BuildCache, digest, manifest_line
+from generator.build.linkcheck import broken_links
+from generator.build.mkdocs_site import (  # noqa: F401  (the names tests and serve use)
+    MKDOCS_YML,
+    _env,
+    _quiet_jieba,
+    city_config,
+    run_mkdocs,
+    site_config,
+    write_config,
+    write_search_words,
+)
+from generator.build.parts import (
+    CHECKED,
+    COMPLIANCE,
+    LIGHT,
+    PARTS,
+    PDFS,
+    CheckJob,
+    PartJob,
+    PartResult,
+    build_part,
+    check_part,
+    whole_check,
+)
+from generator.build.privacy import scan_outputs
+from generator.errors import BuildFailed
+from generator.ledger.published import (
+    LEDGER_FILE,
+    Ledger,
+    centre_ledger,
+    corrections_for,
+    updated_ledger,
+)
+from generator.packs.library import load_library
+from generator.paths import INSTALL_ROOT
+from generator.pipeline import (
+    CentreChecked,
+    centre_folder,
+    load_project,
+)
+from generator.pipeline import assemble as assemble_project
+from generator.print.documents import render_pdfs
+from generator.problems import Report
+from generator.records.validate import Project, Validated, centre_dirs, find_project
+from generator.site import opendata
+from generator.site.pages import render_city, render_site, sorted_centres
+
+ROOT = INSTALL_ROOT
+ASSETS = ROOT / "site_templates" / "site" / "assets"
+SCHEMA_DIR = ROOT / "docs" / "schema"
+MANIFEST = "manifest.sha256"
+
+
+# ---------------------------------------------------------------- writing a set of files
+
+
+def _check_rel(path: str) -> str:
+    p = Path(path)
+    if p.is_absolute() or ".." in p.parts or not path or path.startswith("/"):
+        raise BuildFailed(f"输出路径不合法：{path}")
+    return p.as_posix()
+
+
+def _write_tree(files: dict[str, bytes], dest: Path) -> None:
+    for rel, data in sorted(files.items()):
+        target = dest / _check_rel(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _swap_in(new: Path, dest: Path) -> None:
+    """Put the finished folder ``new`` at ``dest``; the old one is removed only afterwards."""
+    dest = dest.resolve() if dest.exists() else dest
+    old = None
+    if dest.exists() or dest.is_symlink():
+        if not dest.is_dir():
+            raise BuildFailed(f"输出位置 {dest} 已存在且不是文件夹")
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        os.replace(dest, old)
+    try:
+        os.replace(new, dest)
+    except OSError:
+        if old is not None:
+            os.replace(old, dest)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_files(files: dict[str, bytes], dest: Path) -> None:
+    """Atomically replace ``dest`` with a folder holding exactly these files."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+    try:
+        _write_tree(files, tmp)
+        _swap_in(tmp, dest)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def manifest(folder: Path) -> bytes:
+    """``sha256  path`` for every file under ``folder`` (sorted, POSIX paths)."""
+    return "".join(
+        manifest_line(p.relative_to(folder).as_posix(), p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    ).encode("utf-8")
+
+
+# ---------------------------------------------------------------- gathering
+
+
+@dataclass(frozen=True)
+class CentreLedger:
+    """A centre's publication ledger as read before the build, and where it lives."""
+
+    path: Path
+    ledger: Ledger
+    # (disclosure key, publication date, content hash) of the records as they are now
+    published: tuple[tuple[str, dt.date | None, str], ...]
+    centre: Callable[[], m.Centre]  # the validated centre, loaded only when the ledger changes
+
+
+@dataclass
+class Gathered:
+    """Everything the docs folder will hold, with a claim on every path."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    words: tuple[str, ...] = ()
+
+    def add(self, path: str, data: bytes, what: str) -> None:
+        path = _check_rel(path)
+        if path in self.files:
+            raise BuildFailed(f"两项输出要写入同一个文件 {path}（{what}）")
+        self.files[path] = data
+
+
+@dataclass
+class BuildResult:
+    """What a build did: its report (errors stop the build) and where the site went."""
+
+    report: Report
+    out: Path | None = None
+    pages: int = 0
+    pdfs: int = 0
+    notes: list[str] = field(default_factory=list)
+    ledgers: list[Path] = field(default_factory=list)  # the published.yaml files written
+    made: list[str] = field(default_factory=list)  # centres whose part was made, not reused
+    reused: list[str] = field(default_factory=list)  # centres whose part came from the cache
+
+
+def gather(
+    path: Path, *, today: dt.date, site_url: str | None, pdf: bool
+) -> tuple[Report, Gathered | None, list[str], int]:
+    """Validate and render everything into memory; None when the records have errors."""
+
+    project = find_project(path)
+    validated = load_project(path)
+    if validated.report.errors:
+        return validated.report, None, [], 0
+    notes: list[str] = []
+    ledgers = {ce.id: centre_ledger(project, ce)[1] for ce in validated.centres}
+    corrections = {ce.id: corrections_for(ce, ledgers[ce.id]) for ce in validated.centres}
+    pdfs: dict[str, bytes] = {}
+    if pdf:
+        pdfs = render_pdfs(
+            validated, site_url=site_url or "", root=project.root, corrections=corrections
+        )
+    sources = render_site(
+        validated,
+        project.root,
+        today=today,
+        site_url=site_url,
+        pdf_paths=frozenset(pdfs),
+        corrections=corrections,
+    )
+    notes.extend(sources.notes)
+    g = Gathered(words=sources.words)
+    for rel, text in sources.pages.items():
+        g.add(rel, text.encode("utf-8"), "页面")
+    for rel, data in sources.files.items():
+        g.add(rel, data, "开放数据")
+    for rel, src in sources.copies.items():
+        g.add(rel, src.read_bytes(), f"附件 {src.name}")
+    for rel, data in pdfs.items():
+        g.add(rel, data, "打印版 PDF")
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            g.add(f"assets/{asset.relative_to(ASSETS).as_posix()}", asset.read_bytes(), "样式")
+    for schema in sorted(SCHEMA_DIR.glob("*.json")):
+        g.add(f"data/schema/{schema.name}", schema.read_bytes(), "数据格式说明")
+    validated.report.extend(scan_for_personal_data(g.files, validated, project))
+    if validated.report.errors:
+        return validated.report, None, notes, 0
+    return validated.report, g, notes, len(pdfs)
+
+
+def scan_for_personal_data(files: dict[str, bytes], validated, project) -> list:
+    """The last gate before publishing: residents' numbers in any file (generator.build.privacy)."""
+    return scan_outputs(files, validated.centres, project)
+
+
+# ---------------------------------------------------------------- the publication ledger
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) so that a reader sees the old or the new file.
+
+    The temporary file sits beside the target (same file system, so ``os.replace`` is
+    atomic) and is created with the usual permissions (0666 less the umask).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def ledger_is_current(cl: CentreLedger, today: dt.date) -> bool:
+    """Whether the ledger already holds every disclosure published by ``today`` as it is now.
+
+    Then ``updated_ledger`` has nothing to add and no correction to apply; asking this first
+    skips its round-trip parse of the whole file (most of a rebuild's ledger time).
+    """
+    if not cl.ledger.ok:
+        return True  # check_ledger reports it; updated_ledger would return None too
+    for key, published, sha256 in cl.published:
+        if published is None or published > today:
+            continue
+        entry = cl.ledger.entry(key)
+        if entry is None or entry.sha256 != sha256:
+            return False
+    return True
+
+
+def write_ledgers(
+    ledgers: tuple[CentreLedger, ...], today: dt.date, project: Project
+) -> list[Path]:
+    """Record what the build published in each centre's ledger; the files written."""
+    written = []
+    for cl in ledgers:
+        if ledger_is_current(cl, today):
+            continue
+        text = updated_ledger(cl.centre(), cl.ledger, today)
+        if text is None:
+            continue
+        try:
+            write_text_atomic(cl.path, text)
+        except OSError as exc:
+            raise BuildFailed(
+                f"网站已生成，但无法写入公示台账 {project.display(cl.path)}：{exc}。"
+                "请检查该文件夹的写入权限后重新运行 gongshi build（下次生成时会补记）"
+            ) from exc
+        written.append(cl.path)
+    return written
+
+
+def build_site(
+    path: Path,
+    out: Path | None = None,
+    *,
+    today: dt.date | None = None,
+    site_url: str | None = None,
+    pdf: bool = True,
+    ledger: bool = True,
+    jobs: int | None = None,
+) -> BuildResult:
+    """Build the site for the project around ``path`` into ``out`` (default public/).
+
+    The site is made in parts (one per centre, one for the city pages; generator.build.parts),
+    ``jobs`` worker processes at a time (default: one per core), a centre's part taken from
+    the build cache ``.gongshi-cache/`` when nothing it is made from has changed.
+
+    With ``ledger`` (the default), a successful build then records what it published in
+    each centre's ``published.yaml`` (see the module docstring).
+    """
+    today = today or dt.date.today()
+    project = find_project(path)
+    out = Path(out) if out is not None else project.root / "public"
+    cache = BuildCache(project.root / CACHE_DIR)
+    with Workers(jobs) as workers:
+        return _build(
+            project,
+            path,
+            out,
+            cache,
+            workers,
+            today=today,
+            site_url=site_url,
+            pdf=pdf,
+            ledger=ledger,
+        )
+
+
+def _build(
+    project: Project,
+    path: Path,
+    out: Path,
+    cache: BuildCache,
+    workers: Workers,
+    *,
+    today: dt.date,
+    site_url: str | None,
+    pdf: bool,
+    ledger: bool,
+) -> BuildResult:
+    loaded = load_cached(project, path, cache, today, workers)
+    validated = loaded.validated  # its centres are city views (pipeline.city_view)
+    if validated.report.errors:
+        return BuildResult(validated.report)
+    packs = validated.library.packs if validated.library else {}
+    by_id = {cc.centre.id: cc for cc in loaded.checked if cc.centre is not None}
+    corrections = {cid: cc.corrections for cid, cc in by_id.items()}
+
+    keys = {
+        ce.id: digest(loaded.inputs[ce.id], corrections[ce.id], today, site_url, pdf)
+        for ce in validated.centres
+    }
+
+    def job(cid: str) -> PartJob:
+        light = by_id[cid]
+        return PartJob(
+            cid,
+            loaded.refs[cid],
+            packs.get(light.centre.rule_pack),
+            project.root,
+            cache.folder,
+            today,
+            site_url,
+            pdf,
+            light.corrections,
+            light.documents,
+            key=keys[cid],
+            pdf_key=digest(loaded.inputs[cid], light.corrections, site_url),
+        )
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.build-", dir=out.parent) as tmp_name:
+        tmp = Path(tmp_name)
+        site = tmp / "site"
+        parts, city = make_parts(
+            keys,
+            job,
+            cache,
+            workers,
+            lambda: build_city(
+                validated,
+                project,
+                tmp,
+                site,
+                today=today,
+                site_url=site_url,
+                corrections=corrections,
+            ),
+        )
+        notes = list(city.notes)
+        validated.report.extend(city.problems)
+        for part in parts:
+            validated.report.extend(part.problems)
+            notes.extend(part.notes)
+        if validated.report.errors:
+            return BuildResult(validated.report)
+        for part in parts:
+            link_tree(cache.folder_for(PARTS, part.centre_id), site)
+        lines = city.manifest + [line for part in parts for line in part.manifest]
+        lines += write_joined_data(site, cache, sorted_centres(validated.centres))
+        check_site_links(site, city.html + [p for part in parts if part.fresh for p in part.html])
+        lines += write_sitemap(site, city.html + [p for part in parts for p in part.html], site_url)
+        (site / MANIFEST).write_text("".join(sorted(lines, key=lambda x: x[66:])), encoding="utf-8")
+        _swap_in(site, out)
+    kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
+    cache.forget(PARTS, kept)
+    cache.forget(PDFS, kept)
+    cache.save()
+    ledgers = tuple(
+        CentreLedger(
+            cc.ledger_path, cc.ledger, cc.published, lambda cid=cid: loaded.full[cid]().centre
+        )
+        for cid, cc in by_id.items()
+        if cc.ledger is not None and cc.ledger_path is not None
+    )
+    written = write_ledgers(ledgers, today, project) if ledger else []
+    notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
+    pages = sum(p.pages for p in parts) + city.pages
+    return BuildResult(
+        validated.report,
+        out,
+        pages,
+        sum(p.pdfs for p in parts),
+        notes,
+        written,
+        made=[p.centre_id for p in parts if p.fresh],
+        reused=[p.centre_id for p in parts if not p.fresh],
+    )
+
+
+# ---------------------------------------------------------------- validation, cached
+
+
+@dataclass
+class Loaded:
+    validated: Validated
+    checked: list[CentreChecked]  # light (pipeline.CentreChecked.light)
+    inputs: dict[str, str]  # centre id → key of what its outputs are made from
+    full: dict[str, Callable[[], CentreChecked]]  # centre id → the whole check, on demand
+    refs: dict[str, tuple[str, str]]  # centre id → (name, key) of its whole check in the cache
+
+
+def load_cached(
+    project: Project, path: Path, cache: BuildCache, today: dt.date, workers: Workers
+) -> Loaded:
+    """``pipeline.load_project`` with each centre's checks taken from the cache when its files,
+    the rule packs, the manual templates and the generator are unchanged; the others are
+    checked by the workers (``shards.check_part``), which store them in the cache.
+
+    What comes back holds each centre's *light* check (its city view, problems, ledger); the
+    whole check of a centre is read from the cache only where it is needed.
+    """
+    library = load_library(project.content, project.root)
+    content = cache.hashes.tree(project.content)
+    rows = []
+    todo: list[CheckJob] = []
+    for folder in centre_dirs(project, centre_folder(project, path)):
+        records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
+        ledger_file = folder / LEDGER_FILE
+        ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
+        key = digest(cache.version, content, records, ledger_hash, str(folder))
+        ckey = digest(key, today)
+        light = cache.get(LIGHT, folder.name, key)
+        found = None
+        if light is not None and light.centre is not None:
+            found = cache.get(COMPLIANCE, folder.name, ckey)
+        if light is None or (light.centre is not None and found is None):
+            todo.append(
+                CheckJob(
+                    project.root,
+                    cache.folder,
+                    folder,
+                    key,
+                    content,
+                    today,
+                    ckey,
+                    check=light is None,
+                )
+            )
+        rows.append([folder, key, records, light, found])
+    done = dict(zip((j.folder.name for j in todo), workers.map(check_part, todo), strict=True))
+    checked: list[CentreChecked] = []
+    compliance: dict[str, list] = {}
+    inputs: dict[str, str] = {}
+    full: dict[str, Callable[[], CentreChecked]] = {}
+    refs: dict[str, tuple[str, str]] = {}
+    for folder, key, records, light, found in rows:
+        if folder.name in done:
+            light, found = done[folder.name]
+        checked.append(light)
+        if light.centre is None:
+            continue
+        cid = light.centre.id
+        full[cid] = _whole(project, folder, library, cache, key)
+        refs[cid] = (folder.name, key)
+        inputs[cid] = digest(cache.version, content, records, str(folder))
+        compliance[cid] = found
+    names = [folder.name for folder in centre_dirs(project)]
+    for kind in (CHECKED, LIGHT, COMPLIANCE):
+        cache.forget(kind, names)
+    return Loaded(
+        assemble_project(library, checked, today, compliance), checked, inputs, full, refs
+    )
+
+
+def _whole(
+    project: Project, folder: Path, library, cache: BuildCache, key: str
+) -> Callable[[], CentreChecked]:
+    return lambda: whole_check(cache, project, folder, key, library)
+
+
+class Workers:
+    """The worker processes of one build, started when there is work for more than one."""
+
+    def __init__(self, jobs: int | None) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["generator.build.parts"])
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
+        return self.pool
+
+    def map(self, fn: Callable, items: list) -> list:
+        if self.jobs <= 1 or len(items) <= 1:
+            return [fn(item) for item in items]
+        return list(self._pool().map(fn, items, chunksize=1))
+
+    def map_meanwhile(
+        self, fn: Callable, items: list, meanwhile: Callable[[], Any]
+    ) -> tuple[list, Any]:
+        """``map``, with ``meanwhile()`` run in this process while the workers work."""
+        if self.jobs <= 1 or len(items) <= 1:
+            results = [fn(item) for item in items]
+            return results, meanwhile()
+        futures = [self._pool().submit(fn, item) for item in items]
+        other = meanwhile()
+        return [f.result() for f in futures], other
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+# ---------------------------------------------------------------- the parts
+
+
+def make_parts(
+    keys: dict[str, str],
+    job: Callable[[str], PartJob],
+    cache: BuildCache,
+    workers: Workers,
+    city: Callable[[], CityResult],
+) -> tuple[list[PartResult], CityResult]:
+    """Every centre's part (cached or made now, by the workers) and the city part (made in
+    this process meanwhile)."""
+    results: dict[str, PartResult] = {}
+    stale = []
+    for cid, key in keys.items():
+        hit = cache.get(PARTS, cid, key)
+        if hit is not None and cache.folder_key(PARTS, cid) == key:
+            hit.fresh = False
+            results[cid] = hit
+        else:
+            stale.append(cid)
+    made, city_result = workers.map_meanwhile(build_part, [job(cid) for cid in stale], city)
+    for part in made:
+        results[part.centre_id] = part
+    return [results[cid] for cid in keys], city_result
+
+
+# The all-centres tables are the centres' own tables one after another (opendata writes each
+# centre's rows alone); the build joins the parts' files instead of writing them again, so
+# their rows were read by the personal-data guard of each part.
+# site path → (the centre's own table in data/<id>/, the function writing either)
+JOINED = {
+    "data/activities.csv": ("activities.csv", opendata.activities_csv),
+    "data/finance.csv": ("finance.csv", opendata.finance_csv),
+}
+
+
+def write_joined_data(site: Path, cache: BuildCache, centres: list) -> list[str]:
+    lines = []
+    for target, (name, table) in JOINED.items():
+        pieces = [
+            (cache.folder_for(PARTS, ce.id) / "data" / ce.id / name).read_bytes() for ce in centres
+        ]
+        data = join_csv(pieces, table([]))
+        (site / target).write_bytes(data)
+        lines.append(manifest_line(target, data))
+    return lines
+
+
+def join_csv(pieces: list[bytes], empty: bytes) -> bytes:
+    """One table from tables with the same header: the header once, then every row."""
+    body = b"".join(piece.split(b"\r\n", 1)[1] for piece in pieces)
+    return empty + body
+
+
+@dataclass
+class CityResult:
+    problems: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pages: int = 0
+    html: list[str] = field(default_factory=list)
+    manifest: list[str] = field(default_factory=list)
+
+
+def build_city(
+    validated: Validated,
+    project: Project,
+    tmp: Path,
+    site: Path,
+    *,
+    today: dt.date,
+    site_url: str | None,
+    corrections: dict,
+) -> CityResult:
+    """The city pages, all-centres data, styles and data schemas, built by mkdocs into ``site``."""
+    packs = validated.library.packs if validated.library else {}
+    sources = render_city(
+        validated.centres, packs, today=today, site_url=site_url, corrections=corrections
+    )
+    g = Gathered(words=sources.words)
+    for rel, text in sources.pages.items():
+        g.add(rel, text.encode("utf-8"), "页面")
+    for rel, data in sources.files.items():
+        # the all-centres tables are joined from the parts afterwards (write_joined_data);
+        # an empty stand-in lets mkdocs see the links to them
+        g.add(rel, b"" if rel in JOINED else data, "开放数据")
+    _add_static(g)
+    result = CityResult(notes=list(sources.notes), pages=len(sources.pages))
+    result.problems = scan_for_personal_data(g.files, validated, project)
+    if any(p.severity.value == "error" for p in result.problems):
+        return result
+    docs = tmp / "docs"
+    _write_tree(g.files, docs)
+    words = tmp / "search-words.txt"
+    write_search_words(g.words, words)
+    cfg = city_config(site_config(docs, site, words, site_url))
+    run_mkdocs(write_config(tmp / "mkdocs.yml", cfg), today)
+    for name in SITEMAPS:
+        (site / name).unlink(missing_ok=True)
+    for p in sorted(site.rglob("*")):
+        if p.is_file():
+            rel = p.relative_to(site).as_posix()
+            if rel in JOINED:
+                continue
+            result.manifest.append(manifest_line(rel, p.read_bytes()))
+            if rel.endswith(".html") and rel != "404.html":
+                result.html.append(rel)
+    return result
+
+
+def _add_static(g: Gathered) -> None:
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            g.add(f"assets/{asset.relative_to(ASSETS).as_posix()}", asset.read_bytes(), "样式")
+    for schema in sorted(SCHEMA_DIR.glob("*.json")):
+        g.add(f"data/schema/{schema.name}", schema.read_bytes(), "数据格式说明")
+
+
+def link_tree(src: Path, dest: Path) -> None:
+    """Hard-link every file of ``src`` into ``dest`` (copy across file systems); two parts
+    wanting one path is a failure."""
+    for dirpath, _dirnames, filenames in os.walk(src):
+        rel_dir = os.path.relpath(dirpath, src)
+        target_dir = os.path.normpath(os.path.join(dest, rel_dir))
+        os.makedirs(target_dir, exist_ok=True)
+        for name in filenames:
+            if name == ".key":
+                continue
+            source, target = os.path.join(dirpath, name), os.path.join(target_dir, name)
+            try:
+                os.link(source, target)
+            except FileExistsError:
+                rel = os.path.relpath(target, dest).replace(os.sep, "/")
+                raise BuildFailed(f"两项输出要写入同一个文件 {rel}") from None
+            except OSError:
+                if os.path.lexists(target):
+                    raise
+                shutil.copyfile(source, target)
+
+
+def check_site_links(site: Path, pages: list[str]) -> None:
+    broken = broken_links(site, pages)
+    if broken:
+        shown = "；".join(f"{page} → {link}" for page, link in broken[:10])
+        more = f"（共 {len(broken)} 处）" if len(broken) > 10 else ""
+        raise BuildFailed(f"网站页面中有指向不存在的页面或文件的链接：{shown}{more}")
+
+
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+
+
+def write_sitemap(site: Path, pages: list[str], site_url: str | None) -> list[str]:
+    """sitemap.xml (and .gz) of every page of every part; their manifest lines."""
+    urls = []
+    for page in sorted(pages):
+        if page == "404.html":
+            continue
+        path = page.removesuffix("index.html")
+        urls.append(path)
+    body = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    base = site_url.rstrip("/") + "/" if site_url else None
+    for path in urls:
+        if base is not None:
+            body.append(f"    <url>\n         <loc>{xml_escape(base + path)}</loc>\n    </url>")
+    body.append("</urlset>")
+    data = ("\n".join(body) + "\n").encode("utf-8")
+    packed = gzip.compress(data, mtime=0)
+    lines = []
+    for name, content in (("sitemap.xml", data), ("sitemap.xml.gz", packed)):
+        (site / name).write_bytes(content)
+        lines.append(manifest_line(name, content))
+    return lines
+
+
+def prepare_docs(
+    path: Path, work: Path, *, today: dt.date, site_url: str | None, pdf: bool
+) -> tuple[Report, Path | None]:
+    """Write the docs folder and config for ``gongshi serve`` into ``work``; the config path."""
+    report, gathered, _notes, _n = gather(path, today=today, site_url=site_url, pdf=pdf)
+    if gathered is None:
+        return report, None
+    docs = work / "docs"
+    sync_tree(gathered.files, docs)
+    words = work / "search-words.txt"
+    write_search_words(gathered.words, words)
+    config = work / "mkdocs.yml"
+    config.write_text(
+        yaml.safe_dump(
+            site_config(docs, work / "site", words, site_url), allow_unicode=True, sort_keys=False
+        ),
+        encoding="utf-8",
+    )
+    return report, config
+
+
+def sync_tree(files: dict[str, bytes], dest: Path) -> None:
+    """Make ``dest`` hold exactly ``files``, touching only what changed (live reload sees it)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    wanted = {_check_rel(k) for k in files}
+    for p in sorted(dest.rglob("*"), reverse=True):
+        rel = p.relative_to(dest).as_posix()
+        if p.is_file() and rel not in wanted:
+            p.unlink()
+        elif p.is_dir() and not any(p.iterdir()):
+            p.rmdir()
+    for rel, data in sorted(files.items()):
+        target = dest / rel
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def print_notes(result: BuildResult) -> None:
+    for note in result.notes:
+        sys.stderr.write(f"gongshi：{note}\n")

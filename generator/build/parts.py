@@ -1,0 +1,281 @@
+"""One centre's part of the site: its pages, open data and PDFs, built as its own mkdocs site.
+
+The build (build.py) makes the site in parts: one part per centre (``centres/<id>/``,
+``data/<id>/``, ``print/<id>/``) and the city part (home, centres index, open data, about).
+A part is made by ``build_part`` — in a worker process when there are several — from a
+``PartJob`` that carries everything it needs, and lands in the build cache
+(``.gongshi-cache/parts/<id>/``) under its key, ready to be linked into the published folder.
+A record change therefore re-makes one centre's part; the other parts are reused.
+
+Each part's mkdocs run writes its own search index; the part keeps only its centre's
+entries, with addresses relative to the centre's folder, as
+``centres/<id>/search/search_index.json``: the search scope of a centre's pages is that
+centre (the theme override ``main.html`` points mkdocs-material's search there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import model as m
+from generator.build.cache import BuildCache, manifest_line
+from generator.build.mkdocs_site import (
+    centre_config,
+    run_mkdocs,
+    site_config,
+    write_config,
+    write_search_words,
+)
+from generator.build.privacy import scan_outputs
+from generator.errors import BuildFailed
+from generator.ledger.published import Correction
+from generator.packs.library import Library, Pack, load_library
+from generator.pipeline import CentreChecked, check_centre, compliance_problems
+from generator.problems import Problem, Severity
+from generator.records.validate import Project
+from generator.site.pages import SHARD_ROOTS, render_centre
+
+CHECKED = "checked"  # a centre's whole check (pipeline.CentreChecked)
+LIGHT = "light"  # the same without its activities (CentreChecked.light)
+COMPLIANCE = "compliance"  # its compliance problems on a day
+PARTS = "parts"
+PDFS = "pdfs"
+SEARCH_INDEX = "search/search_index.json"
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """Everything one centre's part is made from (pickled to a worker process)."""
+
+    centre_id: str
+    checked: tuple[str, str]  # (name, key) of the centre's whole check in the cache (CHECKED)
+    pack: Pack | None
+    project_root: Path
+    cache_folder: Path
+    today: dt.date
+    site_url: str | None
+    pdf: bool
+    corrections: tuple[Correction, ...]
+    documents: Mapping[str, str]
+    key: str  # the part's key: the centre's files, the generator, today, site_url, pdf
+    pdf_key: str  # the PDFs' key: the same without today
+
+
+@dataclass
+class PartResult:
+    """What making a part found; stored with the part so a reused part reports the same."""
+
+    centre_id: str
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pages: int = 0  # Markdown pages
+    pdfs: int = 0
+    html: list[str] = field(default_factory=list)  # site paths of its pages (link check)
+    manifest: list[str] = field(default_factory=list)  # "sha256  path" lines of its files
+    fresh: bool = True  # made by this build (False: taken from the cache)
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
+
+_TYPESETTER = None
+_CACHES: dict[Path, BuildCache] = {}
+_LIBRARIES: dict[tuple[Path, str], Library] = {}
+
+
+def _cache(folder: Path) -> BuildCache:
+    """The build cache as this process sees it (opened once: reading it hashes the generator)."""
+    if folder not in _CACHES:
+        _CACHES[folder] = BuildCache(folder)
+    return _CACHES[folder]
+
+
+def _library(project: Project, content_key: str) -> Library:
+    key = (project.root, content_key)
+    if key not in _LIBRARIES:
+        _LIBRARIES.clear()
+        _LIBRARIES[key] = load_library(project.content, project.root)
+    return _LIBRARIES[key]
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """A centre folder to check and its compliance on ``today`` (``check``: its light check is
+    not in the cache either, so it is stored too)."""
+
+    project_root: Path
+    cache_folder: Path
+    folder: Path
+    key: str  # the check's key (build.load_cached)
+    content_key: str  # hash of content/ (the rule packs the worker loads)
+    today: dt.date
+    compliance_key: str
+    check: bool
+
+
+def whole_check(
+    cache: BuildCache, project: Project, folder: Path, key: str, library: Library
+) -> CentreChecked:
+    """A centre's whole check from the cache, or checked now and stored there."""
+    whole = cache.get(CHECKED, folder.name, key)
+    if whole is None:
+        whole = check_centre(project, folder, library)
+        cache.put(CHECKED, folder.name, key, whole)
+    return whole
+
+
+def check_part(job: CheckJob) -> tuple[CentreChecked, list[Problem] | None]:
+    """Check one centre folder into the cache (whole and light) and its compliance on the
+    day; the light check and the compliance problems (None when the records have errors)."""
+    cache = _cache(job.cache_folder)
+    project = Project(job.project_root)
+    library = _library(project, job.content_key)
+    whole = whole_check(cache, project, job.folder, job.key, library)
+    if job.check:
+        cache.put(LIGHT, job.folder.name, job.key, whole.light())
+    if whole.centre is None:
+        return whole, None
+    found = compliance_problems(
+        whole.centre, library.packs.get(whole.centre.rule_pack), job.today, whole.documents
+    )
+    cache.put(COMPLIANCE, job.folder.name, job.compliance_key, found)
+    return whole.light(), found
+
+
+def _typesetter():
+    """One Typesetter per process (fonts parsed once, the compiler reused)."""
+    global _TYPESETTER
+    if _TYPESETTER is None:
+        from generator.print.typeset import Typesetter
+
+        _TYPESETTER = Typesetter()
+    return _TYPESETTER
+
+
+def _centre(job: PartJob, cache: BuildCache) -> m.Centre:
+    """The validated centre, read by the worker from the cache (the build process keeps only
+    light checks, so no process holds every centre's records)."""
+    checked = cache.get(CHECKED, *job.checked)
+    if checked is None or checked.centre is None:
+        raise BuildFailed(
+            f"生成缓存中缺少中心 {job.centre_id} 的检查结果（可能被同时运行的另一次生成改动）；"
+            "请重新运行 gongshi build"
+        )
+    return checked.centre
+
+
+def _pdfs(
+    job: PartJob, ce: m.Centre, cache: BuildCache, project: Project
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """The centre's PDFs and what the personal-data guard found in them, cached by pdf_key."""
+    if not job.pdf:
+        return {}, []
+    hit = cache.get(PDFS, ce.id, job.pdf_key)
+    if hit is not None:
+        return hit
+    from generator.print.documents import render_centre_pdfs
+
+    pdfs = render_centre_pdfs(
+        ce,
+        job.pack,
+        site_url=job.site_url or "",
+        root=job.project_root,
+        corrections=job.corrections,
+        typesetter=_typesetter(),
+        documents=job.documents,
+    )
+    problems = scan_outputs(pdfs, [ce], project)
+    cache.put(PDFS, ce.id, job.pdf_key, (pdfs, problems))
+    return pdfs, problems
+
+
+def build_part(job: PartJob) -> PartResult:
+    """Make one centre's part and store it in the cache; its result (problems stop the build)."""
+    cache = _cache(job.cache_folder)
+    project = Project(job.project_root)
+    ce = _centre(job, cache)
+    result = PartResult(ce.id)
+    pdfs, pdf_problems = _pdfs(job, ce, cache, project)
+    result.problems.extend(pdf_problems)
+    sources = render_centre(
+        ce,
+        job.pack,
+        job.project_root,
+        today=job.today,
+        pdf_paths=frozenset(pdfs),
+        site_url=job.site_url,
+        corrections=job.corrections,
+        documents=job.documents,
+    )
+    result.notes.extend(sources.notes)
+    files: dict[str, bytes] = {}
+    for rel, text in sources.pages.items():
+        files[rel] = text.encode("utf-8")
+    files.update(sources.files)
+    for rel, src in sources.copies.items():
+        files[rel] = src.read_bytes()
+    result.problems.extend(scan_outputs(files, [ce], project))
+    if result.failed:
+        return result
+    for rel in pdfs:
+        if rel in files:
+            raise BuildFailed(f"两项输出要写入同一个文件 {rel}（打印版 PDF）")
+    files.update(pdfs)
+    result.pages = len(sources.pages)
+    result.pdfs = len(pdfs)
+    parts = cache.folder / PARTS
+    parts.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{ce.id}.new-", dir=parts))
+    try:
+        docs, site, made = work / "docs", work / "site", work / "part"
+        for rel, data in files.items():
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        words = work / "search-words.txt"
+        write_search_words(sources.words, words)
+        cfg = centre_config(site_config(docs, site, words, job.site_url), ce.id)
+        run_mkdocs(write_config(work / "mkdocs.yml", cfg), job.today)
+        _keep_own(site, made, ce.id, result)
+        cache.put_folder(PARTS, ce.id, job.key, made)
+        cache.put(PARTS, ce.id, job.key, result)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _keep_own(site: Path, made: Path, centre_id: str, result: PartResult) -> None:
+    """Move the centre's own folders of a finished mkdocs site into ``made``; its search
+    index becomes the centre's, with addresses relative to the centre's folder."""
+    made.mkdir()
+    for root in SHARD_ROOTS:
+        src = site / root / centre_id
+        if src.is_dir():
+            (made / root).mkdir()
+            src.rename(made / root / centre_id)
+    scope = f"centres/{centre_id}/"
+    index = json.loads((site / SEARCH_INDEX).read_text(encoding="utf-8"))
+    docs = []
+    for doc in index.get("docs", []):
+        loc = doc.get("location", "")
+        if loc.startswith(scope):
+            docs.append({**doc, "location": loc[len(scope) :]})
+    index["docs"] = docs
+    target = made / "centres" / centre_id / SEARCH_INDEX
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+    for path in sorted(made.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(made).as_posix()
+            result.manifest.append(manifest_line(rel, path.read_bytes()))
+            if rel.endswith(".html"):
+                result.html.append(rel)

@@ -1,0 +1,767 @@
+"""Evaluation results: the Shenzhen grade of a 1000-point score and the Binjiang table C.1.
+
+Shenzhen (《深圳市社区（党群）服务中心运营与评估标准》八(五)(六)): the third-party evaluator gives a
+1000-point score (``Evaluation.score``); the pack's ``grade-bands`` rule maps it to A+ … C
+(rounding ``half-open``: each band runs from its ``min`` up to the next band's ``min``,
+exclusive, without rounding the score, so 899.5 is A and 900 is A+), and lists the contract
+consequences (renew; B- → rectify; B- in two consecutive years → terminate; C →
+terminate and bar from the next tender). The two vetoes of 八(六) (``veto`` rules:
+management fee over the limit found by the evaluator's audit; more than 60 % of an
+assembly voting to terminate) make the grade C whatever the score.
+
+Binjiang (《杭州高新区（滨江）社区美好生活共同体运营与管理规范》附录C 表C.1 and 附录A): the pack's
+``score-table`` rule lists every line with how it is scored. Lines computed from records
+(opening hours, plans published in advance, themed activities, certificates, training,
+social organisations, volunteers, satisfaction) are computed here; assessor lines take
+``Evaluation.entries`` (``item`` = the line id, or ``line.part`` / ``line.part.item`` for
+one part; a missing entry counts 0 points, with a note). Each line is rounded to 0.01
+(ROUND_HALF_UP) and capped at its maximum; the total's ratio to ``max_total`` gives the type
+of 附录A by the ``type-bands`` rule (示范型 ≥ 0.9, 标准型 0.8–0.9, 基础型 < 0.8).
+
+Nothing here reads files: ``score_centre(centre, pack, year)`` is a pure function of the
+model and the pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from generator import model as m
+from generator.packs.library import Pack, Rule
+from generator.text import formats as fmt
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+RECORDS, ASSESSOR, MIXED = "records", "assessor", "mixed"
+SOURCE_LABELS = {RECORDS: "记录", ASSESSOR: "评估机构", MIXED: "记录和评估机构"}
+
+
+# ---------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One line (or part of a line) of a score table, with where its points come from."""
+
+    id: str
+    title: str
+    points: Decimal
+    max: Decimal | None
+    source: str  # records | assessor | mixed
+    explanation: str
+    citation: str
+    parts: tuple[ScoreLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """A contract consequence of a grade (八(五))."""
+
+    id: str
+    action: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Veto:
+    """A one-vote veto (一票否决, 八(六)) and whether it applies."""
+
+    rule: str
+    triggered: bool
+    message: str
+    citation: str
+    grade: str | None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The evaluation result of one centre and year."""
+
+    centre: str
+    year: int
+    pack: str
+    kind: str  # table | grade | none
+    lines: tuple[ScoreLine, ...] = ()
+    total: Decimal | None = None
+    max_total: Decimal | None = None
+    ratio: Decimal | None = None
+    result: str | None = None  # the computed grade or type
+    result_label: str = ""  # 评估等级 | 类型
+    result_citation: str | None = None
+    stated: str | None = None  # as written in the evaluation record
+    consequences: tuple[Consequence, ...] = ()
+    vetoes: tuple[Veto, ...] = ()
+    notes: tuple[str, ...] = ()
+    unknown_entries: tuple[m.ScoreEntry, ...] = ()
+    bad_entries: tuple[tuple[m.ScoreEntry, str], ...] = ()
+    missing: tuple[str, ...] = ()  # lines or parts scored 0 for want of data or an entry
+    evaluation: m.Evaluation | None = field(default=None, compare=False)
+
+    @property
+    def complete(self) -> bool:
+        """Every line had the data it needs (rule-packs.md: otherwise the total is 未完成)."""
+        return not self.missing
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether the stated grade or type matches the computed one (None: nothing to compare)."""
+        if self.stated is None or self.result is None:
+            return None
+        return self.stated == self.result
+
+
+# ---------------------------------------------------------------- Shenzhen grades
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+def band_for(score: Decimal, rule: Rule) -> dict | None:
+    """The grade band of a score by the pack's bands and rounding.
+
+    ``half-open`` (and no rounding): a band covers [min, next band's min); the lowest band
+    has no min. ``half-up``: the score is first rounded to a whole point.
+    """
+    bands = [b for b in rule.params.get("bands") or [] if isinstance(b, dict)]
+    if not bands or all(b.get("min") is None for b in bands):
+        return None
+    value = score
+    if str(rule.params.get("rounding") or "") in ("half-up", "round-half-up"):
+        value = score.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    ordered = sorted(
+        bands,
+        key=lambda b: _dec(b.get("min")) if b.get("min") is not None else Decimal("-Infinity"),
+        reverse=True,
+    )
+    for b in ordered:
+        lo = _dec(b.get("min"))
+        if lo is None or value >= lo:
+            return b
+    return None
+
+
+def grade_for(score: Decimal, rule: Rule) -> str | None:
+    band = band_for(score, rule)
+    return str(band["grade"]) if band else None
+
+
+def consequences_for(grade: str, previous: str | None, rule: Rule) -> tuple[Consequence, ...]:
+    """The contract consequences of a grade; a consecutive-years rule overrides the plain one."""
+    matched = []
+    for c in rule.params.get("consequences") or []:
+        when = c.get("when") or {}
+        grades = [str(g) for g in when.get("grades") or []]
+        if grade not in grades:
+            continue
+        years = _dec(when.get("consecutive_years"))
+        if years is not None and years > 1 and previous not in grades:
+            continue
+        matched.append((c, grades, years))
+    specific = {tuple(g) for _, g, y in matched if y is not None}
+    out = []
+    for c, grades, years in matched:
+        if years is None and tuple(grades) in specific:
+            continue  # e.g. rectify is replaced by terminate on the second B-
+        out.append(
+            Consequence(str(c.get("id")), str(c.get("action") or ""), str(c.get("quote") or ""))
+        )
+    return tuple(out)
+
+
+def vetoes_for(ev: m.Evaluation, pack: Pack) -> tuple[Veto, ...]:
+    """Apply the pack's ``veto`` rules to an evaluation record."""
+    out = []
+    for rule in pack.by_check("veto"):
+        trigger = str(rule.params.get("trigger") or "")
+        grade = rule.params.get("result_grade")
+        if trigger == "management-fee-over-limit":
+            hit = ev.management_fee_over_limit
+            msg = (
+                "第三方评估机构年度抽查查实机构管理费超过规定，一票否决，直接评定为C级"
+                if hit
+                else "评估记录未载明查实管理费超标"
+            )
+        elif trigger == "resident-assembly-vote":
+            share = ev.assembly_vote_share
+            threshold = rule.threshold
+            op = str(rule.params.get("op") or ">")
+            if share is None:
+                hit, msg = False, "评估记录没有居民大会表决终止合同的情况"
+            else:
+                from generator.rules.base import op_holds
+
+                hit = op_holds(share, op, threshold)
+                word = "超过" if hit else "未超过"
+                msg = (
+                    f"居民大会与会者中同意终止合同的占 {fmt.percent(share)}，{word} {fmt.limit_percent(threshold)}"
+                    + ("，一票否决，直接评定为C级" if hit else "")
+                )
+        else:
+            hit, msg = False, f"不认识的否决情形 {trigger}"
+        out.append(Veto(rule.id, hit, msg, rule.citation, str(grade) if grade else None))
+    return tuple(out)
+
+
+def evaluation_of(centre: m.Centre, year: int) -> m.Evaluation | None:
+    return next((e for e in centre.evaluations if e.year == year), None)
+
+
+def grade_card(centre: m.Centre, pack: Pack, year: int) -> Scorecard:
+    """Shenzhen: the grade of the year's evaluation, with vetoes and consequences."""
+    rule = pack.by_check("grade-bands")[0]
+    ev = evaluation_of(centre, year)
+    base = {
+        "centre": centre.id,
+        "year": year,
+        "pack": pack.id,
+        "kind": "grade",
+        "result_label": "评估等级",
+        "result_citation": rule.citation,
+    }
+    if ev is None:
+        return Scorecard(**base, notes=(f"没有 {year} 年度的评估记录（evaluations/{year}.yaml）",))
+    vetoes = vetoes_for(ev, pack)
+    notes: list[str] = []
+    lines: list[ScoreLine] = []
+    grade: str | None = None
+    if ev.score is not None:
+        grade = grade_for(ev.score, rule)
+        band = band_for(ev.score, rule)
+        printed = f"（{band.get('printed')}）" if band and band.get("printed") else ""
+        lines.append(
+            ScoreLine(
+                "score",
+                "评估总分",
+                ev.score,
+                _dec(rule.params.get("max_total")),
+                ASSESSOR,
+                f"第三方评估机构 {ev.evaluator} 给出 {fmt.num(ev.score)} 分，按等级分档为 {grade}{printed}",
+                rule.citation,
+            )
+        )
+    elif str(rule.params.get("input") or "score") == "score":
+        notes.append("评估记录没有总分（score），无法按分档确定等级")
+    hit = [v for v in vetoes if v.triggered]
+    if hit:
+        grade = hit[0].grade or grade
+    if grade is None and ev.grade and str(rule.params.get("input") or "") == "grade":
+        known = [str(b.get("grade")) for b in rule.params.get("bands") or []]
+        grade = ev.grade if ev.grade in known else None
+    consequences = consequences_for(grade, ev.previous_grade, rule) if grade else ()
+    return Scorecard(
+        **base,
+        lines=tuple(lines),
+        total=ev.score,
+        max_total=_dec(rule.params.get("max_total")),
+        result=grade,
+        stated=ev.grade,
+        consequences=consequences,
+        vetoes=vetoes,
+        notes=tuple(notes),
+        evaluation=ev,
+    )
+
+
+# ---------------------------------------------------------------- Binjiang table C.1
+
+
+@dataclass
+class _Env:
+    centre: m.Centre
+    pack: Pack
+    year: int
+    today: dt.date
+    evaluation: m.Evaluation | None
+    entries: dict[str, m.ScoreEntry]
+    used: set[str] = field(default_factory=set)
+    known: set[str] = field(default_factory=set)
+    bad: list[tuple[m.ScoreEntry, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    citation: str = ""
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _clamp(value: Decimal, top: Decimal | None) -> Decimal:
+    value = max(ZERO, value)
+    return min(value, top) if top is not None else value
+
+
+def _metric_value(env: _Env, name: str) -> tuple[Any, str | None]:
+    """A metric's value for the scored year, or (None, why)."""
+    from generator.rules.compare import METRICS
+
+    metric = METRICS.get(name)
+    if metric is None:
+        return None, f"gongshi 不认识指标 {name}"
+    measures = [ms for ms in metric.measure(env.centre) if ms.year in (None, env.year)]
+    if not measures:
+        return None, f"没有 {env.year} 年度的{metric.label}数据"
+    ms = measures[0]
+    if ms.value is None:
+        return None, ms.note or f"记录中没有{metric.label}"
+    return ms.value, None
+
+
+def _metric_label(name: str) -> str:
+    from generator.rules.compare import METRICS
+
+    metric = METRICS.get(name)
+    return metric.label if metric else name
+
+
+def _metric_unit(name: str) -> str:
+    from generator.rules.compare import METRICS
+
+    metric = METRICS.get(name)
+    return (metric.unit or "") if metric else ""
+
+
+def _entry(env: _Env, key: str, top: Decimal | None) -> tuple[Decimal, str] | None:
+    """The assessor's points for a node, clamped to [0, max], or None when not entered."""
+    entry = env.entries.get(key)
+    if entry is None:
+        return None
+    env.used.add(entry.item)
+    points = entry.points
+    if points < 0 or (top is not None and points > top):
+        env.bad.append((entry, f"得分 {fmt.num(points)} 超出本项范围 0–{fmt.num(top or ZERO)} 分"))
+    note = f"（{entry.note}）" if entry.note else ""
+    return _clamp(points, top), f"评估机构打分 {fmt.points(_clamp(points, top))} 分{note}"
+
+
+def _assessor_node(
+    env: _Env, node: dict, key: str, top: Decimal | None
+) -> tuple[Decimal, str, str]:
+    got = _entry(env, key, top)
+    if got is not None:
+        return got[0], ASSESSOR, got[1]
+    env.missing.append(key)
+    return ZERO, ASSESSOR, f"评估记录中没有该项得分（item: {key}），按 0 分计"
+
+
+def _checklist(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str]:
+    got = _entry(env, key, top)
+    if got is not None:
+        return got[0], ASSESSOR, got[1]
+    items = node.get("items") or []
+    item_keys = {str(i.get("id")): f"{key}.{i.get('id')}" for i in items}
+    if not any(k in env.entries for k in item_keys.values()):
+        env.missing.append(key)
+        return ZERO, ASSESSOR, f"评估记录中没有该项得分（item: {key}），按 0 分计"
+    total = ZERO
+    earned: dict[str, Decimal] = {}
+    texts = []
+    for i in items:
+        iid = str(i.get("id"))
+        worth = _dec(i.get("points")) or ZERO
+        sub = _entry(env, item_keys[iid], worth)
+        pts = sub[0] if sub else ZERO
+        dep = i.get("depends_on")
+        if dep is not None and earned.get(str(dep), ZERO) == 0:
+            pts = ZERO
+        earned[iid] = pts
+        total += pts
+        texts.append(f"{i.get('text')} {fmt.points(pts)}/{fmt.points(worth)}")
+    return _clamp(total, top), ASSESSOR, "评估机构逐项打分：" + "；".join(texts)
+
+
+def _per_count(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str]:
+    if node.get("input") == "assessor":
+        return _assessor_node(env, node, key, top)
+    name = str(node.get("metric"))
+    value, why = _metric_value(env, name)
+    if value is None:
+        got = _entry(env, key, top)
+        if got is not None:
+            return got[0], ASSESSOR, f"{why}；{got[1]}"
+        env.missing.append(key)
+        return ZERO, RECORDS, f"{why}，按 0 分计（评估机构可在评估记录中录入 item: {key}）"
+    per = _dec(node.get("per")) or Decimal(1)
+    each = _dec(node.get("points_per")) or ZERO
+    cap = _dec(node.get("cap"))
+    units = Decimal(math.floor(Decimal(value) / per))
+    raw = units * each
+    pts = _clamp(raw, cap if cap is not None else top)
+    unit = _metric_unit(name)
+    capped = f"，最高 {fmt.points(cap)} 分" if cap is not None and raw > cap else ""
+    return (
+        pts,
+        RECORDS,
+        (
+            f"{_metric_label(name)} {fmt.num(value)} {unit}，每满 {fmt.num(per)} {unit}得 "
+            f"{fmt.points(each)} 分"
+            f"，计 {fmt.points(raw)} 分{capped}"
+        ),
+    )
+
+
+def _weighted(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str]:
+    total = ZERO
+    texts = []
+    for term in node.get("terms") or []:
+        name = str(term.get("metric"))
+        value, why = _metric_value(env, name)
+        each = _dec(term.get("points_each")) or ZERO
+        if value is None:
+            texts.append(f"{why}（0 分）")
+            continue
+        total += Decimal(value) * each
+        texts.append(f"{_metric_label(name)} {fmt.num(value)} × {fmt.points(each)} 分")
+    cap = _dec(node.get("cap"))
+    pts = _clamp(total, cap if cap is not None else top)
+    capped = f"，最高 {fmt.points(cap)} 分" if cap is not None and total > cap else ""
+    return pts, RECORDS, "；".join(texts) + f"，计 {fmt.points(total)} 分{capped}"
+
+
+def _threshold_minus(
+    env: _Env, node: dict, key: str, top: Decimal | None
+) -> tuple[Decimal, str, str]:
+    name = str(node.get("metric"))
+    value, why = _metric_value(env, name)
+    full = _dec(node.get("points")) or ZERO
+    if value is None:
+        env.missing.append(key)
+        return ZERO, RECORDS, f"{why}，按 0 分计"
+    need = _dec(node.get("full_if_at_least")) or ZERO
+    label = _metric_label(name)
+    if value >= need:
+        return (
+            _clamp(full, top),
+            RECORDS,
+            f"{label} {fmt.num(value)}，不少于 {fmt.num(need)}，得 {fmt.points(full)} 分",
+        )
+    rule = node.get("minus_per_shortfall") or {}
+    step = _dec(rule.get("step")) or Decimal(1)
+    minus = _dec(rule.get("points")) or ZERO
+    gap = need - Decimal(value)
+    steps = (
+        math.ceil(gap / step)
+        if str(rule.get("rounding") or "up") == "up"
+        else math.floor(gap / step)
+    )
+    pts = _clamp(full - steps * minus, top)
+    return (
+        pts,
+        RECORDS,
+        (
+            f"{label} {fmt.num(value)}，比 {fmt.num(need)} 少 {fmt.num(gap)}，"
+            f"每少 {fmt.num(step)} 减 {fmt.points(minus)} 分（不足一档按一档），减 {steps} 档，得 {fmt.points(pts)} 分"
+        ),
+    )
+
+
+def _findings_for_year(env: _Env, rule_id: str) -> tuple[list, str | None]:
+    from generator.rules import CHECKS
+    from generator.rules.base import CheckContext
+
+    rule = env.pack.rule(rule_id)
+    if rule is None or rule.check not in CHECKS:
+        return [], f"规则包中没有规则 {rule_id}"
+    ctx = CheckContext(env.centre, env.pack, rule, env.today)
+    return [f for f in CHECKS[rule.check](ctx) if f.year in (None, env.year)], None
+
+
+def _rule_pass(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str]:
+    from generator.rules.base import FAIL, PASS
+
+    rule_id = str(node.get("rule"))
+    worth = _dec(node.get("points")) or ZERO
+    findings, why = _findings_for_year(env, rule_id)
+    if why:
+        env.missing.append(key)
+        return ZERO, RECORDS, f"{why}，按 0 分计"
+    failed = [f for f in findings if f.status == FAIL]
+    if failed:
+        more = f"等 {len(failed)} 项" if len(failed) > 1 else ""
+        return ZERO, RECORDS, f"不符合：{failed[0].message}{more}，得 0 分"
+    if any(f.status == PASS for f in findings):
+        return (
+            _clamp(worth, top),
+            RECORDS,
+            f"符合（{findings[0].message if len(findings) == 1 else f'{len(findings)} 项均符合'}），得 {fmt.points(worth)} 分",
+        )
+    env.missing.append(key)
+    return ZERO, RECORDS, f"{env.year} 年没有可核对的记录，按 0 分计"
+
+
+def _shortfall(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str]:
+    from generator.rules.base import NOT_APPLICABLE
+
+    worth = _dec(node.get("points")) or ZERO
+    minus = _dec(node.get("minus_per_missing")) or ZERO
+    missing = 0
+    texts = []
+    pending = False
+    for rule_id in node.get("rules") or []:
+        findings, why = _findings_for_year(env, str(rule_id))
+        if why:
+            texts.append(why)
+        for f in findings:
+            if f.shortfall:
+                missing += f.shortfall
+                texts.append(f"{f.period or ''}少 {f.shortfall} 场")
+                pending = pending or f.status == NOT_APPLICABLE
+    pts = _clamp(worth - minus * missing, top)
+    detail = "；".join(texts) if texts else "各月和全年场次均达到要求"
+    note = "（年度尚未结束，按目前的记录计算）" if pending else ""
+    return (
+        pts,
+        RECORDS,
+        f"{detail}；共少 {missing} 场，每少 1 场扣 {fmt.points(minus)} 分，得 {fmt.points(pts)} 分{note}",
+    )
+
+
+def _proportional(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str]:
+    name = str(node.get("metric"))
+    worth = _dec(node.get("points")) or ZERO
+    value, why = _metric_value(env, name)
+    if value is None:
+        env.missing.append(key)
+        return ZERO, RECORDS, f"{why}，按 0 分计"
+    pts = _clamp(worth * Decimal(value), top)
+    return (
+        pts,
+        RECORDS,
+        f"{_metric_label(name)} {fmt.percent(Decimal(value))} × {fmt.points(worth)} 分 = {fmt.points(pts)} 分",
+    )
+
+
+def _sum(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str, tuple]:
+    parts = []
+    for p in node.get("parts") or []:
+        parts.append(_score_node(env, p, f"{key}.{p.get('id')}", str(p.get("text") or p.get("id"))))
+    total = sum((p.points for p in parts), ZERO)
+    sources = {p.source for p in parts}
+    source = sources.pop() if len(sources) == 1 else MIXED
+    return (
+        _clamp(total, top),
+        source,
+        "；".join(f"{p.title}：{p.explanation}" for p in parts),
+        tuple(parts),
+    )
+
+
+SCORERS = {
+    "checklist": _checklist,
+    "levels": _assessor_node,
+    "deductions": _assessor_node,
+    "assessor": _assessor_node,
+    "per-count": _per_count,
+    "weighted-count": _weighted,
+    "threshold-minus": _threshold_minus,
+    "rule-pass": _rule_pass,
+    "shortfall-deduction": _shortfall,
+    "proportional": _proportional,
+}
+
+
+def _collect_keys(node: dict, key: str, out: set[str]) -> None:
+    out.add(key)
+    for i in node.get("items") or []:
+        out.add(f"{key}.{i.get('id')}")
+    for p in node.get("parts") or []:
+        _collect_keys(p, f"{key}.{p.get('id')}", out)
+
+
+def _score_node(env: _Env, node: dict, key: str, title: str) -> ScoreLine:
+    """Score a line or a part; ``node`` holds ``kind`` and its parameters."""
+    top = _dec(node.get("max_points"))
+    kind = str(node.get("kind") or "assessor")
+    if kind == "sum":
+        before = len(env.missing)
+        pts, source, text, parts = _sum(env, node, key, top)
+        whole = _entry(env, key, top) if source == ASSESSOR else None
+        if whole is not None:  # the assessor scored the whole line at once
+            del env.missing[before:]
+            pts, text, parts = whole[0], whole[1], ()
+    else:
+        scorer = SCORERS.get(kind)
+        if scorer is None:
+            pts, source, text = _assessor_node(env, node, key, top)
+            text = f"gongshi 不认识计分方式 {kind}；" + text
+        else:
+            pts, source, text = scorer(env, node, key, top)
+        parts = ()
+    return ScoreLine(key, title, _q(pts), top, source, text, env.citation, parts)
+
+
+def table_card(centre: m.Centre, pack: Pack, year: int, today: dt.date | None = None) -> Scorecard:
+    """Binjiang: score table C.1 line by line, then the type of 附录A."""
+    rule = pack.by_check("score-table")[0]
+    ev = evaluation_of(centre, year)
+    entries = {e.item: e for e in (ev.entries if ev else ())}
+    env = _Env(
+        centre, pack, year, today or dt.date.today(), ev, dict(entries), citation=rule.citation
+    )
+    lines_spec = [ln for ln in rule.params.get("lines") or [] if isinstance(ln, dict)]
+    # a line may also be entered under its indicator (e.g. 选址科学)
+    for ln in lines_spec:
+        ind = ln.get("indicator")
+        if ind and ind in entries and ln.get("id") not in entries:
+            env.entries[str(ln.get("id"))] = entries[ind]
+    for ln in lines_spec:
+        _collect_keys(ln.get("computed") or {}, str(ln.get("id")), env.known)
+        if ln.get("indicator"):
+            env.known.add(str(ln["indicator"]))
+    lines = []
+    for ln in lines_spec:
+        node = dict(ln.get("computed") or {})
+        node.setdefault("max_points", ln.get("max_points"))
+        title = str(ln.get("indicator") or ln.get("id"))
+        sl = _score_node(env, node, str(ln.get("id")), title)
+        top = _dec(ln.get("max_points"))
+        lines.append(
+            ScoreLine(
+                sl.id,
+                title,
+                _q(_clamp(sl.points, top)),
+                top,
+                sl.source,
+                sl.explanation,
+                f"{rule.citation} {ln.get('section') or ''}/{ln.get('subsection') or ''}/{title}".replace(
+                    "//", "/"
+                ),
+                sl.parts,
+            )
+        )
+    total = sum((ln.points for ln in lines), ZERO)
+    max_total = _dec(rule.params.get("max_total")) or sum((ln.max or ZERO for ln in lines), ZERO)
+    ratio = total / max_total if max_total else None
+    notes = []
+    if ev is None:
+        notes.append(
+            f"没有 {year} 年度的评估记录（evaluations/{year}.yaml）：评估机构打分的各项按 0 分计"
+        )
+    unknown = tuple(e for e in (ev.entries if ev else ()) if e.item not in env.known)
+    for e in unknown:
+        notes.append(f"评估记录中的评分项 {e.item} 不在表C.1 之中，未计入")
+    unused = [
+        e
+        for e in (ev.entries if ev else ())
+        if e.item in env.known and e.item not in env.used and e not in unknown
+    ]
+    for e in unused:
+        notes.append(
+            f"评估记录中的评分项 {e.item}（{fmt.num(e.points)} 分）对应的是按记录计算的项目，未采用"
+        )
+    type_rule = next(iter(pack.by_check("type-bands")), None)
+    result = type_for(ratio, type_rule) if (type_rule and ratio is not None) else None
+    return Scorecard(
+        centre=centre.id,
+        year=year,
+        pack=pack.id,
+        kind="table",
+        lines=tuple(lines),
+        total=total,
+        max_total=max_total,
+        ratio=ratio,
+        result=result,
+        result_label="类型",
+        result_citation=type_rule.citation if type_rule else None,
+        stated=ev.grade if ev and type_rule and ev.grade in _types(type_rule) else None,
+        notes=tuple(notes),
+        unknown_entries=unknown,
+        bad_entries=tuple(env.bad),
+        missing=tuple(env.missing),
+        evaluation=ev,
+    )
+
+
+def _types(rule: Rule) -> list[str]:
+    return [str(b.get("type")) for b in rule.params.get("bands") or []]
+
+
+def type_for(ratio: Decimal, rule: Rule) -> str | None:
+    """附录A type of a score ratio: ``min`` inclusive, ``below`` exclusive."""
+    for b in rule.params.get("bands") or []:
+        lo, below = _dec(b.get("min")), _dec(b.get("below"))
+        if (lo is None or ratio >= lo) and (below is None or ratio < below):
+            return str(b.get("type"))
+    return None
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def score_centre(
+    centre: m.Centre, pack: Pack, year: int, today: dt.date | None = None
+) -> Scorecard:
+    """The evaluation result of a centre for a year, by whatever scoring its pack defines."""
+    if pack.by_check("score-table"):
+        return table_card(centre, pack, year, today)
+    if pack.by_check("grade-bands"):
+        return grade_card(centre, pack, year)
+    return Scorecard(
+        centre=centre.id,
+        year=year,
+        pack=pack.id,
+        kind="none",
+        notes=(f"规则包 {pack.id} 没有评分或评级规则",),
+        evaluation=evaluation_of(centre, year),
+    )
+
+
+def default_year(centre: m.Centre, today: dt.date | None = None) -> int:
+    """The latest evaluated year, else the latest year with records, else this year."""
+    if centre.evaluations:
+        return max(e.year for e in centre.evaluations)
+    from generator.figures import finance as figures
+
+    years = figures.years_of(centre)
+    return years[-1] if years else (today or dt.date.today()).year
+
+
+def scorecard_dict(card: Scorecard) -> dict:
+    """A JSON-serialisable scorecard (every number as an exact string)."""
+
+    def line(ln: ScoreLine) -> dict:
+        return {
+            "id": ln.id,
+            "title": ln.title,
+            "points": fmt.points(ln.points),
+            "max": fmt.num(ln.max) if ln.max is not None else None,
+            "source": ln.source,
+            "explanation": ln.explanation,
+            "citation": ln.citation,
+            "parts": [line(p) for p in ln.parts],
+        }
+
+    return {
+        "centre": card.centre,
+        "year": card.year,
+        "pack": card.pack,
+        "kind": card.kind,
+        "lines": [line(ln) for ln in card.lines],
+        "total": fmt.points(card.total) if card.total is not None else None,
+        "max_total": fmt.num(card.max_total) if card.max_total is not None else None,
+        "ratio": fmt.num(card.ratio) if card.ratio is not None else None,
+        "result": card.result,
+        "result_label": card.result_label,
+        "result_citation": card.result_citation,
+        "stated": card.stated,
+        "agrees": card.agrees,
+        "consequences": [
+            {"id": c.id, "action": c.action, "quote": c.quote} for c in card.consequences
+        ],
+        "vetoes": [
+            {
+                "rule": v.rule,
+                "triggered": v.triggered,
+                "message": v.message,
+                "citation": v.citation,
+                "grade": v.grade,
+            }
+            for v in card.vetoes
+        ],
+        "complete": card.complete,
+        "missing": list(card.missing),
+        "notes": list(card.notes),
+    }

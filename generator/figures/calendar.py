@@ -1,0 +1,322 @@
+"""The disclosure calendar: every disclosure's due date, publication date and state.
+
+Due dates come from the centre's rule pack, never from code:
+
+- monthly plan (月度活动计划): a ``plan-published`` rule (or a ``disclosure-deadline`` rule
+  with ``disclosure: monthly-plan``); due on the last day of the previous month minus
+  ``days_before_month`` days (0: 2026-08's plan is due on 2026-07-31);
+- quarterly finance (季度财务信息): ``disclosure-deadline`` with ``disclosure:
+  quarterly-finance``; due ``days_after_period`` days after the quarter ends, that day
+  included (30: 2026-Q3 is due on 2026-10-30);
+- annual audit (年度审计报告): ``disclosure-deadline`` with ``disclosure: annual-audit``; due
+  on ``due_month_day`` of the next year (04-30: the 2025 audit is due on 2026-04-30).
+
+A pack without such a rule gives that disclosure no due date (``due`` is None, state
+``undated`` until published), and ``missing_rules`` says which kinds have none.
+
+States (docs/workflow.md explains them in Chinese), for a date ``as_of``:
+
+- ``published``: published on or before the due date (or published, with no due date);
+- ``late``: published, but after the due date;
+- ``missing``: not published and the due date has passed;
+- ``due``: not published, due within ``soon_days`` days (the due day included);
+- ``upcoming``: not published, due later than that;
+- ``undated``: not published, and the pack sets no due date.
+
+A record whose ``published`` date is after ``as_of`` counts as not yet published then, so
+``--as-of`` shows the calendar as it stood on any day.
+
+Which periods are listed: of each kind with a due date, every period from the first
+recorded one (or, with no record of that kind, from the contract start) up to the next
+one to come (next month's plan, the current quarter, the current year's audit), within
+the contract; plus every period that has a record. Kinds without a due date list only
+their records. Evaluations (第三方评估) are listed when recorded, without a due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+
+from generator import model as m
+from generator.packs.library import Pack, Rule
+
+QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+KINDS = ("plan", "finance", "audit", "evaluation")
+KIND_LABELS = {
+    "plan": "月度活动计划",
+    "finance": "季度财务信息",
+    "audit": "年度审计报告",
+    "evaluation": "第三方评估结果",
+}
+STATES = ("missing", "late", "due", "upcoming", "undated", "published")
+STATE_LABELS = {
+    "published": "已公布",
+    "late": "逾期公布",
+    "missing": "逾期未公布",
+    "due": "即将到期",
+    "upcoming": "未到期",
+    "undated": "未规定期限",
+}
+SOON_DAYS = 7  # how near a due date must be to show as "due"; a display choice, not a rule
+FOLDERS = {"plan": "plans", "finance": "finance", "audit": "audits", "evaluation": "evaluations"}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One disclosure of one centre on the calendar (公示日历中的一项).
+
+    ``key`` is stable (``plan/2026-03``, ``finance/2026-Q3``, ``audit/2025``,
+    ``evaluation/2026``) and is the same key the corrections ledger uses.
+    """
+
+    centre: str  # centre id
+    key: str
+    kind: str  # plan | finance | audit | evaluation
+    period: str  # 2026-03 | 2026-Q3 | 2026
+    title: str  # Chinese, e.g. 2026年第三季度财务信息
+    due: dt.date | None
+    published: dt.date | None  # as recorded and not after as_of
+    state: str  # one of STATES
+    days: int | None  # days late (late/missing), days left (due/upcoming); None otherwise
+    rule: str | None  # rule id the due date comes from
+    citation: str | None  # 《…》clause of that rule
+    deadline_text: str | None  # how the due date is set, e.g. 季度结束后 30 日内
+    file: str  # the record file (relative to the centre folder), present or expected
+    recorded: bool  # whether the record file exists
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def overdue(self) -> bool:
+        """Late or missing: what an officer's list and the home page show."""
+        return self.state in ("late", "missing")
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["due"] = self.due.isoformat() if self.due else None
+        d["published"] = self.published.isoformat() if self.published else None
+        d["state_label"] = self.state_label
+        return d
+
+
+# ---------------------------------------------------------------- due dates from the pack
+
+
+def _int(rule: Rule, name: str) -> int | None:
+    try:
+        return int(str(rule.params[name]).strip())
+    except (KeyError, ValueError):
+        return None
+
+
+def deadline_rules(pack: Pack | None) -> dict[str, Rule | None]:
+    """The rule setting each kind's due date, or None when the pack has none."""
+    out: dict[str, Rule | None] = {"plan": None, "finance": None, "audit": None, "evaluation": None}
+    if pack is None:
+        return out
+    for r in pack.by_check("plan-published"):
+        if out["plan"] is None and _int(r, "days_before_month") is not None:
+            out["plan"] = r
+    for r in pack.by_check("disclosure-deadline"):
+        what = str(r.params.get("disclosure", ""))
+        if (
+            what == "monthly-plan"
+            and out["plan"] is None
+            and _int(r, "days_before_month") is not None
+        ):
+            out["plan"] = r
+        elif (
+            what == "quarterly-finance"
+            and out["finance"] is None
+            and _int(r, "days_after_period") is not None
+        ):
+            out["finance"] = r
+        elif what == "annual-audit" and out["audit"] is None and _month_day(r) is not None:
+            out["audit"] = r
+    return out
+
+
+def missing_rules(pack: Pack | None) -> list[str]:
+    """Kinds (other than evaluations) whose due date the pack does not set."""
+    rules = deadline_rules(pack)
+    return [k for k in ("plan", "finance", "audit") if rules[k] is None]
+
+
+def _month_day(rule: Rule) -> tuple[int, int] | None:
+    try:
+        mm, dd = (int(x) for x in str(rule.params["due_month_day"]).split("-"))
+        dt.date(2001, mm, dd)  # a real day of the year (not 02-29)
+        return mm, dd
+    except (KeyError, ValueError):
+        return None
+
+
+def quarter_end(year: int, quarter: int) -> dt.date:
+    mo = 3 * quarter
+    return dt.date(year + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def due_date(rule: Rule | None, kind: str, period: str) -> dt.date | None:
+    """The due date of one period of a kind under a rule (None without a rule)."""
+    if rule is None:
+        return None
+    if kind == "plan":
+        year, month = (int(x) for x in period.split("-"))
+        return dt.date(year, month, 1) - dt.timedelta(
+            days=1 + (_int(rule, "days_before_month") or 0)
+        )
+    if kind == "finance":
+        year, q = int(period[:4]), int(period[-1])
+        return quarter_end(year, q) + dt.timedelta(days=_int(rule, "days_after_period") or 0)
+    if kind == "audit":
+        md = _month_day(rule)
+        return dt.date(int(period) + 1, *md) if md else None
+    return None
+
+
+def deadline_text(rule: Rule | None, kind: str) -> str | None:
+    """How a kind's due date is set, in Chinese."""
+    if rule is None:
+        return None
+    if kind == "plan":
+        n = _int(rule, "days_before_month") or 0
+        return "不晚于上月最后一天" if n == 0 else f"不晚于上月最后一天前 {n} 日"
+    if kind == "finance":
+        return f"季度结束后 {_int(rule, 'days_after_period')} 日内"
+    if kind == "audit":
+        mm, dd = _month_day(rule) or (0, 0)
+        return f"次年 {mm} 月 {dd} 日前"
+    return None
+
+
+# ---------------------------------------------------------------- periods
+
+
+def period_title(kind: str, period: str) -> str:
+    if kind == "plan":
+        year, month = period.split("-")
+        return f"{year}年{int(month)}月活动计划"
+    if kind == "finance":
+        return f"{period[:4]}年{QUARTER_NAMES[int(period[-1])]}财务信息"
+    if kind == "audit":
+        return f"{period}年度审计报告"
+    return f"{period}年度第三方评估结果"
+
+
+def _months(first: tuple[int, int], last: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    y, mo = first
+    while (y, mo) <= last:
+        yield y, mo
+        y, mo = y + (mo == 12), mo % 12 + 1
+
+
+def _quarters(first: tuple[int, int], last: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    y, q = first
+    while (y, q) <= last:
+        yield y, q
+        y, q = y + (q == 4), q % 4 + 1
+
+
+def _expected(centre: m.Centre, kind: str, as_of: dt.date) -> list[str]:
+    """The periods of a kind that should exist by the rule of this module's docstring."""
+    c = centre.contract
+    if kind == "plan":
+        recorded = [(p.year, p.month) for p in centre.plans]
+        start = (
+            max(min(recorded), (c.start.year, c.start.month))
+            if recorded
+            else (c.start.year, c.start.month)
+        )
+        nxt = (as_of.year + (as_of.month == 12), as_of.month % 12 + 1)
+        end = min(nxt, (c.end.year, c.end.month))
+        return [f"{y:04d}-{mo:02d}" for y, mo in _months(start, end)]
+    if kind == "finance":
+        recorded = [(q.year, q.quarter) for q in centre.quarters]
+        cstart = (c.start.year, (c.start.month - 1) // 3 + 1)
+        start = max(min(recorded), cstart) if recorded else cstart
+        end = min(
+            (as_of.year, (as_of.month - 1) // 3 + 1), (c.end.year, (c.end.month - 1) // 3 + 1)
+        )
+        return [f"{y:04d}-Q{q}" for y, q in _quarters(start, end)]
+    if kind == "audit":
+        recorded = [a.year for a in centre.audits]
+        start = max(min(recorded), c.start.year) if recorded else c.start.year
+        end = min(as_of.year, c.end.year)
+        return [str(y) for y in range(start, end + 1)]
+    return []
+
+
+def _records(centre: m.Centre, kind: str) -> dict[str, m.Located]:
+    if kind == "plan":
+        return {p.key: p for p in centre.plans}
+    if kind == "finance":
+        return {q.key: q for q in centre.quarters}
+    if kind == "audit":
+        return {str(a.year): a for a in centre.audits}
+    return {str(e.year): e for e in centre.evaluations}
+
+
+def state_of(
+    published: dt.date | None, due: dt.date | None, as_of: dt.date, soon_days: int = SOON_DAYS
+) -> tuple[str, int | None]:
+    """(state, days) for a disclosure; ``published`` after ``as_of`` counts as not yet."""
+    if published is not None and published <= as_of:
+        if due is not None and published > due:
+            return "late", (published - due).days
+        return "published", None
+    if due is None:
+        return "undated", None
+    if as_of > due:
+        return "missing", (as_of - due).days
+    left = (due - as_of).days
+    return ("due" if left <= soon_days else "upcoming"), left
+
+
+def disclosure_states(
+    centre: m.Centre, pack: Pack | None, as_of: dt.date, soon_days: int = SOON_DAYS
+) -> list[DueItem]:
+    """Every disclosure of a centre with its due date and state on ``as_of``, by due date."""
+    rules = deadline_rules(pack)
+    items: list[DueItem] = []
+    for kind in KINDS:
+        rule = rules[kind]
+        records = _records(centre, kind)
+        periods = set(records)
+        if rule is not None:
+            periods |= set(_expected(centre, kind, as_of))
+        for period in sorted(periods):
+            rec = records.get(period)
+            published = getattr(rec, "published", None)
+            shown = published if published is not None and published <= as_of else None
+            due = due_date(rule, kind, period)
+            state, days = state_of(published, due, as_of, soon_days)
+            suffix = f"{period}.yaml"
+            items.append(
+                DueItem(
+                    centre=centre.id,
+                    key=f"{kind}/{period}",
+                    kind=kind,
+                    period=period,
+                    title=period_title(kind, period),
+                    due=due,
+                    published=shown,
+                    state=state,
+                    days=days,
+                    rule=rule.id if rule else None,
+                    citation=rule.citation if rule else None,
+                    deadline_text=deadline_text(rule, kind),
+                    file=f"{FOLDERS[kind]}/{suffix}",
+                    recorded=rec is not None,
+                )
+            )
+    far = dt.date.max
+    items.sort(key=lambda i: (i.due or far, KINDS.index(i.kind), i.period))
+    return items

@@ -1,0 +1,341 @@
+"""Pure functions: model → the numbers every output prints.
+
+Nothing here reads files or knows about thresholds; the checks in ``rules/`` compare
+these figures with a rule pack. Money stays ``Decimal``; a ratio is a ``Decimal`` in
+[0, 1] or ``None`` when its base is zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from generator import model as m
+
+ZERO = Decimal(0)
+INCOME_LABELS = {
+    "government": "政府购买服务收入",
+    "convenience": "经营性便民利民服务收入",
+    "donations": "捐赠收入",
+    "other": "其他收入",
+    "carried_forward": "上期结余结转",
+}
+EXPENSE_LABELS = {
+    "staff": "员工薪酬与福利",
+    "site": "办公设施与场地运作",
+    "management": "机构营运管理费",
+    "services": "服务项目运作",
+}
+
+
+def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    """Exact ratio part/whole, or None when the whole is zero."""
+    if whole == 0:
+        return None
+    return part / whole
+
+
+def percent(value: Decimal | None, places: int = 2) -> str:
+    """Format a ratio as a percentage for print: 0.8 → '80.00%'."""
+    if value is None:
+        return "—"
+    q = Decimal(1).scaleb(-places)
+    return f"{(value * 100).quantize(q, rounding=ROUND_HALF_UP)}%"
+
+
+def yuan(value: Decimal) -> str:
+    """Format yuan with thousands separators and two decimals: 12345.5 → '12,345.50'."""
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+# ---------------------------------------------------------------- finance
+
+
+@dataclass(frozen=True)
+class FinancePeriod:
+    """Income and spending of a period: a quarter, the year to date, or the year."""
+
+    label: str  # e.g. 2026年第三季度, 2026年1-9月
+    kind: str  # quarter | year-to-date | year
+    year: int
+    quarters: tuple[int, ...]
+    income: dict[str, Decimal]
+    expenditure: dict[str, Decimal]
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum(self.income.values(), ZERO)
+
+    @property
+    def expenditure_total(self) -> Decimal:
+        return sum(self.expenditure.values(), ZERO)
+
+    @property
+    def balance(self) -> Decimal:
+        """Income (including the balance carried in) minus spending."""
+        return self.income_total - self.expenditure_total
+
+    def share(self, categories: Iterable[str]) -> Decimal | None:
+        """Share of total expenditure spent on the given categories."""
+        part = sum((self.expenditure.get(c, ZERO) for c in categories), ZERO)
+        return ratio(part, self.expenditure_total)
+
+
+QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+
+
+def quarter_period(q: m.Quarter) -> FinancePeriod:
+    """The figures of one quarter."""
+    return FinancePeriod(
+        label=f"{q.year}年{QUARTER_NAMES[q.quarter]}",
+        kind="quarter",
+        year=q.year,
+        quarters=(q.quarter,),
+        income=dict(q.income),
+        expenditure={k: c.total for k, c in q.expenditure.items()},
+    )
+
+
+def combine(quarters: list[m.Quarter], kind: str) -> FinancePeriod:
+    """Sum quarters of one year; the balance carried in counts once, from the first."""
+    quarters = sorted(quarters, key=lambda q: q.quarter)
+    year = quarters[0].year
+    income = {k: ZERO for k in m.INCOME_SOURCES}
+    expenditure = {k: ZERO for k in m.EXPENSE_CATEGORIES}
+    for i, q in enumerate(quarters):
+        for k, v in q.income.items():
+            if k == "carried_forward" and i > 0:
+                continue  # already inside the previous quarter's balance
+            income[k] += v
+        for k, c in q.expenditure.items():
+            expenditure[k] += c.total
+    last = quarters[-1].quarter
+    label = f"{year}年全年" if kind == "year" else f"{year}年1-{3 * last}月"
+    return FinancePeriod(label, kind, year, tuple(q.quarter for q in quarters), income, expenditure)
+
+
+def finance_periods(centre: m.Centre, year: int) -> list[FinancePeriod]:
+    """Each quarter of a year, then year-to-date after each, and the year when complete."""
+    qs = [q for q in centre.quarters if q.year == year]
+    out: list[FinancePeriod] = [quarter_period(q) for q in qs]
+    for i in range(2, len(qs) + 1):
+        if i < 4:
+            out.append(combine(qs[:i], "year-to-date"))
+    if len(qs) == 4:
+        out.append(combine(qs, "year"))
+    return out
+
+
+def carried_forward_gaps(centre: m.Centre) -> list[tuple[m.Quarter, Decimal, Decimal]]:
+    """Quarters whose balance carried in differs from the previous quarter's balance."""
+    gaps = []
+    qs = sorted(centre.quarters, key=lambda q: (q.year, q.quarter))
+    for prev, cur in itertools.pairwise(qs):
+        consecutive = (cur.year, cur.quarter) == (
+            prev.year + (prev.quarter == 4),
+            prev.quarter % 4 + 1,
+        )
+        if not consecutive:
+            continue
+        expected = prev.income_total - prev.expenditure_total
+        got = cur.income.get("carried_forward", ZERO)
+        if got != expected:
+            gaps.append((cur, expected, got))
+    return gaps
+
+
+# ---------------------------------------------------------------- staff and volunteers
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    full_time: int
+    part_time: int
+    certified: int  # any social-work qualification
+    registered_social_workers: int  # full-time, qualified and registered
+    by_qualification: dict[str, int]
+    head_is_social_worker: bool
+    avg_training_hours: Decimal | None
+    min_training_hours_certified: Decimal | None
+
+    @property
+    def registered_share(self) -> Decimal | None:
+        return ratio(Decimal(self.registered_social_workers), Decimal(self.full_time))
+
+
+def staff_figures(centre: m.Centre) -> StaffFigures:
+    staff = centre.staff
+    full = [s for s in staff if s.full_time]
+    certified = [s for s in staff if s.certified]
+    by_q = Counter(s.qualification for s in staff)
+    head = next((s for s in staff if s.head), None)
+    hours = [s.training_hours for s in staff]
+    cert_hours = [s.training_hours for s in certified]
+    return StaffFigures(
+        full_time=len(full),
+        part_time=len(staff) - len(full),
+        certified=len(certified),
+        registered_social_workers=len([s for s in full if s.certified and s.registered]),
+        by_qualification={q: by_q.get(q, 0) for q in ("高级社工师", "社工师", "助理社工师", "无")},
+        head_is_social_worker=bool(head and head.certified),
+        avg_training_hours=(sum(hours, ZERO) / len(hours)) if hours else None,
+        min_training_hours_certified=min(cert_hours) if cert_hours else None,
+    )
+
+
+# ---------------------------------------------------------------- opening hours
+
+
+def daily_minutes(sessions: Iterable[m.Session]) -> int:
+    """Minutes open in a day; split sessions are summed."""
+    return sum(s.minutes for s in sessions)
+
+
+def weekly_minutes(hours: m.OpeningHours) -> dict[int, int]:
+    """Minutes open on each weekday of the regular week (0 = Monday)."""
+    return {d: daily_minutes(hours.weekly.get(d, ())) for d in range(7)}
+
+
+def week_dates(monday: dt.date) -> list[dt.date]:
+    return [monday + dt.timedelta(days=i) for i in range(7)]
+
+
+def open_status(hours: m.OpeningHours, now: dt.datetime) -> tuple[bool, m.HoursException | None]:
+    """Whether the centre is open at ``now``, and the exception that applies today."""
+    today = now.date()
+    exc = next((e for e in reversed(hours.exceptions) if e.covers(today)), None)
+    t = now.time()
+    is_open = any(s.start <= t < s.end for s in hours.sessions_on(today))
+    return is_open, exc
+
+
+def upcoming_exceptions(
+    hours: m.OpeningHours, today: dt.date, days: int = 60
+) -> list[m.HoursException]:
+    """Exceptions that end today or later and start within ``days``."""
+    horizon = today + dt.timedelta(days=days)
+    return [e for e in hours.exceptions if e.end >= today and e.start <= horizon]
+
+
+# ---------------------------------------------------------------- activities
+
+
+@dataclass(frozen=True)
+class HeldActivity:
+    """An activity as it happened, joined with its plan when there was one."""
+
+    date: dt.date
+    title: str
+    service: str
+    form: str
+    themed: bool
+    attendance: int
+    status: str
+    planned: m.Activity | None
+
+
+def held_activities(centre: m.Centre, year: int | None = None) -> list[HeldActivity]:
+    """Every activity record joined with its planned activity."""
+    plans = {p.key: {a.id: a for a in p.activities} for p in centre.plans}
+    out = []
+    for month in centre.activity_months:
+        if year is not None and month.year != year:
+            continue
+        planned = plans.get(month.key, {})
+        for r in month.records:
+            a = planned.get(r.plan) if r.plan else None
+            out.append(
+                HeldActivity(
+                    date=r.date or (a.date if a else dt.date(month.year, month.month, 1)),
+                    title=r.title or (a.title if a else ""),
+                    service=r.service or (a.service if a else ""),
+                    form=r.form or (a.form if a else "群体"),
+                    themed=r.themed if r.themed is not None else (a.themed if a else False),
+                    attendance=r.attendance,
+                    status=r.status,
+                    planned=a,
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class MonthActivity:
+    key: str
+    planned: int
+    held: int
+    cancelled: int
+    postponed: int
+    unplanned: int
+    themed_held: int
+    attendance: int
+
+
+def month_activity(centre: m.Centre, key: str) -> MonthActivity:
+    """Planned vs held for one month (YYYY-MM)."""
+    plan = next((p for p in centre.plans if p.key == key), None)
+    month = next((a for a in centre.activity_months if a.key == key), None)
+    records = month.records if month else ()
+    planned = {a.id: a for a in plan.activities} if plan else {}
+    held = [r for r in records if r.status == "已举办"]
+    themed = 0
+    for r in held:
+        a = planned.get(r.plan) if r.plan else None
+        flag = r.themed if r.themed is not None else (a.themed if a else False)
+        themed += bool(flag)
+    return MonthActivity(
+        key=key,
+        planned=len(planned),
+        held=len(held),
+        cancelled=len([r for r in records if r.status == "已取消"]),
+        postponed=len([r for r in records if r.status == "已延期"]),
+        unplanned=len([r for r in records if r.plan is None]),
+        themed_held=themed,
+        attendance=sum(r.attendance for r in held),
+    )
+
+
+def count_by_size(activities: Iterable[HeldActivity], low: int, high: int | None) -> int:
+    """Held activities with attendance in [low, high] (high None = no upper bound)."""
+    return len(
+        [
+            a
+            for a in activities
+            if a.status == "已举办"
+            and a.attendance >= low
+            and (high is None or a.attendance <= high)
+        ]
+    )
+
+
+def service_volume(centre: m.Centre, year: int) -> dict[str, Counter]:
+    """Service volume by service code, split into 个体 and 群体 (表九 注1).
+
+    Group volume is the attendance (人次) of held group activities; individual volume
+    is the monthly individual-service counts plus attendance of held individual activities.
+    """
+    vol = {"个体": Counter(), "群体": Counter()}
+    for a in held_activities(centre, year):
+        if a.status == "已举办":
+            vol[a.form][a.service] += a.attendance
+    for month in centre.activity_months:
+        if month.year == year:
+            for ind in month.individual:
+                vol["个体"][ind.service] += ind.count
+    return vol
+
+
+def years_of(centre: m.Centre) -> list[int]:
+    """Every year that has any record."""
+    years = {p.year for p in centre.plans} | {a.year for a in centre.activity_months}
+    years |= {q.year for q in centre.quarters} | {a.year for a in centre.audits}
+    years |= {e.year for e in centre.evaluations}
+    return sorted(years)
+
+
+def satisfaction_rate(ev: m.Evaluation) -> Decimal:
+    return Decimal(ev.satisfaction.satisfied) / Decimal(ev.satisfaction.sample)
