@@ -73,7 +73,7 @@ def in_repo(project: Path) -> tuple[str, ...]:
     """``--no-ledger`` for a project inside the repository (the samples, the fixture).
 
     Those are built in place: a build must not record publications in their
-    published.yaml files (tests/test_corrections_e2e.py builds copies with the ledger on).
+    published.yaml files (tests/ledger/test_corrections_e2e.py builds copies with the ledger on).
     """
     return ("--no-ledger",) if Path(project).resolve().is_relative_to(ROOT) else ()
 

@@ -10,8 +10,8 @@ import pytest
 
 from generator.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+ROOT = Path(__file__).resolve().parents[2]
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import pytest
 from generator.compliance import check_compliance
 from generator.records.validate import Project, validate_project
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DAY = dt.date(2026, 11, 22)
 
 # centre → [(check kind, metric or numerator or None, file under the centre folder)]

@@ -30,9 +30,9 @@ from generator.packs.library import Rule
 from generator.records.validate import Project, validate_project
 from generator.text.escape import md_escape
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content" / "manuals"
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 REQUIRED = {
     "venue": "场地管理制度",
     "project-selection": "服务项目遴选制度",

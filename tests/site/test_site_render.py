@@ -1,7 +1,7 @@
 """render_site and opendata without mkdocs: golden Markdown, escaping, the context contract.
 
 Golden files live in tests/golden/site-minimal/ (one per page of the fixture project);
-``pytest --update-golden tests/test_site_render.py`` rewrites them and the diff is reviewed.
+``pytest --update-golden tests/site/test_site_render.py`` rewrites them and the diff is reviewed.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from generator.site.pages import bar_chart_svg, make_env, render_site, search_wo
 from generator.text.escape import md_escape
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, hostile_project
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "site-minimal"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "site-minimal"
 TODAY = dt.date(2026, 3, 15)
 # Pages whose text depends on content outside the fixture (the manual templates of content/).
 NOT_GOLDEN = {"centres/demo/manuals.md"}

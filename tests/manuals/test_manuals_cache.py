@@ -16,7 +16,7 @@ from generator.manuals import compose as mm
 from generator.manuals.compose import render_manuals
 from generator.pipeline import load_project
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content" / "manuals"
 
 

@@ -215,7 +215,7 @@ def test_every_code_has_a_case():
     }
     others = "".join(
         p.read_text(encoding="utf-8")
-        for p in (ROOT / "tests").glob("test_*.py")
+        for p in (ROOT / "tests").rglob("test_*.py")
         if p.name != "test_records.py"
     )
     covered |= {code for code in CATALOGUE if f'"{code}"' in others or f"[{code}]" in others}

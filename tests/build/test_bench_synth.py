@@ -20,7 +20,7 @@ import pytest
 
 from generator.pipeline import load_project
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _synth():
