@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator import model as m
@@ -123,9 +123,14 @@ def centre_compliance_problems(
     """Every compliance shortfall of one centre on ``today``, as Problems."""
     if pack is None:
         return []  # validation already reported unknown-rule-pack
+    return results_problems(centre, evaluate_rules(centre, pack, today, documents))
+
+
+def results_problems(centre: m.Centre, results: Sequence[RuleResult]) -> list[Problem]:
+    """The failing findings of a centre's rule results, as Problems."""
     return [
         to_problem(centre, result.rule, f)
-        for result in evaluate_rules(centre, pack, today, documents)
+        for result in results
         for f in result.findings
         if f.status == FAIL
     ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import model as m
-from generator.compliance import centre_compliance_problems as compliance_problems
+from generator.compliance import evaluate_rules, results_problems
 from generator.ledger.published import (
     Correction,
     Ledger,
@@ -43,6 +43,8 @@ class CentreChecked:
     problems: list[Problem] = field(default_factory=list)
     # the written systems its policy manuals provide, document id → manual title
     documents: dict[str, str] = field(default_factory=dict)
+    # its policy manuals, rendered once for the checks and for every writer
+    manuals: tuple = ()
     ledger_path: Path | None = None
     ledger: Ledger | None = None
     # read from the ledger and the records once: the corrections to show, and each
@@ -100,8 +102,11 @@ def assemble(
     today: dt.date | None,
     compliance: dict[str, list[Problem]] | None = None,
 ) -> Validated:
-    """A project's result from its checked centres; compliance problems computed unless given."""
-    result = Validated(library=library)
+    """A project's result from its checked centres: the rules applied once per centre on
+    ``today`` (their problems taken from ``compliance`` when given), and everything the writers
+    print handed down with it."""
+    today = today or dt.date.today()
+    result = Validated(library=library, today=today)
     result.report.extend(library.problems)
     for cc in checked:
         result.report.extend(cc.problems)
@@ -109,14 +114,18 @@ def assemble(
             continue
         result.centres.append(cc.centre)
         result.documents[cc.centre.id] = cc.documents
+        result.corrections[cc.centre.id] = cc.corrections
+        result.manuals[cc.centre.id] = cc.manuals
     for cc in checked:
         if cc.centre is None:
             continue
+        pack = library.packs.get(cc.centre.rule_pack)
+        results = tuple(evaluate_rules(cc.centre, pack, today, cc.documents)) if pack else ()
+        result.results[cc.centre.id] = results
         if compliance is not None and cc.centre.id in compliance:
             result.report.extend(compliance[cc.centre.id])
         else:
-            pack = library.packs.get(cc.centre.rule_pack)
-            result.report.extend(compliance_problems(cc.centre, pack, today, cc.documents))
+            result.report.extend(results_problems(cc.centre, results))
     return result
 
 
@@ -136,14 +145,16 @@ def check_centre(project: Project, folder: Path, library: Library) -> CentreChec
     )
     pack = library.packs.get(centre.rule_pack)
     if pack is not None and (project.content / "manuals").is_dir():
-        manual_problems, checked.documents = manual_documents(project, centre, pack)
+        manual_problems, checked.documents, checked.manuals = manual_documents(
+            project, centre, pack
+        )
         checked.problems.extend(manual_problems)
     return checked
 
 
 def manual_documents(
     project: Project, centre: m.Centre, pack: Pack
-) -> tuple[list[Problem], dict[str, str]]:
+) -> tuple[list[Problem], dict[str, str], tuple]:
     """Problems in a centre's manual overrides and settings (centres/<id>/manuals/), and the
     written systems its manuals provide (which the pack's documents-present rules read)."""
     sources = read_manual_sources(
@@ -154,4 +165,4 @@ def manual_documents(
     for man in manuals:
         for doc in man.satisfies:
             provided.setdefault(doc, man.title)
-    return list(problems), provided
+    return list(problems), provided, tuple(manuals)

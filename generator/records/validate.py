@@ -96,6 +96,14 @@ class Validated:
     # per centre: the written systems its policy manuals provide, document id → manual title
     # (for the pack's documents-present rules); filled by pipeline.load_project
     documents: dict[str, dict[str, str]] = field(default_factory=dict)
+    # computed once by the pipeline and handed to every writer (writers never recompute them):
+    # the day the rules were applied on, each centre's rule results on that day
+    # (compliance.RuleResult, in the pack's order), its corrections (ledger.Correction) and its
+    # policy manuals (manuals.Manual)
+    today: dt.date | None = None
+    results: dict[str, tuple] = field(default_factory=dict)
+    corrections: dict[str, tuple] = field(default_factory=dict)
+    manuals: dict[str, tuple] = field(default_factory=dict)
 
 
 def centre_dirs(project: Project, only: Path | None = None) -> list[Path]:
