@@ -47,8 +47,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.packs.library import Catalogue, Pack, load_library  # noqa: E402
+from generator.packs.library import Catalogue, Pack  # noqa: E402
 from generator.records.shapes import credit_code_check_char  # noqa: E402
+from generator.rules.registry import load_library  # noqa: E402
 
 PACK_ID = "shenzhen-2015"
 CENT = Decimal("0.01")
@@ -711,9 +712,9 @@ class CentreWriter:
         # the pack's service-mix columns and the community type's weights
         rule = self.pack.rule("service-mix")
         assert rule is not None
-        weights = rule.params["weights"][TYPE_KEYS[self.type]]
+        weights = rule.params.weights[TYPE_KEYS[self.type]]
         self.columns: dict[str, Column] = {}
-        for key, tables_of in rule.params["columns"].items():
+        for key, tables_of in rule.params.columns.items():
             if key == "other":
                 col_codes = [c for c, _, _ in self.own]
             else:
@@ -1043,7 +1044,7 @@ class CentreWriter:
         rule = self.pack.rule("grade")
         grade = None
         if rule is not None:
-            for band in rule.params["bands"]:
+            for band in rule.params.bands:
                 if band.get("min") is None or score >= Decimal(band["min"]):
                     grade = band["grade"]
                     break

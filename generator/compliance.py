@@ -2,7 +2,7 @@
 
 ``check_compliance`` runs after validation (``pipeline.load_project`` calls it) on every
 centre without errors. Each rule of the centre's pack goes to its check in
-``generator.rules.CHECKS``; every failing finding becomes a ``Problem`` whose code is the
+``generator.rules.registry.CHECKS``; every failing finding becomes a ``Problem`` whose code is the
 rule id, whose severity is the rule's (or the finding's, e.g. interim quarters), whose
 message carries the numbers and the threshold, whose clause is the rule's citation, and
 which points at the record line the figure comes from. Findings that pass, do not apply
@@ -17,11 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator import model as m
+from generator.evaluation import scoring
 from generator.figures import finance as figures
 from generator.packs.library import Pack, Rule
 from generator.problems import Position, Problem, Severity
-from generator.rules import CHECKS
-from generator.rules.base import FAIL, NO_DATA, STATUSES, CheckContext, Finding, worst_status
+from generator.rules.base import FAIL, STATUSES, CheckContext, Finding, worst_status
+from generator.rules.registry import CHECKS
 from generator.text import formats as fmt
 
 
@@ -48,25 +49,50 @@ def evaluate_rules(
     today: dt.date | None = None,
     documents: Mapping[str, str] | None = None,
 ) -> list[RuleResult]:
-    """Run every rule of the pack on the centre, in the pack's order."""
+    """Run every rule of the pack on the centre, in the pack's order; each rule runs once,
+    and a rule that reads another's findings (scoring, vetoes) gets the same ones."""
     today = today or dt.date.today()
-    out = []
-    for rule in pack.rules.values():
-        fn = CHECKS.get(rule.check)
-        if fn is None:
-            msg = f"gongshi 还不支持检查类型 {rule.check}，未检查"
-            findings: tuple[Finding, ...] = (Finding(NO_DATA, msg, pos=rule.src),)
-        else:
-            try:
-                findings = tuple(fn(CheckContext(centre, pack, rule, today, documents)))
-            except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-                if os.environ.get("GONGSHI_DEBUG"):
-                    raise
-                # a rule whose parameters cannot be used is an error in content/, not a crash
-                msg = f"规则 {rule.id} 的参数无法使用（{type(exc).__name__}: {exc}），未能检查；请核对规则包"
-                findings = (Finding(FAIL, msg, pos=rule.src, severity="error"),)
-        out.append(RuleResult(rule, findings))
-    return out
+    done: dict[str, tuple[Finding, ...]] = {}
+
+    def findings_of(rule_id: str) -> tuple[Finding, ...]:
+        if rule_id not in done:
+            rule = pack.rule(rule_id)
+            done[rule_id] = ()  # a rule that (indirectly) reads itself sees no findings
+            if rule is not None:
+                done[rule_id] = _run(rule)
+        return done[rule_id]
+
+    def _run(rule: Rule) -> tuple[Finding, ...]:
+        ctx = CheckContext(centre, pack, rule, today, documents, findings_of)
+        try:
+            return tuple(CHECKS[rule.check](ctx))
+        except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            if os.environ.get("GONGSHI_DEBUG"):
+                raise
+            # a rule whose parameters cannot be used is an error in content/, not a crash
+            msg = (
+                f"规则 {rule.id} 的参数无法使用（{type(exc).__name__}: {exc}），未能检查；"
+                "请核对规则包"
+            )
+            return (Finding(FAIL, msg, pos=rule.src, severity="error"),)
+
+    return [RuleResult(rule, findings_of(rule.id)) for rule in pack.rules.values()]
+
+
+def scorecard(
+    centre: m.Centre,
+    pack: Pack,
+    year: int,
+    today: dt.date,
+    results: Sequence[RuleResult] | None = None,
+    documents: Mapping[str, str] | None = None,
+) -> scoring.Scorecard:
+    """A year's evaluation result by the pack's scoring, from the rules' findings on ``today``
+    (``results`` when already computed)."""
+    if results is None:
+        results = evaluate_rules(centre, pack, today, documents)
+    by_id = {r.rule.id: r.findings for r in results}
+    return scoring.score_centre(centre, pack, year, today, lambda rid: by_id.get(rid, ()))
 
 
 def _severity(rule: Rule, finding: Finding) -> Severity:
@@ -159,11 +185,13 @@ def _rule_dict(centre: m.Centre, result: RuleResult) -> dict:
     rule = result.rule
     head = result.headline
     threshold = (
-        head.threshold if head and head.threshold is not None else rule.params.get("threshold")
+        head.threshold
+        if head and head.threshold is not None
+        else getattr(rule.params, "threshold", None)
     )
     return {
         "id": rule.id,
-        "title": rule.params.get("title"),
+        "title": rule.params.title,
         "check": rule.check,
         "citation": rule.citation,
         "document": rule.document,
@@ -209,19 +237,20 @@ def compliance_report(
     pack: Pack,
     today: dt.date | None = None,
     documents: Mapping[str, str] | None = None,
+    results: Sequence[RuleResult] | None = None,
 ) -> dict:
-    """Every rule of the pack evaluated for one centre, the fund ratios and the evaluation result."""
-    from generator.evaluation import scoring
-
+    """Every rule of the pack evaluated for one centre (``results`` when the pipeline already
+    computed them for ``today``), the fund ratios and the evaluation result."""
     today = today or dt.date.today()
-    results = evaluate_rules(centre, pack, today, documents)
+    if results is None:
+        results = evaluate_rules(centre, pack, today, documents)
     summary = {s: 0 for s in STATUSES}
     for r in results:
         summary[r.status] += 1
     years = sorted({q.year for q in centre.quarters})
     finance = [_period_dict(p) for y in years for p in figures.finance_periods(centre, y)]
     evaluations = [
-        scoring.scorecard_dict(scoring.score_centre(centre, pack, ev.year, today))
+        scoring.scorecard_dict(scorecard(centre, pack, ev.year, today, results))
         for ev in centre.evaluations
     ]
     return {

@@ -23,7 +23,7 @@ from generator.ledger.published import (
     disclosures,
 )
 from generator.manuals.compose import build_manuals, read_manual_sources
-from generator.packs.library import Library, Pack, load_library
+from generator.packs.library import Library, Pack
 from generator.problems import Problem, Report, Severity
 from generator.records.validate import (
     Project,
@@ -32,6 +32,7 @@ from generator.records.validate import (
     find_project,
     validate_centre,
 )
+from generator.rules.registry import load_library
 
 
 @dataclass
@@ -166,3 +167,18 @@ def manual_documents(
         for doc in man.satisfies:
             provided.setdefault(doc, man.title)
     return list(problems), provided, tuple(manuals)
+
+
+def validate_project(project: Project, only: Path | None = None) -> Validated:
+    """Validate the records of a project's centres (or of one centre folder), without the
+    ledger, the manuals and the rules: what commands that only read records need."""
+    result = Validated()
+    lib = load_library(project.content, project.root)
+    result.library = lib
+    result.report.extend(lib.problems)
+    for folder in centre_dirs(project, only):
+        centre, problems = validate_centre(project, folder, lib)
+        result.report.extend(problems)
+        if centre is not None and not any(p.severity is Severity.ERROR for p in problems):
+            result.centres.append(centre)
+    return result

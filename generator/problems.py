@@ -129,6 +129,11 @@ CATALOGUE: dict[str, CodeInfo] = {
     "unknown-service": CodeInfo("服务编码不在服务目录中", E),
     "unknown-plan-activity": CodeInfo("找不到对应的计划活动", E),
     "unknown-rule-pack": CodeInfo("找不到规则包", E),
+    # rule packs (content/rules/<id>.yaml)
+    "unknown-check": CodeInfo("规则包中的检查类型不存在", E),
+    "unknown-rule-param": CodeInfo("规则参数名不对", E),
+    "missing-rule-param": CodeInfo("缺少规则参数", E),
+    "wrong-rule-param": CodeInfo("规则参数的值不对", E),
     "missing-centre-file": CodeInfo("缺少 centre.yaml", E),
     "bad-centre-id": CodeInfo("中心文件夹名不对", E),
     "attachment-missing": CodeInfo("附件不存在", E),

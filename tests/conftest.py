@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.pipeline import validate_project
 from generator.problems import Problem
-from generator.records.validate import Project, validate_project
+from generator.records.validate import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

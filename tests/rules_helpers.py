@@ -13,10 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator import model as m
-from generator.packs.library import Library, Pack, load_library
+from generator.compliance import evaluate_rules
+from generator.packs.library import Library, Pack
 from generator.problems import Position
-from generator.rules import CHECKS
-from generator.rules.base import CheckContext, Finding
+from generator.rules.base import Finding
+from generator.rules.registry import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 CENTRE_FILE = "centres/demo/centre.yaml"
@@ -303,7 +304,8 @@ def run(centre: m.Centre, pack_id: str, rule_id: str, today: dt.date = TODAY) ->
     p = pack(pack_id)
     rule = p.rule(rule_id)
     assert rule is not None, f"{pack_id} has no rule {rule_id}"
-    return list(CHECKS[rule.check](CheckContext(centre, p, rule, today)))
+    by_id = {r.rule.id: r.findings for r in evaluate_rules(centre, p, today)}
+    return list(by_id[rule_id])
 
 
 def statuses(centre: m.Centre, pack_id: str, rule_id: str, today: dt.date = TODAY) -> list[str]:

@@ -9,7 +9,8 @@ from pathlib import Path
 from conftest import MINIMAL, ROOT
 
 from generator.cli import main
-from generator.records.validate import Project, validate_project
+from generator.pipeline import validate_project
+from generator.records.validate import Project
 
 # A pack with the three kinds of deadline the real packs use (plan-published of
 # binjiang-2023, disclosure-deadline of shenzhen-2015); the audit rule is left out on

@@ -79,7 +79,6 @@ from generator.ledger.published import (
     corrections_for,
     updated_ledger,
 )
-from generator.packs.library import load_library
 from generator.paths import INSTALL_ROOT
 from generator.pipeline import (
     CentreChecked,
@@ -90,6 +89,7 @@ from generator.pipeline import assemble as assemble_project
 from generator.print.documents import render_pdfs
 from generator.problems import Report
 from generator.records.validate import Project, Validated, centre_dirs, find_project
+from generator.rules.registry import load_library
 from generator.site import opendata
 from generator.site.pages import render_city, render_site, sorted_centres
 

@@ -36,10 +36,11 @@ from generator.build.privacy import scan_outputs
 from generator.compliance import centre_compliance_problems as compliance_problems
 from generator.errors import BuildFailed
 from generator.ledger.published import Correction
-from generator.packs.library import Library, Pack, load_library
+from generator.packs.library import Library, Pack
 from generator.pipeline import CentreChecked, check_centre
 from generator.problems import Problem, Severity
 from generator.records.validate import Project
+from generator.rules.registry import load_library
 from generator.site.pages import SHARD_ROOTS, render_centre
 
 CHECKED = "checked"  # a centre's whole check (pipeline.CentreChecked)

@@ -22,7 +22,8 @@ from generator.figures.calendar import (
     disclosure_states,
     missing_rules,
 )
-from generator.records.validate import find_project, validate_project
+from generator.pipeline import validate_project
+from generator.records.validate import find_project
 
 
 def add_arguments(p: argparse.ArgumentParser, name: str) -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from generator.cli.new import resolve_centre
 from generator.errors import GongshiError
-from generator.packs.library import load_library
 from generator.problems import Severity
 from generator.records.edit import write_texts
 from generator.records.validate import find_project, validate_centre
+from generator.rules.registry import load_library
 from generator.workflow.excel import import_workbook, read_workbook, sort_problems
 from generator.workflow.scaffold import parse_month
 

@@ -12,11 +12,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from generator.packs.library import load_library
+from generator.pipeline import validate_project
 from generator.problems import Report, Severity
 from generator.records.edit import write_texts
 from generator.records.schema import INVALID
-from generator.records.validate import Project, find_project, validate_centre, validate_project
+from generator.records.validate import Project, find_project, validate_centre
+from generator.rules.registry import load_library
 from generator.workflow.scaffold import (
     FACT_KINDS,
     OPTIONAL_FACTS,

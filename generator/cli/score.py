@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from generator.compliance import scorecard
 from generator.evaluation import scoring
 from generator.pipeline import load_project
 from generator.records.validate import find_project
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     pack = validated.library.packs[centre.rule_pack]
     year = args.year or scoring.default_year(centre)
-    card = scoring.score_centre(centre, pack, year)
+    card = scorecard(centre, pack, year, validated.today, validated.results.get(centre.id))
     if args.format == "json":
         sys.stdout.write(
             json.dumps(scoring.scorecard_dict(card), ensure_ascii=False, indent=2) + "\n"

@@ -26,13 +26,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator import model as m
+from generator.figures import finance as figures
 from generator.packs.library import Pack, Rule
+from generator.rules.base import FAIL, NOT_APPLICABLE, PASS, Finding, op_holds
+from generator.rules.compare import METRICS
 from generator.text import formats as fmt
+
+# the findings of a pack rule for the same centre and day, by rule id
+FindingsOf = Callable[[str], Sequence[Finding]]
+# what can trigger a veto (一票否决), as veto rules name it
+TRIGGERS = ("management-fee-over-limit", "resident-assembly-vote")
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -127,11 +136,11 @@ def band_for(score: Decimal, rule: Rule) -> dict | None:
     ``half-open`` (and no rounding): a band covers [min, next band's min); the lowest band
     has no min. ``half-up``: the score is first rounded to a whole point.
     """
-    bands = [b for b in rule.params.get("bands") or [] if isinstance(b, dict)]
+    bands = list(rule.params.bands)
     if not bands or all(b.get("min") is None for b in bands):
         return None
     value = score
-    if str(rule.params.get("rounding") or "") in ("half-up", "round-half-up"):
+    if rule.params.rounding in ("half-up", "round-half-up"):
         value = score.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     ordered = sorted(
         bands,
@@ -153,7 +162,7 @@ def grade_for(score: Decimal, rule: Rule) -> str | None:
 def consequences_for(grade: str, previous: str | None, rule: Rule) -> tuple[Consequence, ...]:
     """The contract consequences of a grade; a consecutive-years rule overrides the plain one."""
     matched = []
-    for c in rule.params.get("consequences") or []:
+    for c in rule.params.consequences:
         when = c.get("when") or {}
         grades = [str(g) for g in when.get("grades") or []]
         if grade not in grades:
@@ -177,8 +186,8 @@ def vetoes_for(ev: m.Evaluation, pack: Pack) -> tuple[Veto, ...]:
     """Apply the pack's ``veto`` rules to an evaluation record."""
     out = []
     for rule in pack.by_check("veto"):
-        trigger = str(rule.params.get("trigger") or "")
-        grade = rule.params.get("result_grade")
+        trigger = rule.params.trigger
+        grade = rule.params.result_grade
         if trigger == "management-fee-over-limit":
             hit = ev.management_fee_over_limit
             msg = (
@@ -188,13 +197,10 @@ def vetoes_for(ev: m.Evaluation, pack: Pack) -> tuple[Veto, ...]:
             )
         elif trigger == "resident-assembly-vote":
             share = ev.assembly_vote_share
-            threshold = rule.threshold
-            op = str(rule.params.get("op") or ">")
+            threshold, op = rule.params.threshold, rule.params.op
             if share is None:
                 hit, msg = False, "评估记录没有居民大会表决终止合同的情况"
             else:
-                from generator.rules.base import op_holds
-
                 hit = op_holds(share, op, threshold)
                 word = "超过" if hit else "未超过"
                 msg = (
@@ -238,26 +244,26 @@ def grade_card(centre: m.Centre, pack: Pack, year: int) -> Scorecard:
                 "score",
                 "评估总分",
                 ev.score,
-                _dec(rule.params.get("max_total")),
+                rule.params.max_total,
                 ASSESSOR,
                 f"第三方评估机构 {ev.evaluator} 给出 {fmt.num(ev.score)} 分，按等级分档为 {grade}{printed}",
                 rule.citation,
             )
         )
-    elif str(rule.params.get("input") or "score") == "score":
+    elif rule.params.input == "score":
         notes.append("评估记录没有总分（score），无法按分档确定等级")
     hit = [v for v in vetoes if v.triggered]
     if hit:
         grade = hit[0].grade or grade
-    if grade is None and ev.grade and str(rule.params.get("input") or "") == "grade":
-        known = [str(b.get("grade")) for b in rule.params.get("bands") or []]
+    if grade is None and ev.grade and rule.params.input == "grade":
+        known = [str(b.get("grade")) for b in rule.params.bands]
         grade = ev.grade if ev.grade in known else None
     consequences = consequences_for(grade, ev.previous_grade, rule) if grade else ()
     return Scorecard(
         **base,
         lines=tuple(lines),
         total=ev.score,
-        max_total=_dec(rule.params.get("max_total")),
+        max_total=rule.params.max_total,
         result=grade,
         stated=ev.grade,
         consequences=consequences,
@@ -278,6 +284,7 @@ class _Env:
     today: dt.date
     evaluation: m.Evaluation | None
     entries: dict[str, m.ScoreEntry]
+    findings_of: FindingsOf
     used: set[str] = field(default_factory=set)
     known: set[str] = field(default_factory=set)
     bad: list[tuple[m.ScoreEntry, str]] = field(default_factory=list)
@@ -296,8 +303,6 @@ def _clamp(value: Decimal, top: Decimal | None) -> Decimal:
 
 def _metric_value(env: _Env, name: str) -> tuple[Any, str | None]:
     """A metric's value for the scored year, or (None, why)."""
-    from generator.rules.compare import METRICS
-
     metric = METRICS.get(name)
     if metric is None:
         return None, f"gongshi 不认识指标 {name}"
@@ -311,15 +316,11 @@ def _metric_value(env: _Env, name: str) -> tuple[Any, str | None]:
 
 
 def _metric_label(name: str) -> str:
-    from generator.rules.compare import METRICS
-
     metric = METRICS.get(name)
     return metric.label if metric else name
 
 
 def _metric_unit(name: str) -> str:
-    from generator.rules.compare import METRICS
-
     metric = METRICS.get(name)
     return (metric.unit or "") if metric else ""
 
@@ -459,19 +460,12 @@ def _threshold_minus(
 
 
 def _findings_for_year(env: _Env, rule_id: str) -> tuple[list, str | None]:
-    from generator.rules import CHECKS
-    from generator.rules.base import CheckContext
-
-    rule = env.pack.rule(rule_id)
-    if rule is None or rule.check not in CHECKS:
+    if env.pack.rule(rule_id) is None:
         return [], f"规则包中没有规则 {rule_id}"
-    ctx = CheckContext(env.centre, env.pack, rule, env.today)
-    return [f for f in CHECKS[rule.check](ctx) if f.year in (None, env.year)], None
+    return [f for f in env.findings_of(rule_id) if f.year in (None, env.year)], None
 
 
 def _rule_pass(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str]:
-    from generator.rules.base import FAIL, PASS
-
     rule_id = str(node.get("rule"))
     worth = _dec(node.get("points")) or ZERO
     findings, why = _findings_for_year(env, rule_id)
@@ -493,8 +487,6 @@ def _rule_pass(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[De
 
 
 def _shortfall(env: _Env, node: dict, key: str, top: Decimal | None) -> tuple[Decimal, str, str]:
-    from generator.rules.base import NOT_APPLICABLE
-
     worth = _dec(node.get("points")) or ZERO
     minus = _dec(node.get("minus_per_missing")) or ZERO
     missing = 0
@@ -593,15 +585,16 @@ def _score_node(env: _Env, node: dict, key: str, title: str) -> ScoreLine:
     return ScoreLine(key, title, _q(pts), top, source, text, env.citation, parts)
 
 
-def table_card(centre: m.Centre, pack: Pack, year: int, today: dt.date | None = None) -> Scorecard:
-    """Binjiang: score table C.1 line by line, then the type of 附录A."""
+def table_card(
+    centre: m.Centre, pack: Pack, year: int, today: dt.date, findings_of: FindingsOf
+) -> Scorecard:
+    """Binjiang: score table C.1 line by line, then the type of 附录A. ``findings_of`` gives
+    the findings of a pack rule that a line scores (computed once, by ``compliance``)."""
     rule = pack.by_check("score-table")[0]
     ev = evaluation_of(centre, year)
     entries = {e.item: e for e in (ev.entries if ev else ())}
-    env = _Env(
-        centre, pack, year, today or dt.date.today(), ev, dict(entries), citation=rule.citation
-    )
-    lines_spec = [ln for ln in rule.params.get("lines") or [] if isinstance(ln, dict)]
+    env = _Env(centre, pack, year, today, ev, dict(entries), findings_of, citation=rule.citation)
+    lines_spec = list(rule.params.lines)
     # a line may also be entered under its indicator (e.g. 选址科学)
     for ln in lines_spec:
         ind = ln.get("indicator")
@@ -633,7 +626,7 @@ def table_card(centre: m.Centre, pack: Pack, year: int, today: dt.date | None = 
             )
         )
     total = sum((ln.points for ln in lines), ZERO)
-    max_total = _dec(rule.params.get("max_total")) or sum((ln.max or ZERO for ln in lines), ZERO)
+    max_total = rule.params.max_total or sum((ln.max or ZERO for ln in lines), ZERO)
     ratio = total / max_total if max_total else None
     notes = []
     if ev is None:
@@ -676,12 +669,12 @@ def table_card(centre: m.Centre, pack: Pack, year: int, today: dt.date | None = 
 
 
 def _types(rule: Rule) -> list[str]:
-    return [str(b.get("type")) for b in rule.params.get("bands") or []]
+    return [str(b.get("type")) for b in rule.params.bands]
 
 
 def type_for(ratio: Decimal, rule: Rule) -> str | None:
     """附录A type of a score ratio: ``min`` inclusive, ``below`` exclusive."""
-    for b in rule.params.get("bands") or []:
+    for b in rule.params.bands:
         lo, below = _dec(b.get("min")), _dec(b.get("below"))
         if (lo is None or ratio >= lo) and (below is None or ratio < below):
             return str(b.get("type"))
@@ -692,11 +685,11 @@ def type_for(ratio: Decimal, rule: Rule) -> str | None:
 
 
 def score_centre(
-    centre: m.Centre, pack: Pack, year: int, today: dt.date | None = None
+    centre: m.Centre, pack: Pack, year: int, today: dt.date, findings_of: FindingsOf
 ) -> Scorecard:
     """The evaluation result of a centre for a year, by whatever scoring its pack defines."""
     if pack.by_check("score-table"):
-        return table_card(centre, pack, year, today)
+        return table_card(centre, pack, year, today, findings_of)
     if pack.by_check("grade-bands"):
         return grade_card(centre, pack, year)
     return Scorecard(
@@ -713,8 +706,6 @@ def default_year(centre: m.Centre, today: dt.date | None = None) -> int:
     """The latest evaluated year, else the latest year with records, else this year."""
     if centre.evaluations:
         return max(e.year for e in centre.evaluations)
-    from generator.figures import finance as figures
-
     years = figures.years_of(centre)
     return years[-1] if years else (today or dt.date.today()).year
 

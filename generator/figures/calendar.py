@@ -109,12 +109,13 @@ class DueItem:
 
 # ---------------------------------------------------------------- due dates from the pack
 
-
-def _int(rule: Rule, name: str) -> int | None:
-    try:
-        return int(str(rule.params[name]).strip())
-    except (KeyError, ValueError):
-        return None
+# which ``disclosure-deadline`` value sets each kind's due date (a plan's may also come from
+# a ``plan-published`` rule)
+DEADLINE_DISCLOSURES = {
+    "plan": "monthly-plan",
+    "finance": "quarterly-finance",
+    "audit": "annual-audit",
+}
 
 
 def deadline_rules(pack: Pack | None) -> dict[str, Rule | None]:
@@ -122,25 +123,12 @@ def deadline_rules(pack: Pack | None) -> dict[str, Rule | None]:
     out: dict[str, Rule | None] = {"plan": None, "finance": None, "audit": None, "evaluation": None}
     if pack is None:
         return out
-    for r in pack.by_check("plan-published"):
-        if out["plan"] is None and _int(r, "days_before_month") is not None:
-            out["plan"] = r
+    plans = pack.by_check("plan-published")
+    out["plan"] = plans[0] if plans else None
     for r in pack.by_check("disclosure-deadline"):
-        what = str(r.params.get("disclosure", ""))
-        if (
-            what == "monthly-plan"
-            and out["plan"] is None
-            and _int(r, "days_before_month") is not None
-        ):
-            out["plan"] = r
-        elif (
-            what == "quarterly-finance"
-            and out["finance"] is None
-            and _int(r, "days_after_period") is not None
-        ):
-            out["finance"] = r
-        elif what == "annual-audit" and out["audit"] is None and _month_day(r) is not None:
-            out["audit"] = r
+        for kind, what in DEADLINE_DISCLOSURES.items():
+            if r.params.disclosure == what and out[kind] is None:
+                out[kind] = r
     return out
 
 
@@ -150,35 +138,25 @@ def missing_rules(pack: Pack | None) -> list[str]:
     return [k for k in ("plan", "finance", "audit") if rules[k] is None]
 
 
-def _month_day(rule: Rule) -> tuple[int, int] | None:
-    try:
-        mm, dd = (int(x) for x in str(rule.params["due_month_day"]).split("-"))
-        dt.date(2001, mm, dd)  # a real day of the year (not 02-29)
-        return mm, dd
-    except (KeyError, ValueError):
-        return None
-
-
 def quarter_end(year: int, quarter: int) -> dt.date:
     mo = 3 * quarter
     return dt.date(year + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def due_date(rule: Rule | None, kind: str, period: str) -> dt.date | None:
-    """The due date of one period of a kind under a rule (None without a rule)."""
+    """The due date of one period of a kind under a rule (None without a rule): the one
+    due-date function that ``check``, ``due``, the site and the postings all use."""
     if rule is None:
         return None
+    p = rule.params
     if kind == "plan":
         year, month = (int(x) for x in period.split("-"))
-        return dt.date(year, month, 1) - dt.timedelta(
-            days=1 + (_int(rule, "days_before_month") or 0)
-        )
+        return dt.date(year, month, 1) - dt.timedelta(days=1 + p.days_before_month)
     if kind == "finance":
         year, q = int(period[:4]), int(period[-1])
-        return quarter_end(year, q) + dt.timedelta(days=_int(rule, "days_after_period") or 0)
+        return quarter_end(year, q) + dt.timedelta(days=p.days_after_period)
     if kind == "audit":
-        md = _month_day(rule)
-        return dt.date(int(period) + 1, *md) if md else None
+        return dt.date(int(period) + 1, *p.due_month_day)
     return None
 
 
@@ -186,13 +164,14 @@ def deadline_text(rule: Rule | None, kind: str) -> str | None:
     """How a kind's due date is set, in Chinese."""
     if rule is None:
         return None
+    p = rule.params
     if kind == "plan":
-        n = _int(rule, "days_before_month") or 0
+        n = p.days_before_month
         return "不晚于上月最后一天" if n == 0 else f"不晚于上月最后一天前 {n} 日"
     if kind == "finance":
-        return f"季度结束后 {_int(rule, 'days_after_period')} 日内"
+        return f"季度结束后 {p.days_after_period} 日内"
     if kind == "audit":
-        mm, dd = _month_day(rule) or (0, 0)
+        mm, dd = p.due_month_day
         return f"次年 {mm} 月 {dd} 日前"
     return None
 

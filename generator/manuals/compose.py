@@ -427,7 +427,7 @@ class PackFacts:
     evaluations: tuple[Requirement, ...]
     vetoes: tuple[Veto, ...]
     platform_12349: Requirement | None
-    hazards: tuple[str, ...]  # from a rule `emergency-hazards`, when the pack has one
+    hazards: tuple[str, ...]  # from the pack's `emergency-hazards` rules
 
 
 @dataclass(frozen=True)
@@ -563,16 +563,6 @@ _STAFFING: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _dec(rule: Rule, name: str) -> Decimal | None:
-    value = rule.params.get(name)
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def _in_principle(rule: Rule) -> str:
     return "原则上" if "原则上" in rule.quote else ""
 
@@ -594,16 +584,13 @@ def _category_name(pack: Pack, code: str) -> str:
 
 
 def _staffing(rule: Rule) -> str | None:
-    metric = str(rule.params.get("metric") or "")
-    if metric not in _STAFFING:
+    p = rule.params
+    if p.metric not in _STAFFING:
         return None
-    subject, unit = _STAFFING[metric]
-    op = str(rule.params.get("op") or ">=")
-    threshold = _dec(rule, "threshold")
+    subject, unit = _STAFFING[p.metric]
+    op, threshold = p.op, p.limit
     if op == "==":
         return _in_principle(rule) + subject
-    if threshold is None:
-        return None
     if unit is None:
         return f"{_in_principle(rule)}{subject}{_OP_RATIO.get(op, op)}{percent_text(threshold)}"
     return (
@@ -616,16 +603,14 @@ def pack_facts(pack: Pack) -> PackFacts:
     rules = list(pack.rules.values())
     fund: list[FundRatio] = []
     for r in pack.by_check("fund-ratio"):
-        threshold = _dec(r, "threshold")
-        if threshold is None:
-            continue
-        labels = [EXPENSE_LABELS.get(str(k), str(k)) for k in r.params.get("numerator") or []]
+        threshold = r.params.threshold
+        labels = [EXPENSE_LABELS[k] for k in r.params.numerator]
         subject = "和".join(labels)
         if subject and not subject.endswith("费"):
             subject += "经费"
-        base_key = str(r.params.get("base") or "")
-        base = _BASES.get(base_key, str(r.params.get("base_text") or "项目总经费"))
-        base_text = r.params.get("base_text")
+        base_key = r.params.base
+        base = _BASES[base_key]
+        base_text = r.params.base_text
         if base_text:
             all_four = "、".join(EXPENSE_LABELS.values())
             base_text = (
@@ -638,53 +623,49 @@ def pack_facts(pack: Pack) -> PackFacts:
                 subject,
                 base_key,
                 base,
-                _OP_RATIO.get(str(r.params.get("op")), "不超过"),
+                _OP_RATIO[r.params.op],
                 percent_text(threshold),
                 r.citation,
                 str(base_text) if base_text else None,
             )
         )
     surplus = next(iter(pack.by_check("surplus-carried-forward")), None)
-    expenditure = next((r for r in rules if r.params.get("expenditure_items")), None)
+    expenditure = next((r for r in rules if getattr(r.params, "expenditure_items", ())), None)
     paid_rule = next(iter(pack.by_check("paid-services-filed")), None)
     paid = None
     if paid_rule is not None:
         paid = PaidRule(
-            str(paid_rule.params.get("file_with") or "主管部门"),
-            str(paid_rule.params.get("filed_before_start", "true")).lower() == "true",
-            str(paid_rule.params.get("no_profit_distribution", "false")).lower() == "true",
+            paid_rule.params.file_with,
+            paid_rule.params.filed_before_start,
+            paid_rule.params.no_profit_distribution,
             paid_rule.citation,
         )
     disclosures: list[DisclosureRule] = []
     channels: list[str] = []
     for r in pack.by_check("disclosure-deadline"):
         p = r.params
-        what = _DISCLOSURES.get(str(p.get("disclosure")), str(p.get("title") or r.id))
-        if str(p.get("standing", "")).lower() == "true":
+        what = _DISCLOSURES.get(p.disclosure, p.title or r.id)
+        if p.standing:
             when = "常设公示，内容变更后及时更新"
-        elif p.get("days_after_period") and p.get("period") == "quarter":
-            when = f"每季度结束后{plain_number(Decimal(str(p['days_after_period'])))}日内"
-        elif p.get("days_after_period") and p.get("period") == "year":
-            when = f"每年度结束后{plain_number(Decimal(str(p['days_after_period'])))}日内"
-        elif p.get("due_month_day"):
-            month, day = (int(x) for x in str(p["due_month_day"]).split("-"))
+        elif p.days_after_period and p.period == "quarter":
+            when = f"每季度结束后{p.days_after_period}日内"
+        elif p.days_after_period and p.period == "year":
+            when = f"每年度结束后{p.days_after_period}日内"
+        elif p.due_month_day:
+            month, day = p.due_month_day
             when = f"次年{month}月{day}日前"
         else:
             when = "定期"
-        cmin = _dec(r, "channels_min")
-        examples = tuple(str(x) for x in p.get("channels_examples") or [])
+        cmin = p.channels_min
+        examples = p.channels_examples
         for c in examples:
             if c not in channels:
                 channels.append(c)
-        disclosures.append(
-            DisclosureRule(
-                what, when, int(cmin) if cmin is not None else None, examples, r.citation
-            )
-        )
+        disclosures.append(DisclosureRule(what, when, cmin, examples, r.citation))
     plan = next(iter(pack.by_check("plan-published")), None)
     plan_notice = None
     if plan is not None:
-        days = _dec(plan, "days_before_month") or Decimal(0)
+        days = plan.params.days_before_month
         when = "于上月底前" if days == 0 else f"于当月开始前至少{plain_number(days)}日"
         plan_notice = Requirement(f"每月活动安排{when}制定，并告知服务对象", plan.citation)
     staffing = tuple(
@@ -694,84 +675,76 @@ def pack_facts(pack: Pack) -> PackFacts:
     )
     training = []
     for r in pack.by_check("compare"):
-        if (
-            r.params.get("metric") == "min_training_hours_certified"
-            and _dec(r, "threshold") is not None
-        ):
+        if r.params.metric == "min_training_hours_certified":
             training.append(
                 Requirement(
-                    f"持证社会工作者每年参加继续教育{_OP_COUNT.get(str(r.params.get('op')), '不少于')}"
-                    f"{plain_number(_dec(r, 'threshold'))}{r.params.get('unit') or '学时'}",
+                    f"持证社会工作者每年参加继续教育{_OP_COUNT[r.params.op]}"
+                    f"{plain_number(r.params.limit)}{r.params.unit or '学时'}",
                     r.citation,
                 )
             )
     opening_rule = next(iter(pack.by_check("opening-hours")), None)
     opening = None
     if opening_rule is not None:
-        d = _dec(opening_rule, "min_days_per_week")
-        h = _dec(opening_rule, "min_hours_per_day")
-        if d is not None and h is not None:
-            opening = Requirement(
-                f"每周开放不少于{plain_number(d)}天，每天开放时间不少于{plain_number(h)}小时",
-                opening_rule.citation,
-            )
+        d = opening_rule.params.min_days_per_week
+        h = opening_rule.params.min_hours_per_day
+        opening = Requirement(
+            f"每周开放不少于{plain_number(d)}天，每天开放时间不少于{plain_number(h)}小时",
+            opening_rule.citation,
+        )
     activities: list[Requirement] = []
     for r in pack.by_check("monthly-activities"):
-        n = _dec(r, "min_themed_per_month")
-        if n is not None:
-            activities.append(
-                Requirement(f"每月组织开展主题文化活动不少于{plain_number(n)}场", r.citation)
-            )
+        n = r.params.min_themed_per_month
+        activities.append(
+            Requirement(f"每月组织开展主题文化活动不少于{plain_number(n)}场", r.citation)
+        )
     for r in pack.by_check("large-activities"):
-        bands = [
-            b for b in r.params.get("bands") or [] if isinstance(b, dict) and b.get("min_per_year")
-        ]
+        bands = [b for b in r.params.bands if b.get("min_per_year")]
         if bands:
             parts = "、".join(
                 f"{zh_punct(str(b.get('printed')))}的活动不少于{b['min_per_year']}场" for b in bands
             )
             activities.append(Requirement(f"全年组织{parts}", r.citation))
     sat_rule = next(
-        (r for r in pack.by_check("compare") if r.params.get("metric") == "satisfaction_rate"), None
+        (r for r in pack.by_check("compare") if r.params.metric == "satisfaction_rate"), None
     )
     satisfaction = None
-    if sat_rule is not None and _dec(sat_rule, "threshold") is not None:
+    if sat_rule is not None:
         satisfaction = Requirement(
-            f"社区居民满意率{_OP_RATIO.get(str(sat_rule.params.get('op')), '不低于')}"
-            f"{percent_text(_dec(sat_rule, 'threshold'))}",
+            f"社区居民满意率{_OP_RATIO[sat_rule.params.op]}{percent_text(sat_rule.params.limit)}",
             sat_rule.citation,
         )
     catalogue: list[Requirement] = []
     for r in pack.by_check("catalogue-size"):
-        a, b = _dec(r, "min_majors"), _dec(r, "min_items")
+        a, b = r.params.min_majors, r.params.min_items
         if a is not None and b is not None:
             text = f"服务项目涉及的服务大项不少于{plain_number(a)}项、服务细项不少于{plain_number(b)}个"
-            if r.params.get("exemption_authority"):
-                text += f"；不足的，须向{r.params['exemption_authority']}申请报备，说明理由"
+            if "exemption_authority" in r.raw:
+                text += f"；不足的，须向{r.params.exemption_authority}申请报备，说明理由"
             catalogue.append(Requirement(text, r.citation))
     for r in pack.by_check("catalogue-mandatory"):
-        cats = [str(c) for c in r.params.get("categories") or []]
+        cats = r.params.categories
         if not cats:
             continue
         names = "、".join(_category_name(pack, c) for c in cats)
-        below = _dec(r, "population_exemption_below")
+        below = r.params.population_exemption_below
         text = f"{names}为必须提供的服务"
-        if r.params.get("all_majors_of"):
-            alls = "、".join(_category_name(pack, c) for c in r.params["all_majors_of"])
+        if r.params.all_majors_of:
+            alls = "、".join(_category_name(pack, c) for c in r.params.all_majors_of)
             text += f"，其中{alls}须涉及全部服务大项"
         if below is not None:
             text += f"；某一人群数量少于{plain_number(below)}人的可以不单独开设，但须提供转介服务"
         catalogue.append(Requirement(text, r.citation))
     for r in pack.by_check("catalogue-majors-per-category"):
-        cats = [str(c) for c in r.params.get("categories") or []]
-        n = _dec(r, "min_majors")
+        cats = r.params.categories
+        n = r.params.min_majors
         if cats and n is not None:
             names = "、".join(_category_name(pack, c) for c in cats)
             catalogue.append(
                 Requirement(f"{names}每类服务大项不少于{cn_numeral(int(n))}个", r.citation)
             )
-        for c in r.params.get("conditional") or []:
-            if isinstance(c, dict) and c.get("population_above") and c.get("min_majors"):
+        for c in r.params.conditional:
+            if c.get("population_above") and c.get("min_majors"):
                 catalogue.append(
                     Requirement(
                         f"相应人群数量超过{c['population_above']}人的，须设置{_category_name(pack, str(c['category']))}，"
@@ -781,30 +754,30 @@ def pack_facts(pack: Pack) -> PackFacts:
                 )
     mix = next(iter(pack.by_check("service-mix")), None)
     service_mix = None
-    if mix is not None and _dec(mix, "tolerance") is not None:
+    if mix is not None and "tolerance" in mix.raw:
         principle = "原则上" if mix.severity == "warning" else ""
         service_mix = Requirement(
             "各领域服务量的分配根据社区类型有所侧重，各类服务量占比与本社区类型服务指标量权重的偏差"
-            f"{principle}不超过{plain_number(_dec(mix, 'tolerance') * 100)}个百分点",
+            f"{principle}不超过{plain_number(mix.params.tolerance * 100)}个百分点",
             mix.citation,
         )
     evaluations: list[Requirement] = []
     for r in pack.by_check("evaluation-schedule"):
-        for e in r.params.get("evaluations") or []:
-            if isinstance(e, dict) and e.get("name"):
+        for e in r.params.evaluations:
+            if e.get("name"):
                 cite = r.citation
                 if e.get("clause"):
                     cite = r.citation[: len(r.citation) - len(r.clause)] + str(e["clause"])
                 evaluations.append(Requirement(zh_punct(str(e["name"])), cite))
     vetoes: list[Veto] = []
     for r in pack.by_check("veto"):
-        grade = r.params.get("result_grade")
-        trig = str(r.params.get("trigger") or "")
-        if trig == "resident-assembly-vote" and _dec(r, "threshold") is not None:
-            op = {">": "超过", ">=": "达到"}.get(str(r.params.get("op")), "超过")
+        grade = r.params.result_grade
+        trig = r.params.trigger
+        if trig == "resident-assembly-vote":
+            op = {">": "超过", ">=": "达到"}.get(r.params.op, "超过")
             text = (
-                f"运营过程中情况异常，经居民大会表决，{op}{percent_text(_dec(r, 'threshold'))}的与会者"
-                f"同意对运营方终止合同的，经报{r.params.get('requires_verification_by') or '主管部门'}核实，"
+                f"运营过程中情况异常，经居民大会表决，{op}{percent_text(r.params.threshold)}的与会者"
+                f"同意对运营方终止合同的，经报{r.params.requires_verification_by or '主管部门'}核实，"
                 "可办理终止手续"
             )
         elif trig == "management-fee-over-limit":
@@ -813,29 +786,17 @@ def pack_facts(pack: Pack) -> PackFacts:
             text = zh_punct(r.quote)
         vetoes.append(Veto(trig, text, str(grade) if grade else None, r.citation))
     platform = next(
-        (
-            r
-            for r in pack.by_check("compare")
-            if r.params.get("metric") == "platform_12349_coverage"
-        ),
+        (r for r in pack.by_check("compare") if r.params.metric == "platform_12349_coverage"),
         None,
     )
-    hazards_rule = pack.rule("emergency-hazards")
-    hazards = (
-        tuple(str(h) for h in (hazards_rule.params.get("hazards") or [])) if hazards_rule else ()
-    )
+    hazards = tuple(h for r in pack.by_check("emergency-hazards") for h in r.params.hazards)
     return PackFacts(
         id=pack.id,
         name=pack.name,
         document=pack.document,
         fund_ratios=tuple(fund),
-        surplus_report_to=str(surplus.params.get("report_to"))
-        if surplus and surplus.params.get("report_to")
-        else None,
-        expenditure_items=tuple(
-            str(x)
-            for x in (expenditure.params.get("expenditure_items") if expenditure else []) or []
-        ),
+        surplus_report_to=surplus.params.report_to if surplus else None,
+        expenditure_items=tuple(expenditure.params.expenditure_items if expenditure else ()),
         paid=paid,
         disclosures=tuple(disclosures),
         channels=tuple(channels),

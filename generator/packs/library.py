@@ -8,12 +8,13 @@ tables with their 大项 and 细项 codes. See docs/rule-packs.md.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.packs.params import SEVERITIES, RuleParams, parse_params
 from generator.problems import Position, Problem
 from generator.records.load import Raw, RMap, RScalar, RSeq, read_document
 
@@ -54,9 +55,13 @@ class Rule:
     document: str
     quote: str
     severity: str
-    params: Mapping[str, Any]
+    params: RuleParams  # typed: the ``Params`` its check kind declares
     basis: str | None = None
     src: Position = field(default=Position(""), compare=False)
+    # the parameters as written (over ``extends``) and where each was written, so that a
+    # district pack can override one parameter of an inherited rule
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    at: Mapping[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def citation(self) -> str:
@@ -65,13 +70,6 @@ class Rule:
         if not doc.startswith("《"):
             doc = f"《{doc}》"
         return f"{doc}{self.clause}"
-
-    def decimal(self, name: str) -> Decimal:
-        return Decimal(str(self.params[name]))
-
-    @property
-    def threshold(self) -> Decimal:
-        return self.decimal("threshold")
 
 
 @dataclass(frozen=True)
@@ -166,6 +164,11 @@ class Library:
     problems: list[Problem]
 
 
+def _close(name: str, known: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"（是否应为 {close[0]}？）" if close else ""
+
+
 def _display(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -229,8 +232,12 @@ def read_catalogue(data: dict, display: str) -> Catalogue:
     return Catalogue(str(data.get("id") or display), str(data.get("document") or ""), tuple(tables))
 
 
-def load_library(content: Path, root: Path | None = None) -> Library:
-    """Read every pack and catalogue under ``content``; resolve ``extends``."""
+def load_library(
+    content: Path, root: Path | None = None, *, kinds: Mapping[str, type[RuleParams]]
+) -> Library:
+    """Read every pack and catalogue under ``content``; resolve ``extends``; type each rule's
+    parameters by its check kind (``kinds``: check kind → its ``Params``). A rule whose check
+    kind or parameters are wrong is a Problem at the pack's line and is left out of the pack."""
     root = root or content.parent
     problems: list[Problem] = []
     catalogues: dict[str, Catalogue] = {}
@@ -296,8 +303,10 @@ def load_library(content: Path, root: Path | None = None) -> Library:
             if str(spec.get("drop", "")).lower() == "true":
                 rules.pop(rid, None)
                 continue
+            rule_pos = pos.get(("rules", rid), Position(disp, 1, 1))
             base = rules.get(rid)
             merged: dict[str, Any] = {}
+            at: dict[str, Position] = {}
             if base:
                 merged.update(
                     check=base.check,
@@ -306,27 +315,57 @@ def load_library(content: Path, root: Path | None = None) -> Library:
                     quote=base.quote,
                     severity=base.severity,
                     basis=base.basis,
-                    **base.params,
+                    **base.raw,
                 )
+                at.update(base.at)
             merged.update(spec)
+            at.update({k: pos.get(("rules", rid, k), rule_pos) for k in spec})
             missing = [k for k in ("check", "clause", "quote", "severity") if not merged.get(k)]
             if missing:
-                p = pos.get(("rules", rid), Position(disp, 1, 1))
                 problems.append(
-                    Problem.at(p, "missing-key", f"规则 {rid} 缺少 {'、'.join(missing)}")
+                    Problem.at(rule_pos, "missing-key", f"规则 {rid} 缺少 {'、'.join(missing)}")
                 )
                 continue
-            params = {k: v for k, v in merged.items() if k not in _RULE_KEYS}
+            check = str(merged["check"])
+            if check not in kinds:
+                problems.append(
+                    Problem.at(
+                        at.get("check", rule_pos),
+                        "unknown-check",
+                        f"规则 {rid} 的检查类型 {check} 不存在{_close(check, kinds)}；"
+                        f"可用的检查类型见 docs/checks.md",
+                    )
+                )
+                continue
+            if str(merged["severity"]) not in SEVERITIES:
+                problems.append(
+                    Problem.at(
+                        at.get("severity", rule_pos),
+                        "wrong-rule-param",
+                        f"规则 {rid} 的 severity 应为 {'、'.join(SEVERITIES)} 之一，"
+                        f"这里是“{merged['severity']}”",
+                    )
+                )
+                continue
+            raw_params = {k: v for k, v in merged.items() if k not in _RULE_KEYS}
+            params, found = parse_params(
+                kinds[check], raw_params, lambda k, at=at: at.get(k, rule_pos), rid, check
+            )
+            if params is None:
+                problems.extend(found)
+                continue
             rules[rid] = Rule(
                 id=rid,
-                check=str(merged["check"]),
+                check=check,
                 clause=str(merged["clause"]),
                 document=str(merged.get("document") or document),
                 quote=str(merged["quote"]),
                 severity=str(merged["severity"]),
                 params=params,
                 basis=merged.get("basis"),
-                src=pos.get(("rules", rid), Position(disp, 1, 1)),
+                src=rule_pos,
+                raw=raw_params,
+                at={k: v for k, v in at.items() if k in raw_params},
             )
         cat_id = data.get("catalogue") or (
             parent.catalogue.id if parent and parent.catalogue else None

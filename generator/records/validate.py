@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import model as m
-from generator.packs.library import Library, Pack, load_library
+from generator.packs.library import Library, Pack
 from generator.problems import Position, Problem, Report
 from generator.records.load import read_document
 from generator.records.schema import INVALID
@@ -113,20 +113,6 @@ def centre_dirs(project: Project, only: Path | None = None) -> list[Path]:
     if not project.centres.is_dir():
         return []
     return sorted(p for p in project.centres.iterdir() if p.is_dir() and not p.name.startswith("."))
-
-
-def validate_project(project: Project, only: Path | None = None) -> Validated:
-    """Validate the centres of a project (or one centre folder)."""
-    result = Validated()
-    lib = load_library(project.content, project.root)
-    result.library = lib
-    result.report.extend(lib.problems)
-    for folder in centre_dirs(project, only):
-        centre, problems = validate_centre(project, folder, lib)
-        result.report.extend(problems)
-        if centre is not None and not any(p.severity.value == "error" for p in problems):
-            result.centres.append(centre)
-    return result
 
 
 def _inside(path: Path, folder: Path) -> bool:

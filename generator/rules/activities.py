@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.figures import finance as figures
+from generator.packs.params import Flag, Int, ListOf, Rows, RuleParams, Text, param
 from generator.rules.base import (
     FAIL,
     NO_DATA,
@@ -40,9 +42,28 @@ from generator.rules.base import (
 from generator.text import formats as fmt
 
 
+@dataclass(frozen=True)
+class MonthlyParams(RuleParams):
+    min_themed_per_month: int = param(Int(), required=True)
+    evidence: tuple[str, ...] = param(ListOf(Text()), ())  # what an assessor looks at
+
+
+@dataclass(frozen=True)
+class LargeParams(RuleParams):
+    bands: tuple[dict, ...] = param(
+        Rows(
+            required=("id", "min_people", "min_per_year"), known=("max_people", "label", "printed")
+        ),
+        required=True,
+    )
+    themed_only: bool = param(Flag(), True)
+    larger_counts_for_smaller: bool = param(Flag(), False)
+    evidence: tuple[str, ...] = param(ListOf(Text()), ())
+
+
 def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per month with records (or with a plan and no records once it ended)."""
-    need = ctx.dec("min_themed_per_month", Decimal(0))
+    need = ctx.params.min_themed_per_month
     months = {a.key: a for a in ctx.centre.activity_months}
     planned = {p.key: p for p in ctx.centre.plans}
     if not months and not planned:
@@ -93,7 +114,7 @@ def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
 
 def _bands(ctx: CheckContext) -> list[dict]:
     out = []
-    for b in ctx.param("bands") or []:
+    for b in ctx.params.bands:
         out.append(
             {
                 "id": str(b.get("id")),
@@ -109,8 +130,8 @@ def _bands(ctx: CheckContext) -> list[dict]:
 def check_large(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per band per year with activity records."""
     bands = _bands(ctx)
-    themed_only = ctx.flag("themed_only", True)
-    carry = ctx.flag("larger_counts_for_smaller")
+    themed_only = ctx.params.themed_only
+    carry = ctx.params.larger_counts_for_smaller
     years = sorted({a.year for a in ctx.centre.activity_months})
     if not years:
         yield Finding(NO_DATA, "还没有活动记录，无法统计全年较大规模活动场次", pos=ctx.centre.src)

@@ -46,23 +46,13 @@ class CheckContext:
     # the written systems the centre's policy manuals provide (document id → manual title);
     # None when the manuals were not rendered
     documents: Mapping[str, str] | None = None
+    # another rule's findings for the same centre and day (scoring and vetoes read them)
+    findings_of: Callable[[str], tuple[Finding, ...]] = field(default=lambda _rule_id: ())
 
-    def param(self, name: str, default: Any = None) -> Any:
-        value = self.rule.params.get(name)
-        return default if value is None else value
-
-    def dec(self, name: str, default: Decimal | None = None) -> Decimal | None:
-        """A numeric parameter as an exact Decimal (packs write numbers as strings)."""
-        value = self.rule.params.get(name)
-        if value is None or value == "":
-            return default
-        return Decimal(str(value))
-
-    def flag(self, name: str, default: bool = False) -> bool:
-        value = self.rule.params.get(name)
-        if value is None:
-            return default
-        return str(value).lower() == "true"
+    @property
+    def params(self) -> Any:
+        """The rule's typed parameters (the check module's ``Params``)."""
+        return self.rule.params
 
     def file(self, rel: str) -> str:
         """Display path of a file inside the centre folder (it may not exist yet)."""

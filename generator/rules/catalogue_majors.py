@@ -15,12 +15,23 @@ Conditional: ``populations.veterans.count: 20`` → not required (20 is not 超�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.packs.params import Int, ListOf, Rows, RuleParams, Text, param
 from generator.records.validate import population_label
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos, table_name
 from generator.text import formats as fmt
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    categories: tuple[str, ...] = param(ListOf(Text()), ())
+    min_majors: int | None = param(Int())
+    conditional: tuple[dict, ...] = param(
+        Rows(required=("category", "population", "population_above", "min_majors")), ()
+    )
 
 
 def _majors_finding(name: str, code: str, got: int, need: Decimal, pos) -> Finding:
@@ -50,13 +61,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(NO_DATA, "规则包没有服务目录，无法统计各类服务大项", pos=pos)
         return
     cov = coverage(ctx.centre, cat)
-    need = ctx.dec("min_majors")
-    for code in [str(c) for c in ctx.param("categories") or []]:
+    need = ctx.params.min_majors
+    for code in ctx.params.categories:
         got = len(cov.majors_in(cat, [code]))
         if need is not None:
             yield _majors_finding(table_name(cat, code), code, got, need, pos)
     populations = {p.key: p for p in ctx.centre.populations}
-    for cond in ctx.param("conditional") or []:
+    for cond in ctx.params.conditional:
         code = str(cond.get("category"))
         key = str(cond.get("population"))
         above = Decimal(str(cond.get("population_above")))

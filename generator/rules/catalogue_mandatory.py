@@ -16,12 +16,23 @@ or ``count: 19`` without ``referral`` → “…人数 19 人少于 20 人可不
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.packs.params import Flag, Int, ListOf, MapOf, RuleParams, Text, param
 from generator.records.validate import population_label
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos, table_name
 from generator.text import formats as fmt
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    categories: tuple[str, ...] = param(ListOf(Text()), ())
+    all_majors_of: tuple[str, ...] = param(ListOf(Text()), ())
+    population_exemption_below: int | None = param(Int())
+    exemption_population: dict[str, str] = param(MapOf(Text()), None)
+    referral_required: bool = param(Flag(), False)
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -32,11 +43,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(NO_DATA, "规则包没有服务目录，无法检查必须提供的服务类别", pos=pos)
         return
     cov = coverage(ctx.centre, cat)
-    below = ctx.dec("population_exemption_below")
-    exempt_pop = {str(k): str(v) for k, v in (ctx.param("exemption_population") or {}).items()}
-    referral_required = ctx.flag("referral_required")
+    below = ctx.params.population_exemption_below
+    exempt_pop = ctx.params.exemption_population or {}
+    referral_required = ctx.params.referral_required
     populations = {p.key: p for p in ctx.centre.populations}
-    for code in [str(c) for c in ctx.param("categories") or []]:
+    for code in ctx.params.categories:
         name = table_name(cat, code)
         if code in cov.tables:
             yield Finding(PASS, f"已提供{name}的服务", pos=pos, measured={"category": code})
@@ -71,7 +82,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if key and below is not None and pop is None:
             hint = f"（如社区{population_label(key)}少于 {fmt.num(below)} 人，请在 populations 中写明人数和转介服务）"
         yield Finding(FAIL, f"未提供{name}的服务{hint}", pos=pos, measured={"category": code})
-    for code in [str(c) for c in ctx.param("all_majors_of") or []]:
+    for code in ctx.params.all_majors_of:
         table = next((t for t in cat.tables if t.code == code), None)
         if table is None:
             continue

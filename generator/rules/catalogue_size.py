@@ -14,10 +14,22 @@ reported with severity ``info`` instead of the rule's.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from generator.packs.params import Flag, Int, ListOf, RuleParams, Text, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.rules.catalogue import coverage, services_pos
 from generator.text import formats as fmt
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    min_majors: int | None = param(Int())
+    min_items: int | None = param(Int())
+    tables: tuple[str, ...] | None = param(ListOf(Text()))  # None: every table
+    count_custom: bool = param(Flag(), False)
+    exemption: str | None = param(Text())
+    exemption_authority: str = param(Text(), "主管部门")
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -27,15 +39,14 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     if cat is None:
         yield Finding(NO_DATA, "规则包没有服务目录，无法统计服务大项和细项", pos=pos)
         return
-    tables = ctx.param("tables")
-    tables = [str(t) for t in tables] if tables else None
+    tables = list(ctx.params.tables) if ctx.params.tables else None
     cov = coverage(ctx.centre, cat)
     majors = len(cov.majors_in(cat, tables))
     items = len(cov.items_in(cat, tables))
-    if ctx.flag("count_custom"):
+    if ctx.params.count_custom:
         items += len(cov.custom)
-    min_majors = ctx.dec("min_majors")
-    min_items = ctx.dec("min_items")
+    min_majors = ctx.params.min_majors
+    min_items = ctx.params.min_items
     short = []
     if min_majors is not None and majors < min_majors:
         short.append(f"服务大项 {majors} 项，少于 {fmt.num(min_majors)} 项")
@@ -48,7 +59,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(PASS, msg, pos=pos, measured=measured, threshold=threshold)
         return
     exempt = ctx.centre.services.filed_exemption
-    authority = ctx.param("exemption_authority", "主管部门")
+    authority = ctx.params.exemption_authority
     if exempt:
         msg = "；".join(short) + f"（已向{authority}报备：{exempt}）"
         yield Finding(

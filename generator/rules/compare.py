@@ -22,11 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from generator import model as m
 from generator.figures import finance as figures
+from generator.packs.params import Choice, Data, ListOf, Op, Rows, RuleParams, Text, param
 from generator.problems import Position
 from generator.rules.base import (
     FAIL,
@@ -298,22 +299,48 @@ def parse_threshold(metric: Metric, raw: Any) -> Any:
     return Decimal(str(raw))
 
 
+@dataclass(frozen=True)
+class Params(RuleParams):
+    metric: str = param(Choice(*METRICS), required=True)
+    op: str = param(Op(), required=True)
+    threshold: str = param(Text(), required=True)  # a number, or true/false for yes-no metrics
+    unit: str | None = param(Text())  # overrides the metric's own unit in messages
+    condition: dict | None = param(Data(dict))  # {id, text}: when the rule applies
+    # what the clause lists for readers of the manuals (funders, spending items)
+    funders: tuple[dict, ...] = param(Rows(required=("funder",)), ())
+    expenditure_items: tuple[str, ...] = param(ListOf(Text()), ())
+    expenditure_quote: str | None = param(Text())
+
+    @property
+    def limit(self) -> Any:
+        """The threshold as the metric compares it: a Decimal, or a bool for yes-no metrics."""
+        return parse_threshold(METRICS[self.metric], self.threshold)
+
+    def problems(self):
+        if METRICS[self.metric].kind == "bool":
+            if self.threshold.lower() not in ("true", "false"):
+                yield "threshold", f"应为 true 或 false，这里是“{self.threshold}”"
+        else:
+            try:
+                Decimal(self.threshold)
+            except InvalidOperation:
+                yield "threshold", f"应为数字，这里是“{self.threshold}”"
+        if self.condition is not None and str(self.condition.get("id")) not in CONDITIONS:
+            known = "、".join(CONDITIONS)
+            yield "condition", f"的 id 应为 {known} 之一，这里是“{self.condition.get('id')}”"
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """Compare the metric's value(s) with the rule's threshold."""
-    name = str(ctx.param("metric", ""))
-    metric = METRICS.get(name)
-    if metric is None:
-        yield Finding(NO_DATA, f"gongshi 不认识指标 {name}，未检查", pos=ctx.rule.src)
-        return
-    condition = ctx.param("condition")
+    p: Params = ctx.params
+    metric = METRICS[p.metric]
+    condition = p.condition
     applies = CONDITIONS.get(condition.get("id")) if isinstance(condition, dict) else None
     if applies is not None and not applies(ctx.centre):
         text = condition.get("text") or condition["id"]
         yield Finding(NOT_APPLICABLE, f"本规则只适用于：{text}", pos=ctx.centre.src)
         return
-    op = str(ctx.param("op", ">="))
-    threshold = parse_threshold(metric, ctx.param("threshold"))
-    unit = ctx.param("unit")
+    op, threshold, unit = p.op, p.limit, p.unit
     t_text = threshold_text(metric, threshold, unit)
     measures = metric.measure(ctx.centre)
     if not measures:

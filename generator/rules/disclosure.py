@@ -25,18 +25,51 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from generator.figures import calendar
 from generator.figures import finance as figures
+from generator.packs.params import (
+    Choice,
+    Flag,
+    Int,
+    ListOf,
+    MonthDay,
+    RuleParams,
+    Severity,
+    Text,
+    param,
+)
 from generator.problems import Position
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.text import formats as fmt
 
 KIND_LABELS = {"opening-hours": "开放时间和服务内容", "service-info": "服务信息"}
+DISCLOSURES = ("quarterly-finance", "annual-audit", "monthly-plan", "opening-hours", "service-info")
+# the parameter that sets the due date of each dated kind
+DEADLINE_PARAMS = {
+    "quarterly-finance": "days_after_period",
+    "annual-audit": "due_month_day",
+    "monthly-plan": "days_before_month",
+}
 
 
-def _quarter_end(year: int, quarter: int) -> dt.date:
-    m = 3 * quarter
-    return dt.date(year + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+@dataclass(frozen=True)
+class Params(RuleParams):
+    disclosure: str = param(Choice(*DISCLOSURES), required=True)
+    days_after_period: int | None = param(Int(0))  # quarterly-finance
+    due_month_day: tuple[int, int] | None = param(MonthDay())  # annual-audit
+    days_before_month: int | None = param(Int(0))  # monthly-plan
+    late_severity: str | None = param(Severity())  # published, but late
+    period: str | None = param(Choice("month", "quarter", "year"))
+    standing: bool = param(Flag(), False)  # kept on show (opening hours on site)
+    channels_min: int | None = param(Int(1))  # channels are not in the records
+    channels_examples: tuple[str, ...] = param(ListOf(Text()), ())
+
+    def problems(self):
+        need = DEADLINE_PARAMS.get(self.disclosure)
+        if need and getattr(self, need) is None:
+            yield need, f"缺少参数 {need}（{self.disclosure} 须写明公开期限）", "missing-rule-param"
 
 
 def _next(year: int, quarter: int) -> tuple[int, int]:
@@ -53,21 +86,27 @@ def _judge(
     period: str,
     year: int,
 ) -> Finding:
+    """The verdict on one disclosure, by the calendar's state of it on ``ctx.today``."""
     measured = {"published": published, "deadline": due}
     common = {"pos": pos, "period": period, "year": year, "measured": measured, "threshold": due}
-    if published is None:
-        if ctx.today <= due:
-            return Finding(
-                NOT_APPLICABLE,
-                f"{what}尚未公开，期限 {fmt.date_text(due)}（{rule_text}）",
-                **common,
-            )
+    state, _days = calendar.state_of(published, due, ctx.today)
+    if published is not None and published > ctx.today:
+        msg = (
+            f"{what}的公布日期 {fmt.date_text(published)}晚于今天（{fmt.date_text(ctx.today)}），"
+            f"按尚未公开计；期限 {fmt.date_text(due)}（{rule_text}）"
+        )
+        return Finding(FAIL if state == "missing" else NOT_APPLICABLE, msg, **common)
+    if state in ("due", "upcoming"):
+        return Finding(
+            NOT_APPLICABLE, f"{what}尚未公开，期限 {fmt.date_text(due)}（{rule_text}）", **common
+        )
+    if state == "missing":
         return Finding(
             FAIL,
             f"{what}没有公开日期（published），期限 {fmt.date_text(due)} 已过（{rule_text}）",
             **common,
         )
-    if published <= due:
+    if state == "published":
         return Finding(
             PASS,
             f"{what}于 {fmt.date_text(published)}公开，不晚于期限 {fmt.date_text(due)}",
@@ -76,14 +115,13 @@ def _judge(
     return Finding(
         FAIL,
         f"{what}于 {fmt.date_text(published)}公开，晚于期限 {fmt.date_text(due)}（{rule_text}）",
-        severity=ctx.param("late_severity"),
+        severity=ctx.params.late_severity,
         **common,
     )
 
 
 def _quarterly(ctx: CheckContext) -> Iterator[Finding]:
-    days = int(ctx.dec("days_after_period") or 0)
-    rule_text = f"季度结束后 {days} 日内"
+    rule_text = calendar.deadline_text(ctx.rule, "finance")
     recorded = {(q.year, q.quarter): q for q in ctx.centre.quarters}
     if not recorded:
         yield Finding(NO_DATA, "还没有季度财务记录", pos=ctx.centre.src)
@@ -91,7 +129,7 @@ def _quarterly(ctx: CheckContext) -> Iterator[Finding]:
     key = min(recorded)
     while True:
         year, quarter = key
-        due = _quarter_end(year, quarter) + dt.timedelta(days=days)
+        due = calendar.due_date(ctx.rule, "finance", f"{year}-Q{quarter}")
         period = f"{year}年{figures.QUARTER_NAMES[quarter]}"
         label = f"{period}财务信息"
         q = recorded.get(key)
@@ -116,15 +154,14 @@ def _quarterly(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _annual_audit(ctx: CheckContext) -> Iterator[Finding]:
-    month, day = (int(x) for x in str(ctx.param("due_month_day", "12-31")).split("-"))
+    rule_text = calendar.deadline_text(ctx.rule, "audit")
     audits = {a.year: a for a in ctx.centre.audits}
     years = sorted(set(audits) | {q.year for q in ctx.centre.quarters})
     if not years:
         yield Finding(NO_DATA, "还没有财务或审计记录", pos=ctx.centre.src)
         return
     for year in years:
-        due = dt.date(year + 1, month, day)
-        rule_text = f"次年{month}月{day}日前"
+        due = calendar.due_date(ctx.rule, "audit", str(year))
         label = f"{year}年度审计报告"
         audit = audits.get(year)
         if audit is not None:
@@ -157,7 +194,7 @@ def _annual_audit(ctx: CheckContext) -> Iterator[Finding]:
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """Dispatch on the pack's ``disclosure`` kind."""
-    kind = str(ctx.param("disclosure", ""))
+    kind = ctx.params.disclosure
     if kind == "quarterly-finance":
         yield from _quarterly(ctx)
     elif kind == "annual-audit":

@@ -15,13 +15,23 @@ Not checkable: 七(三) 独立财务核算 (a ledger) → no-data “未登记�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from generator.packs.params import Rows, RuleParams, param
 from generator.rules.base import NO_DATA, PASS, CheckContext, Finding
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    items: tuple[dict, ...] = param(
+        Rows(required=("id", "name"), known=("clause", "quote", "condition", "period", "per")),
+        required=True,
+    )
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """Pass the items the centre's manuals provide; list the rest as not checkable."""
-    items = ctx.param("items") or []
+    items = ctx.params.items
     provided = ctx.documents or {}
     have = [i for i in items if not i.get("condition") and i.get("id") in provided]
     unknown = [

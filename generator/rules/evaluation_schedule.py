@@ -19,10 +19,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from generator.figures import finance as figures
+from generator.packs.params import Int, Rows, RuleParams, Text, param
 from generator.problems import Position
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    evaluations: tuple[dict, ...] = param(Rows(required=("id", "every")), required=True)
+    contract_term_years: int | None = param(Int(1))
+    use: str | None = param(Text())  # what the results are used for, as the clause says
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -30,7 +39,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     c = ctx.centre
     done = {e.year: e for e in c.evaluations}
     years = [y for y in figures.years_of(c) if dt.date(y, 12, 31) < ctx.today]
-    for item in ctx.param("evaluations") or []:
+    for item in ctx.params.evaluations:
         name = str(item.get("name") or item.get("id"))
         every = str(item.get("every"))
         if every == "year":

@@ -13,9 +13,16 @@ Failing: the 3.3.1 activity with ``price: 10`` → “2026-03-03 的活动 四�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from generator.packs.params import ListOf, RuleParams, Text, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.text import formats as fmt
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    tables: tuple[str, ...] = param(ListOf(Text()), required=True)
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -26,7 +33,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             NO_DATA, "规则包没有服务目录，无法判断哪些活动属于公共服务", pos=ctx.centre.src
         )
         return
-    tables = {str(t) for t in ctx.param("tables") or []}
+    tables = set(ctx.params.tables)
     found = False
     for plan in ctx.centre.plans:
         for a in plan.activities:

@@ -25,10 +25,12 @@ at the ``expenditure.management`` block of finance/2026-Q3.yaml.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from generator import model as m
 from generator.figures import finance as figures
+from generator.packs.params import Choice, Dec, ListOf, Op, RuleParams, Severity, Text, param
 from generator.problems import Position
 from generator.rules.base import (
     FAIL,
@@ -49,6 +51,21 @@ BASES = {
 }
 
 
+@dataclass(frozen=True)
+class Params(RuleParams):
+    numerator: tuple[str, ...] = param(ListOf(Choice(*m.EXPENSE_CATEGORIES)), required=True)
+    op: str = param(Op(), required=True)
+    threshold: Decimal = param(Dec(0, 1), required=True)
+    periods: tuple[str, ...] = param(ListOf(Choice("quarter", "year-to-date", "year")), ("year",))
+    base: str = param(Choice(*BASES), "government-project")
+    base_text: str | None = param(Text())  # overrides the base's own wording
+    interim_severity: str | None = param(Severity())  # for quarters and year to date
+
+    @property
+    def base_wording(self) -> str:
+        return self.base_text or BASES[self.base]
+
+
 def category_pos(q: m.Quarter, key: str) -> Position:
     """The line a category's figure comes from: its subtotal when written, else its items."""
     cat = q.expenditure.get(key)
@@ -64,13 +81,12 @@ def numerator_label(keys: list[str]) -> str:
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per period of every year with finance records."""
-    keys = [str(k) for k in ctx.param("numerator") or []]
-    base_kind = str(ctx.param("base", "government-project"))
-    op = str(ctx.param("op", ">="))
-    threshold = ctx.rule.threshold
-    kinds = [str(p) for p in ctx.param("periods") or ["year"]]
-    interim = ctx.param("interim_severity")
-    base_text = str(ctx.param("base_text") or BASES.get(base_kind, base_kind))
+    p: Params = ctx.params
+    keys = list(p.numerator)
+    base_kind, op, threshold = p.base, p.op, p.threshold
+    kinds = p.periods
+    interim = p.interim_severity
+    base_text = p.base_wording
     label = numerator_label(keys)
     limit = fmt.limit_percent(threshold)
     years = sorted({q.year for q in ctx.centre.quarters})

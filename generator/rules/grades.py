@@ -18,20 +18,32 @@ Failing: ``score: 899.5``, ``grade: A+`` → “评估记录的等级 A+ 与按�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 
+from generator.evaluation import scoring
+from generator.packs.params import Choice, Dec, Int, Rows, RuleParams, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.text import formats as fmt
 
 
+@dataclass(frozen=True)
+class Params(RuleParams):
+    bands: tuple[dict, ...] = param(Rows(required=("grade",)), required=True)
+    input: str = param(Choice("score", "grade"), "score")  # what the evaluation record gives
+    rounding: str | None = param(Choice("half-open", "half-up", "round-half-up"))
+    max_total: Decimal | None = param(Dec(0))
+    contract_years: int | None = param(Int(1))
+    consequences: tuple[dict, ...] = param(Rows(required=("id", "when", "action")), ())
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One or two findings per evaluation record."""
-    from generator.evaluation import scoring
-
     evs = ctx.centre.evaluations
     if not evs:
         yield Finding(NO_DATA, "还没有评估记录", pos=ctx.centre.src)
         return
-    bands = {str(b.get("grade")): b for b in ctx.param("bands") or []}
+    bands = {str(b.get("grade")): b for b in ctx.params.bands}
     for ev in evs:
         card = scoring.grade_card(ctx.centre, ctx.pack, ev.year)
         period = f"{ev.year}年"

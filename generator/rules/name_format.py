@@ -15,22 +15,31 @@ Failing: a pack accepting only “社区服务中心” (the earlier Shenzhen pl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from generator.packs.params import Flag, ListOf, RuleParams, Text, param
 from generator.rules.base import FAIL, PASS, CheckContext, Finding
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    suffixes: tuple[str, ...] = param(ListOf(Text()), ())
+    identifier: str | None = param(Text())  # the clause's wording of the identifying part
+    brand_prefix_allowed: bool = param(Flag(), True)
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """Compare the built name with the suffixes and the identifier of the pack."""
     c = ctx.centre
     name = c.name
-    suffixes = [str(s) for s in ctx.param("suffixes") or []]
+    suffixes = list(ctx.params.suffixes)
     problems = []
     if suffixes and not any(name.endswith(s) for s in suffixes):
         problems.append(f"不以{'或'.join(suffixes)}结尾")
     community_part = c.community.removesuffix("社区")
     if c.street not in name or community_part not in name:
         problems.append("缺少识别名（所在街道名和社区名）")
-    if c.brand and not ctx.flag("brand_prefix_allowed", True):
+    if c.brand and not ctx.params.brand_prefix_allowed:
         problems.append("规则包不允许在名称前加品牌名")
     pos = c.pos("official_name") if "official_name" in c.at else c.pos("community")
     if problems:

@@ -15,19 +15,27 @@ Failing: the same with Friday 08:30–12:00 + 13:00–21:29 (11 h 59 min) →
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from generator import model as m
 from generator.figures import finance as figures
+from generator.packs.params import Dec, Int, RuleParams, param
 from generator.rules.base import FAIL, PASS, CheckContext, Finding
 from generator.text import formats as fmt
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    min_hours_per_day: Decimal = param(Dec(0, 24), required=True)
+    min_days_per_week: int = param(Int(0), required=True)
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """Count the weekdays of the regular week open at least the minimum hours."""
     hours = ctx.centre.opening_hours
-    min_minutes = int(ctx.dec("min_hours_per_day", Decimal(0)) * 60)
-    min_days = ctx.dec("min_days_per_week", Decimal(0))
+    min_minutes = int(ctx.params.min_hours_per_day * 60)
+    min_days = ctx.params.min_days_per_week
     minutes = figures.weekly_minutes(hours)
     long_days = [d for d in range(7) if minutes[d] > 0 and minutes[d] >= min_minutes]
     names = "、".join(m.WEEKDAYS[d] for d in long_days) or "无"
@@ -36,7 +44,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         "minutes_per_day": {m.WEEKDAYS[d]: minutes[d] for d in range(7)},
         "exceptions_not_counted": len(hours.exceptions),
     }
-    threshold = {"min_hours_per_day": ctx.dec("min_hours_per_day"), "min_days_per_week": min_days}
+    threshold = {"min_hours_per_day": ctx.params.min_hours_per_day, "min_days_per_week": min_days}
     limit = fmt.hours_minutes(min_minutes)
     pos = hours.pos("weekly")
     if len(long_days) >= min_days:

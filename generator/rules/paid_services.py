@@ -18,14 +18,26 @@ Distribution of the income (严禁用于分配) is not in the records and is not
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from generator.packs.params import Choice, Flag, ListOf, RuleParams, Text, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.text import formats as fmt
 
 
+@dataclass(frozen=True)
+class Params(RuleParams):
+    file_with: str = param(Text(), "主管部门")  # who paid services are filed with
+    filed_before_start: bool = param(Flag(), False)
+    price_cap: str | None = param(Choice("market-level"))
+    no_profit_distribution: bool = param(Flag(), False)
+    tables: tuple[str, ...] = param(ListOf(Text()), ())  # the catalogue's paid-service tables
+    include_any_charged: bool = param(Flag(), False)
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """Findings per paid service: filing, filing date, price cap."""
-    authority = ctx.param("file_with", "主管部门")
+    authority = ctx.params.file_with
     charged = [a for p in ctx.centre.plans for a in p.activities if a.paid_service]
     paid = ctx.centre.services.paid
     if not paid and not charged:
@@ -38,7 +50,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             missing = "、".join(k for k in ("filed_with", "filed_on") if not getattr(ps, k))
             msg = f"{name} 没有向{authority}备案的记录（缺少 {missing}），须提前备案审查"
             yield Finding(FAIL, msg, pos=ps.src, measured={"code": ps.code})
-        elif ctx.flag("filed_before_start") and uses and ps.filed_on > uses[0].date:
+        elif ctx.params.filed_before_start and uses and ps.filed_on > uses[0].date:
             first = uses[0]
             msg = (
                 f"{name} 于 {fmt.date_text(ps.filed_on)}备案，晚于首次收费活动 {fmt.date_text(first.date)}"
@@ -54,7 +66,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         else:
             msg = f"{name} 已于 {fmt.date_text(ps.filed_on)}向{ps.filed_with}备案"
             yield Finding(PASS, msg, pos=ps.pos("filed_on"), measured={"filed_on": ps.filed_on})
-        if ctx.param("price_cap") == "market-level":
+        if ctx.params.price_cap == "market-level":
             if ps.market_price is None:
                 msg = f"{name} 没有填写同类营利性服务的普遍价格（market_price），无法核对收费上限"
                 yield Finding(NO_DATA, msg, pos=ps.pos("price"), measured={"price": ps.price})

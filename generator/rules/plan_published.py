@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from generator.figures import calendar
+from generator.packs.params import Int, RuleParams, param
 from generator.problems import Position
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.text import formats as fmt
 
 
-def deadline(year: int, month: int, days_before: int) -> dt.date:
-    """Last day a month's plan may be published."""
-    return dt.date(year, month, 1) - dt.timedelta(days=1 + days_before)
+@dataclass(frozen=True)
+class Params(RuleParams):
+    days_before_month: int = param(Int(0), required=True)  # 0: by the previous month's last day
 
 
 def _missing_months(ctx: CheckContext, plans: dict) -> list[tuple[int, int]]:
@@ -42,14 +45,13 @@ def _missing_months(ctx: CheckContext, plans: dict) -> list[tuple[int, int]]:
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per plan file."""
-    days_before = int(ctx.dec("days_before_month") or 0)
     plans = {p.key: p for p in ctx.centre.plans}
     if not plans:
         yield Finding(NO_DATA, "还没有月度活动计划", pos=ctx.centre.src)
         return
     for year, month in _missing_months(ctx, plans):
         key = f"{year:04d}-{month:02d}"
-        due = deadline(year, month, days_before)
+        due = calendar.due_date(ctx.rule, "plan", key)
         msg = f"没有 {key} 的活动计划（plans/{key}.yaml），应在 {fmt.date_text(due)} 前公布"
         yield Finding(
             FAIL,
@@ -61,12 +63,20 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             threshold=due,
         )
     for plan in ctx.centre.plans:
-        due = deadline(plan.year, plan.month, days_before)
-        start = dt.date(plan.year, plan.month, 1)
+        due = calendar.due_date(ctx.rule, "plan", plan.key)
+        state, late = calendar.state_of(plan.published, due, ctx.today)
         measured = {"published": plan.published, "deadline": due}
         common = {"period": plan.key, "year": plan.year, "measured": measured, "threshold": due}
+        if plan.published is not None and plan.published > ctx.today:
+            msg = (
+                f"{plan.key} 的活动计划公布日期 {fmt.date_text(plan.published)}晚于今天"
+                f"（{fmt.date_text(ctx.today)}），按尚未公布计；截止日 {fmt.date_text(due)}"
+            )
+            status = FAIL if state == "missing" else NOT_APPLICABLE
+            yield Finding(status, msg, pos=plan.pos("published"), **common)
+            continue
         if plan.published is None:
-            if ctx.today < start:
+            if state != "missing":
                 msg = f"{plan.key} 的活动计划尚未公布（截止日 {fmt.date_text(due)}）"
                 yield Finding(NOT_APPLICABLE, msg, pos=plan.src, **common)
             else:
@@ -74,11 +84,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding(FAIL, msg, pos=plan.src, **common)
             continue
         pos = plan.pos("published")
-        if plan.published <= due:
+        if state == "published":
             msg = f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，不晚于截止日 {fmt.date_text(due)}"
             yield Finding(PASS, msg, pos=pos, **common)
         else:
-            late = (plan.published - due).days
             msg = (
                 f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，"
                 f"晚于截止日 {fmt.date_text(due)}（迟了 {late} 天）"

@@ -14,20 +14,28 @@ Failing: ``{item: site-location, points: 3}`` → “评分项 site-location 的
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 
+from generator.evaluation import scoring
+from generator.packs.params import Dec, Rows, RuleParams, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.text import formats as fmt
 
 
+@dataclass(frozen=True)
+class Params(RuleParams):
+    lines: tuple[dict, ...] = param(Rows(required=("id",)), required=True)
+    max_total: Decimal | None = param(Dec(0))  # None: the sum of the lines' maxima
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """Score each evaluated year; flag entries that do not fit the table."""
-    from generator.evaluation import scoring
-
     if not ctx.centre.evaluations:
         yield Finding(NO_DATA, "还没有评估记录，未计算表C.1 得分", pos=ctx.centre.src)
         return
     for ev in ctx.centre.evaluations:
-        card = scoring.table_card(ctx.centre, ctx.pack, ev.year, ctx.today)
+        card = scoring.table_card(ctx.centre, ctx.pack, ev.year, ctx.today, ctx.findings_of)
         period = f"{ev.year}年"
         for e in card.unknown_entries:
             known = "、".join(str(ln.id) for ln in card.lines)

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.figures import finance as figures
+from generator.packs.params import Data, Dec, ListOf, MapOf, RuleParams, Text, param
 from generator.records.shapes import COMMUNITY_TYPES
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.text import formats as fmt
@@ -32,10 +34,22 @@ from generator.text import formats as fmt
 FORMS = {"individual": "个体", "group": "群体"}
 
 
+@dataclass(frozen=True)
+class Params(RuleParams):
+    columns: dict[str, tuple[str, ...]] = param(MapOf(ListOf(Text())), required=True)
+    weights: dict = param(Data(dict), required=True)  # community type → weight bands
+    tolerance: Decimal = param(Dec(0, 1), Decimal(0))
+    exclude_tables: tuple[str, ...] = param(ListOf(Text()), ())
+    column_labels: dict[str, str] | None = param(MapOf(Text()))
+    redistribution: dict | None = param(Data(dict))
+    table: str | None = param(Text())  # the source table's title
+    notes: tuple[str, ...] = param(ListOf(Text()), ())  # the source table's notes
+
+
 def column_volumes(ctx: CheckContext, volume: Counter) -> dict[str, Decimal]:
     """Sum a form's volume per 表九 column; excluded tables count nowhere."""
-    columns = {str(k): [str(t) for t in (v or [])] for k, v in (ctx.param("columns") or {}).items()}
-    excluded = {str(t) for t in ctx.param("exclude_tables") or []}
+    columns = {k: list(v) for k, v in ctx.params.columns.items()}
+    excluded = set(ctx.params.exclude_tables)
     by_table = {t: col for col, tables in columns.items() for t in tables}
     catch_all = next((col for col, tables in columns.items() if not tables), None)
     out = {col: Decimal(0) for col in columns}
@@ -61,14 +75,14 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """Compare each column's share of individual and group volume with its weight band."""
     pos = ctx.centre.pos("community_type")
     type_key = COMMUNITY_TYPES.get(ctx.centre.community_type, ctx.centre.community_type)
-    weights = (ctx.param("weights") or {}).get(type_key)
+    weights = ctx.params.weights.get(type_key)
     if weights is None:
         msg = f"社区类型“{ctx.centre.community_type}”不在表九之内，服务量权重须与主管部门及购买方协商确定"
         yield Finding(NOT_APPLICABLE, msg, pos=pos, severity="info")
         return
-    tolerance = ctx.dec("tolerance", Decimal(0))
-    labels = ctx.param("column_labels") or {}
-    redistribution = ctx.param("redistribution") or {}
+    tolerance = ctx.params.tolerance
+    labels = ctx.params.column_labels or {}
+    redistribution = ctx.params.redistribution or {}
     years = sorted({a.year for a in ctx.centre.activity_months})
     if not years:
         yield Finding(NO_DATA, "还没有活动记录，无法统计服务量", pos=pos)

@@ -15,10 +15,18 @@ Without the next year's first quarter the check is pending.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.packs.params import RuleParams, Text, param
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.text import formats as fmt
+
+
+@dataclass(frozen=True)
+class Params(RuleParams):
+    report_to: str | None = param(Text())  # who a year's surplus is reported to
+    carry_to: str | None = param(Text())  # where it goes (e.g. next-year-operating-funds)
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:

@@ -15,20 +15,27 @@ type is not judged (``no-data``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from generator.evaluation import scoring
+from generator.packs.params import Rows, RuleParams, Text, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.text import formats as fmt
 
 
+@dataclass(frozen=True)
+class Params(RuleParams):
+    bands: tuple[dict, ...] = param(Rows(required=("type",)), required=True)
+    score_rule: str | None = param(Text())  # the rule whose score the bands divide
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per evaluation record."""
-    from generator.evaluation import scoring
-
     if not ctx.centre.evaluations:
         yield Finding(NO_DATA, "还没有评估记录，无法确定类型", pos=ctx.centre.src)
         return
     for ev in ctx.centre.evaluations:
-        card = scoring.score_centre(ctx.centre, ctx.pack, ev.year, ctx.today)
+        card = scoring.score_centre(ctx.centre, ctx.pack, ev.year, ctx.today, ctx.findings_of)
         period = f"{ev.year}年"
         if card.ratio is None or card.result is None:
             yield Finding(

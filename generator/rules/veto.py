@@ -18,20 +18,38 @@ Failing: ``assembly_vote_share: 0.6001`` → “居民大会与会者中同意�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 
+from generator.evaluation import scoring
+from generator.evaluation.scoring import TRIGGERS
+from generator.packs.params import Choice, Dec, Flag, ListOf, Op, RuleParams, Text, param
 from generator.rules.base import FAIL, NOT_APPLICABLE, PASS, CheckContext, Finding
 
 
-def _linked_year_failures(ctx: CheckContext, year: int) -> list[Finding]:
-    from generator.rules import CHECKS
-    from generator.rules.base import CheckContext as Ctx
+@dataclass(frozen=True)
+class Params(RuleParams):
+    trigger: str = param(Choice(*TRIGGERS), required=True)
+    result_grade: str | None = param(Text())  # the grade a triggered veto gives
+    linked_rules: tuple[str, ...] = param(ListOf(Text()), ())  # rules whose year failures warn
+    op: str | None = param(Op())
+    threshold: Decimal | None = param(Dec(0, 1))
+    vote_base: str | None = param(Text())
+    requires_finding_by: str | None = param(Text())
+    requires_verification_by: str | None = param(Text())
+    no_evaluation: bool = param(Flag(), False)
 
+    def problems(self):
+        if self.trigger == "resident-assembly-vote":
+            for name in ("op", "threshold"):
+                if getattr(self, name) is None:
+                    yield name, "缺少（居民大会表决的一票否决须写明比例和比较方式）"
+
+
+def _linked_year_failures(ctx: CheckContext, year: int) -> list[Finding]:
     out = []
-    for rid in ctx.param("linked_rules") or []:
-        rule = ctx.pack.rule(str(rid))
-        if rule is None or rule.check not in CHECKS:
-            continue
-        for f in CHECKS[rule.check](Ctx(ctx.centre, ctx.pack, rule, ctx.today)):
+    for rid in ctx.params.linked_rules:
+        for f in ctx.findings_of(rid):
             if f.status == FAIL and f.year == year and f.measured.get("period_kind") == "year":
                 out.append(f)
     return out
@@ -39,12 +57,10 @@ def _linked_year_failures(ctx: CheckContext, year: int) -> list[Finding]:
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per evaluation record."""
-    from generator.evaluation import scoring
-
     if not ctx.centre.evaluations:
         yield Finding(NOT_APPLICABLE, "还没有评估记录", pos=ctx.centre.src)
         return
-    trigger = str(ctx.param("trigger", ""))
+    trigger = ctx.params.trigger
     for ev in ctx.centre.evaluations:
         veto = next((v for v in scoring.vetoes_for(ev, ctx.pack) if v.rule == ctx.rule.id), None)
         period = f"{ev.year}年"
@@ -58,7 +74,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             "period": period,
             "year": ev.year,
             "measured": {field_name: getattr(ev, field_name)},
-            "threshold": ctx.param("threshold"),
+            "threshold": ctx.params.threshold,
         }
         if veto is None:
             continue

@@ -41,6 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from generator import model as m
 from generator.ledger.published import check_ledger
 from generator.packs.library import Pack
+from generator.pipeline import validate_project
 from generator.problems import CATALOGUE, CodeInfo, Position, Problem, Severity
 from generator.records.edit import (
     CommentedMap,
@@ -56,7 +57,7 @@ from generator.records.edit import (
 from generator.records.load import Raw, RMap, RScalar, RSeq, parse_yaml
 from generator.records.schema import INVALID, Date, Kind, Money
 from generator.records.shapes import ACTIVITY, ASSET, LINE, RECORD, SERVICE_CODE
-from generator.records.validate import Project, validate_project
+from generator.records.validate import Project
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rules_helpers import baseline, pack, quarter, staff_member
+from rules_helpers import TODAY, baseline, pack, quarter, staff_member
 
+from generator import compliance
 from generator import model as m
 from generator.evaluation import scoring
 from generator.figures import finance as figures
@@ -83,7 +84,7 @@ GRADE_RULE = pack("shenzhen-2015").rule("grade")
 GRADE_ORDER = [
     b["grade"]
     for b in sorted(
-        GRADE_RULE.params["bands"],
+        GRADE_RULE.params.bands,
         key=lambda b: Decimal(b["min"]) if b["min"] is not None else Decimal(-1),
     )
 ]
@@ -124,10 +125,14 @@ def test_binjiang_records_lines_never_fall_when_figures_rise(v1, v2, training):
     staff = tuple(staff_member("社工", "助理社工师", training=str(training)) for _ in range(3))
     more = tuple(staff_member("社工", "助理社工师", training=str(training + 5)) for _ in range(3))
     base = baseline(staff=staff)
-    a = scoring.score_centre(replace(base, volunteers=m.Volunteers(lo, Decimal(lo * 10))), p, 2026)
-    b = scoring.score_centre(replace(base, volunteers=m.Volunteers(hi, Decimal(hi * 10))), p, 2026)
-    c = scoring.score_centre(
-        replace(base, staff=more, volunteers=m.Volunteers(hi, Decimal(hi * 10))), p, 2026
+    a = compliance.scorecard(
+        replace(base, volunteers=m.Volunteers(lo, Decimal(lo * 10))), p, 2026, TODAY
+    )
+    b = compliance.scorecard(
+        replace(base, volunteers=m.Volunteers(hi, Decimal(hi * 10))), p, 2026, TODAY
+    )
+    c = compliance.scorecard(
+        replace(base, staff=more, volunteers=m.Volunteers(hi, Decimal(hi * 10))), p, 2026, TODAY
     )
     assert a.total <= b.total <= c.total
     for la, lb in zip(a.lines, b.lines):

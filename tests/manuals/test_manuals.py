@@ -27,7 +27,10 @@ from generator.manuals.compose import (
     render_manuals,
 )
 from generator.packs.library import Rule
-from generator.records.validate import Project, validate_project
+from generator.packs.params import parse_params
+from generator.pipeline import validate_project
+from generator.records.validate import Project
+from generator.rules import emergency
 from generator.text.escape import md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,7 +159,7 @@ def test_the_ten_shenzhen_systems_cite_their_clause_of_four(samples):
     pack = samples.library.packs["shenzhen-2015"]
     centre = samples.centres[0]
     manuals = render_manuals(centre, pack, content_dir=CONTENT)
-    items = pack.rule("management-systems").params["items"]
+    items = pack.rule("management-systems").params.items
     assert len(items) == 10
     for item in items:
         cite = f"{pack.document}{item['clause']}"
@@ -178,8 +181,12 @@ def test_citations_follow_the_centres_pack(samples):
 
 
 def with_params(pack, rule_id, **params):
+    """The pack with one rule's parameters changed as a district pack would write them."""
     rule = pack.rules[rule_id]
-    new = dataclasses.replace(rule, params={**rule.params, **params})
+    raw = {**rule.raw, **params}
+    typed, problems = parse_params(type(rule.params), raw, lambda _k: rule.src, rule.id, rule.check)
+    assert not problems, problems
+    new = dataclasses.replace(rule, params=typed, raw=raw)
     return dataclasses.replace(pack, rules={**pack.rules, rule_id: new})
 
 
@@ -188,9 +195,9 @@ def test_finance_prints_the_fund_ratios_of_the_pack(samples):
     pack = samples.library.packs["shenzhen-2015"]
     before = plain(by_id(render_manuals(centre, pack, content_dir=CONTENT))["finance"].markdown)
     for rule in pack.by_check("fund-ratio"):
-        if rule.params["base"] == "government-project":
-            pct = mm.percent_text(rule.threshold)
-            assert f"占项目总经费的比例{mm._OP_RATIO[rule.params['op']]}{pct}" in before
+        if rule.params.base == "government-project":
+            pct = mm.percent_text(rule.params.threshold)
+            assert f"占项目总经费的比例{mm._OP_RATIO[rule.params.op]}{pct}" in before
     changed = with_params(pack, "fund-management", threshold="0.08")
     after = plain(by_id(render_manuals(centre, changed, content_dir=CONTENT))["finance"].markdown)
     assert "机构营运管理费占项目总经费的比例不超过8%" in after
@@ -265,7 +272,7 @@ def test_emergency_plan_covers_pack_hazards_and_centre_choice(samples, tmp_path)
         document=pack.document,
         quote="防火、防电",
         severity="info",
-        params={"hazards": ["typhoon", "flood"]},
+        params=emergency.Params(hazards=("typhoon", "flood")),
     )
     flagged = dataclasses.replace(pack, rules={**pack.rules, rule.id: rule})
     text = plain(by_id(render_manuals(centre, flagged, content_dir=CONTENT))["safety"].markdown)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import assert_problems, make_project, problems_of, read_fixture
 
+from generator.pipeline import validate_project
 from generator.problems import CATALOGUE
-from generator.records.validate import Project, validate_project
+from generator.records.validate import Project
 
 
 def sub(rel: str, old: str, new: str) -> dict[str, str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from generator.pipeline import load_project
-from generator.records.validate import Project, validate_project
+from generator.pipeline import load_project, validate_project
+from generator.records.validate import Project
 
 SAMPLES = {
     "shenzhen-xiashi": "shenzhen-2015",

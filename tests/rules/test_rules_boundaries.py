@@ -34,6 +34,7 @@ from rules_helpers import (
     themed_month,
 )
 
+from generator import compliance
 from generator import model as m
 from generator.compliance import check_compliance, compliance_report
 from generator.evaluation import scoring
@@ -436,7 +437,7 @@ def test_grade_bands(score, grade):
 )
 def test_grade_consequences(score, previous, consequences):
     c = baseline(evaluations=(evaluation(score=score, previous_grade=previous),))
-    card = scoring.score_centre(c, pack("shenzhen-2015"), 2026)
+    card = compliance.scorecard(c, pack("shenzhen-2015"), 2026, TODAY)
     assert [x.id for x in card.consequences] == consequences
 
 
@@ -480,7 +481,7 @@ def test_b_minus_is_a_warning_c_an_error():
 )
 def test_vetoes_override_the_score(extra, grade):
     c = baseline(evaluations=(evaluation(score="950", **extra),))
-    assert scoring.score_centre(c, pack("shenzhen-2015"), 2026).result == grade
+    assert compliance.scorecard(c, pack("shenzhen-2015"), 2026, TODAY).result == grade
 
 
 @pytest.mark.parametrize(
@@ -533,7 +534,7 @@ def test_type_bands(ratio, kind):
 
 
 def binjiang_card(**changes) -> scoring.Scorecard:
-    return scoring.score_centre(baseline(**changes), pack("binjiang-2023"), 2026, TODAY)
+    return compliance.scorecard(baseline(**changes), pack("binjiang-2023"), 2026, TODAY)
 
 
 def line(card: scoring.Scorecard, line_id: str) -> scoring.ScoreLine:
@@ -638,7 +639,7 @@ def test_score_assessor_entries_and_missing_entries():
 def test_score_entry_out_of_range_is_clamped_and_reported():
     ev = evaluation(score=None, entries=(entry("site-location", "3"), entry("location", "1")))
     c = baseline(evaluations=(ev,))
-    card = scoring.score_centre(c, pack("binjiang-2023"), 2026, TODAY)
+    card = compliance.scorecard(c, pack("binjiang-2023"), 2026, TODAY)
     assert line(card, "site-location").points == D(2)
     bad = failures(c, "binjiang-2023", "evaluation-score")
     assert len(bad) == 2 and all(f.severity == "error" for f in bad)
@@ -648,7 +649,7 @@ def full_marks_entries(total_assessor: str | None = None) -> tuple[m.ScoreEntry,
     """Entries giving every assessor line its maximum (or 0 when it is a records line)."""
     rule = pack("binjiang-2023").rule("evaluation-score")
     out = []
-    for ln in rule.params["lines"]:
+    for ln in rule.params.lines:
         comp = ln["computed"]
         if comp.get("kind") == "sum":
             for p in comp["parts"]:
@@ -680,7 +681,7 @@ def test_score_total_ratio_and_type_agree():
         volunteers=m.Volunteers(200, D("5000")),
         social_organisations={"introduced": 4, "fostered": 3},
     )
-    card = scoring.score_centre(c, pack("binjiang-2023"), 2026, TODAY)
+    card = compliance.scorecard(c, pack("binjiang-2023"), 2026, TODAY)
     assert card.complete, card.missing
     assert (card.total, card.ratio, card.result, card.agrees) == (D(100), D(1), "示范型", True)
     assert statuses(c, "binjiang-2023", "centre-type") == ["pass"]
@@ -689,7 +690,7 @@ def test_score_total_ratio_and_type_agree():
         ev, entries=tuple(e if e.item != "honours" else entry("honours", "2") for e in ev.entries)
     )
     assert (
-        scoring.score_centre(
+        compliance.scorecard(
             replace(c, evaluations=(ev2,)), pack("binjiang-2023"), 2026, TODAY
         ).total
         == 99
@@ -1035,7 +1036,7 @@ def _rule_files() -> list[dict]:
 def test_every_rule_id_and_check_kind_is_documented():
     from rules_helpers import ROOT
 
-    from generator.rules import CHECKS
+    from generator.rules.registry import CHECKS
 
     text = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
     rule_ids = {rid for data in _rule_files() for rid in (data.get("rules") or {})}
@@ -1049,16 +1050,16 @@ def test_every_rule_id_and_check_kind_is_documented():
 def test_every_kind_metric_and_formula_in_the_packs_is_supported():
     from rules_helpers import library
 
-    from generator.rules import CHECKS
     from generator.rules.compare import METRICS
+    from generator.rules.registry import CHECKS
 
     for p in library().packs.values():
         for rule in p.rules.values():
             assert rule.check in CHECKS, f"{p.id}/{rule.id}: unknown check {rule.check}"
             if rule.check == "compare":
-                assert rule.params["metric"] in METRICS, f"{p.id}/{rule.id}"
+                assert rule.params.metric in METRICS, f"{p.id}/{rule.id}"
             if rule.check == "score-table":
-                for ln in rule.params["lines"]:
+                for ln in rule.params.lines:
                     nodes = [ln["computed"]] + list(ln["computed"].get("parts") or [])
                     for node in nodes:
                         assert node.get("kind") in set(scoring.SCORERS) | {"sum"}, f"{ln['id']}"

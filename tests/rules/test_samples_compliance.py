@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from generator.compliance import check_compliance
-from generator.records.validate import Project, validate_project
+from generator.pipeline import validate_project
+from generator.records.validate import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DAY = dt.date(2026, 11, 22)
@@ -53,7 +54,7 @@ def _rule_id(pack, kind: str, selector: str | None) -> str | None:
             continue
         if selector is None:
             return rule.id
-        if rule.params.get("metric") == selector or list(rule.params.get("numerator") or []) == [
+        if getattr(rule.params, "metric", None) == selector or list(getattr(rule.params, "numerator", ())) == [
             selector
         ]:
             return rule.id

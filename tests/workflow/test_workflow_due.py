@@ -16,7 +16,7 @@ from generator.figures.calendar import (
     missing_rules,
     state_of,
 )
-from generator.packs.library import load_library
+from generator.rules.registry import load_library
 
 AS_OF = dt.date(2026, 4, 25)
 

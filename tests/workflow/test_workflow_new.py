@@ -9,8 +9,9 @@ from workflow_helpers import demo, edit, minimal_project, project_with_real_cont
 
 from generator.cli import main
 from generator.packs.library import to_plain
+from generator.pipeline import validate_project
 from generator.records.load import read_document
-from generator.records.validate import Project, validate_project
+from generator.records.validate import Project
 
 NEW_ARGS = [
     "--district",
