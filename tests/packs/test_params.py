@@ -196,3 +196,22 @@ def test_pack_problem_codes_are_in_the_catalogue():
     for code in ("unknown-check", "unknown-rule-param", "missing-rule-param", "wrong-rule-param"):
         assert code in CATALOGUE
         assert CATALOGUE[code].severity.value == "error"
+
+
+def test_every_parameter_of_every_kind_is_documented():
+    """docs/rule-packs.md names every check kind and, in that kind's section, each parameter."""
+    text = (ROOT / "docs" / "rule-packs.md").read_text(encoding="utf-8")
+    sections = {}
+    for part in text.split("\n### `")[1:]:
+        name, _, body = part.partition("`")
+        sections[name] = body.split("\n## ")[0]
+    missing = []
+    for kind, cls in PARAMS.items():
+        if kind not in sections:
+            missing.append(kind)
+            continue
+        body = sections[kind]
+        for name in declared(cls):
+            if name != "title" and f"`{name}`" not in body:
+                missing.append(f"{kind}.{name}")
+    assert not missing, f"docs/rule-packs.md does not document: {missing}"
