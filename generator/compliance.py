@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from generator import model as m
 from generator.evaluation import scoring
+from generator.evaluation.cards import Scorecard
 from generator.figures import finance as figures
 from generator.packs.library import Pack, Rule
 from generator.problems import Position, Problem, Severity
@@ -86,7 +87,7 @@ def scorecard(
     today: dt.date,
     results: Sequence[RuleResult] | None = None,
     documents: Mapping[str, str] | None = None,
-) -> scoring.Scorecard:
+) -> Scorecard:
     """A year's evaluation result by the pack's scoring, from the rules' findings on ``today``
     (``results`` when already computed)."""
     if results is None:

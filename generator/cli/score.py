@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.compliance import scorecard
 from generator.evaluation import scoring
+from generator.evaluation.cards import SOURCE_LABELS, Scorecard
 from generator.pipeline import load_project
 from generator.records.validate import find_project
 from generator.text import formats as fmt
@@ -43,12 +44,12 @@ def _centre_dir(arg: str) -> Path | None:
     return None
 
 
-def render_text(card: scoring.Scorecard, name: str) -> str:
+def render_text(card: Scorecard, name: str) -> str:
     """The scorecard as Chinese text, one line per scored item with the source of its points."""
     out = [f"{name}（{card.centre}） {card.year} 年度评估", f"规则包：{card.pack}"]
     for ln in card.lines:
         top = f"/{fmt.num(ln.max)}" if ln.max is not None else ""
-        source = scoring.SOURCE_LABELS.get(ln.source, ln.source)
+        source = SOURCE_LABELS.get(ln.source, ln.source)
         out.append(f"  {ln.title}  {fmt.points(ln.points)}{top} 分  〔来源：{source}〕")
         out.append(f"      {ln.explanation}")
         out.append(f"      依据：{ln.citation}")

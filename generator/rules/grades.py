@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.evaluation import scoring
+from generator.evaluation import grading
 from generator.packs.params import Choice, Dec, Int, Rows, RuleParams, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.text import formats as fmt
@@ -45,7 +45,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         return
     bands = {str(b.get("grade")): b for b in ctx.params.bands}
     for ev in evs:
-        card = scoring.grade_card(ctx.centre, ctx.pack, ev.year)
+        card = grading.grade_card(ctx.centre, ctx.pack, ev.year)
         period = f"{ev.year}年"
         common = {
             "period": period,

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.evaluation import scoring
+from generator.evaluation import table
 from generator.packs.params import Dec, Rows, RuleParams, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.text import formats as fmt
@@ -35,7 +35,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(NO_DATA, "还没有评估记录，未计算表C.1 得分", pos=ctx.centre.src)
         return
     for ev in ctx.centre.evaluations:
-        card = scoring.table_card(ctx.centre, ctx.pack, ev.year, ctx.today, ctx.findings_of)
+        card = table.table_card(ctx.centre, ctx.pack, ev.year, ctx.today, ctx.findings_of)
         period = f"{ev.year}年"
         for e in card.unknown_entries:
             known = "、".join(str(ln.id) for ln in card.lines)

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.evaluation import scoring
-from generator.evaluation.scoring import TRIGGERS
+from generator.evaluation import grading
+from generator.evaluation.cards import TRIGGERS
 from generator.packs.params import Choice, Dec, Flag, ListOf, Op, RuleParams, Text, param
 from generator.rules.base import FAIL, NOT_APPLICABLE, PASS, CheckContext, Finding
 
@@ -62,7 +62,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         return
     trigger = ctx.params.trigger
     for ev in ctx.centre.evaluations:
-        veto = next((v for v in scoring.vetoes_for(ev, ctx.pack) if v.rule == ctx.rule.id), None)
+        veto = next((v for v in grading.vetoes_for(ev, ctx.pack) if v.rule == ctx.rule.id), None)
         period = f"{ev.year}年"
         field_name = (
             "management_fee_over_limit"

@@ -11,7 +11,7 @@ from rules_helpers import TODAY, baseline, pack, quarter, staff_member
 
 from generator import compliance
 from generator import model as m
-from generator.evaluation import scoring
+from generator.evaluation import grading, table
 from generator.figures import finance as figures
 from generator.rules.base import ratio_holds
 from generator.text import formats as fmt
@@ -93,7 +93,7 @@ GRADE_ORDER = [
 @given(scores, scores)
 def test_a_grade_never_falls_when_the_score_rises(a, b):
     low, high = sorted((a, b))
-    g_low, g_high = scoring.grade_for(low, GRADE_RULE), scoring.grade_for(high, GRADE_RULE)
+    g_low, g_high = grading.grade_for(low, GRADE_RULE), grading.grade_for(high, GRADE_RULE)
     assert GRADE_ORDER.index(g_low) <= GRADE_ORDER.index(g_high)
 
 
@@ -107,8 +107,8 @@ TYPE_ORDER = ["基础型", "标准型", "示范型"]
 )
 def test_binjiang_type_never_falls_when_the_total_rises(a, b):
     low, high = sorted((a, b))
-    t_low = scoring.type_for(low / Decimal(100), TYPE_RULE)
-    t_high = scoring.type_for(high / Decimal(100), TYPE_RULE)
+    t_low = table.type_for(low / Decimal(100), TYPE_RULE)
+    t_high = table.type_for(high / Decimal(100), TYPE_RULE)
     assert TYPE_ORDER.index(t_low) <= TYPE_ORDER.index(t_high)
 
 

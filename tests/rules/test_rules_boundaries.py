@@ -37,7 +37,7 @@ from rules_helpers import (
 from generator import compliance
 from generator import model as m
 from generator.compliance import check_compliance, compliance_report
-from generator.evaluation import scoring
+from generator.evaluation import cards, grading, table
 from generator.problems import Severity
 from generator.text import formats as fmt
 
@@ -421,7 +421,7 @@ def test_large_activities_running_year_is_pending():
     ],
 )
 def test_grade_bands(score, grade):
-    assert scoring.grade_for(D(score), pack("shenzhen-2015").rule("grade")) == grade
+    assert grading.grade_for(D(score), pack("shenzhen-2015").rule("grade")) == grade
 
 
 @pytest.mark.parametrize(
@@ -530,18 +530,18 @@ def test_management_fee_over_the_year_warns_of_the_veto():
     ],
 )
 def test_type_bands(ratio, kind):
-    assert scoring.type_for(D(ratio), pack("binjiang-2023").rule("centre-type")) == kind
+    assert table.type_for(D(ratio), pack("binjiang-2023").rule("centre-type")) == kind
 
 
-def binjiang_card(**changes) -> scoring.Scorecard:
+def binjiang_card(**changes) -> cards.Scorecard:
     return compliance.scorecard(baseline(**changes), pack("binjiang-2023"), 2026, TODAY)
 
 
-def line(card: scoring.Scorecard, line_id: str) -> scoring.ScoreLine:
+def line(card: cards.Scorecard, line_id: str) -> cards.ScoreLine:
     return next(ln for ln in card.lines if ln.id == line_id)
 
 
-def part(card: scoring.Scorecard, line_id: str, part_id: str) -> scoring.ScoreLine:
+def part(card: cards.Scorecard, line_id: str, part_id: str) -> cards.ScoreLine:
     return next(p for p in line(card, line_id).parts if p.id == f"{line_id}.{part_id}")
 
 
@@ -1062,7 +1062,7 @@ def test_every_kind_metric_and_formula_in_the_packs_is_supported():
                 for ln in rule.params.lines:
                     nodes = [ln["computed"]] + list(ln["computed"].get("parts") or [])
                     for node in nodes:
-                        assert node.get("kind") in set(scoring.SCORERS) | {"sum"}, f"{ln['id']}"
+                        assert node.get("kind") in set(table.SCORERS) | {"sum"}, f"{ln['id']}"
                         for metric in [node.get("metric")] + [
                             t["metric"] for t in node.get("terms") or []
                         ]:

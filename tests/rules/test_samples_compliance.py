@@ -54,9 +54,9 @@ def _rule_id(pack, kind: str, selector: str | None) -> str | None:
             continue
         if selector is None:
             return rule.id
-        if getattr(rule.params, "metric", None) == selector or list(getattr(rule.params, "numerator", ())) == [
-            selector
-        ]:
+        if getattr(rule.params, "metric", None) == selector or list(
+            getattr(rule.params, "numerator", ())
+        ) == [selector]:
             return rule.id
     return None
 

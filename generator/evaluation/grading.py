@@ -1,0 +1,169 @@
+"""Shenzhen: the grade of a 1000-point evaluation score, its contract consequences and vetoes.
+
+《深圳市社区（党群）服务中心运营与评估标准》八(五)(六): the pack's ``grade-bands`` rule maps the
+evaluator's score to A+ … C (``half-open``: each band runs from its ``min`` up to the next
+band's ``min``, exclusive, so 899.5 is A and 900 is A+) and lists the contract consequences;
+the ``veto`` rules make the grade C whatever the score.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from generator import model as m
+from generator.evaluation.cards import (
+    ASSESSOR,
+    Consequence,
+    Scorecard,
+    ScoreLine,
+    Veto,
+    _dec,
+)
+from generator.packs.library import Pack, Rule
+from generator.rules.base import op_holds
+from generator.text import formats as fmt
+
+# ---------------------------------------------------------------- Shenzhen grades
+
+
+def band_for(score: Decimal, rule: Rule) -> dict | None:
+    """The grade band of a score by the pack's bands and rounding.
+
+    ``half-open`` (and no rounding): a band covers [min, next band's min); the lowest band
+    has no min. ``half-up``: the score is first rounded to a whole point.
+    """
+    bands = list(rule.params.bands)
+    if not bands or all(b.get("min") is None for b in bands):
+        return None
+    value = score
+    if rule.params.rounding in ("half-up", "round-half-up"):
+        value = score.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    ordered = sorted(
+        bands,
+        key=lambda b: _dec(b.get("min")) if b.get("min") is not None else Decimal("-Infinity"),
+        reverse=True,
+    )
+    for b in ordered:
+        lo = _dec(b.get("min"))
+        if lo is None or value >= lo:
+            return b
+    return None
+
+
+def grade_for(score: Decimal, rule: Rule) -> str | None:
+    band = band_for(score, rule)
+    return str(band["grade"]) if band else None
+
+
+def consequences_for(grade: str, previous: str | None, rule: Rule) -> tuple[Consequence, ...]:
+    """The contract consequences of a grade; a consecutive-years rule overrides the plain one."""
+    matched = []
+    for c in rule.params.consequences:
+        when = c.get("when") or {}
+        grades = [str(g) for g in when.get("grades") or []]
+        if grade not in grades:
+            continue
+        years = _dec(when.get("consecutive_years"))
+        if years is not None and years > 1 and previous not in grades:
+            continue
+        matched.append((c, grades, years))
+    specific = {tuple(g) for _, g, y in matched if y is not None}
+    out = []
+    for c, grades, years in matched:
+        if years is None and tuple(grades) in specific:
+            continue  # e.g. rectify is replaced by terminate on the second B-
+        out.append(
+            Consequence(str(c.get("id")), str(c.get("action") or ""), str(c.get("quote") or ""))
+        )
+    return tuple(out)
+
+
+def vetoes_for(ev: m.Evaluation, pack: Pack) -> tuple[Veto, ...]:
+    """Apply the pack's ``veto`` rules to an evaluation record."""
+    out = []
+    for rule in pack.by_check("veto"):
+        trigger = rule.params.trigger
+        grade = rule.params.result_grade
+        if trigger == "management-fee-over-limit":
+            hit = ev.management_fee_over_limit
+            msg = (
+                "第三方评估机构年度抽查查实机构管理费超过规定，一票否决，直接评定为C级"
+                if hit
+                else "评估记录未载明查实管理费超标"
+            )
+        elif trigger == "resident-assembly-vote":
+            share = ev.assembly_vote_share
+            threshold, op = rule.params.threshold, rule.params.op
+            if share is None:
+                hit, msg = False, "评估记录没有居民大会表决终止合同的情况"
+            else:
+                hit = op_holds(share, op, threshold)
+                word = "超过" if hit else "未超过"
+                msg = (
+                    f"居民大会与会者中同意终止合同的占 {fmt.percent(share)}，{word} {fmt.limit_percent(threshold)}"
+                    + ("，一票否决，直接评定为C级" if hit else "")
+                )
+        else:
+            hit, msg = False, f"不认识的否决情形 {trigger}"
+        out.append(Veto(rule.id, hit, msg, rule.citation, str(grade) if grade else None))
+    return tuple(out)
+
+
+def evaluation_of(centre: m.Centre, year: int) -> m.Evaluation | None:
+    return next((e for e in centre.evaluations if e.year == year), None)
+
+
+def grade_card(centre: m.Centre, pack: Pack, year: int) -> Scorecard:
+    """Shenzhen: the grade of the year's evaluation, with vetoes and consequences."""
+    rule = pack.by_check("grade-bands")[0]
+    ev = evaluation_of(centre, year)
+    base = {
+        "centre": centre.id,
+        "year": year,
+        "pack": pack.id,
+        "kind": "grade",
+        "result_label": "评估等级",
+        "result_citation": rule.citation,
+    }
+    if ev is None:
+        return Scorecard(**base, notes=(f"没有 {year} 年度的评估记录（evaluations/{year}.yaml）",))
+    vetoes = vetoes_for(ev, pack)
+    notes: list[str] = []
+    lines: list[ScoreLine] = []
+    grade: str | None = None
+    if ev.score is not None:
+        grade = grade_for(ev.score, rule)
+        band = band_for(ev.score, rule)
+        printed = f"（{band.get('printed')}）" if band and band.get("printed") else ""
+        lines.append(
+            ScoreLine(
+                "score",
+                "评估总分",
+                ev.score,
+                rule.params.max_total,
+                ASSESSOR,
+                f"第三方评估机构 {ev.evaluator} 给出 {fmt.num(ev.score)} 分，按等级分档为 {grade}{printed}",
+                rule.citation,
+            )
+        )
+    elif rule.params.input == "score":
+        notes.append("评估记录没有总分（score），无法按分档确定等级")
+    hit = [v for v in vetoes if v.triggered]
+    if hit:
+        grade = hit[0].grade or grade
+    if grade is None and ev.grade and rule.params.input == "grade":
+        known = [str(b.get("grade")) for b in rule.params.bands]
+        grade = ev.grade if ev.grade in known else None
+    consequences = consequences_for(grade, ev.previous_grade, rule) if grade else ()
+    return Scorecard(
+        **base,
+        lines=tuple(lines),
+        total=ev.score,
+        max_total=rule.params.max_total,
+        result=grade,
+        stated=ev.grade,
+        consequences=consequences,
+        vetoes=vetoes,
+        notes=tuple(notes),
+        evaluation=ev,
+    )
