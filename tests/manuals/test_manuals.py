@@ -15,23 +15,25 @@ from pathlib import Path
 
 import pytest
 
-from generator.manuals import compose as mm
-from generator.manuals.compose import (
+from generator.manuals.build import check_manuals, render_manuals
+from generator.manuals.facts import PackFacts, _doc_key
+from generator.manuals.render import ContactInfo, ManualContext, ManualError, RoleInfo, RoomInfo
+from generator.manuals.settings import (
     HAZARDS,
+    OPTIONAL_SETTINGS,
     SETTING_KINDS,
-    ManualContext,
-    ManualError,
+    Responsible,
     Settings,
-    check_manuals,
-    read_manual_sources,
-    render_manuals,
 )
+from generator.manuals.sources import read_manual_sources
+from generator.manuals.text import cn_numeral, percent_text
 from generator.packs.library import Rule
 from generator.packs.params import parse_params
 from generator.pipeline import validate_project
 from generator.records.validate import Project
 from generator.rules import emergency
 from generator.text.escape import md_escape
+from generator.text.labels import OP_WORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content" / "manuals"
@@ -62,11 +64,10 @@ def plain(markdown: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def projects():
+def projects(samples_validated):
     """The sample centres (centres/) and the minimal fixture, validated."""
     out = []
-    for root in (ROOT, MINIMAL):
-        res = validate_project(Project(root))
+    for res in (samples_validated, validate_project(Project(MINIMAL))):
         assert res.library is not None
         out.append(res)
     return out
@@ -173,8 +174,8 @@ def test_citations_follow_the_centres_pack(samples):
     for pack_id in ("binjiang-2023", "huizhou-pilot", "shenzhen-early"):
         pack = samples.library.packs[pack_id]
         for man in render_manuals(centre, pack, content_dir=CONTENT):
-            key = mm._doc_key(pack.document)
-            assert all(mm._doc_key(c.split("》")[0] + "》") == key for c in man.citations)
+            key = _doc_key(pack.document)
+            assert all(_doc_key(c.split("》")[0] + "》") == key for c in man.citations)
 
 
 # ---------------------------------------------------------------- thresholds from the pack
@@ -196,8 +197,8 @@ def test_finance_prints_the_fund_ratios_of_the_pack(samples):
     before = plain(by_id(render_manuals(centre, pack, content_dir=CONTENT))["finance"].markdown)
     for rule in pack.by_check("fund-ratio"):
         if rule.params.base == "government-project":
-            pct = mm.percent_text(rule.params.threshold)
-            assert f"占项目总经费的比例{mm._OP_RATIO[rule.params.op]}{pct}" in before
+            pct = percent_text(rule.params.threshold)
+            assert f"占项目总经费的比例{OP_WORDS[rule.params.op]}{pct}" in before
     changed = with_params(pack, "fund-management", threshold="0.08")
     after = plain(by_id(render_manuals(centre, changed, content_dir=CONTENT))["finance"].markdown)
     assert "机构营运管理费占项目总经费的比例不超过8%" in after
@@ -356,9 +357,9 @@ def test_an_added_article_is_marked_own_and_renumbers_the_rest(samples, tmp_path
     assert sum(a.own for a in arts) == 3
     assert "〔本中心补充〕本中心天台菜园" in man.markdown
     # a reference to the rooms article follows its new number
-    ref = f"以第{mm.cn_numeral(rooms.number + 1)}条所列为准"
+    ref = f"以第{cn_numeral(rooms.number + 1)}条所列为准"
     assert ref in man.markdown
-    assert f"以第{mm.cn_numeral(rooms.number)}条所列为准" in base.markdown
+    assert f"以第{cn_numeral(rooms.number)}条所列为准" in base.markdown
     # the added chapter-end article comes before the interpretation article
     assert arts[-3].own and arts[-1].key == "effective"
 
@@ -514,7 +515,7 @@ def test_no_staff_name_appears(samples):
     )
     for man in render_manuals(named, pack, content_dir=CONTENT):
         assert "测试姓名" not in man.markdown, man.id
-    assert "name" not in {f.name for f in dataclasses.fields(mm.RoleInfo)}
+    assert "name" not in {f.name for f in dataclasses.fields(RoleInfo)}
 
 
 # ---------------------------------------------------------------- the template contract
@@ -548,7 +549,7 @@ def test_every_setting_has_a_default_and_is_documented():
     defaults = (CONTENT / "_defaults.yaml").read_text(encoding="utf-8")
     docs = (ROOT / "docs" / "manuals.md").read_text(encoding="utf-8")
     for name in SETTING_KINDS:
-        if name not in mm.OPTIONAL_SETTINGS:
+        if name not in OPTIONAL_SETTINGS:
             assert re.search(rf"^{name}:", defaults, re.MULTILINE), name
         assert f"`{name}`" in docs, name
     assert set(SETTING_KINDS) == {f.name for f in dataclasses.fields(Settings)}
@@ -560,11 +561,11 @@ def test_every_context_field_is_documented():
     docs = (ROOT / "docs" / "manuals.md").read_text(encoding="utf-8")
     for cls in (
         ManualContext,
-        mm.PackFacts,
-        mm.RoomInfo,
-        mm.RoleInfo,
-        mm.ContactInfo,
-        mm.Responsible,
+        PackFacts,
+        RoomInfo,
+        RoleInfo,
+        ContactInfo,
+        Responsible,
     ):
         for f in dataclasses.fields(cls):
             assert f"`{f.name}`" in docs, (cls.__name__, f.name)
@@ -573,7 +574,7 @@ def test_every_context_field_is_documented():
 
 
 def test_cn_numerals():
-    assert [mm.cn_numeral(n) for n in (1, 10, 11, 20, 21, 99, 100, 101, 110, 1000)] == [
+    assert [cn_numeral(n) for n in (1, 10, 11, 20, 21, 99, 100, 101, 110, 1000)] == [
         "一",
         "十",
         "十一",
@@ -585,5 +586,5 @@ def test_cn_numerals():
         "一百一十",
         "一千",
     ]
-    assert mm.percent_text(Decimal("0.80")) == "80%"
-    assert mm.percent_text(Decimal("0.075")) == "7.5%"
+    assert percent_text(Decimal("0.80")) == "80%"
+    assert percent_text(Decimal("0.075")) == "7.5%"

@@ -12,17 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.manuals import compose as mm
-from generator.manuals.compose import render_manuals
-from generator.pipeline import load_project
+from generator.manuals import render as manual_render
+from generator.manuals.build import render_manuals
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content" / "manuals"
 
 
 @pytest.fixture(scope="module")
-def samples():
-    validated = load_project(ROOT)
+def samples(samples_loaded):
+    validated = samples_loaded
     assert not validated.report.errors, validated.report.format("text")
     return validated
 
@@ -32,12 +31,12 @@ def _templates() -> int:
 
 
 def test_every_template_is_compiled_once_for_all_centres(samples) -> None:
-    mm._compiled.cache_clear()
+    manual_render._compiled.cache_clear()
     centres = samples.centres
     assert len(centres) >= 2
     for ce in centres:
         assert render_manuals(ce, samples.library.packs[ce.rule_pack], content_dir=CONTENT)
-    info = mm._compiled.cache_info()
+    info = manual_render._compiled.cache_info()
     assert info.misses == _templates()
     assert info.hits == _templates() * (len(centres) - 1)
 
