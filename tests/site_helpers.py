@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import http.server
 import os
@@ -112,6 +113,129 @@ def hostile_project(tmp_path: Path) -> Path:
         "feedback: 意见箱设在一楼大厅", "feedback: '<img src=x onerror=alert(2)> | **粗** `代码`'"
     )
     centre.write_text(ctext, encoding="utf-8")
+    return dest
+
+
+# ---------------------------------------------------------------- a centre at the limits
+
+BOUNDARY_DAY = "2027-04-01"  # every record of 2026 is published, none of 2027 due yet
+BOUNDARY_CORRECTED = "2026-05-10"  # the day the first quarter was corrected
+
+# Fund-use ratio rules and the quarterly disclosure deadline of the Shenzhen pack, written
+# into the fixture's test pack (whose own rules are none).
+BOUNDARY_RULES = """rules:
+  fund-staff-and-site:
+    title: 人员与场地经费占比
+    check: fund-ratio
+    clause: 七(一)
+    quote: 员工薪酬与福利经费和办公设施与场地运作成本应不低于项目总经费的80%
+    severity: error
+    numerator: [staff, site]
+    base: government-project
+    op: ">="
+    threshold: "0.80"
+    periods: [quarter, year-to-date, year]
+    interim_severity: warning
+  fund-management:
+    title: 机构营运管理费占比上限
+    check: fund-ratio
+    clause: 七(一)
+    quote: 机构营运管理费不得超过10％
+    severity: error
+    numerator: [management]
+    base: government-project
+    op: "<="
+    threshold: "0.10"
+    periods: [quarter, year-to-date, year]
+    interim_severity: warning
+  fund-services:
+    title: 服务项目运作经费占比
+    check: fund-ratio
+    clause: 七(一)
+    quote: 服务项目运作经费不得低于10%
+    severity: error
+    numerator: [services]
+    base: government-project
+    op: ">="
+    threshold: "0.10"
+    periods: [quarter, year-to-date, year]
+    interim_severity: warning
+  quarterly-finance-disclosure:
+    title: 季度财务信息公开
+    check: disclosure-deadline
+    clause: 七(三)
+    quote: 每季度动态的财务信息以及年度审计报告应及时向社会公开
+    severity: error
+    late_severity: warning
+    disclosure: quarterly-finance
+    days_after_period: "30"
+"""
+
+
+def _quarter(
+    key: str, published: str, staff: str, site: str, management: str, services: str
+) -> str:
+    return (
+        f"quarter: {key}\npublished: {published}\nincome:\n  government: 99500.00\n"
+        "  convenience: 500.00\n  carried_forward: 2000.00\n"
+        f"expenditure:\n  staff:\n    items:\n      - {{item: 工资, amount: {staff}}}\n"
+        f"  site:\n    items:\n      - {{item: 水电, amount: {site}}}\n"
+        f"  management:\n    items:\n      - {{item: 管理费, amount: {management}}}\n"
+        f"  services:\n    items:\n      - {{item: 活动物资, amount: {services}}}\n"
+    )
+
+
+def boundary_project(tmp_path: Path) -> Path:
+    """A copy of the minimal fixture whose first quarter misses its limits by the least
+    amount a record can: staff and site 79,995.00 of 100,000.00 (79.995 %, limit 80 %),
+    management 10,004.00 (10.004 %, limit 10 %); published one day after its due date
+    (2026-05-01, due 30 days after the quarter); and corrected after publication (the
+    published figures were within the limits), so that a correction notice is printed too.
+    The other quarters of 2026 are within the limits and on time."""
+    from generator.ledger.published import centre_ledger, updated_ledger
+    from generator.pipeline import load_project
+    from generator.records.validate import Project
+
+    dest = tmp_path / "boundary"
+    shutil.copytree(MINIMAL, dest)
+    pack = dest / "content" / "rules" / "test-pack.yaml"
+    pack.write_text(
+        pack.read_text(encoding="utf-8").replace("rules: {}\n", BOUNDARY_RULES), encoding="utf-8"
+    )
+    finance = dest / "centres" / "demo" / "finance"
+    first = finance / "2026-Q1.yaml"
+    first.write_text(
+        _quarter("2026-Q1", "2026-05-01", "70000.00", "10000.00", "8000.00", "12000.00"),
+        encoding="utf-8",
+    )
+    for key, published in (("2026-Q2", "2026-07-20"), ("2026-Q3", "2026-10-20")):
+        (finance / f"{key}.yaml").write_text(
+            _quarter(key, published, "72000.00", "10000.00", "8000.00", "10000.00"),
+            encoding="utf-8",
+        )
+    (finance / "2026-Q4.yaml").write_text(
+        _quarter("2026-Q4", "2027-01-20", "72000.00", "10000.00", "8000.00", "10000.00"),
+        encoding="utf-8",
+    )
+    # what was published goes into the ledger, as a build records it
+    (centre,) = load_project(dest, dt.date.fromisoformat(BOUNDARY_DAY)).centres
+    path, ledger = centre_ledger(Project(dest), centre)
+    text = updated_ledger(centre, ledger, dt.date.fromisoformat(BOUNDARY_DAY))
+    assert text is not None and text.rstrip().endswith("corrections:"), text
+    path.write_text(text, encoding="utf-8")
+    # then the first quarter is corrected to the figures at the limits
+    first.write_text(
+        _quarter("2026-Q1", "2026-05-01", "69995.00", "10000.00", "10004.00", "10001.00"),
+        encoding="utf-8",
+    )
+    path.write_text(
+        text.rstrip("\n") + "\n"
+        "  - disclosure: finance/2026-Q1\n"
+        f"    date: {BOUNDARY_CORRECTED}\n"
+        "    reason: 一季度工资与管理费按凭证更正。\n"
+        "    approved_by: 中心主任\n",
+        encoding="utf-8",
+    )
     return dest
 
 

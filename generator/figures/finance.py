@@ -12,24 +12,17 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+# The labels of the line items are generator.text.labels' (named here too for the callers of
+# this module); money and percentages are printed by generator.text.formats.
 from generator import model as m
+from generator.text.formats import quarter_text
+from generator.text.labels import EXPENSE_LABELS as EXPENSE_LABELS
+from generator.text.labels import INCOME_LABELS as INCOME_LABELS
+from generator.text.labels import QUARTER_NAMES as QUARTER_NAMES
 
 ZERO = Decimal(0)
-INCOME_LABELS = {
-    "government": "政府购买服务收入",
-    "convenience": "经营性便民利民服务收入",
-    "donations": "捐赠收入",
-    "other": "其他收入",
-    "carried_forward": "上期结余结转",
-}
-EXPENSE_LABELS = {
-    "staff": "员工薪酬与福利",
-    "site": "办公设施与场地运作",
-    "management": "机构营运管理费",
-    "services": "服务项目运作",
-}
 
 
 def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -37,19 +30,6 @@ def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     if whole == 0:
         return None
     return part / whole
-
-
-def percent(value: Decimal | None, places: int = 2) -> str:
-    """Format a ratio as a percentage for print: 0.8 → '80.00%'."""
-    if value is None:
-        return "—"
-    q = Decimal(1).scaleb(-places)
-    return f"{(value * 100).quantize(q, rounding=ROUND_HALF_UP)}%"
-
-
-def yuan(value: Decimal) -> str:
-    """Format yuan with thousands separators and two decimals: 12345.5 → '12,345.50'."""
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
 # ---------------------------------------------------------------- finance
@@ -85,13 +65,10 @@ class FinancePeriod:
         return ratio(part, self.expenditure_total)
 
 
-QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
-
-
 def quarter_period(q: m.Quarter) -> FinancePeriod:
     """The figures of one quarter."""
     return FinancePeriod(
-        label=f"{q.year}年{QUARTER_NAMES[q.quarter]}",
+        label=quarter_text(q.year, q.quarter),
         kind="quarter",
         year=q.year,
         quarters=(q.quarter,),

@@ -82,12 +82,18 @@ class Row:
 
 @dataclass(frozen=True)
 class RatioLine:
-    """A fund-use ratio against a rule pack limit (经费使用比例)."""
+    """A fund-use ratio rule's findings (经费使用比例), one per column of a table.
+
+    Every value, limit and verdict is the finding's, as ``gongshi check`` reports it
+    (``generator.text.verdicts``); a column the rule has no finding for shows —.
+    """
 
     title: str  # the rule's title, e.g. 人员与场地经费占比
-    values: tuple[str, ...]  # one formatted percentage per column (本季度, 年初至今 …)
-    limit: str  # 不低于80%
-    results: tuple[str, ...]  # 符合 / 未达标 / — per column
+    periods: tuple[str, ...]  # the period of each column, e.g. 2026年第一季度, 2026年1-6月
+    values: tuple[str, ...]  # the share per column as the check showed it (79.995%), or —
+    limit: str  # 不低于 80%
+    results: tuple[str, ...]  # the verdict per column: 符合 / 不符合 / 缺少数据 …, or —
+    failed: tuple[bool, ...]  # per column: whether the finding is a shortfall
     citation: str  # 《…》七(一)
 
 

@@ -28,7 +28,7 @@ import calendar
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -38,6 +38,8 @@ import jinja2
 import segno
 
 from generator import model as m
+from generator.compliance import RuleResult
+from generator.evaluation import grading
 from generator.figures import charts
 from generator.figures import finance as fig
 from generator.ledger.published import Correction, figure_rows
@@ -72,7 +74,24 @@ from generator.print.typeset import (
     typst_escape_line,
     typst_string,
 )
+from generator.rules.base import FAIL
+from generator.text import formats as fmt
+from generator.text import verdicts
 from generator.text.escape import md_escape, md_escape_block
+from generator.text.labels import (
+    AUDIT_LABELS,
+    BALANCE,
+    CLOSED,
+    EVALUATION_LABELS,
+    EXPENSE_LABELS,
+    EXPENSE_SHORT,
+    EXPENSE_TOTAL,
+    FREE,
+    INCOME_LABELS,
+    INCOME_TOTAL,
+    POSTING_LABELS,
+    QUARTER_NAMES,
+)
 
 TEMPLATES = PRINT_TEMPLATES
 
@@ -96,8 +115,6 @@ DISCLOSURE_IDS = {
     "finance": ("quarterly-finance",),
     "audit": ("annual-audit",),
 }
-
-FEE_FREE = "免费"
 
 
 @dataclass(frozen=True)
@@ -124,69 +141,12 @@ class ManualLike(Protocol):
 
 def date_text(day: dt.date | None) -> str:
     """2026年4月15日, or blanks to fill in by hand."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else BLANK_DATE
+    return fmt.date_text(day) if day else BLANK_DATE
 
 
-def range_text(start: dt.date, end: dt.date) -> str:
-    """2026年10月1日至10月7日 (one day: 2026年10月1日)."""
-    if start == end:
-        return date_text(start)
-    if start.year == end.year:
-        return f"{date_text(start)}至{end.month}月{end.day}日"
-    return f"{date_text(start)}至{date_text(end)}"
-
-
-def yuan(value: Decimal) -> str:
-    """Money as printed on every posting: 12,345.00 (the unit is in the column head)."""
-    return fig.yuan(value)
-
-
-def num(value: Decimal | int) -> str:
-    """A plain number without trailing zeros: 52.50 → 52.5."""
-    if isinstance(value, int):
-        return str(value)
-    d = value.normalize()
-    return f"{d.quantize(Decimal(1)):f}" if d == d.to_integral_value() else f"{d:f}"
-
-
-def percent(value: Decimal | None) -> str:
-    return fig.percent(value)
-
-
-def percent_against(value: Decimal | None, limit: Decimal) -> str:
-    """A ratio with enough places that it never prints as the limit it misses (79.999 %)."""
-    if value is None:
-        return "—"
-    places = 2
-    while (
-        value != limit and places < 6 and fig.percent(value, places) == fig.percent(limit, places)
-    ):
-        places += 1
-    return fig.percent(value, places)
-
-
-def limit_text(value: Decimal) -> str:
-    """A limit as the pack writes it: 0.10 → 10%."""
-    return f"{num(value * 100)}%"
-
-
-OP_TEXT = {">=": "不低于", "<=": "不超过", ">": "高于", "<": "低于", "==": "等于"}
-OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    ">=": lambda a, b: a >= b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    "<": lambda a, b: a < b,
-    "==": lambda a, b: a == b,
-}
-
-
-def hours_text(minutes: int) -> str:
-    h, mins = divmod(minutes, 60)
-    return f"{h}小时" + (f"{mins}分" if mins else "")
-
-
-def sessions_text(sessions: Iterable[m.Session]) -> str:
-    return "、".join(str(s) for s in sessions)
+def weekly_hours_text(minutes: int) -> str:
+    """A day's opening time in a table; — when it is closed."""
+    return fmt.hours_text(minutes) if minutes else "—"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,7 +173,7 @@ def disclosure_rule(pack: Pack | None, kind: str) -> Rule | None:
         return found[0] if found else None
     wanted = DISCLOSURE_IDS.get(kind, ())
     for rule in _rules(pack, "disclosure-deadline"):
-        if str(rule.params.get("disclosure")) in wanted:
+        if rule.params.disclosure in wanted:
             return rule
     return None
 
@@ -221,11 +181,9 @@ def disclosure_rule(pack: Pack | None, kind: str) -> Rule | None:
 def posting_days(pack: Pack | None, kind: str) -> tuple[int | None, str | None]:
     """Days of the posting period the pack sets for ``kind``, and its citation; else Nones."""
     for rule in _rules(pack, POSTING_CHECK):
-        by_kind = rule.params.get("by_kind") or {}
-        value = by_kind.get(kind) if isinstance(by_kind, Mapping) else None
-        value = value if value not in (None, "") else rule.params.get("days")
-        if value not in (None, "") and str(value).strip().isdigit() and int(str(value)) > 0:
-            return int(str(value)), rule.citation
+        days = rule.params.days_for(kind)
+        if days is not None:
+            return days, rule.citation
     return None, None
 
 
@@ -259,14 +217,16 @@ def posting_period(
                 None, month_end, False, f"自张贴之日起至{date_text(month_end)}。", basis
             )
         end = max(month_end, start)
-        return PostingPeriod(start, end, False, f"{range_text(start, end)}。", basis)
+        return PostingPeriod(start, end, False, f"{fmt.date_range_text(start, end)}。", basis)
     else:
         days = DEFAULT_POSTING_DAYS
         basis = f"适用的规则包未规定公示期限，按本系统默认的{days}日（含公布当日）执行。"
     if start is None:
         return PostingPeriod(None, None, False, f"自张贴之日起{days}日。", basis)
     end = start + dt.timedelta(days=days - 1)
-    return PostingPeriod(start, end, False, f"{range_text(start, end)}（共{days}日）。", basis)
+    return PostingPeriod(
+        start, end, False, f"{fmt.date_range_text(start, end)}（共{days}日）。", basis
+    )
 
 
 def frame(
@@ -310,8 +270,8 @@ def build_hours(centre: m.Centre, pack: Pack | None, *, url: str) -> HoursNotice
             Row(
                 (
                     m.WEEKDAYS[d],
-                    sessions_text(sessions) or "闭馆",
-                    hours_text(minutes) if minutes else "—",
+                    fmt.sessions_text(sessions),
+                    weekly_hours_text(minutes),
                 )
             )
         )
@@ -320,13 +280,13 @@ def build_hours(centre: m.Centre, pack: Pack | None, *, url: str) -> HoursNotice
     # schedule (staff remove past years), and no build date decides what is "past".
     exceptions = []
     for exc in sorted(hours.exceptions, key=lambda e: (e.start, e.end)):
-        arrangement = "闭馆" if exc.closed else f"开放 {sessions_text(exc.sessions)}"
-        exceptions.append(Row((range_text(exc.start, exc.end), arrangement, exc.reason)))
+        arrangement = CLOSED if exc.closed else f"开放 {fmt.sessions_text(exc.sessions)}"
+        exceptions.append(Row((fmt.date_range_text(exc.start, exc.end), arrangement, exc.reason)))
     rule = disclosure_rule(pack, "hours")
     return HoursNotice(
-        frame=frame(centre, pack, "hours", "开放时间公示", None, url),
+        frame=frame(centre, pack, "hours", POSTING_LABELS["hours"], None, url),
         week=tuple(week),
-        weekly_hours=hours_text(total),
+        weekly_hours=fmt.hours_text(total),
         exceptions=tuple(exceptions),
         citation=rule.citation if rule else None,
     )
@@ -351,7 +311,7 @@ def build_plan(centre: m.Centre, pack: Pack | None, plan: m.Plan, *, url: str) -
     rows = []
     for a in acts:
         day = f"{a.date.month}月{a.date.day}日{m.WEEKDAYS[a.date.weekday()]}"
-        fee = FEE_FREE if a.price == 0 else f"{yuan(a.price)}元"
+        fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)}元"
         title = a.title + ("（主题活动）" if a.themed else "")
         cells = [day, f"{a.start:%H:%M}-{a.end:%H:%M}", title, a.room, a.target, str(a.capacity)]
         if len(distinct) > 1:
@@ -410,12 +370,12 @@ def build_consultation(centre: m.Centre, pack: Pack | None, *, url: str) -> Cons
     tables, majors_n, items_n = _catalogue_tables(centre, pack)
     rule = disclosure_rule(pack, "consultation")
     return ConsultationNotice(
-        frame=frame(centre, pack, "consultation", "服务项目设置征求意见公示", None, url),
+        frame=frame(centre, pack, "consultation", POSTING_LABELS["consultation"], None, url),
         tables=tuple(tables),
         major_count=majors_n,
         item_count=items_n,
         own=tuple(Row((s.title, s.description or "")) for s in centre.services.own),
-        paid=tuple(Row((p.title, f"{yuan(p.price)}{p.unit}")) for p in centre.services.paid),
+        paid=tuple(Row((p.title, f"{fmt.yuan(p.price)}{p.unit}")) for p in centre.services.paid),
         citation=rule.citation if rule else None,
         quote=rule.quote if rule else None,
     )
@@ -437,7 +397,7 @@ def correction_value(kind: str, value: str | None) -> str:
     if value is None or value == "":
         return NOT_THERE
     if kind in MONEY_KINDS and _MONEY_TEXT.fullmatch(value):
-        return yuan(Decimal(value))
+        return fmt.yuan(Decimal(value))
     return value
 
 
@@ -500,51 +460,31 @@ def build_correction(
 # ---------------------------------------------------------------------------------------------
 
 
-def fund_rules(pack: Pack | None) -> list[Rule]:
-    """The pack's fund-use ratio rules over project spending (七(一) in Shenzhen)."""
-    return [
-        r
-        for r in _rules(pack, "fund-ratio")
-        if str(r.params.get("base", "government-project")) == "government-project"
-        and r.params.get("numerator")
-    ]
-
-
-def _ratio_lines(pack: Pack | None, periods: Sequence[fig.FinancePeriod]) -> tuple[RatioLine, ...]:
-    lines = []
-    for rule in fund_rules(pack):
-        allowed = set(rule.params.get("periods") or ("quarter", "year-to-date", "year"))
-        threshold = rule.threshold
-        op = str(rule.params.get("op", ">="))
-        values, results = [], []
-        for p in periods:
-            if p.kind not in allowed:
-                values.append("—")
-                results.append("—")
-                continue
-            share = p.share(list(rule.params["numerator"]))
-            values.append(percent_against(share, threshold))
-            if share is None or op not in OPS:
-                results.append("—")
-            else:
-                results.append("符合" if OPS[op](share, threshold) else "不符合")
-        title = str(rule.params.get("title") or rule.id)
-        lines.append(
-            RatioLine(
-                title,
-                tuple(values),
-                f"{OP_TEXT.get(op, op)}{limit_text(threshold)}",
-                tuple(results),
-                rule.citation,
-            )
+def ratio_lines(
+    results: Sequence[RuleResult], periods: Sequence[fig.FinancePeriod]
+) -> tuple[RatioLine, ...]:
+    """Each fund-use ratio rule's findings for the periods of a table, as the check found them
+    (a period the rule does not cover shows —)."""
+    return tuple(
+        RatioLine(
+            title=row.title,
+            periods=tuple(p.label for p in periods),
+            values=row.values,
+            limit=row.limit,
+            results=row.results,
+            failed=tuple(st == FAIL for st in row.statuses),
+            citation=row.citation,
         )
-    return tuple(lines)
+        for row in verdicts.verdict_rows(results, [p.label for p in periods])
+    )
 
 
-def _ratio_basis(pack: Pack | None) -> str:
-    for rule in fund_rules(pack):
-        if rule.params.get("base_text"):
-            return str(rule.params["base_text"])
+def ratio_basis(results: Sequence[RuleResult]) -> str:
+    """What the fund-use ratios are shares of, as the rules said it (their findings' base)."""
+    for result in verdicts.fund_results(results):
+        for finding in result.findings:
+            if finding.base:
+                return finding.base
     return "该期间的实际支出总额（四类支出之和）"
 
 
@@ -566,7 +506,7 @@ def _income_rows(periods: Sequence[fig.FinancePeriod]) -> list[Row]:
     for key in m.INCOME_SOURCES:
         if any(key in p.income for p in periods) and any(p.income.get(key) for p in periods):
             rows.append(
-                Row((fig.INCOME_LABELS[key], *(yuan(p.income.get(key, fig.ZERO)) for p in periods)))
+                Row((INCOME_LABELS[key], *(fmt.yuan(p.income.get(key, fig.ZERO)) for p in periods)))
             )
     return rows
 
@@ -578,8 +518,8 @@ def _expense_rows(periods: Sequence[fig.FinancePeriod], quarter: m.Quarter | Non
         rows.append(
             Row(
                 (
-                    fig.EXPENSE_LABELS[key],
-                    *(yuan(p.expenditure.get(key, fig.ZERO)) for p in periods),
+                    EXPENSE_LABELS[key],
+                    *(fmt.yuan(p.expenditure.get(key, fig.ZERO)) for p in periods),
                 ),
                 level=0,
                 strong=True,
@@ -589,13 +529,21 @@ def _expense_rows(periods: Sequence[fig.FinancePeriod], quarter: m.Quarter | Non
         if category is not None:
             for item in category.items:
                 rows.append(
-                    Row((item.item, yuan(item.amount), *("" for _ in periods[1:])), level=1)
+                    Row((item.item, fmt.yuan(item.amount), *("" for _ in periods[1:])), level=1)
                 )
     return rows
 
 
-def build_finance(centre: m.Centre, pack: Pack | None, q: m.Quarter, *, url: str) -> FinanceNotice:
-    """Quarterly finance posting: income, spending, fund-use ratios against the pack's limits."""
+def build_finance(
+    centre: m.Centre,
+    pack: Pack | None,
+    q: m.Quarter,
+    results: Sequence[RuleResult],
+    *,
+    url: str,
+) -> FinanceNotice:
+    """Quarterly finance posting: income, spending, and the fund-use ratios as the pack's rules
+    found them (``results``: the centre's rule results)."""
     periods = _period_columns(centre, q)
     label = fig.quarter_period(q).label
     rule = disclosure_rule(pack, "finance")
@@ -605,24 +553,32 @@ def build_finance(centre: m.Centre, pack: Pack | None, q: m.Quarter, *, url: str
         columns=tuple(_column_head(p) for p in periods),
         money_columns=tuple(f"{_column_head(p)}（元）" for p in periods),
         income=tuple(_income_rows(periods)),
-        income_total=Row(("收入合计", *(yuan(p.income_total) for p in periods)), strong=True),
+        income_total=Row((INCOME_TOTAL, *(fmt.yuan(p.income_total) for p in periods)), strong=True),
         expenditure=tuple(_expense_rows(periods, q)),
         expenditure_total=Row(
-            ("支出合计", *(yuan(p.expenditure_total) for p in periods)), strong=True
+            (EXPENSE_TOTAL, *(fmt.yuan(p.expenditure_total) for p in periods)), strong=True
         ),
-        balance=Row(("期末结余", *(yuan(p.balance) for p in periods)), strong=True),
-        ratios=_ratio_lines(pack, periods),
-        ratio_basis=_ratio_basis(pack),
+        balance=Row((BALANCE, *(fmt.yuan(p.balance) for p in periods)), strong=True),
+        ratios=ratio_lines(results, periods),
+        ratio_basis=ratio_basis(results),
         fixed_assets=tuple(
-            Row((a.name, yuan(a.amount), date_text(a.date))) for a in q.fixed_assets
+            Row((a.name, fmt.yuan(a.amount), date_text(a.date))) for a in q.fixed_assets
         ),
         notes=q.notes,
         citation=rule.citation if rule else None,
     )
 
 
-def build_audit(centre: m.Centre, pack: Pack | None, audit: m.Audit, *, url: str) -> AuditNotice:
-    """Annual audit posting: the auditor's opinion, the year's totals, findings."""
+def build_audit(
+    centre: m.Centre,
+    pack: Pack | None,
+    audit: m.Audit,
+    results: Sequence[RuleResult],
+    *,
+    url: str,
+) -> AuditNotice:
+    """Annual audit posting: the auditor's opinion, the audited totals, findings, and the
+    management fee share of the year as the pack's rule found it in the quarterly records."""
     facts = (
         Row(("审计机构", audit.firm)),
         Row(("审计报告文号", audit.report_number)),
@@ -630,44 +586,29 @@ def build_audit(centre: m.Centre, pack: Pack | None, audit: m.Audit, *, url: str
         Row(("审计意见", audit.opinion)),
     )
     amounts = (
-        Row(("年度收入", yuan(audit.income))),
-        Row(("年度支出", yuan(audit.expenditure))),
-        Row(("其中：机构营运管理费", yuan(audit.management_fee))),
-        Row(("年度结余", yuan(audit.surplus))),
+        Row((AUDIT_LABELS["income"], fmt.yuan(audit.income))),
+        Row((AUDIT_LABELS["expenditure"], fmt.yuan(audit.expenditure))),
+        Row((f"其中：{AUDIT_LABELS['management_fee']}", fmt.yuan(audit.management_fee))),
+        Row((AUDIT_LABELS["surplus"], fmt.yuan(audit.surplus))),
     )
-    ratios = []
-    share = fig.ratio(audit.management_fee, audit.expenditure)
-    for rule in fund_rules(pack):
-        if list(rule.params["numerator"]) != ["management"]:
-            continue
-        op = str(rule.params.get("op", "<="))
-        ok = (
-            "—"
-            if share is None or op not in OPS
-            else ("符合" if OPS[op](share, rule.threshold) else "不符合")
-        )
-        title = str(rule.params.get("title") or rule.id)
-        ratios.append(
-            RatioLine(
-                title,
-                (percent_against(share, rule.threshold),),
-                f"{OP_TEXT.get(op, op)}{limit_text(rule.threshold)}",
-                (ok,),
-                rule.citation,
-            )
-        )
+    # the year's finding, when the year's four quarters are recorded
+    year = [p for p in fig.finance_periods(centre, audit.year) if p.kind == "year"]
+    management = [r for r in results if verdicts.numerator(r.rule) == ("management",)]
+    ratios = ratio_lines(management, year) if year else ()
     surplus_note = None
     surplus_rules = _rules(pack, "surplus-carried-forward")
     if audit.surplus > 0 and surplus_rules:
         r = surplus_rules[0]
-        surplus_note = f"本年度结余{yuan(audit.surplus)}元。依据{r.citation}：“{r.quote}”。"
+        surplus_note = f"本年度结余{fmt.yuan(audit.surplus)}元。依据{r.citation}：“{r.quote}”。"
     rule = disclosure_rule(pack, "audit")
     return AuditNotice(
-        frame=frame(centre, pack, "audit", f"{audit.year}年度审计报告公示", audit.published, url),
+        frame=frame(
+            centre, pack, "audit", f"{audit.year}{POSTING_LABELS['audit']}", audit.published, url
+        ),
         year=audit.year,
         facts=facts,
         amounts=amounts,
-        ratios=tuple(ratios),
+        ratios=tuple(line for line in ratios if line.results[0] != verdicts.NONE),
         findings=audit.findings,
         surplus_note=surplus_note,
         has_report_pdf=bool(audit.report_pdf),
@@ -676,29 +617,11 @@ def build_audit(centre: m.Centre, pack: Pack | None, audit: m.Audit, *, url: str
 
 
 def _consequences(rule: Rule | None, ev: m.Evaluation) -> tuple[str, ...]:
+    """What the recorded grade means for the contract, as the pack's scoring says."""
     if rule is None or not ev.grade:
         return ()
-    out = []
-    for c in rule.params.get("consequences") or ():
-        when = c.get("when") or {}
-        grades = when.get("grades")
-        if not grades or ev.grade not in grades:
-            continue
-        years = str(when.get("consecutive_years") or "1")
-        if years == "2" and ev.previous_grade != ev.grade:
-            continue
-        if years not in ("1", "2"):
-            continue
-        if years == "1" and any(
-            (o.get("when") or {}).get("grades")
-            and ev.grade in o["when"]["grades"]
-            and str(o["when"].get("consecutive_years") or "1") == "2"
-            and ev.previous_grade == ev.grade
-            for o in rule.params.get("consequences") or ()
-        ):
-            continue  # the second-year consequence replaces the first-year one
-        out.append(str(c.get("action") or ""))
-    return tuple(a for a in out if a)
+    found = grading.consequences_for(ev.grade, ev.previous_grade, rule)
+    return tuple(c.action for c in found if c.action)
 
 
 def build_evaluation(
@@ -707,29 +630,36 @@ def build_evaluation(
     """Evaluation result posting: score, grade, satisfaction and what the grade means."""
     facts = [Row(("评估机构", ev.evaluator)), Row(("评估日期", date_text(ev.date)))]
     if ev.score is not None:
-        facts.append(Row(("评估总分", num(ev.score))))
+        facts.append(Row((EVALUATION_LABELS["score"], fmt.num(ev.score))))
     if ev.grade:
-        facts.append(Row(("评估等级", ev.grade)))
+        facts.append(Row((EVALUATION_LABELS["grade"], ev.grade)))
     if ev.previous_grade:
-        facts.append(Row(("上年度等级", ev.previous_grade)))
+        facts.append(Row((EVALUATION_LABELS["previous_grade"], ev.previous_grade)))
     rate = fig.satisfaction_rate(ev)
     satisfaction = (
         Row(("调查样本数", f"{ev.satisfaction.sample}份")),
         Row(("表示满意的", f"{ev.satisfaction.satisfied}份")),
-        Row(("满意率", percent(rate))),
+        Row((EVALUATION_LABELS["satisfaction"], fmt.percent(rate))),
     )
     grade_rules = _rules(pack, "grade-bands")
     grade_rule = grade_rules[0] if grade_rules else None
     bands = []
     if grade_rule:
-        for b in grade_rule.params.get("bands") or ():
+        for b in grade_rule.params.bands:
             bands.append(Row((str(b.get("grade", "")), str(b.get("printed") or ""))))
     return EvaluationNotice(
-        frame=frame(centre, pack, "evaluation", f"{ev.year}年度评估结果公示", ev.published, url),
+        frame=frame(
+            centre,
+            pack,
+            "evaluation",
+            f"{ev.year}{POSTING_LABELS['evaluation']}",
+            ev.published,
+            url,
+        ),
         year=ev.year,
         facts=tuple(facts),
         satisfaction=satisfaction,
-        entries=tuple(Row((e.item, num(e.points), e.note or "")) for e in ev.entries),
+        entries=tuple(Row((e.item, fmt.num(e.points), e.note or "")) for e in ev.entries),
         summary=ev.summary,
         bands=tuple(bands),
         bands_citation=grade_rule.citation if grade_rule else None,
@@ -740,13 +670,6 @@ def build_evaluation(
 # ---------------------------------------------------------------------------------------------
 # Contexts: the annual report and the manual book
 # ---------------------------------------------------------------------------------------------
-
-EXPENSE_SHORT = {
-    "staff": "员工薪酬",
-    "site": "场地运作",
-    "management": "管理费",
-    "services": "服务项目",
-}
 
 
 def annual_date(centre: m.Centre, year: int) -> dt.date | None:
@@ -771,8 +694,16 @@ def _table_label(pack: Pack | None, code: str, own_codes: set[str]) -> str:
     )
 
 
-def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) -> AnnualReport:
-    """The annual report booklet: profile, services, activities, finance, audit, evaluation."""
+def build_annual(
+    centre: m.Centre,
+    pack: Pack | None,
+    year: int,
+    results: Sequence[RuleResult],
+    *,
+    url: str,
+) -> AnnualReport:
+    """The annual report booklet: profile, services, activities, finance (with the fund-use
+    ratio findings of ``results``), audit, evaluation."""
     c = centre
     profile = [
         Row(("中心名称", c.name)),
@@ -782,22 +713,21 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
         Row(("统一社会信用代码", c.operator.credit_code)),
         Row(("服务购买方", c.contract.purchaser)),
         Row(("合同期限", f"{date_text(c.contract.start)}至{date_text(c.contract.end)}")),
-        Row(("年度经费", f"{yuan(c.contract.annual_budget)}元")),
+        Row(("年度经费", f"{fmt.yuan(c.contract.annual_budget)}元")),
     ]
     for f in c.contract.funders:
-        profile.append(Row((f"其中：{f.name}", f"{yuan(f.amount)}元")))
+        profile.append(Row((f"其中：{f.name}", f"{fmt.yuan(f.amount)}元")))
     profile += [
-        Row(("可利用室内面积", f"{num(c.floor_area)}平方米")),
+        Row(("可利用室内面积", f"{fmt.num(c.floor_area)}平方米")),
         Row(("联系电话", c.contact.phone)),
     ]
     if c.contact.email:
         profile.append(Row(("电子邮箱", c.contact.email)))
     if c.contact.feedback:
         profile.append(Row(("意见反馈", c.contact.feedback)))
-    rooms = tuple(Row((r.name, f"{num(r.area)}", r.purpose)) for r in c.rooms)
+    rooms = tuple(Row((r.name, f"{fmt.num(r.area)}", r.purpose)) for r in c.rooms)
     hours = tuple(
-        Row((m.WEEKDAYS[d], sessions_text(c.opening_hours.weekly.get(d, ())) or "闭馆"))
-        for d in range(7)
+        Row((m.WEEKDAYS[d], fmt.sessions_text(c.opening_hours.weekly.get(d, ())))) for d in range(7)
     )
     sf = fig.staff_figures(c)
     staff = [
@@ -808,11 +738,11 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
     ]
     if sf.avg_training_hours is not None:
         staff.append(
-            Row(("人均培训学时", f"{num(sf.avg_training_hours.quantize(Decimal('0.1')))}学时"))
+            Row(("人均培训学时", f"{fmt.num(sf.avg_training_hours.quantize(Decimal('0.1')))}学时"))
         )
     volunteers = [
         Row(("登记在册志愿者", f"{c.volunteers.registered}人")),
-        Row(("志愿服务时长", f"{num(c.volunteers.service_hours)}小时")),
+        Row(("志愿服务时长", f"{fmt.num(c.volunteers.service_hours)}小时")),
     ]
     if c.volunteers.teams:
         volunteers.append(Row(("志愿者队伍", "、".join(c.volunteers.teams))))
@@ -867,7 +797,7 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
     if len(qs) > 1:
         periods.append(fig.combine(qs, "year" if len(qs) == 4 else "year-to-date"))
     cols = tuple(
-        fig.QUARTER_NAMES[p.quarters[0]]
+        QUARTER_NAMES[p.quarters[0]]
         if p.kind == "quarter"
         else ("全年" if p.kind == "year" else p.label.removeprefix(f"{year}年"))
         for p in periods
@@ -893,12 +823,14 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
         profile=tuple(profile),
         rooms=rooms,
         hours=hours,
-        weekly_hours=hours_text(sum(fig.weekly_minutes(c.opening_hours).values())),
+        weekly_hours=fmt.hours_text(sum(fig.weekly_minutes(c.opening_hours).values())),
         staff=tuple(staff),
         volunteers=tuple(volunteers),
         services=services,
         own_services=tuple(Row((s.title, s.description or "")) for s in c.services.own),
-        paid_services=tuple(Row((p.title, f"{yuan(p.price)}{p.unit}")) for p in c.services.paid),
+        paid_services=tuple(
+            Row((p.title, f"{fmt.yuan(p.price)}{p.unit}")) for p in c.services.paid
+        ),
         months=tuple(months),
         months_total=months_total,
         volume=volume,
@@ -907,16 +839,16 @@ def build_annual(centre: m.Centre, pack: Pack | None, year: int, *, url: str) ->
         finance_income=tuple(_income_rows(periods)),
         finance_expenditure=tuple(_expense_rows(periods, None)),
         finance_totals=(
-            Row(("收入合计", *(yuan(p.income_total) for p in periods)), strong=True),
-            Row(("支出合计", *(yuan(p.expenditure_total) for p in periods)), strong=True),
-            Row(("期末结余", *(yuan(p.balance) for p in periods)), strong=True),
+            Row((INCOME_TOTAL, *(fmt.yuan(p.income_total) for p in periods)), strong=True),
+            Row((EXPENSE_TOTAL, *(fmt.yuan(p.expenditure_total) for p in periods)), strong=True),
+            Row((BALANCE, *(fmt.yuan(p.balance) for p in periods)), strong=True),
         )
         if periods
         else (),
-        ratios=_ratio_lines(pack, periods),
-        ratio_basis=_ratio_basis(pack),
+        ratios=ratio_lines(results, periods),
+        ratio_basis=ratio_basis(results),
         finance_chart=finance_chart,
-        audit=build_audit(c, pack, audit, url=url) if audit else None,
+        audit=build_audit(c, pack, audit, results, url=url) if audit else None,
         evaluation=build_evaluation(c, pack, ev, url=url) if ev else None,
         charts=tuple(chart_list),
     )
@@ -936,7 +868,7 @@ def annual_chart_files(centre: m.Centre, report: AnnualReport, fonts: FontSet) -
         ).encode("utf-8")
     if report.finance_chart:
         qs = sorted((q for q in centre.quarters if q.year == report.year), key=lambda q: q.quarter)
-        cats = [fig.QUARTER_NAMES[q.quarter] for q in qs]
+        cats = [QUARTER_NAMES[q.quarter] for q in qs]
         series = [
             (
                 EXPENSE_SHORT[k],

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import pypandoc
 import typst
 
 from generator.errors import CompileFailed, ToolMissing
@@ -391,8 +392,6 @@ _HORIZONTALRULE = "#let horizontalrule = line(start: (25%, 0%), end: (75%, 0%))\
 @functools.cache
 def _pandoc_path() -> str:
     """The pandoc binary bundled in pypandoc-binary (not on PATH)."""
-    import pypandoc  # imported here: only PDF-making code paths need pandoc
-
     try:
         return str(pypandoc.get_pandoc_path())
     except OSError as exc:

@@ -18,6 +18,7 @@ from typing import Any
 from generator import model as m
 from generator.packs.library import Pack, Rule
 from generator.problems import Position
+from generator.text.labels import FAIL_WORDS, OP_WORDS
 
 PASS, FAIL, NOT_APPLICABLE, NO_DATA = "pass", "fail", "not-applicable", "no-data"
 STATUSES = (PASS, FAIL, NOT_APPLICABLE, NO_DATA)
@@ -31,8 +32,10 @@ OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
     "==": operator.eq,
 }
-OP_TEXT = {">=": "不低于", "<=": "不超过", ">": "超过", "<": "低于", "==": "应为"}
-FAIL_TEXT = {">=": "低于下限", "<=": "超过上限", ">": "未超过", "<": "未低于", "==": "不符合要求"}
+# How a limit and a value that misses it are worded, the same in these messages as on the
+# pages and postings (generator.text.labels).
+OP_TEXT = OP_WORDS
+FAIL_TEXT = FAIL_WORDS
 
 
 @dataclass(frozen=True)

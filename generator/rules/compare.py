@@ -42,6 +42,7 @@ from generator.rules.base import (
     ratio_holds,
 )
 from generator.text import formats as fmt
+from generator.text.labels import EVALUATION_LABELS
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,9 @@ METRICS: dict[str, Metric] = {
     "avg_training_hours": Metric("工作人员年度平均培训学时", "quantity", _training("avg"), "学时"),
     "registered_volunteers": Metric("在册志愿者人数", "count", _volunteers("registered"), "人"),
     "volunteer_hours": Metric("累计志愿服务时数", "quantity", _volunteers("service_hours"), "小时"),
-    "satisfaction_rate": Metric("居民满意率", "ratio", _satisfaction, base="满意度调查样本数"),
+    "satisfaction_rate": Metric(
+        EVALUATION_LABELS["satisfaction"], "ratio", _satisfaction, base="满意度调查样本数"
+    ),
     "annual_budget_yuan": Metric(
         "年度运营经费",
         "quantity",
@@ -376,7 +379,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         elif ok:
             msg = f"{prefix}{metric.label}为 {shown}，符合“{OP_TEXT.get(op, op)} {t_text}”"
         else:
-            msg = f"{prefix}{metric.label}为 {shown}，{FAIL_TEXT.get(op, '不符合')} {t_text}"
+            msg = f"{prefix}{metric.label}为 {shown}，{FAIL_TEXT[op]} {t_text}"
         yield Finding(
             PASS if ok else FAIL,
             msg,

@@ -43,6 +43,7 @@ from generator.packs.params import (
 from generator.problems import Position
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.text import formats as fmt
+from generator.text.labels import DISCLOSURE_LABELS
 
 KIND_LABELS = {"opening-hours": "开放时间和服务内容", "service-info": "服务信息"}
 DISCLOSURES = ("quarterly-finance", "annual-audit", "monthly-plan", "opening-hours", "service-info")
@@ -162,7 +163,7 @@ def _annual_audit(ctx: CheckContext) -> Iterator[Finding]:
         return
     for year in years:
         due = calendar.due_date(ctx.rule, "audit", str(year))
-        label = f"{year}年度审计报告"
+        label = f"{year}年度{DISCLOSURE_LABELS['audit']}"
         audit = audits.get(year)
         if audit is not None:
             pos = audit.pos("published") if audit.published else audit.src

@@ -18,7 +18,7 @@ The comparison is exact (management ≤ 10 % is ``management × 1 ≤ 0.10 × to
 ``interim_severity``; the full year uses the rule's severity.
 
 Passing: 2026-Q3 spends 10,000.00 of 100,000.00 on management (10.00 %).
-Failing: 10,500.00 of 100,000.00 → “2026年第三季度机构营运管理费占支出的 10.50%，超过上限 10%”,
+Failing: 10,500.00 of 100,000.00 → “2026年第三季度机构营运管理费占支出的 10.50%，高于上限 10%”,
 at the ``expenditure.management`` block of finance/2026-Q3.yaml.
 """
 
@@ -143,7 +143,5 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 msg = f"{period.label}{label}占支出的 {shown}，符合“{OP_TEXT.get(op, op)} {limit}”"
                 yield Finding(PASS, msg, measured=measured, **common)
             else:
-                msg = (
-                    f"{period.label}{label}占支出的 {shown}，{FAIL_TEXT.get(op, '不符合')} {limit}"
-                )
+                msg = f"{period.label}{label}占支出的 {shown}，{FAIL_TEXT[op]} {limit}"
                 yield Finding(FAIL, msg, measured=measured, **common)

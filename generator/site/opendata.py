@@ -26,8 +26,11 @@ from xml.sax.saxutils import quoteattr
 from markupsafe import Markup
 
 from generator import model as m
+from generator import urls
 from generator.figures import finance as f
 from generator.packs.library import Pack
+from generator.text import formats as fmt
+from generator.text.labels import EXPENSE_LABELS, FREE, INCOME_LABELS
 
 TZ = "Asia/Shanghai"
 SCHEMAS = (
@@ -41,11 +44,11 @@ SCHEMAS = (
 )
 # (link text, path, description) of the files for all centres, listed on the open-data page.
 ALL_FILES = (
-    ("centres.json", "data/centres.json", "全部中心的基本信息和各类数据文件的地址（JSON）"),
-    ("centres.csv", "data/centres.csv", "全部中心的基本信息（CSV 表格）"),
-    ("activities.csv", "data/activities.csv", "全部中心的计划活动及举办情况（CSV 表格）"),
-    ("finance.csv", "data/finance.csv", "全部中心的季度收入与支出（CSV 表格）"),
-    ("disclosures.atom", "data/disclosures.atom", "公示更新订阅（Atom）"),
+    ("centres.json", urls.CENTRES_JSON, "全部中心的基本信息和各类数据文件的地址（JSON）"),
+    ("centres.csv", urls.CENTRES_CSV, "全部中心的基本信息（CSV 表格）"),
+    ("activities.csv", urls.ACTIVITIES_CSV, "全部中心的计划活动及举办情况（CSV 表格）"),
+    ("finance.csv", urls.FINANCE_CSV, "全部中心的季度收入与支出（CSV 表格）"),
+    ("disclosures.atom", urls.FEED, "公示更新订阅（Atom）"),
 )
 DAY_URIS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,18 +60,6 @@ def money(value: Decimal) -> str:
 
 def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def page_url(docs_path: str) -> str:
-    """The site URL path of a docs page (directory URLs): centres/x/hours.md → centres/x/hours/,
-    centres/x/index.md → centres/x/, index.md → ./; any other file keeps its path."""
-    if not docs_path.endswith(".md"):
-        return docs_path
-    if docs_path == "index.md":
-        return "./"
-    if docs_path.endswith("/index.md"):
-        return docs_path[: -len("index.md")]
-    return docs_path[: -len(".md")] + "/"
 
 
 # ---------------------------------------------------------------- JSON
@@ -280,9 +271,7 @@ def audit_json(ce: m.Centre, a: m.Audit) -> bytes:
         "management_fee": money(a.management_fee),
         "surplus": money(a.surplus),
         "findings": list(a.findings),
-        "signed_report": f"centres/{ce.id}/audit/{a.year}-signed-report.pdf"
-        if a.report_pdf
-        else None,
+        "signed_report": urls.signed_report(ce.id, a.year) if a.report_pdf else None,
     }
     return _json(data)
 
@@ -396,7 +385,7 @@ def finance_csv(centres: Iterable[m.Centre]) -> bytes:
                         pub,
                         "income",
                         k,
-                        f.INCOME_LABELS.get(k, k),
+                        INCOME_LABELS.get(k, k),
                         "",
                         money(v),
                     ]
@@ -411,7 +400,7 @@ def finance_csv(centres: Iterable[m.Centre]) -> bytes:
                             pub,
                             "expenditure",
                             k,
-                            f.EXPENSE_LABELS.get(k, k),
+                            EXPENSE_LABELS.get(k, k),
                             _text(it.item),
                             money(it.amount),
                         ]
@@ -541,12 +530,12 @@ def centre_ics(ce: m.Centre, today: dt.date, site_url: str | None) -> bytes:
     tzid = f";TZID={TZ}:"
     events: list[str] = []
     months = {a.key: a for a in ce.activity_months}
-    base = site_url.rstrip("/") if site_url else None
     for p in ce.plans:
         recs = {r.plan: r for r in (months[p.key].records if p.key in months else ()) if r.plan}
-        url = f"URL:{base}/centres/{ce.id}/plans/{p.key}/" if base else None
+        address = urls.absolute(site_url, urls.page(ce.id, "plan", p.key))
+        url = f"URL:{address}" if address else None
         for a in p.activities:
-            fee = "免费" if a.price == 0 else f"{f.yuan(a.price)} 元"
+            fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)} 元"
             r = recs.get(a.id)
             events += (
                 "BEGIN:VEVENT",
@@ -645,7 +634,7 @@ def json_ld(ce: m.Centre, site_url: str | None) -> dict:
     if ce.contact.email:
         data["email"] = ce.contact.email
     if site_url:
-        data["url"] = f"{site_url.rstrip('/')}/centres/{ce.id}/"
+        data["url"] = urls.absolute(site_url, urls.page(ce.id, "profile"))
     return data
 
 
@@ -667,7 +656,6 @@ def json_ld_script(ce: m.Centre, site_url: str | None) -> Markup:
 def centres_json(centres: Iterable[m.Centre], packs: Mapping[str, Pack], today: dt.date) -> bytes:
     items = []
     for ce in centres:
-        d = f"data/{ce.id}"
         items.append(
             {
                 "id": ce.id,
@@ -677,17 +665,19 @@ def centres_json(centres: Iterable[m.Centre], packs: Mapping[str, Pack], today: 
                 "community": ce.community,
                 "address": ce.address,
                 "phone": ce.contact.phone,
-                "page": f"centres/{ce.id}/",
+                "page": urls.page_url(urls.page(ce.id, "profile")),
                 "files": {
-                    "centre": f"{d}/centre.json",
-                    "hours": f"{d}/hours.json",
-                    "activities": f"{d}/activities.csv",
-                    "finance": f"{d}/finance.csv",
-                    "calendar": f"{d}/calendar.ics",
-                    "plans": [f"{d}/plans/{p.key}.json" for p in ce.plans],
-                    "quarters": [f"{d}/finance/{q.key}.json" for q in ce.quarters],
-                    "audits": [f"{d}/audits/{a.year}.json" for a in ce.audits],
-                    "evaluations": [f"{d}/evaluations/{e.year}.json" for e in ce.evaluations],
+                    "centre": urls.data_path(ce.id, "centre"),
+                    "hours": urls.data_path(ce.id, "hours"),
+                    "activities": urls.data_path(ce.id, "activities"),
+                    "finance": urls.data_path(ce.id, "finance-table"),
+                    "calendar": urls.data_path(ce.id, "calendar"),
+                    "plans": [urls.data_path(ce.id, "plan", p.key) for p in ce.plans],
+                    "quarters": [urls.data_path(ce.id, "finance", q.key) for q in ce.quarters],
+                    "audits": [urls.data_path(ce.id, "audit", str(a.year)) for a in ce.audits],
+                    "evaluations": [
+                        urls.data_path(ce.id, "evaluation", str(e.year)) for e in ce.evaluations
+                    ],
                 },
             }
         )
@@ -699,7 +689,7 @@ def atom_feed(entries: list[tuple[m.Centre, Any]], today: dt.date, site_url: str
     base = (site_url.rstrip("/") + "/") if site_url else None
 
     def link(docs_path: str) -> str:
-        url = page_url(docs_path)
+        url = urls.page_url(docs_path)
         return base + url if base else "../" + url
 
     published = sorted(
@@ -718,7 +708,7 @@ def atom_feed(entries: list[tuple[m.Centre, Any]], today: dt.date, site_url: str
         "<author><name>社区服务中心信息公示</name></author>",
     ]
     if base:
-        out.append(f'<link rel="self" href={quoteattr(base + "data/disclosures.atom")}/>')
+        out.append(f'<link rel="self" href={quoteattr(base + urls.FEED)}/>')
         out.append(f'<link rel="alternate" href={quoteattr(base)}/>')
     for ce, i in published[:200]:
         uid = uuid.uuid5(uuid.NAMESPACE_URL, f"gongshi:{ce.id}/{i.kind}/{i.period}")
@@ -743,9 +733,9 @@ def all_centres_files(
     entries: list,
 ) -> dict[str, bytes]:
     return {
-        "data/centres.json": centres_json(centres, packs, today),
-        "data/centres.csv": centres_csv(centres),
-        "data/activities.csv": activities_csv(centres),
-        "data/finance.csv": finance_csv(centres),
-        "data/disclosures.atom": atom_feed(entries, today, site_url),
+        urls.CENTRES_JSON: centres_json(centres, packs, today),
+        urls.CENTRES_CSV: centres_csv(centres),
+        urls.ACTIVITIES_CSV: activities_csv(centres),
+        urls.FINANCE_CSV: finance_csv(centres),
+        urls.FEED: atom_feed(entries, today, site_url),
     }

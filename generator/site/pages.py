@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 import html
 import json
-import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,41 +27,44 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from generator import compliance as rules_report
 from generator import model as m
-from generator.compliance import compliance_report
+from generator import urls
+from generator.compliance import RuleResult
 from generator.errors import BuildFailed
-from generator.evaluation.scoring import score_centre
 from generator.figures import finance as f
-from generator.figures.calendar import deadline_rules, deadline_text, disclosure_states
+from generator.figures.calendar import (
+    STATE_LABELS,
+    deadline_rules,
+    deadline_text,
+    disclosure_states,
+)
 from generator.ledger.published import Correction
-from generator.manuals.compose import ManualError, render_manuals
 from generator.packs.library import Pack
-from generator.paths import INSTALL_ROOT
-from generator.print.documents import correction_period, pdf_file, read_corrections
+from generator.paths import TEMPLATES as SITE_TEMPLATES
 from generator.print.render import change_rows, correction_title, correction_value
 from generator.records.validate import Validated
+from generator.rules.base import FAIL, STATUSES
 from generator.site import contexts as c
 from generator.site import opendata
+from generator.text import formats as fmt
+from generator.text import verdicts
 from generator.text.escape import md_escape, md_escape_block
+from generator.text.labels import (
+    AUDIT_LABELS,
+    CLOSED,
+    DISCLOSURE_LABELS,
+    EVALUATION_LABELS,
+    EXPENSE_LABELS,
+    FREE,
+    INCOME_LABELS,
+    POSTING_LABELS,
+    STATUS_LABELS,
+)
 
-ROOT = INSTALL_ROOT
-TEMPLATES = ROOT / "site_templates" / "site"
-
-KIND_LABELS = {
-    "hours": "开放时间",
-    "plan": "月度活动计划",
-    "finance": "季度财务信息",
-    "audit": "年度审计报告",
-    "evaluation": "评估结果",
-    "correction": "更正说明",
-}
-OPS = {
-    ">=": ("不低于", lambda a, b: a >= b),
-    "<=": ("不超过", lambda a, b: a <= b),
-    ">": ("高于", lambda a, b: a > b),
-    "<": ("低于", lambda a, b: a < b),
-}
-CHINESE_DIGITS = "〇一二三四五六七八九十"
+TEMPLATES = SITE_TEMPLATES / "site"
+UNPUBLISHED = "未公布"  # a disclosure without a publication date
+PDF_LINK = "（打印版 PDF）"  # after a printed document's name in its link
 
 
 @dataclass(frozen=True)
@@ -136,21 +138,6 @@ def make_env(templates: Path = TEMPLATES / "pages") -> Environment:
     return env
 
 
-def shard_of(path: str) -> str | None:
-    """The centre whose own site part holds a docs path, or None for the city pages.
-
-    The build makes each centre's pages, data and PDFs (centres/<id>/, data/<id>/,
-    print/<id>/) as a separate mkdocs site and the city pages as one more (see build.py).
-    """
-    parts = path.split("/")
-    if len(parts) >= 3 and parts[0] in SHARD_ROOTS:
-        return parts[1]
-    return None
-
-
-SHARD_ROOTS = ("centres", "data", "print")
-
-
 @functools.cache
 def shared_env() -> Environment:
     """One environment of the page templates per process (templates compiled once)."""
@@ -158,27 +145,13 @@ def shared_env() -> Environment:
 
 
 def rel(page: str, target: str) -> Markup:
-    """Relative link from a docs page to another docs path.
-
-    Within one part of the site the link names the .md file, which mkdocs checks and
-    rewrites; a link into another part (a centre's page from the home page, the home page
-    from a centre's page) is written as its published address, which mkdocs leaves alone and
-    the build checks once every part is in place (build.check_site_links).
-    """
-    if shard_of(page) != shard_of(target):
-        # the address relative to where the page is published (a/b.md → a/b/)
-        url = opendata.page_url(target)
-        link = posixpath.relpath(url.rstrip("/") or ".", opendata.page_url(page).rstrip("/") or ".")
-        return Markup(link + "/" if url.endswith("/") and not link.endswith("/") else link)
-    start = posixpath.dirname(page) or "."
-    return Markup(posixpath.relpath(target, start))
+    """The link from a docs page to another docs path (``urls.link``), as page markup."""
+    return Markup(urls.link(page, target))
 
 
 def date_cn(d: dt.date | None) -> str:
     """2026-03-05 → 2026年3月5日; None → 未公布."""
-    if d is None:
-        return "未公布"
-    return f"{d.year}年{d.month}月{d.day}日"
+    return fmt.date_text(d) if d is not None else UNPUBLISHED
 
 
 def weekday_cn(d: dt.date) -> str:
@@ -186,31 +159,13 @@ def weekday_cn(d: dt.date) -> str:
 
 
 def month_cn(key: str) -> str:
+    """2026-03 → 2026年3月."""
     year, month = key.split("-")
-    return f"{year}年{int(month)}月"
-
-
-def quarter_cn(year: int, quarter: int) -> str:
-    return f"{year}年{f.QUARTER_NAMES[quarter]}"
+    return fmt.month_text(int(year), int(month))
 
 
 def hours_text(minutes: int) -> str:
-    h, mm = divmod(minutes, 60)
-    return f"{h}小时" + (f"{mm}分" if mm else "") if minutes else "—"
-
-
-def sessions_text(sessions: Iterable[m.Session]) -> str:
-    return "、".join(str(s) for s in sessions) or "不开放"
-
-
-def _num(value: Decimal) -> str:
-    """A plain decimal without trailing zeros: 450.50 → 450.5, 80 → 80."""
-    s = format(value.normalize(), "f")
-    return s
-
-
-def _limit_percent(value: Decimal) -> str:
-    return f"{_num(value * 100)}%"
+    return fmt.hours_text(minutes) if minutes else "—"
 
 
 # ---------------------------------------------------------------- disclosures and due dates
@@ -231,23 +186,13 @@ class _Item:
     sort: dt.date
 
 
-PAGE_OF_KIND = {
-    "plan": "plans/{}.md",
-    "finance": "finance/{}.md",
-    "audit": "audit/{}.md",
-    "evaluation": "evaluation/{}.md",
-}
-
-
 def centre_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> list[_Item]:
     """Every disclosure of a centre on ``today`` (generator.figures.calendar), newest first."""
     out = []
     for d in disclosure_states(centre, pack, today):
         if not d.recorded and d.state != "missing":
             continue  # future periods are not listed on the site
-        page = (
-            f"centres/{centre.id}/{PAGE_OF_KIND[d.kind].format(d.period)}" if d.recorded else None
-        )
+        page = urls.page(centre.id, d.kind, d.period) if d.recorded else None
         out.append(
             _Item(
                 d.kind,
@@ -273,7 +218,7 @@ def due_basis(centres: Iterable[m.Centre], packs: dict[str, Pack]) -> str:
             text = deadline_text(rule, kind)
             if rule is None or text is None:
                 continue
-            line = f"{KIND_LABELS[kind]}{text}（{rule.citation}）"
+            line = f"{DISCLOSURE_LABELS[kind]}{text}（{rule.citation}）"
             if line not in seen:
                 seen.append(line)
     return "；".join(seen)
@@ -284,7 +229,7 @@ def _disclosure(centre: m.Centre, item: _Item, page: str) -> c.Disclosure:
         centre_id=centre.id,
         centre_name=centre.name,
         kind=item.kind,
-        kind_label=KIND_LABELS[item.kind],
+        kind_label=DISCLOSURE_LABELS[item.kind],
         period=item.period,
         title=item.title,
         published=item.published,
@@ -297,9 +242,14 @@ def _disclosure(centre: m.Centre, item: _Item, page: str) -> c.Disclosure:
 # ---------------------------------------------------------------- corrections
 
 
+def correction_period(co: Correction) -> str:
+    """The period of a correction's page and PDF: ``finance-2026-Q1-1``."""
+    return urls.correction_period(co.kind, co.period, co.number)
+
+
 def correction_page(co: Correction) -> str:
     """Docs path of a correction notice: centres/<id>/corrections/finance-2026-Q1-1.md."""
-    return f"centres/{co.centre}/corrections/{correction_period(co)}.md"
+    return urls.page(co.centre, "correction", correction_period(co))
 
 
 def correction_item(centre: m.Centre, co: Correction) -> _Item:
@@ -310,7 +260,7 @@ def correction_item(centre: m.Centre, co: Correction) -> _Item:
         correction_title(co),
         co.date,
         None,
-        "已公布",
+        STATE_LABELS["published"],
         False,
         correction_page(co),
         co.date,
@@ -327,14 +277,14 @@ def correction_data(co: Correction) -> dict:
         "date": co.date.isoformat(),
         "reason": co.reason,
         "approved_by": co.approved_by,
-        "page": opendata.page_url(correction_page(co)),
+        "page": urls.page_url(correction_page(co)),
         "changes": [{"item": ch.label, "old": ch.old, "new": ch.new} for ch in co.changes],
         "previous": [{"item": r.label, "value": r.value} for r in co.old_figures],
     }
 
 
 def centre_json(ce: m.Centre, pack: Pack | None, corrections: Sequence[Correction]) -> bytes:
-    """data/<id>/centre.json: the centre's public facts and its corrections (更正说明)."""
+    """The centre's centre.json: its public facts and its corrections (更正说明)."""
     data = opendata.centre_data(ce, pack)
     data["corrections"] = [correction_data(co) for co in corrections]
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -355,7 +305,7 @@ def bar_chart_svg(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) ->
     height = len(rows) * row_h
     biggest = max((v for _, v in rows), default=Decimal(0))
     plot_w = width - value_w
-    desc = "；".join(f"{label}：{f.yuan(v)} 元" for label, v in rows) or "无数据"
+    desc = "；".join(f"{label}：{fmt.yuan(v)} 元" for label, v in rows) or "无数据"
     parts = [
         (
             f'<svg class="gs-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -370,7 +320,7 @@ def bar_chart_svg(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) ->
         parts.append(
             f'<text x="0" y="{y + 17}" class="gs-chart-label">{esc(label)}</text>'
             f'<rect x="0" y="{y + label_h}" width="{w}" height="{bar_h}" class="gs-bar gs-bar-{i % 6}"/>'
-            f'<text x="{w + 8}" y="{y + label_h + 16}" class="gs-chart-value">{esc(f.yuan(value))}</text>'
+            f'<text x="{w + 8}" y="{y + label_h + 16}" class="gs-chart-value">{esc(fmt.yuan(value))}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -393,16 +343,23 @@ class CentreRenderer:
         site_url: str | None,
         disclosures: list[_Item],
         out: _Out,
-        corrections: Sequence[Correction] = (),
-        documents: Mapping[str, str] | None = None,
+        handed: Handed,
     ) -> None:
         self.env, self.centre, self.pack, self.root = env, centre, pack, root
-        self.documents = documents  # written systems the centre's manuals provide
         self.today, self.pdf_paths, self.site_url = today, pdf_paths, site_url
         self.disclosures, self.out = disclosures, out
-        self.corrections = tuple(corrections)
-        self.base = f"centres/{centre.id}"
-        self.data = f"data/{centre.id}"
+        self.corrections = handed.corrections
+        self.results = handed.results  # None: no rule results were handed down
+        self.checked_on = handed.checked_on or today
+        self.manuals_made = handed.manuals
+
+    def at(self, kind: str, period: str | int | None = None) -> str:
+        """The docs path of one of this centre's pages."""
+        return urls.page(self.centre.id, kind, None if period is None else str(period))
+
+    def data(self, kind: str, period: str | int | None = None) -> str:
+        """The path of one of this centre's open-data files."""
+        return urls.data_path(self.centre.id, kind, None if period is None else str(period))
 
     # ------------------------------------------------------------ shared bits
 
@@ -410,24 +367,23 @@ class CentreRenderer:
         self.out.page(page, self.env.get_template(template).render(page=ctx))
 
     def header(self, page: str) -> c.CentreHeader:
-        b = self.base
         menu = [
-            ("概况", f"{b}/index.md"),
-            ("开放时间", f"{b}/hours.md"),
-            ("活动计划", f"{b}/plans/index.md"),
+            ("概况", self.at("profile")),
+            (DISCLOSURE_LABELS["hours"], self.at("hours")),
+            ("活动计划", self.at("plans")),
         ]
         if self.centre.quarters:
-            menu.append(("财务公开", f"{b}/finance/index.md"))
+            menu.append(("财务公开", self.at("finance-index")))
         menu.extend(
-            (f"{a.year}年度审计", f"{b}/audit/{a.year}.md") for a in self.centre.audits[-1:]
+            (f"{a.year}年度审计", self.at("audit", a.year)) for a in self.centre.audits[-1:]
         )
         menu.extend(
-            (f"{e.year}年度评估", f"{b}/evaluation/{e.year}.md")
+            (f"{e.year}年度评估", self.at("evaluation", e.year))
             for e in self.centre.evaluations[-1:]
         )
-        menu.append(("合规检查", f"{b}/compliance.md"))
-        menu.append(("制度汇编", f"{b}/manuals.md"))
-        menu.append(("公示档案", f"{b}/archive.md"))
+        menu.append(("合规检查", self.at("compliance")))
+        menu.append((POSTING_LABELS["manuals"], self.at("manuals")))
+        menu.append(("公示档案", self.at("archive")))
         return c.CentreHeader(
             id=self.centre.id,
             name=self.centre.name,
@@ -436,11 +392,15 @@ class CentreRenderer:
             menu=tuple(c.Link(text, rel(page, target)) for text, target in menu if target != page),
         )
 
-    def pdf(self, page: str, kind: str, period: str | None, text: str) -> c.Link | None:
-        path = f"print/{self.centre.id}/{pdf_file(kind, period)}"
+    def pdf(self, page: str, kind: str, period: str | None = None) -> c.Link | None:
+        """The link to a printed document of this centre, when it was printed."""
+        path = urls.pdf_path(self.centre.id, kind, period)
         if path not in self.pdf_paths:
             return None
-        return c.Link(text, rel(page, path))
+        name = POSTING_LABELS[kind]
+        if kind == "annual" and period is not None:
+            name = f"{period}{name}"
+        return c.Link(name + PDF_LINK, rel(page, path))
 
     def data_links(self, page: str, *items: tuple[str, str]) -> tuple[c.Link, ...]:
         return tuple(c.Link(text, rel(page, path)) for text, path in items)
@@ -475,7 +435,7 @@ class CentreRenderer:
         self.archive()
 
     def profile(self) -> None:
-        ce, page = self.centre, f"{self.base}/index.md"
+        ce, page = self.centre, self.at("profile")
         contact = ce.contact
         contacts = [("联系电话", contact.phone)]
         for label, value in (
@@ -491,7 +451,7 @@ class CentreRenderer:
         contract = [
             ("购买方", ct.purchaser),
             ("服务期限", f"{date_cn(ct.start)}至{date_cn(ct.end)}"),
-            ("年度经费", f"{f.yuan(ct.annual_budget)} 元"),
+            ("年度经费", f"{fmt.yuan(ct.annual_budget)} 元"),
         ]
         if ct.number:
             contract.insert(0, ("合同编号", ct.number))
@@ -505,12 +465,12 @@ class CentreRenderer:
         vol = ce.volunteers
         volunteers = [
             ("登记志愿者", f"{vol.registered} 人"),
-            ("年度志愿服务时长", f"{_num(vol.service_hours)} 小时"),
+            ("年度志愿服务时长", f"{fmt.num(vol.service_hours)} 小时"),
         ]
         if vol.teams:
             volunteers.append(("志愿服务队", "、".join(vol.teams)))
         rooms = [
-            (r.name, f"{_num(r.area)} 平方米", r.purpose, "是" if r.accessible else "否")
+            (r.name, f"{fmt.num(r.area)} 平方米", r.purpose, "是" if r.accessible else "否")
             for r in ce.rooms
         ]
         catalogue = self.pack.catalogue if self.pack else None
@@ -535,7 +495,7 @@ class CentreRenderer:
             c.Row(
                 (
                     p.title,
-                    f"{f.yuan(p.price)} {p.unit}",
+                    f"{fmt.yuan(p.price)} {p.unit}",
                     p.filed_with or "未备案",
                     date_cn(p.filed_on) if p.filed_on else "—",
                 )
@@ -553,8 +513,8 @@ class CentreRenderer:
             operator_credit_code=op.credit_code,
             operator_contacts=tuple(c.Row(r) for r in op_rows),
             contract=tuple(c.Row(r) for r in contract),
-            funders=tuple(c.Row((fu.name, f"{f.yuan(fu.amount)} 元")) for fu in ct.funders),
-            floor_area=f"{_num(ce.floor_area)} 平方米",
+            funders=tuple(c.Row((fu.name, f"{fmt.yuan(fu.amount)} 元")) for fu in ct.funders),
+            floor_area=f"{fmt.num(ce.floor_area)} 平方米",
             rooms=tuple(c.Row(r) for r in rooms),
             staff=tuple(c.Row(r) for r in staff),
             volunteers=tuple(c.Row(r) for r in volunteers),
@@ -562,35 +522,37 @@ class CentreRenderer:
             own_services=own,
             paid_services=paid,
             pack_name=self.pack.name if self.pack else ce.rule_pack,
-            consultation=self.pdf(page, "consultation", None, "服务项目征求意见公示（打印版 PDF）"),
+            consultation=self.pdf(page, "consultation"),
             json_ld=opendata.json_ld_script(ce, self.site_url),
             data=self.data_links(
                 page,
-                ("中心信息（JSON）", f"{self.data}/centre.json"),
-                ("活动日历（iCalendar）", f"{self.data}/calendar.ics"),
+                ("中心信息（JSON）", self.data("centre")),
+                ("活动日历（iCalendar）", self.data("calendar")),
             ),
         )
         self.render("profile.md.j2", page, ctx)
-        self.out.file(f"{self.data}/centre.json", centre_json(ce, self.pack, self.corrections))
-        self.out.file(
-            f"{self.data}/calendar.ics", opendata.centre_ics(ce, self.today, self.site_url)
-        )
+        self.out.file(self.data("centre"), centre_json(ce, self.pack, self.corrections))
+        self.out.file(self.data("calendar"), opendata.centre_ics(ce, self.today, self.site_url))
 
     def hours(self) -> None:
-        ce, page, today = self.centre, f"{self.base}/hours.md", self.today
+        ce, page, today = self.centre, self.at("hours"), self.today
         hours = ce.opening_hours
         week = []
         minutes = f.weekly_minutes(hours)
         for d in range(7):
             week.append(
                 c.Row(
-                    (m.WEEKDAYS[d], sessions_text(hours.weekly.get(d, ())), hours_text(minutes[d]))
+                    (
+                        m.WEEKDAYS[d],
+                        fmt.sessions_text(hours.weekly.get(d, ())),
+                        hours_text(minutes[d]),
+                    )
                 )
             )
         upcoming = []
         for e in f.upcoming_exceptions(hours, today):
-            span = date_cn(e.start) if e.start == e.end else f"{date_cn(e.start)}至{date_cn(e.end)}"
-            change = "闭馆" if e.closed else f"开放 {sessions_text(e.sessions)}"
+            span = fmt.date_range_text(e.start, e.end)
+            change = CLOSED if e.closed else f"开放 {fmt.sessions_text(e.sessions)}"
             upcoming.append(c.Row((span, change, e.reason)))
         ctx = c.HoursPage(
             header=self.header(page),
@@ -600,14 +562,14 @@ class CentreRenderer:
             week=tuple(week),
             weekly_hours=hours_text(sum(minutes.values())),
             upcoming=tuple(upcoming),
-            pdf=self.pdf(page, "hours", None, "开放时间公示（打印版 PDF）"),
-            data=self.data_links(page, ("开放时间（JSON）", f"{self.data}/hours.json")),
+            pdf=self.pdf(page, "hours"),
+            data=self.data_links(page, ("开放时间（JSON）", self.data("hours"))),
         )
         self.render("hours.md.j2", page, ctx)
-        self.out.file(f"{self.data}/hours.json", opendata.hours_json(ce, today))
+        self.out.file(self.data("hours"), opendata.hours_json(ce, today))
 
     def plans(self) -> None:
-        ce, index = self.centre, f"{self.base}/plans/index.md"
+        ce, index = self.centre, self.at("plans")
         rows, links = [], []
         for p in reversed(ce.plans):
             ma = f.month_activity(ce, p.key)
@@ -622,20 +584,18 @@ class CentreRenderer:
                     )
                 )
             )
-            links.append(
-                c.Link(f"{month_cn(p.key)}活动计划", rel(index, f"{self.base}/plans/{p.key}.md"))
-            )
+            links.append(c.Link(f"{month_cn(p.key)}活动计划", rel(index, self.at("plan", p.key))))
             self.plan(p)
         ctx = c.PlansIndexPage(
             header=self.header(index),
             months=tuple(rows),
             links=tuple(links),
-            calendar=c.Link("订阅活动日历（iCalendar）", rel(index, f"{self.data}/calendar.ics")),
+            calendar=c.Link("订阅活动日历（iCalendar）", rel(index, self.data("calendar"))),
         )
         self.render("plans_index.md.j2", index, ctx)
 
     def plan(self, p: m.Plan) -> None:
-        ce, page = self.centre, f"{self.base}/plans/{p.key}.md"
+        ce, page = self.centre, self.at("plan", p.key)
         month = next((a for a in ce.activity_months if a.key == p.key), None)
         records = {r.plan: r for r in (month.records if month else ()) if r.plan}
         by_day: dict[int, list[str]] = {}
@@ -651,7 +611,7 @@ class CentreRenderer:
             else:
                 status = "待举办" if a.date >= self.today else "未记录"
                 attendance = "—"
-            fee = "免费" if a.price == 0 else f"{f.yuan(a.price)} 元"
+            fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)} 元"
             service = self.service_title(a.service)
             acts.append(
                 c.PlanActivity(
@@ -701,15 +661,15 @@ class CentreRenderer:
             unplanned=unplanned,
             summary=tuple(c.Row(r) for r in summary),
             has_records=month is not None,
-            pdf=self.pdf(page, "plan", p.key, "活动计划公示（打印版 PDF）"),
+            pdf=self.pdf(page, "plan", p.key),
             data=self.data_links(
                 page,
-                ("本月计划与记录（JSON）", f"{self.data}/plans/{p.key}.json"),
-                ("全部活动（CSV）", f"{self.data}/activities.csv"),
+                ("本月计划与记录（JSON）", self.data("plan", p.key)),
+                ("全部活动（CSV）", self.data("activities")),
             ),
         )
         self.render("plan.md.j2", page, ctx)
-        self.out.file(f"{self.data}/plans/{p.key}.json", opendata.plan_json(ce, p, month))
+        self.out.file(self.data("plan", p.key), opendata.plan_json(ce, p, month))
 
     def service_title(self, code: str) -> str:
         own = next((s for s in self.centre.services.own if s.code == code), None)
@@ -726,23 +686,23 @@ class CentreRenderer:
         ce = self.centre
         if not ce.quarters:
             return
-        index = f"{self.base}/finance/index.md"
+        index = self.at("finance-index")
         rows, links = [], []
         for q in reversed(ce.quarters):
             rows.append(
                 c.Row(
                     (
-                        quarter_cn(q.year, q.quarter),
-                        f.yuan(q.income_total),
-                        f.yuan(q.expenditure_total),
+                        fmt.quarter_text(q.year, q.quarter),
+                        fmt.yuan(q.income_total),
+                        fmt.yuan(q.expenditure_total),
                         date_cn(q.published),
                     )
                 )
             )
             links.append(
                 c.Link(
-                    f"{quarter_cn(q.year, q.quarter)}财务信息",
-                    rel(index, f"{self.base}/finance/{q.key}.md"),
+                    f"{fmt.quarter_text(q.year, q.quarter)}财务信息",
+                    rel(index, self.at("finance", q.key)),
                 )
             )
             self.quarter(q)
@@ -753,151 +713,142 @@ class CentreRenderer:
         )
 
     def quarter(self, q: m.Quarter) -> None:
-        ce, page = self.centre, f"{self.base}/finance/{q.key}.md"
+        ce, page = self.centre, self.at("finance", q.key)
         period = f.quarter_period(q)
-        income = [(f.INCOME_LABELS.get(k, k), v) for k, v in q.income.items()]
-        spending = [(f.EXPENSE_LABELS.get(k, k), cat.total) for k, cat in q.expenditure.items()]
+        income = [(INCOME_LABELS.get(k, k), v) for k, v in q.income.items()]
+        spending = [(EXPENSE_LABELS.get(k, k), cat.total) for k, cat in q.expenditure.items()]
         lines = []
         for k, cat in q.expenditure.items():
             for it in cat.items:
-                lines.append(c.Row((f.EXPENSE_LABELS.get(k, k), it.item, f.yuan(it.amount))))
-        totals = tuple(
-            c.Row((label, f.yuan(v), f.percent(f.ratio(v, q.expenditure_total))))
-            for label, v in spending
-        )
-        periods = [period]
+                lines.append(c.Row((EXPENSE_LABELS.get(k, k), it.item, fmt.yuan(it.amount))))
         ytd = [
             p
             for p in f.finance_periods(ce, q.year)
             if p.kind != "quarter" and p.quarters and p.quarters[-1] == q.quarter
         ]
-        periods += ytd
-        ratios = []
-        for rule in self.pack.by_check("fund-ratio") if self.pack else []:
-            if rule.params.get("base") != "government-project":
-                continue
-            allowed = rule.params.get("periods") or ["quarter", "year-to-date", "year"]
-            op_word, op_fn = OPS.get(str(rule.params.get("op")), ("", None))
-            for per in periods:
-                if per.kind not in allowed or op_fn is None:
-                    continue
-                value = per.share(rule.params.get("numerator") or [])
-                if value is None:
-                    result = "无法计算"
-                else:
-                    result = "符合" if op_fn(value, rule.threshold) else "不符合"
-                ratios.append(
-                    c.RatioCheck(
-                        title=str(rule.params.get("title") or rule.id),
-                        period=per.label,
-                        value=f.percent(value),
-                        limit=f"{op_word} {_limit_percent(rule.threshold)}",
-                        result=result,
-                        citation=rule.citation,
-                    )
+        results = self.results or ()
+        totals = tuple(
+            c.Row(
+                (
+                    EXPENSE_LABELS.get(k, k),
+                    fmt.yuan(cat.total),
+                    verdicts.share_shown(results, [k], period.label)
+                    or fmt.percent(f.ratio(cat.total, q.expenditure_total)),
                 )
+            )
+            for k, cat in q.expenditure.items()
+        )
+        ratios = [
+            c.RatioCheck(
+                title=v.title,
+                period=v.period,
+                value=v.value,
+                limit=v.limit,
+                result=v.result,
+                citation=v.citation,
+            )
+            for v in verdicts.ratio_verdicts(results, [p.label for p in [period, *ytd]])
+        ]
         ctx = c.FinancePage(
             header=self.header(page),
             key=q.key,
-            title=f"{quarter_cn(q.year, q.quarter)}财务信息",
+            title=f"{fmt.quarter_text(q.year, q.quarter)}财务信息",
             published=date_cn(q.published),
             corrections=self.marks(page, "finance", q.key),
-            income=tuple(c.Row((label, f.yuan(v))) for label, v in income),
-            income_total=f.yuan(q.income_total),
+            income=tuple(c.Row((label, fmt.yuan(v))) for label, v in income),
+            income_total=fmt.yuan(q.income_total),
             expenditure=tuple(lines),
             category_totals=totals,
-            expenditure_total=f.yuan(q.expenditure_total),
-            balance=f.yuan(period.balance),
+            expenditure_total=fmt.yuan(q.expenditure_total),
+            balance=fmt.yuan(period.balance),
             year_to_date=tuple(
                 c.Row(
                     (
                         p.label,
-                        f.yuan(p.income_total),
-                        f.yuan(p.expenditure_total),
-                        f.yuan(p.balance),
+                        fmt.yuan(p.income_total),
+                        fmt.yuan(p.expenditure_total),
+                        fmt.yuan(p.balance),
                     )
                 )
                 for p in ytd
             ),
             ratios=tuple(ratios),
             fixed_assets=tuple(
-                c.Row((a.name, date_cn(a.date), f.yuan(a.amount))) for a in q.fixed_assets
+                c.Row((a.name, date_cn(a.date), fmt.yuan(a.amount))) for a in q.fixed_assets
             ),
             notes=q.notes,
             income_chart=bar_chart_svg(
                 "income", f"{period.label}收入来源（元）", [(k, v) for k, v in income if v]
             ),
             spending_chart=bar_chart_svg("spending", f"{period.label}支出类别（元）", spending),
-            pdf=self.pdf(page, "finance", q.key, "财务信息公示（打印版 PDF）"),
+            pdf=self.pdf(page, "finance", q.key),
             data=self.data_links(
                 page,
-                ("本季度财务（JSON）", f"{self.data}/finance/{q.key}.json"),
-                ("全部季度财务（CSV）", f"{self.data}/finance.csv"),
+                ("本季度财务（JSON）", self.data("finance", q.key)),
+                ("全部季度财务（CSV）", self.data("finance-table")),
             ),
         )
         self.render("finance.md.j2", page, ctx)
-        self.out.file(f"{self.data}/finance/{q.key}.json", opendata.quarter_json(ce, q))
+        self.out.file(self.data("finance", q.key), opendata.quarter_json(ce, q))
 
     def audit(self, a: m.Audit) -> None:
-        ce, page = self.centre, f"{self.base}/audit/{a.year}.md"
+        ce, page = self.centre, self.at("audit", a.year)
         report = None
         if a.report_pdf:
-            target = f"{self.base}/audit/{a.year}-signed-report.pdf"
+            target = urls.signed_report(ce.id, a.year)
             folder = self.root / Path(ce.src.file).parent
             self.out.copy(target, folder / a.report_pdf)
             report = c.Link(f"{a.year}年度审计报告（签章版 PDF）", rel(page, target))
         figures_rows = [
-            ("审计收入", a.income),
-            ("审计支出", a.expenditure),
-            ("机构管理费", a.management_fee),
-            ("结余", a.surplus),
+            (AUDIT_LABELS[key], getattr(a, key))
+            for key in ("income", "expenditure", "management_fee", "surplus")
         ]
         ctx = c.AuditPage(
             header=self.header(page),
             year=a.year,
-            title=f"{a.year}年度审计报告",
+            title=f"{a.year}{DISCLOSURE_LABELS['audit']}",
             firm=a.firm,
             report_number=a.report_number,
             date=date_cn(a.date),
             published=date_cn(a.published),
             corrections=self.marks(page, "audit", str(a.year)),
             opinion=a.opinion,
-            figures=tuple(c.Row((k, f"{f.yuan(v)} 元")) for k, v in figures_rows),
+            figures=tuple(c.Row((k, f"{fmt.yuan(v)} 元")) for k, v in figures_rows),
             findings=a.findings,
             report=report,
-            pdf=self.pdf(page, "audit", str(a.year), "审计结果公示（打印版 PDF）"),
-            data=self.data_links(page, ("审计结果（JSON）", f"{self.data}/audits/{a.year}.json")),
+            pdf=self.pdf(page, "audit", str(a.year)),
+            data=self.data_links(page, ("审计结果（JSON）", self.data("audit", a.year))),
         )
         self.render("audit.md.j2", page, ctx)
-        self.out.file(f"{self.data}/audits/{a.year}.json", opendata.audit_json(ce, a))
+        self.out.file(self.data("audit", a.year), opendata.audit_json(ce, a))
 
     def evaluation(self, ev: m.Evaluation) -> None:
-        ce, page = self.centre, f"{self.base}/evaluation/{ev.year}.md"
+        ce, page = self.centre, self.at("evaluation", ev.year)
         rows = []
         if ev.score is not None:
-            rows.append(("评估得分", _num(ev.score)))
+            rows.append((EVALUATION_LABELS["score"], fmt.num(ev.score)))
         if ev.grade:
-            rows.append(("评估等级", ev.grade))
+            rows.append((EVALUATION_LABELS["grade"], ev.grade))
         if ev.previous_grade:
-            rows.append(("上一年度等级", ev.previous_grade))
+            rows.append((EVALUATION_LABELS["previous_grade"], ev.previous_grade))
         sat = ev.satisfaction
         rows.append(
             (
-                "居民满意度",
-                f"{f.percent(f.satisfaction_rate(ev))}（调查 {sat.sample} 人，满意 {sat.satisfied} 人）",
+                EVALUATION_LABELS["satisfaction"],
+                f"{fmt.percent(f.satisfaction_rate(ev))}（调查 {sat.sample} 人，满意 {sat.satisfied} 人）",
             )
         )
         score_lines: tuple[c.Row, ...] = ()
         score_result = ""
-        card = scorecard(ce, self.pack, ev.year, self.today)
+        card = scorecard(ce, self.pack, ev.year, self.checked_on, self.results)
         if card is not None and card.kind != "none":
             source = {"records": "按记录计算", "assessor": "评估机构打分", "mixed": "记录与打分"}
             score_lines = tuple(
                 c.Row(
                     (
                         ln.title,
-                        _num(ln.points),
-                        _num(ln.max) if ln.max is not None else "—",
+                        fmt.num(ln.points),
+                        fmt.num(ln.max) if ln.max is not None else "—",
                         source.get(ln.source, ln.source),
                         ln.citation,
                     )
@@ -906,7 +857,7 @@ class CentreRenderer:
             )
             if card.result:
                 cite = f"（{card.result_citation}）" if card.result_citation else ""
-                total = f"，总分 {_num(card.total)}" if card.total is not None else ""
+                total = f"，总分 {fmt.num(card.total)}" if card.total is not None else ""
                 score_result = (
                     f"按规则包计算的{card.result_label or '结果'}：{card.result}{total}{cite}"
                 )
@@ -919,87 +870,81 @@ class CentreRenderer:
             published=date_cn(ev.published),
             corrections=self.marks(page, "evaluation", str(ev.year)),
             figures=tuple(c.Row(r) for r in rows),
-            entries=tuple(c.Row((e.item, _num(e.points), e.note or "")) for e in ev.entries),
+            entries=tuple(c.Row((e.item, fmt.num(e.points), e.note or "")) for e in ev.entries),
             summary=ev.summary,
             score_lines=score_lines,
             score_result=score_result,
-            compliance=c.Link("合规检查结果", rel(page, f"{self.base}/compliance.md")),
-            pdf=self.pdf(page, "evaluation", str(ev.year), "评估结果公示（打印版 PDF）"),
-            data=self.data_links(
-                page, ("评估结果（JSON）", f"{self.data}/evaluations/{ev.year}.json")
-            ),
+            compliance=c.Link("合规检查结果", rel(page, self.at("compliance"))),
+            pdf=self.pdf(page, "evaluation", str(ev.year)),
+            data=self.data_links(page, ("评估结果（JSON）", self.data("evaluation", ev.year))),
         )
         self.render("evaluation.md.j2", page, ctx)
-        self.out.file(f"{self.data}/evaluations/{ev.year}.json", opendata.evaluation_json(ce, ev))
+        self.out.file(self.data("evaluation", ev.year), opendata.evaluation_json(ce, ev))
 
     def compliance(self) -> None:
-        page = f"{self.base}/compliance.md"
-        report = compliance_report_of(self.centre, self.pack, self.today, self.documents)
+        """Every rule of the pack with the result the pipeline found on ``checked_on``."""
+        page = self.at("compliance")
+        available = self.pack is not None and self.results is not None
+        results = self.results or ()
         items = []
-        for r in (report or {}).get("rules", []):
+        for r in results:
+            head = r.headline
             items.append(
                 c.ComplianceItem(
-                    title=str(r.get("title") or r.get("id") or ""),
-                    result=STATUS_LABELS.get(str(r.get("status")), str(r.get("status") or "")),
-                    detail=str(r.get("message") or ""),
-                    citation=str(r.get("citation") or ""),
+                    title=verdicts.rule_title(r.rule),
+                    result=verdicts.status_label(r.status),
+                    detail=head.message if head else "",
+                    citation=r.rule.citation,
                 )
             )
         counts = []
-        for label in STATUS_LABELS.values():
-            n = sum(1 for i in items if i.result == label)
+        for status in STATUSES:
+            n = sum(1 for r in results if r.status == status)
             if n:
-                counts.append(c.Row((label, f"{n} 条")))
+                counts.append(c.Row((STATUS_LABELS[status], f"{n} 条")))
         ctx = c.CompliancePage(
             header=self.header(page),
-            today=self.today,
+            today=self.checked_on,
             pack_name=self.pack.name if self.pack else self.centre.rule_pack,
-            available=report is not None,
+            available=available,
             counts=tuple(counts),
-            shortfalls=tuple(i for i in items if i.result == STATUS_LABELS["fail"]),
+            shortfalls=tuple(i for r, i in zip(results, items) if r.status == FAIL),
             items=tuple(items),
         )
         self.render("compliance.md.j2", page, ctx)
-        if report is not None:
+        if available and self.pack is not None:
+            data = rules_report.compliance_report(
+                self.centre, self.pack, self.checked_on, results=results
+            )
             self.out.file(
-                f"{self.data}/compliance.json",
-                (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                self.data("compliance"),
+                (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
             )
 
     def manuals(self) -> None:
-        page = f"{self.base}/manuals.md"
-        sections: list[c.ManualSection] = []
-        available = False
-        if self.pack is not None:
-            folder = self.root / Path(self.centre.src.file).parent / "manuals"
-            try:
-                manuals = render_manuals(self.centre, self.pack, overrides_dir=folder)
-            except ManualError as exc:
-                self.out.notes.append(f"{self.centre.id}：{exc}；网站的制度汇编页暂不显示制度")
-                manuals = []
-            else:
-                available = True
-            for man in manuals:
-                sections.append(
-                    c.ManualSection(
-                        title=man.title,
-                        citations=tuple(man.citations),
-                        body=Markup(_demote_headings(man.markdown)),
-                        own_articles=tuple(a.title for a in man.articles if a.own),
-                    )
-                )
+        page = self.at("manuals")
+        manuals = self.manuals_made if self.pack is not None else None
+        sections = tuple(
+            c.ManualSection(
+                title=man.title,
+                citations=tuple(man.citations),
+                body=Markup(_demote_headings(man.markdown)),
+                own_articles=tuple(a.title for a in man.articles if a.own),
+            )
+            for man in manuals or ()
+        )
         ctx = c.ManualsPage(
             header=self.header(page),
-            manuals=tuple(sections),
-            available=available,
-            pdf=self.pdf(page, "manuals", None, "制度汇编（打印版 PDF）"),
+            manuals=sections,
+            available=bool(manuals),
+            pdf=self.pdf(page, "manuals"),
         )
         self.render("manuals.md.j2", page, ctx)
 
     def correction(self, co: Correction) -> None:
         """A correction notice (更正说明): reason, role, changed figures, the old version."""
         page = correction_page(co)
-        target = f"{self.base}/{PAGE_OF_KIND[co.kind].format(co.period)}"
+        target = self.at(co.kind, co.period)
         ctx = c.CorrectionPage(
             header=self.header(page),
             title=correction_title(co),
@@ -1012,23 +957,19 @@ class CentreRenderer:
             previous=tuple(
                 c.Row((r.label, correction_value(co.kind, r.value))) for r in co.old_figures
             ),
-            pdf=self.pdf(page, "correction", correction_period(co), "更正说明（打印版 PDF）"),
+            pdf=self.pdf(page, "correction", correction_period(co)),
             data=self.data_links(
-                page, ("全部更正说明（中心信息 JSON 的 corrections）", f"{self.data}/centre.json")
+                page, ("全部更正说明（中心信息 JSON 的 corrections）", self.data("centre"))
             ),
         )
         self.render("correction.md.j2", page, ctx)
 
     def archive(self) -> None:
-        page = f"{self.base}/archive.md"
+        page = self.at("archive")
         items = tuple(_disclosure(self.centre, i, page) for i in self.disclosures if i.page)
         overdue = tuple(_disclosure(self.centre, i, page) for i in self.disclosures if i.overdue)
         years = sorted({i.period[:4] for i in self.disclosures}, reverse=True)
-        booklets = tuple(
-            link
-            for y in years
-            if (link := self.pdf(page, "annual", y, f"{y}年度报告（打印版 PDF）"))
-        )
+        booklets = tuple(link for y in years if (link := self.pdf(page, "annual", y)))
         corrections = tuple(
             _disclosure(self.centre, correction_item(self.centre, co), page)
             for co in sorted(
@@ -1041,7 +982,7 @@ class CentreRenderer:
             overdue=overdue,
             booklets=booklets,
             corrections=corrections,
-            feed=c.Link("订阅公示更新（Atom）", rel(page, "data/disclosures.atom")),
+            feed=c.Link("订阅公示更新（Atom）", rel(page, urls.FEED)),
         )
         self.render("archive.md.j2", page, ctx)
 
@@ -1065,31 +1006,21 @@ def today_status(hours: m.OpeningHours, today: dt.date) -> str:
     if not sessions:
         return "今日不开放"
     note = f"（{exc.reason}）" if exc is not None else ""
-    return f"今日开放：{sessions_text(sessions)}{note}"
+    return f"今日开放：{fmt.sessions_text(sessions)}{note}"
 
 
-STATUS_LABELS = {
-    "fail": "不符合",
-    "pass": "符合",
-    "not-applicable": "不适用",
-    "no-data": "缺少数据",
-}
-
-
-def compliance_report_of(
-    centre: m.Centre, pack: Pack | None, today: dt.date, documents: Mapping[str, str] | None = None
-) -> dict | None:
-    """generator.compliance's report for a centre, or None when it has no pack."""
-    if pack is None:
+def scorecard(
+    centre: m.Centre,
+    pack: Pack | None,
+    year: int,
+    day: dt.date,
+    results: Sequence[RuleResult] | None,
+) -> Any:
+    """The evaluation scorecard of a year from the rule results handed down (None without a
+    pack or without results)."""
+    if pack is None or results is None:
         return None
-    return compliance_report(centre, pack, today=today, documents=documents)
-
-
-def scorecard(centre: m.Centre, pack: Pack | None, year: int, today: dt.date) -> Any:
-    """generator.evaluation.scoring's scorecard of a year, or None where that module is absent."""
-    if pack is None:
-        return None
-    return score_centre(centre, pack, year, today)
+    return rules_report.scorecard(centre, pack, year, day, results)
 
 
 # ---------------------------------------------------------------- the whole site
@@ -1101,7 +1032,7 @@ def today_short(hours: m.OpeningHours, today: dt.date) -> str:
     if exc is not None and exc.closed:
         return f"闭馆（{exc.reason}）"
     sessions = hours.sessions_on(today)
-    return sessions_text(sessions)
+    return fmt.sessions_text(sessions)
 
 
 def _summary(centre: m.Centre, today: dt.date, page: str) -> c.CentreSummary:
@@ -1115,7 +1046,7 @@ def _summary(centre: m.Centre, today: dt.date, page: str) -> c.CentreSummary:
         address=centre.address,
         phone=centre.contact.phone,
         open_today=today_short(centre.opening_hours, today),
-        href=rel(page, f"centres/{centre.id}/index.md"),
+        href=rel(page, urls.page(centre.id, "profile")),
     )
 
 
@@ -1167,6 +1098,32 @@ def search_words(
     return tuple(sorted(words))
 
 
+@dataclass(frozen=True)
+class Handed:
+    """What the pipeline computed once for a centre and hands to its pages.
+
+    ``results``: its rule results (``compliance.RuleResult``, in the pack's order) on
+    ``checked_on``, None when none were handed down (the compliance page then says so);
+    ``corrections``: its corrections (更正说明); ``manuals``: its policy manuals.
+    """
+
+    results: tuple[RuleResult, ...] | None = None
+    checked_on: dt.date | None = None
+    corrections: tuple[Correction, ...] = ()
+    manuals: tuple = ()
+
+
+def handed_of(validated: Validated, centre_id: str) -> Handed:
+    """What ``validated`` (``pipeline.load_project``) holds for one centre."""
+    results = validated.results.get(centre_id)
+    return Handed(
+        results=tuple(results) if results is not None else None,
+        checked_on=validated.today,
+        corrections=tuple(validated.corrections.get(centre_id, ())),
+        manuals=tuple(validated.manuals.get(centre_id, ())),
+    )
+
+
 def render_site(
     validated: Validated,
     root: Path,
@@ -1175,18 +1132,16 @@ def render_site(
     site_url: str | None = None,
     pdf_paths: frozenset[str] = frozenset(),
     env_factory: Callable[[], Environment] = make_env,
-    corrections: Mapping[str, Sequence[Correction]] | None = None,
 ) -> SiteSources:
     """Render every page and data file of the site for the validated centres.
 
-    ``corrections`` are the centres' 更正说明 by centre id (``printing.read_corrections``);
-    when None they are read from the ledgers under ``root``.
+    Everything a page prints that the pipeline computed comes from ``validated``: each
+    centre's rule results (on ``validated.today``), corrections and manuals. ``root`` is the
+    project folder, where the attachments to copy are (the signed audit reports).
     """
     env = env_factory()
     packs = validated.library.packs if validated.library else {}
     centres = sorted_centres(validated.centres)
-    if corrections is None:
-        corrections = read_corrections(root, centres)
     out = _Out()
     for ce in centres:
         render_centre_into(
@@ -1198,9 +1153,9 @@ def render_site(
             today=today,
             pdf_paths=pdf_paths,
             site_url=site_url,
-            corrections=corrections.get(ce.id, ()),
-            documents=validated.documents.get(ce.id),
+            handed=handed_of(validated, ce.id),
         )
+    corrections = {ce.id: tuple(validated.corrections.get(ce.id, ())) for ce in centres}
     city = render_city(
         centres, packs, today=today, site_url=site_url, corrections=corrections, env=env
     )
@@ -1229,8 +1184,7 @@ def render_centre_into(
     today: dt.date,
     pdf_paths: frozenset[str],
     site_url: str | None,
-    corrections: Sequence[Correction],
-    documents: Mapping[str, str] | None,
+    handed: Handed,
 ) -> None:
     CentreRenderer(
         env,
@@ -1242,11 +1196,10 @@ def render_centre_into(
         site_url,
         centre_disclosures(ce, pack, today),
         out,
-        corrections,
-        documents,
+        handed,
     ).render_all()
-    out.file(f"data/{ce.id}/activities.csv", opendata.activities_csv([ce]))
-    out.file(f"data/{ce.id}/finance.csv", opendata.finance_csv([ce]))
+    out.file(urls.data_path(ce.id, "activities"), opendata.activities_csv([ce]))
+    out.file(urls.data_path(ce.id, "finance-table"), opendata.finance_csv([ce]))
 
 
 def render_centre(
@@ -1258,11 +1211,18 @@ def render_centre(
     pdf_paths: frozenset[str],
     site_url: str | None,
     corrections: Sequence[Correction],
-    documents: Mapping[str, str] | None,
+    results: Sequence[RuleResult] | None,
+    manuals: Sequence = (),
     env: Environment | None = None,
 ) -> SiteSources:
     """One centre's part of the site: its pages (centres/<id>/), open data (data/<id>/) and
-    attachments, with the search words of its own names and titles."""
+    attachments, with the search words of its own names and titles.
+
+    ``results`` are the centre's rule results on ``today`` (``pipeline.assemble``:
+    ``Validated.results[id]``), ``corrections`` and ``manuals`` its ``Validated.corrections``
+    and ``Validated.manuals``: the pages print them as they are. ``results=None`` means none
+    were computed (the compliance page says so and the finance pages print no verdicts).
+    """
     out = _Out()
     render_centre_into(
         out,
@@ -1273,8 +1233,12 @@ def render_centre(
         today=today,
         pdf_paths=pdf_paths,
         site_url=site_url,
-        corrections=corrections,
-        documents=documents,
+        handed=Handed(
+            results=None if results is None else tuple(results),
+            checked_on=today,
+            corrections=tuple(corrections),
+            manuals=tuple(manuals),
+        ),
     )
     packs = [pack] if pack is not None else []
     return SiteSources(
@@ -1304,7 +1268,7 @@ def render_city(
     }
 
     # home page
-    page = "index.md"
+    page = urls.HOME
     latest = sorted(
         (
             (ce, i)
@@ -1327,13 +1291,13 @@ def render_city(
         latest=tuple(_disclosure(ce, i, page) for ce, i in latest),
         overdue=tuple(_disclosure(ce, i, page) for ce, i in overdue),
         overdue_basis=due_basis(centres, packs),
-        feed_href=rel(page, "data/disclosures.atom"),
-        data_href=rel(page, "open-data.md"),
+        feed_href=rel(page, urls.FEED),
+        data_href=rel(page, urls.OPEN_DATA),
     )
     out.page(page, env.get_template("home.md.j2").render(page=home))
 
     # centres index
-    page = "centres/index.md"
+    page = urls.CENTRES_INDEX
     groups: dict[str, list[c.CentreSummary]] = {}
     for ce in centres:
         groups.setdefault(ce.district, []).append(_summary(ce, today, page))
@@ -1350,7 +1314,7 @@ def render_city(
         centres, packs, today, site_url, all_items
     ).items():
         out.file(path, data)
-    page = "open-data.md"
+    page = urls.OPEN_DATA
     od = c.OpenDataPage(
         files=tuple(
             c.DataFile(c.Link(text, rel(page, path)), desc)
@@ -1360,15 +1324,15 @@ def render_city(
             (
                 ce.name,
                 (
-                    c.Link("中心信息 JSON", rel(page, f"data/{ce.id}/centre.json")),
-                    c.Link("活动 CSV", rel(page, f"data/{ce.id}/activities.csv")),
-                    c.Link("财务 CSV", rel(page, f"data/{ce.id}/finance.csv")),
-                    c.Link("活动日历 iCalendar", rel(page, f"data/{ce.id}/calendar.ics")),
+                    c.Link("中心信息 JSON", rel(page, urls.data_path(ce.id, "centre"))),
+                    c.Link("活动 CSV", rel(page, urls.data_path(ce.id, "activities"))),
+                    c.Link("财务 CSV", rel(page, urls.data_path(ce.id, "finance-table"))),
+                    c.Link("活动日历 iCalendar", rel(page, urls.data_path(ce.id, "calendar"))),
                 ),
             )
             for ce in centres
         ),
-        schemas=tuple(c.Link(name, rel(page, f"data/schema/{name}")) for name in opendata.SCHEMAS),
+        schemas=tuple(c.Link(name, rel(page, urls.schema_path(name))) for name in opendata.SCHEMAS),
     )
     out.page(page, env.get_template("open_data.md.j2").render(page=od))
 
@@ -1377,7 +1341,7 @@ def render_city(
         packs=tuple(c.Row((p.name, p.document)) for p in used_packs),
         centre_count=len(centres),
     )
-    out.page("about.md", env.get_template("about.md.j2").render(page=about))
+    out.page(urls.ABOUT, env.get_template("about.md.j2").render(page=about))
     return SiteSources(
         out.pages,
         out.files,

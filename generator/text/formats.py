@@ -1,17 +1,19 @@
-"""Turn figures into text: the one place where a Decimal becomes a string.
+"""Turn figures into text: the one place where a Decimal or a date becomes a string.
 
 Checks keep exact values (``Decimal``, ``int``, ``bool``, ``date``) in their findings;
-messages and the JSON compliance report format them here, so that "10.50%" in a
-message and "0.105" in report.json always come from the same number.
+messages, the JSON compliance report, the pages and the postings format them here, so that
+"10.50%" in a message and "0.105" in report.json always come from the same number, and a
+date or an amount of money reads the same on the website and on the noticeboard.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from generator.figures import finance as figures
+from generator.text.labels import CLOSED, QUARTER_NAMES
 
 # a ratio printed as a percentage gets two places, more when two places would hide
 # which side of the limit it falls (79.999 % must not print as the limit 80.00 %)
@@ -45,12 +47,15 @@ def ratio(value: Decimal, places: int = 4) -> str:
 
 def yuan(value: Decimal) -> str:
     """Money with thousands separators and two places: 12345.5 → '12,345.50'."""
-    return figures.yuan(value)
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
-def percent(value: Decimal, places: int = PERCENT_PLACES) -> str:
-    """A ratio as a percentage with ``places`` decimals: 0.105 → '10.50%' (as pages print it)."""
-    return figures.percent(value, places)
+def percent(value: Decimal | None, places: int = PERCENT_PLACES) -> str:
+    """A ratio as a percentage with ``places`` decimals: 0.105 → '10.50%'; None → '—'."""
+    if value is None:
+        return "—"
+    q = Decimal(1).scaleb(-places)
+    return f"{(value * 100).quantize(q, rounding=ROUND_HALF_UP)}%"
 
 
 def percent_against(value: Decimal, limit: Decimal) -> str:
@@ -76,8 +81,39 @@ def hours_minutes(minutes: int) -> str:
     return f"{h} 小时" + (f" {mins} 分" if mins else "")
 
 
+def hours_text(minutes: int) -> str:
+    """Opening time in a table: 719 → '11小时59分', 720 → '12小时'."""
+    h, mins = divmod(minutes, 60)
+    return f"{h}小时" + (f"{mins}分" if mins else "")
+
+
+def sessions_text(sessions: Iterable[Any]) -> str:
+    """A day's sessions: '09:00-12:00、14:00-21:00'; none → 闭馆."""
+    return "、".join(str(s) for s in sessions) or CLOSED
+
+
 def date_text(day: dt.date) -> str:
+    """2026-03-05 → '2026年3月5日'."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def date_range_text(start: dt.date, end: dt.date) -> str:
+    """2026年10月1日至10月7日 (one day: 2026年10月1日; across years both in full)."""
+    if start == end:
+        return date_text(start)
+    if start.year == end.year:
+        return f"{date_text(start)}至{end.month}月{end.day}日"
+    return f"{date_text(start)}至{date_text(end)}"
+
+
+def month_text(year: int, month: int) -> str:
+    """2026, 3 → '2026年3月'."""
+    return f"{year}年{month}月"
+
+
+def quarter_text(year: int, quarter: int) -> str:
+    """2026, 1 → '2026年第一季度'."""
+    return f"{year}年{QUARTER_NAMES[quarter]}"
 
 
 def value_text(value: Any) -> Any:

@@ -35,11 +35,14 @@ from generator.print.documents import (
     KINDS,
     centre_sources,
     compile_sources,
-    pdf_path,
     render_centre_pdfs,
     render_pdfs,
 )
 from generator.print.typeset import Typesetter
+from generator.text import formats as fmt
+from generator.text import verdicts
+from generator.text.labels import AUDIT_LABELS, EXPENSE_LABELS, INCOME_LABELS
+from generator.urls import pdf_path
 
 SITE = "https://gs.example.org"
 NOTICES = ("hours", "plan", "finance", "audit", "evaluation", "consultation")
@@ -86,7 +89,12 @@ def minimal(typesetter):
     centre = v.centres[0]
     pack = v.library.packs[centre.rule_pack]
     sources = centre_sources(
-        centre, pack, site_url=SITE, fonts=typesetter.fonts, manuals=STUB_MANUALS
+        centre,
+        pack,
+        site_url=SITE,
+        results=v.results[centre.id],
+        fonts=typesetter.fonts,
+        manuals=STUB_MANUALS,
     )
     return centre, pack, sources, compile_sources(sources, typesetter)
 
@@ -142,19 +150,19 @@ def test_finance_figures_and_posting_period(minimal):
         pdf = pdfs[_key(centre, "finance", q.key)]
         text = pdf_text(pdf)
         period = fig.quarter_period(q)
-        assert has_row(pdf, "收入合计", fig.yuan(period.income_total))
-        assert has_row(pdf, "支出合计", fig.yuan(period.expenditure_total))
-        assert has_row(pdf, "期末结余", fig.yuan(period.balance))
+        assert has_row(pdf, "收入合计", fmt.yuan(period.income_total))
+        assert has_row(pdf, "支出合计", fmt.yuan(period.expenditure_total))
+        assert has_row(pdf, "期末结余", fmt.yuan(period.balance))
         for key, value in period.income.items():
             if value:  # a source with nothing in the period is left out
-                assert has_row(pdf, fig.INCOME_LABELS[key], fig.yuan(value))
+                assert has_row(pdf, INCOME_LABELS[key], fmt.yuan(value))
             else:
-                assert squash(fig.INCOME_LABELS[key]) not in text
+                assert squash(INCOME_LABELS[key]) not in text
         for key, value in period.expenditure.items():
-            assert has_row(pdf, fig.EXPENSE_LABELS[key], fig.yuan(value))
+            assert has_row(pdf, EXPENSE_LABELS[key], fmt.yuan(value))
         for category in q.expenditure.values():
             for item in category.items:
-                assert has_row(pdf, item.item, fig.yuan(item.amount))
+                assert has_row(pdf, item.item, fmt.yuan(item.amount))
         posting = rp.posting_period(pack, "finance", q.published)
         assert squash(posting.text) in text
         assert f"{q.published.year}年{q.published.month}月{q.published.day}日" in text  # 落款
@@ -167,18 +175,13 @@ def test_other_postings_print_their_records(minimal):
     audit, ev, plan = centre.audits[0], centre.evaluations[0], centre.plans[0]
     pdf = pdfs[_key(centre, "audit", str(audit.year))]
     text = pdf_text(pdf)
-    for label, value in (
-        ("年度收入", audit.income),
-        ("年度支出", audit.expenditure),
-        ("机构营运管理费", audit.management_fee),
-        ("年度结余", audit.surplus),
-    ):
-        assert has_row(pdf, label, fig.yuan(value))
+    for key in ("income", "expenditure", "management_fee", "surplus"):
+        assert has_row(pdf, AUDIT_LABELS[key], fmt.yuan(getattr(audit, key)))
     assert squash(audit.opinion) in text and squash(audit.findings[0]) in text
     # headings are headings, not literal marks (a template's own Markdown is not escaped)
     assert not any("#" in pdf_text(pdf) for pdf in pdfs.values())
     text = pdf_text(pdfs[_key(centre, "evaluation", str(ev.year))])
-    assert fig.percent(fig.satisfaction_rate(ev)) in text and ev.grade in text
+    assert fmt.percent(fig.satisfaction_rate(ev)) in text and ev.grade in text
     text = pdf_text(pdfs[_key(centre, "plan", plan.key)])
     for a in plan.activities:
         assert squash(a.title) in text and f"{a.start:%H:%M}-{a.end:%H:%M}" in text
@@ -207,10 +210,10 @@ def test_annual_report_holds_the_year(minimal):
     assert "目录" in text
     qs = [q for q in centre.quarters if q.year == year]
     for q in qs:
-        assert fig.yuan(q.expenditure_total) in text
+        assert fmt.yuan(q.expenditure_total) in text
     ma = fig.month_activity(centre, centre.activity_months[0].key)
     assert f"{ma.attendance}" in text
-    assert fig.yuan(centre.audits[0].income) in text and centre.evaluations[0].grade in text
+    assert fmt.yuan(centre.audits[0].income) in text and centre.evaluations[0].grade in text
 
 
 def test_document_date_comes_from_the_record(minimal):
@@ -228,8 +231,16 @@ def test_document_date_comes_from_the_record(minimal):
 
 def test_same_records_give_the_same_bytes(minimal, typesetter):
     centre, pack, _sources, pdfs = minimal
+    results = load_project(MINIMAL).results[centre.id]
     again = compile_sources(
-        centre_sources(centre, pack, site_url=SITE, fonts=typesetter.fonts, manuals=STUB_MANUALS),
+        centre_sources(
+            centre,
+            pack,
+            site_url=SITE,
+            results=results,
+            fonts=typesetter.fonts,
+            manuals=STUB_MANUALS,
+        ),
         Typesetter(),
     )
     assert again == pdfs
@@ -239,22 +250,23 @@ def test_the_centre_entry_point_gives_the_same_pdfs(minimal):
     """``render_centre_pdfs`` (what a build worker calls) and ``render_pdfs`` print the same
     bytes as the sources compiled here, with a typesetter of their own."""
     centre, pack, _sources, pdfs = minimal
-    kinds = set(KINDS) - {"manuals"}  # the fixture's book is made from STUB_MANUALS
+    validated = load_project(MINIMAL)
     got = render_centre_pdfs(
         centre,
         pack,
         site_url=SITE,
-        root=None,
+        results=validated.results[centre.id],
         corrections=(),
+        manuals=STUB_MANUALS,
         typesetter=Typesetter(),
-        documents={"ignored": "x"},
-        kinds=kinds,
     )
-    assert got == {k: v for k, v in pdfs.items() if not k.endswith("/manuals.pdf")}
-    plans = render_pdfs(load_project(MINIMAL), site_url=SITE, kinds={"plan"})
+    assert got == pdfs
+    plans = render_pdfs(validated, site_url=SITE, kinds={"plan"})
     assert plans == {k: v for k, v in pdfs.items() if "/plan-" in k}
     with pytest.raises(ValueError):
-        render_centre_pdfs(centre, pack, site_url=SITE, root=None, corrections=(), kinds={"x"})
+        render_centre_pdfs(
+            centre, pack, site_url=SITE, results=(), corrections=(), manuals=(), kinds={"x"}
+        )
 
 
 def test_three_dots_print_as_written(tmp_path, typesetter):
@@ -349,27 +361,33 @@ def samples(typesetter):
     out = {}
     for centre in v.centres:
         pack = v.library.packs[centre.rule_pack]
+        results = v.results[centre.id]
         sources = centre_sources(
             centre,
             pack,
             site_url=SITE,
+            results=results,
             fonts=typesetter.fonts,
             kinds=("hours", "finance", "audit", "evaluation", "consultation"),
-            root=ROOT,
         )
         # one month's plan and the last annual report are enough to check the layout
         plan_key = _key(centre, "plan", centre.plans[0].key) if centre.plans else None
         more = centre_sources(
-            centre, pack, site_url=SITE, fonts=typesetter.fonts, kinds=("plan", "annual"), root=ROOT
+            centre,
+            pack,
+            site_url=SITE,
+            results=results,
+            fonts=typesetter.fonts,
+            kinds=("plan", "annual"),
         )
         sources.update({k: s for k, s in more.items() if k == plan_key or "/annual-" in k})
-        out[centre.id] = (centre, pack, compile_sources(sources, typesetter))
+        out[centre.id] = (centre, pack, results, compile_sources(sources, typesetter))
     return out
 
 
 @pytest.mark.slow
 def test_samples_print_every_kind(samples):
-    for centre, pack, pdfs in samples.values():
+    for centre, pack, results, pdfs in samples.values():
         kinds = {k.rsplit("/", 1)[1].split("-")[0].removesuffix(".pdf") for k in pdfs}
         assert kinds >= {"hours", "consultation", "plan"} and (
             not centre.quarters or "finance" in kinds
@@ -382,16 +400,11 @@ def test_samples_print_every_kind(samples):
             pdf = pdfs[_key(centre, "finance", q.key)]
             text = pdf_text(pdf)
             period = fig.quarter_period(q)
-            assert has_row(pdf, "收入合计", fig.yuan(period.income_total))
-            assert has_row(pdf, "支出合计", fig.yuan(period.expenditure_total))
-            for rule in rp.fund_rules(pack):
-                share = period.share(rule.params["numerator"])
-                assert has_row(
-                    pdf,
-                    str(rule.params.get("title") or rule.id)[:4],
-                    rp.percent_against(share, rule.threshold),
-                )
-                assert squash(rule.citation) in text
+            assert has_row(pdf, "收入合计", fmt.yuan(period.income_total))
+            assert has_row(pdf, "支出合计", fmt.yuan(period.expenditure_total))
+            for v in verdicts.ratio_verdicts(results, [period.label]):
+                assert has_row(pdf, v.title[:4], v.value, v.result)
+                assert squash(v.citation) in text
             assert squash(rp.posting_period(pack, "finance", q.published).text) in text
 
 
@@ -414,6 +427,7 @@ def _poison(value, name: str = ""):
 
 def test_every_context_field_is_escaped(minimal, typesetter):
     centre, pack, _sources, _pdfs = minimal
+    results = load_project(MINIMAL).results[centre.id]
     fonts = typesetter.fonts
     q, audit, ev, plan = (
         centre.quarters[0],
@@ -424,13 +438,13 @@ def test_every_context_field_is_escaped(minimal, typesetter):
     notices = [
         rp.build_hours(centre, pack, url=SITE),
         rp.build_plan(centre, pack, plan, url=SITE),
-        rp.build_finance(centre, pack, q, url=SITE),
-        rp.build_audit(centre, pack, audit, url=SITE),
+        rp.build_finance(centre, pack, q, results, url=SITE),
+        rp.build_audit(centre, pack, audit, results, url=SITE),
         rp.build_evaluation(centre, pack, ev, url=SITE),
         rp.build_consultation(centre, pack, url=SITE),
     ]
     sources = [rp.render_notice(_poison(ctx), fonts) for ctx in notices]
-    annual = _poison(rp.build_annual(centre, pack, ev.year, url=SITE))
+    annual = _poison(rp.build_annual(centre, pack, ev.year, results, url=SITE))
     annual = dataclasses.replace(annual, activity_chart=None, finance_chart=None, charts=())
     sources.append(rp.render_annual(annual, centre, fonts))
     book = rp.build_manuals(centre, pack, STUB_MANUALS)

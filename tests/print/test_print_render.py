@@ -13,19 +13,24 @@ from conftest import MINIMAL, make_project
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import urls
 from generator.figures import charts
 from generator.packs.library import Rule
 from generator.pipeline import load_project
 from generator.print import render as rp
-from generator.print.documents import KINDS, page_url, pdf_file
+from generator.print.documents import KINDS, pdf_file
+from generator.rules.base import FAIL
+from generator.rules.postings import PostingParams
 from generator.text import formats as fmt
+from generator.text import verdicts
+from generator.text.labels import STATUS_LABELS
 
 
 @pytest.fixture(scope="module")
 def minimal():
     v = load_project(MINIMAL)
     centre = v.centres[0]
-    return centre, v.library.packs[centre.rule_pack]
+    return centre, v.library.packs[centre.rule_pack], v.results[centre.id]
 
 
 def test_file_names():
@@ -67,17 +72,23 @@ def test_file_name_rejects(kind, period):
         pdf_file(kind, period)
 
 
-def test_page_url():
-    assert page_url("https://gs.example.org/", "demo", "finance", "2026-Q1") == (
+def test_posting_url():
+    assert urls.posting_url("https://gs.example.org/", "demo", "finance", "2026-Q1") == (
         "https://gs.example.org/centres/demo/finance/2026-Q1/"
     )
-    assert page_url("", "demo", "hours") == ""
+    assert urls.posting_url("https://gs.example.org", "demo", "consultation") == (
+        "https://gs.example.org/centres/demo/"
+    )
+    assert urls.posting_url("https://gs.example.org", "demo", "annual", "2026") == (
+        "https://gs.example.org/centres/demo/archive/"
+    )
+    assert urls.posting_url("", "demo", "hours") == ""
 
 
 def test_default_posting_period(minimal):
-    centre, pack = minimal
+    centre, pack, results = minimal
     q = centre.quarters[0]
-    ctx = rp.build_finance(centre, pack, q, url="u")
+    ctx = rp.build_finance(centre, pack, q, results, url="u")
     p = ctx.frame.posting
     assert p.start == q.published
     assert p.end == q.published + dt.timedelta(days=rp.DEFAULT_POSTING_DAYS - 1)
@@ -93,24 +104,24 @@ def _with_posting_rule(pack, **params):
         document="《某规范》",
         quote="公示期不少于十五日",
         severity="info",
-        params=params,
+        params=PostingParams(**params),
     )
     return dataclasses.replace(pack, rules={**pack.rules, rule.id: rule})
 
 
 def test_posting_period_from_the_pack(minimal):
-    centre, pack = minimal
-    pack = _with_posting_rule(pack, days="15", by_kind={"audit": "20"})
+    centre, pack, results = minimal
+    pack = _with_posting_rule(pack, days=15, by_kind={"audit": 20})
     q, audit = centre.quarters[0], centre.audits[0]
-    fin = rp.build_finance(centre, pack, q, url="u").frame.posting
+    fin = rp.build_finance(centre, pack, q, results, url="u").frame.posting
     assert fin.end == q.published + dt.timedelta(days=14)
     assert "《某规范》九(九)" in fin.basis
-    aud = rp.build_audit(centre, pack, audit, url="u").frame.posting
+    aud = rp.build_audit(centre, pack, audit, results, url="u").frame.posting
     assert aud.end == audit.published + dt.timedelta(days=19)
 
 
 def test_plan_posted_to_the_end_of_its_month(minimal):
-    centre, pack = minimal
+    centre, pack, results = minimal
     plan = centre.plans[0]
     p = rp.build_plan(centre, pack, plan, url="u").frame.posting
     assert p.start == plan.published and p.end == dt.date(plan.year, plan.month, 31)
@@ -128,14 +139,14 @@ def test_unpublished_posting_leaves_the_date_to_fill_in(tmp_path):
     v = load_project(proj)
     centre = v.centres[0]
     frame = rp.build_finance(
-        centre, v.library.packs[centre.rule_pack], centre.quarters[0], url="u"
+        centre, v.library.packs[centre.rule_pack], centre.quarters[0], v.results[centre.id], url="u"
     ).frame
     assert frame.date is None and frame.date_text == rp.BLANK_DATE
     assert frame.posting.text.startswith("自张贴之日起")
 
 
 def test_hours_standing_posting(minimal):
-    centre, pack = minimal
+    centre, pack, results = minimal
     ctx = rp.build_hours(centre, pack, url="u")
     assert ctx.frame.posting.standing and ctx.frame.posting.end is None
     assert [r.cells[0] for r in ctx.week] == [
@@ -152,9 +163,9 @@ def test_hours_standing_posting(minimal):
 
 
 def test_finance_context_figures(minimal):
-    centre, pack = minimal
+    centre, pack, results = minimal
     q = centre.quarters[0]
-    ctx = rp.build_finance(centre, pack, q, url="u")
+    ctx = rp.build_finance(centre, pack, q, results, url="u")
     assert ctx.income_total.cells == ("收入合计", fmt.yuan(q.income_total))
     assert ctx.expenditure_total.cells == ("支出合计", fmt.yuan(q.expenditure_total))
     assert ctx.balance.cells == ("期末结余", fmt.yuan(q.income_total - q.expenditure_total))
@@ -162,20 +173,33 @@ def test_finance_context_figures(minimal):
     assert len(items) == sum(len(c.items) for c in q.expenditure.values())
 
 
-def test_fund_ratios_against_pack_limits():
-    v = load_project(MINIMAL.parent.parent.parent)  # the samples, with the real packs
-    centre = next((c for c in v.centres if c.rule_pack == "shenzhen-2015" and c.quarters), None)
-    if centre is None:
-        pytest.skip("no Shenzhen sample centre with finance records")
-    pack = v.library.packs[centre.rule_pack]
-    q = centre.quarters[0]
-    ctx = rp.build_finance(centre, pack, q, url="u")
-    rules = rp.fund_rules(pack)
-    assert [r.citation for r in ctx.ratios] == [r.citation for r in rules]
-    for line, rule in zip(ctx.ratios, rules):
-        share = rp.fig.quarter_period(q).share(rule.params["numerator"])
-        assert line.values[0] == rp.percent_against(share, rule.threshold)
-        assert line.limit.endswith(fmt.limit_percent(rule.threshold))
+def test_fund_ratios_are_the_rules_findings(samples_loaded):
+    """Every ratio cell of a posting is the value, limit and verdict of the rule's finding for
+    that column's period, never one the posting worked out itself."""
+    v = samples_loaded  # the samples, with the real packs
+    checked = 0
+    for centre in v.centres:
+        results = v.results[centre.id]
+        pack = v.library.packs[centre.rule_pack]
+        rules = verdicts.fund_results(results)
+        for q in centre.quarters:
+            ctx = rp.build_finance(centre, pack, q, results, url="u")
+            assert [line.citation for line in ctx.ratios] == [r.rule.citation for r in rules]
+            for line, result in zip(ctx.ratios, rules):
+                for period, value, verdict, failed in zip(
+                    line.periods, line.values, line.results, line.failed
+                ):
+                    finding = verdicts.finding_for(result, period)
+                    if finding is None:
+                        assert (value, verdict, failed) == ("—", "—", False)
+                        continue
+                    assert value == finding.measured["percent"]
+                    assert verdict == STATUS_LABELS[finding.status]
+                    assert failed == (finding.status == FAIL)
+                    assert finding.message.startswith(period)
+                    assert fmt.limit_percent(finding.threshold) in line.limit
+                    checked += 1
+    assert checked > 0
 
 
 def test_templates_are_strict(minimal):
@@ -186,7 +210,7 @@ def test_templates_are_strict(minimal):
 
 
 def test_record_values_are_escaped_in_typst_bodies(minimal):
-    centre, pack = minimal
+    centre, pack, results = minimal
     centre = dataclasses.replace(
         centre, contact=dataclasses.replace(centre.contact, feedback="*b* [x](y)")
     )

@@ -115,7 +115,7 @@ def test_fund_ratio_exact_beyond_two_places():
 def test_fund_management_message_position_and_interim_severity():
     c = q3(staff="75500", site="4000", management="10500", services="10000")
     [f] = failures(c, "shenzhen-2015", "fund-management")
-    assert f.message == "2026年第三季度机构营运管理费占支出的 10.50%，超过上限 10%"
+    assert f.message == "2026年第三季度机构营运管理费占支出的 10.50%，高于上限 10%"
     assert (f.pos.file, f.pos.line) == ("centres/demo/finance/2026-Q3.yaml", 30)
     assert f.severity == "warning"  # a quarter is interim; the year gets the rule's error
     assert f.base.startswith("政府购买或资助的公共服务项目")

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.figures import finance as f
-from generator.pipeline import load_project
 from generator.site.opendata import centre_ics, ics_fold, ics_text
-from tests.site_helpers import HOSTILE, ROOT
+from generator.text import formats as fmt
+from generator.text.labels import FREE
+from tests.site_helpers import HOSTILE
 
 TODAY = dt.date(2026, 11, 22)
 SITE = "https://gs.example.org/"
@@ -30,8 +30,8 @@ LONG_CHINESE = (
 
 
 @pytest.fixture(scope="module")
-def samples():
-    validated = load_project(ROOT)
+def samples(samples_loaded):
+    validated = samples_loaded
     assert not validated.report.errors, validated.report.format("text")
     return sorted(validated.centres, key=lambda ce: ce.id)
 
@@ -141,7 +141,7 @@ def test_events_match_the_records(samples) -> None:
                 assert ev["DTEND;TZID=Asia/Shanghai"] == f"{a.date:%Y%m%d}T{a.end:%H%M%S}"
                 assert ev["DTSTAMP"] == "20261122T000000Z"
                 assert unescape(ev["LOCATION"]) == f"{ce.name} {a.room}（{ce.address}）"
-                fee = "免费" if a.price == 0 else f"{f.yuan(a.price)} 元"
+                fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)} 元"
                 assert unescape(ev["DESCRIPTION"]) == (
                     f"对象：{a.target}；名额：{a.capacity} 人；报名：{a.signup}；费用：{fee}"
                 )

@@ -19,7 +19,7 @@ from tests.site_helpers import (
     serve,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = [
     "",
@@ -39,11 +39,11 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def sites(samples_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     need_chromium()
     tmp = tmp_path_factory.mktemp("browser")
     samples, hostile = tmp / "samples", tmp / "hostile-site"
-    done = build(ROOT, samples, "2026-11-22")
+    done = build(samples_copy, samples, "2026-11-22", "--no-ledger")
     assert done.returncode == 0, done.stderr
     done = build(hostile_project(tmp), hostile)
     assert done.returncode == 0, done.stderr

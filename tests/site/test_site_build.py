@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,15 +19,16 @@ import pytest
 
 from generator.build.orchestrate import MANIFEST, Gathered, run_mkdocs, site_config, write_files
 from generator.errors import BuildFailed
+from tests.conftest import copy_project
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, build, gongshi, hostile_project, tree_bytes
 
 SAMPLE_TODAY = "2026-11-22"
 
 
 @pytest.fixture(scope="module")
-def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_out(samples_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("samples") / "public"
-    done = build(ROOT, out, SAMPLE_TODAY)
+    done = build(samples_copy, out, SAMPLE_TODAY, "--no-ledger")
     assert done.returncode == 0, done.stderr
     return out
 
@@ -37,6 +37,7 @@ def _centres() -> list[str]:
     return sorted(p.name for p in (ROOT / "centres").iterdir() if (p / "centre.yaml").exists())
 
 
+@pytest.mark.slow
 def test_sample_site_has_every_page_kind(sample_out: Path) -> None:
     assert (sample_out / "index.html").is_file()
     assert (sample_out / "centres" / "index.html").is_file()
@@ -68,6 +69,7 @@ def test_sample_site_has_every_page_kind(sample_out: Path) -> None:
         assert (sample_out / "data" / rel).is_file(), rel
 
 
+@pytest.mark.slow
 def test_samples_have_an_audit_page_with_its_signed_report(sample_out: Path) -> None:
     audits = list(sample_out.glob("centres/*/audit/2026/index.html"))
     assert audits, "the samples include a 2026 audit"
@@ -79,6 +81,7 @@ def test_samples_have_an_audit_page_with_its_signed_report(sample_out: Path) -> 
         assert "2026-signed-report.pdf" in html
 
 
+@pytest.mark.slow
 def test_manifest_lists_every_file_with_its_hash(sample_out: Path) -> None:
     lines = (sample_out / MANIFEST).read_text(encoding="utf-8").splitlines()
     listed = {}
@@ -91,6 +94,7 @@ def test_manifest_lists_every_file_with_its_hash(sample_out: Path) -> None:
         assert hashlib.sha256((sample_out / path).read_bytes()).hexdigest() == digest
 
 
+@pytest.mark.slow
 def test_pages_request_nothing_from_other_hosts(sample_out: Path) -> None:
     pattern = re.compile(r'(?:src|href)\s*=\s*"(?:https?:)?//', re.IGNORECASE)
     for page in sample_out.rglob("*.html"):
@@ -105,30 +109,34 @@ def test_pages_request_nothing_from_other_hosts(sample_out: Path) -> None:
         assert '<html lang="zh-CN"' in html or "<html lang=zh-CN" in html or 'lang="zh"' in html
 
 
+@pytest.mark.slow
 def test_html_is_chinese_and_has_a_skip_link(sample_out: Path) -> None:
     html = (sample_out / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<html[^>]+lang="zh', html)
     assert 'class="md-skip"' in html
 
 
+@pytest.mark.slow
 def test_sitemap_is_reproducible(sample_out: Path) -> None:
     data = (sample_out / "sitemap.xml.gz").read_bytes()
     assert gzip.decompress(data) == (sample_out / "sitemap.xml").read_bytes()
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    project = copy_project(MINIMAL, tmp_path / "proj")
     a, b = tmp_path / "a", tmp_path / "b"
-    assert build(MINIMAL, a).returncode == 0
-    assert build(MINIMAL, b).returncode == 0
+    assert build(project, a, "2026-03-15", "--no-ledger").returncode == 0
+    assert build(project, b, "2026-03-15", "--no-ledger").returncode == 0
     ta, tb = tree_bytes(a), tree_bytes(b)
     assert sorted(ta) == sorted(tb)
     different = [k for k in ta if ta[k] != tb[k]]
     assert not different
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
-    project = tmp_path / "proj"
-    shutil.copytree(MINIMAL, project)
+    project = copy_project(MINIMAL, tmp_path / "proj")
     out = tmp_path / "public"
     assert build(project, out).returncode == 0
     before = tree_bytes(out)
@@ -143,6 +151,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proj", "public"], "no temporary left"
 
 
+@pytest.mark.slow
 def test_mkdocs_failure_is_a_failed_build(tmp_path: Path) -> None:
     docs, site = tmp_path / "docs", tmp_path / "site"
     docs.mkdir()
@@ -178,6 +187,7 @@ def test_write_files_replaces_the_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+@pytest.mark.slow
 def test_hostile_text_shows_literally_in_html(tmp_path: Path) -> None:
     project = hostile_project(tmp_path)
     out = tmp_path / "public"
@@ -200,11 +210,13 @@ def test_hostile_text_shows_literally_in_html(tmp_path: Path) -> None:
     assert all(title for title in HOSTILE)
 
 
+@pytest.mark.slow
 def test_build_with_pdfs_links_them(tmp_path: Path) -> None:
+    project = copy_project(MINIMAL, tmp_path / "proj")
     out = tmp_path / "public"
     done = gongshi(
         "build",
-        str(MINIMAL),
+        str(project),
         "--out",
         str(out),
         "--today",
@@ -258,9 +270,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
-    project = tmp_path / "proj"
-    shutil.copytree(MINIMAL, project)
+    project = copy_project(MINIMAL, tmp_path / "proj")
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(

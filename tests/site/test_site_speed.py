@@ -21,9 +21,9 @@ import markdown
 import pytest
 import yaml
 
-from generator.pipeline import load_project
 from generator.site.contexts import Row
-from generator.site.pages import make_env, render_site
+from generator.site.pages import make_env
+from tests.conftest import copy_project
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, build
 
 TODAY = dt.date(2026, 3, 15)
@@ -120,10 +120,10 @@ def test_record_text_in_a_raw_html_table_prints_literally(value: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def samples():
-    validated = load_project(ROOT)
+def samples(samples_loaded, samples_rendered):
+    validated = samples_loaded
     assert not validated.report.errors, validated.report.format("text")
-    return validated, render_site(validated, ROOT, today=dt.date(2026, 11, 22))
+    return validated, samples_rendered
 
 
 def test_every_activity_keeps_its_anchor_without_a_heading_id(samples) -> None:
@@ -162,12 +162,15 @@ def _index_entries(site: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def minimal_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("speed") / "site"
-    done = build(MINIMAL, out, TODAY.isoformat())
+    tmp = tmp_path_factory.mktemp("speed")
+    project = copy_project(MINIMAL, tmp / "proj")
+    out = tmp / "site"
+    done = build(project, out, TODAY.isoformat(), "--no-ledger")
     assert done.returncode == 0, done.stderr
     return out
 
 
+@pytest.mark.slow
 def test_search_index_has_one_section_for_the_activity_list(minimal_built: Path) -> None:
     entries = _index_entries(minimal_built)
     plan = [e for e in entries if "plans/2026-03/" in e["location"]]
@@ -184,6 +187,7 @@ def test_search_index_has_one_section_for_the_activity_list(minimal_built: Path)
     assert not any("合规检查 · 制度汇编" in e["text"] for e in entries)
 
 
+@pytest.mark.slow
 def test_search_still_finds_the_audit_and_the_activity_anchor_works(minimal_built: Path) -> None:
     entries = _index_entries(minimal_built)
     assert any("/audit/2026/" in e["location"] and "审计" in e["title"] for e in entries)
