@@ -1,19 +1,35 @@
 """The library API: the one-way pipeline load → validate → model → figures → render → build.
 
-A centre is checked on its own (``check_centre``: its records, its publication ledger, its
-manual overrides), then against its rule pack on a date (``compliance_problems``); a project
-is its centres checked one after another. The build cache (generator.build.cache) keeps the first
-step per centre by the content hash of its files, the second by that and the date.
+Every command loads its project through ``load_project`` (or ``load``, given the project):
+
+1. the project around a path (``records.validate.find_project``) and the rule packs and
+   catalogues of its own ``content/`` (``project_library``);
+2. each centre folder on its own, by what does not depend on the date (``check_centre``: its
+   records, its publication ledger, its manual overrides);
+3. each centre against its rule pack on one day (``rule_results``);
+4. one ``Validated`` (``assemble``): the centres, every problem, and what every writer prints
+   handed down per centre, so that no writer recomputes it — the day, the rule results on
+   it, the corrections, the manuals and the written systems they provide.
+
+What steps 2 and 3 do is a ``Checks``: ``WHOLE`` (records, ledger, manuals and rules; what
+``check``, ``score``, ``print`` and the build need), ``PUBLISHED`` (records and ledger:
+what an Excel import must not break) or ``RECORDS`` (records alone: ``due``, ``new``,
+``plan new``, ``export``). The build checks through its own ``Checker`` with the same
+functions (generator.build.orchestrate ``CachedChecks``): each centre's results are kept in
+the build cache by the content hash of its files (and the day, for the rule results), and
+the centres not found there are checked in worker processes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from generator import model as m
-from generator.compliance import evaluate_rules, results_problems
+from generator.compliance import RuleResult, evaluate_rules, results_problems
 from generator.ledger.published import (
     Correction,
     Ledger,
@@ -22,9 +38,10 @@ from generator.ledger.published import (
     corrections_for,
     disclosures,
 )
-from generator.manuals.compose import build_manuals, read_manual_sources
+from generator.manuals.build import build_manuals
+from generator.manuals.sources import read_manual_sources
 from generator.packs.library import Library, Pack
-from generator.problems import Problem, Report, Severity
+from generator.problems import Problem, Severity
 from generator.records.validate import (
     Project,
     Validated,
@@ -61,6 +78,11 @@ class CentreChecked:
         return replace(self, centre=city_view(self.centre))
 
 
+# a centre checked, and its rule results on the day (None: the rules were not applied)
+Checked = tuple[CentreChecked, tuple[RuleResult, ...] | None]
+CheckFn = Callable[[Project, Path, Library], CentreChecked]
+
+
 def city_view(centre: m.Centre) -> m.Centre:
     """A centre without its planned activities and activity records: what the city pages and
     the disclosure calendar read (names, hours, which plans and reports exist and when they
@@ -70,9 +92,9 @@ def city_view(centre: m.Centre) -> m.Centre:
     )
 
 
-def check_records(path: Path) -> Report:
-    """Validate records, the corrections ledger and compliance with the rule packs."""
-    return load_project(path).report
+def project_library(project: Project) -> Library:
+    """The rule packs and catalogues of the project's own ``content/``."""
+    return load_library(project.content, project.root)
 
 
 def centre_folder(project: Project, path: Path) -> Path | None:
@@ -86,56 +108,24 @@ def centre_folder(project: Project, path: Path) -> Path | None:
     return centres / rel.parts[0] if rel.parts else None
 
 
-def load_project(path: Path, today: dt.date | None = None) -> Validated:
-    """Find the project around ``path`` and validate it (one centre when given its folder)."""
-    project = find_project(path)
-    library = load_library(project.content, project.root)
-    checked = [
-        check_centre(project, folder, library)
-        for folder in centre_dirs(project, centre_folder(project, path))
-    ]
-    return assemble(library, checked, today)
+# ---------------------------------------------------------------- one centre
 
 
-def assemble(
-    library: Library,
-    checked: list[CentreChecked],
-    today: dt.date | None,
-    compliance: dict[str, list[Problem]] | None = None,
-) -> Validated:
-    """A project's result from its checked centres: the rules applied once per centre on
-    ``today`` (their problems taken from ``compliance`` when given), and everything the writers
-    print handed down with it."""
-    today = today or dt.date.today()
-    result = Validated(library=library, today=today)
-    result.report.extend(library.problems)
-    for cc in checked:
-        result.report.extend(cc.problems)
-        if cc.centre is None:
-            continue
-        result.centres.append(cc.centre)
-        result.documents[cc.centre.id] = cc.documents
-        result.corrections[cc.centre.id] = cc.corrections
-        result.manuals[cc.centre.id] = cc.manuals
-    for cc in checked:
-        if cc.centre is None:
-            continue
-        pack = library.packs.get(cc.centre.rule_pack)
-        results = tuple(evaluate_rules(cc.centre, pack, today, cc.documents)) if pack else ()
-        result.results[cc.centre.id] = results
-        if compliance is not None and cc.centre.id in compliance:
-            result.report.extend(compliance[cc.centre.id])
-        else:
-            result.report.extend(results_problems(cc.centre, results))
-    return result
-
-
-def check_centre(project: Project, folder: Path, library: Library) -> CentreChecked:
-    """One centre's records, then (when they have no errors) its ledger and its manuals."""
+def check_records(project: Project, folder: Path, library: Library) -> CentreChecked:
+    """A centre folder's records: every file, then what spans files."""
     centre, problems = validate_centre(project, folder, library)
     if centre is None or any(p.severity is Severity.ERROR for p in problems):
         return CentreChecked(folder, None, problems)
-    checked = CentreChecked(folder, centre, problems)
+    return CentreChecked(folder, centre, problems)
+
+
+def check_published(project: Project, folder: Path, library: Library) -> CentreChecked:
+    """A centre's records, then (when they have no errors) its publication ledger: what was
+    published stays as published, and the corrections waiting to be published."""
+    checked = check_records(project, folder, library)
+    centre = checked.centre
+    if centre is None:
+        return checked
     checked.ledger_path, checked.ledger = centre_ledger(project, centre)
     checked.problems.extend(checked.ledger.problems)
     if checked.ledger.ok:
@@ -144,6 +134,16 @@ def check_centre(project: Project, folder: Path, library: Library) -> CentreChec
     checked.published = tuple(
         (key, d.published, d.sha256) for key, d in disclosures(centre).items()
     )
+    return checked
+
+
+def check_centre(project: Project, folder: Path, library: Library) -> CentreChecked:
+    """A centre's records, its ledger and (from the project's content/manuals and the
+    centre's own changes) its policy manuals."""
+    checked = check_published(project, folder, library)
+    centre = checked.centre
+    if centre is None:
+        return checked
     pack = library.packs.get(centre.rule_pack)
     if pack is not None and (project.content / "manuals").is_dir():
         manual_problems, checked.documents, checked.manuals = manual_documents(
@@ -169,16 +169,103 @@ def manual_documents(
     return list(problems), provided, tuple(manuals)
 
 
+def rule_results(
+    checked: CentreChecked, library: Library, today: dt.date
+) -> tuple[RuleResult, ...]:
+    """A checked centre's rule pack applied on ``today``, rule by rule in the pack's order
+    (none for a centre whose records have errors, or that names no known pack)."""
+    centre = checked.centre
+    pack = library.packs.get(centre.rule_pack) if centre is not None else None
+    if centre is None or pack is None:
+        return ()
+    return tuple(evaluate_rules(centre, pack, today, checked.documents))
+
+
+# ---------------------------------------------------------------- a project
+
+
+class Checker(Protocol):
+    """How a project's centre folders are checked, and their rules applied on a day."""
+
+    def run(
+        self, project: Project, library: Library, folders: Sequence[Path], today: dt.date
+    ) -> list[Checked]: ...
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Each folder checked by ``centre`` in this process, then, with ``rules``, its rule pack
+    applied on the day."""
+
+    centre: CheckFn = check_centre
+    rules: bool = True
+
+    def run(
+        self, project: Project, library: Library, folders: Sequence[Path], today: dt.date
+    ) -> list[Checked]:
+        out: list[Checked] = []
+        for folder in folders:
+            checked = self.centre(project, folder, library)
+            out.append((checked, rule_results(checked, library, today) if self.rules else None))
+        return out
+
+
+WHOLE = Checks()
+PUBLISHED = Checks(check_published, rules=False)
+RECORDS = Checks(check_records, rules=False)
+
+
+def load_project(path: Path, today: dt.date | None = None, checks: Checker = WHOLE) -> Validated:
+    """Find the project around ``path`` and check it (one centre when given its folder), the
+    rules applied on ``today`` (default: today)."""
+    project = find_project(path)
+    return load(project, centre_folder(project, path), today, checks)
+
+
+def load(
+    project: Project, only: Path | None, today: dt.date | None, checks: Checker = WHOLE
+) -> Validated:
+    """Check a project's centres (or the centre folder ``only``), the rules applied on
+    ``today`` (default: today)."""
+    library = project_library(project)
+    day = today or dt.date.today()
+    return assemble(
+        project, library, checks.run(project, library, centre_dirs(project, only), day), day
+    )
+
+
+def read_centre(project: Project, folder: Path) -> tuple[m.Centre | None, list[Problem]]:
+    """One centre folder's records with the project's library, as far as they can be read:
+    the centre even when some record files have errors (None only when centre.yaml or its
+    rule pack cannot be read), and every problem. For what works from centre.yaml alone
+    (``gongshi plan new``)."""
+    return validate_centre(project, folder, project_library(project))
+
+
 def validate_project(project: Project, only: Path | None = None) -> Validated:
-    """Validate the records of a project's centres (or of one centre folder), without the
-    ledger, the manuals and the rules: what commands that only read records need."""
-    result = Validated()
-    lib = load_library(project.content, project.root)
-    result.library = lib
-    result.report.extend(lib.problems)
-    for folder in centre_dirs(project, only):
-        centre, problems = validate_centre(project, folder, lib)
-        result.report.extend(problems)
-        if centre is not None and not any(p.severity is Severity.ERROR for p in problems):
-            result.centres.append(centre)
+    """The records alone of a project's centres (or of one centre folder): no ledger, no
+    manuals, no rules."""
+    return load(project, only, None, RECORDS)
+
+
+def assemble(
+    project: Project, library: Library, checked: Sequence[Checked], today: dt.date
+) -> Validated:
+    """A project's result from its checked centres and their rule results on ``today``, with
+    everything the writers print handed down per centre."""
+    result = Validated(project=project, library=library, today=today)
+    result.report.extend(library.problems)
+    for cc, _results in checked:
+        result.report.extend(cc.problems)
+        if cc.centre is None:
+            continue
+        result.centres.append(cc.centre)
+        result.documents[cc.centre.id] = cc.documents
+        result.corrections[cc.centre.id] = cc.corrections
+        result.manuals[cc.centre.id] = cc.manuals
+    for cc, results in checked:
+        if cc.centre is None or results is None:
+            continue
+        result.results[cc.centre.id] = results
+        result.report.extend(results_problems(cc.centre, results))
     return result

@@ -14,11 +14,15 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import jieba
 import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
 
 from generator.errors import BuildFailed
 from generator.paths import INSTALL_ROOT
-from generator.site.opendata import page_url
+from generator.urls import page_url
 
 ROOT = INSTALL_ROOT
 MKDOCS_YML = ROOT / "mkdocs.yml"
@@ -75,19 +79,11 @@ class _Collect(logging.Handler):
 
 
 def _quiet_jieba() -> None:
-    try:
-        import jieba
-    except ImportError:
-        return
     jieba.setLogLevel(logging.WARNING)
 
 
 def run_mkdocs(config_file: Path, today: dt.date) -> None:
     """Build the site in-process; any mkdocs warning fails the build (strict)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp())
     collect = _Collect()
     logger = logging.getLogger("mkdocs")

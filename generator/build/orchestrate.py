@@ -1,11 +1,13 @@
 """Build the website: the only module that writes output files.
 
-Gather everything first (validate, figures, PDFs, pages, open data), then write into a
-temporary folder beside the output, run mkdocs-material there, and swap the finished site in
-at the end, so a failed build leaves the previous output untouched (mkdocs' own build.py and
-pelican's writer are the models). Two outputs wanting the same path is a failure, never a
-silent overwrite. The published folder carries ``manifest.sha256``: the SHA-256 of every
-other file in it.
+The project is checked through the pipeline's loader (``pipeline.load``) with the build
+cache's ``CachedChecks``; the site is then made in parts (one per centre, one for the city
+pages; generator.build.parts) in a temporary folder beside the output, each by
+mkdocs-material, and the finished site is swapped in at the end, so a failed build leaves
+the previous output untouched (mkdocs' own build.py and pelican's writer are the models). Two
+outputs wanting the same path is a failure, never a silent overwrite. The published folder
+carries ``manifest.sha256``: the SHA-256 of every other file in it. ``gongshi serve``
+previews exactly this build (``preview_site``).
 
 mkdocs runs in this process (``mkdocs.commands.build.build`` on a loaded config): no second
 interpreter start, warnings are collected from its logger and turn into a failed build
@@ -20,7 +22,7 @@ applied. The ledger lives with the records, outside the output folder, and each 
 replaced atomically (a temporary file beside it, then ``os.replace``); a file whose content
 would not change is not touched. A failed build writes no ledger; ``ledger=False``
 (``gongshi build --no-ledger``) builds without recording anything, and ``gongshi serve``
-(``prepare_docs``) never writes one: a preview is not a publication. The pages and PDFs of
+(``preview_site``) never writes one: a preview is not a publication. The pages and PDFs of
 the build already show waiting corrections (``ledger.corrections_for`` reads them from the
 ledger as it was), so the ledger write changes no output of the next build.
 """
@@ -35,22 +37,17 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 from xml.sax.saxutils import escape as xml_escape
 
-import yaml
-
 from generator import model as m
 from generator.build.cache import CACHE_DIR, BuildCache, digest, manifest_line
 from generator.build.linkcheck import broken_links
-from generator.build.mkdocs_site import (  # noqa: F401  (the names tests and serve use)
-    MKDOCS_YML,
-    _env,
-    _quiet_jieba,
+from generator.build.mkdocs_site import (
     city_config,
     run_mkdocs,
     site_config,
@@ -68,30 +65,20 @@ from generator.build.parts import (
     PartResult,
     build_part,
     check_part,
+    restored_results,
+    stored_results,
     whole_check,
 )
 from generator.build.privacy import scan_outputs
 from generator.errors import BuildFailed
-from generator.ledger.published import (
-    LEDGER_FILE,
-    Ledger,
-    centre_ledger,
-    corrections_for,
-    updated_ledger,
-)
+from generator.ledger.published import LEDGER_FILE, Ledger, updated_ledger
+from generator.packs.library import Library
 from generator.paths import INSTALL_ROOT
-from generator.pipeline import (
-    CentreChecked,
-    centre_folder,
-    load_project,
-)
-from generator.pipeline import assemble as assemble_project
-from generator.print.documents import render_pdfs
+from generator.pipeline import CentreChecked, Checked, centre_folder, load, rule_results
 from generator.problems import Report
 from generator.records.validate import Project, Validated, centre_dirs, find_project
-from generator.rules.registry import load_library
 from generator.site import opendata
-from generator.site.pages import render_city, render_site, sorted_centres
+from generator.site.pages import render_city, sorted_centres
 
 ROOT = INSTALL_ROOT
 ASSETS = ROOT / "site_templates" / "site" / "assets"
@@ -148,15 +135,6 @@ def write_files(files: dict[str, bytes], dest: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def manifest(folder: Path) -> bytes:
-    """``sha256  path`` for every file under ``folder`` (sorted, POSIX paths)."""
-    return "".join(
-        manifest_line(p.relative_to(folder).as_posix(), p.read_bytes())
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
-    ).encode("utf-8")
-
-
 # ---------------------------------------------------------------- gathering
 
 
@@ -199,57 +177,6 @@ class BuildResult:
     reused: list[str] = field(default_factory=list)  # centres whose part came from the cache
 
 
-def gather(
-    path: Path, *, today: dt.date, site_url: str | None, pdf: bool
-) -> tuple[Report, Gathered | None, list[str], int]:
-    """Validate and render everything into memory; None when the records have errors."""
-
-    project = find_project(path)
-    validated = load_project(path)
-    if validated.report.errors:
-        return validated.report, None, [], 0
-    notes: list[str] = []
-    ledgers = {ce.id: centre_ledger(project, ce)[1] for ce in validated.centres}
-    corrections = {ce.id: corrections_for(ce, ledgers[ce.id]) for ce in validated.centres}
-    pdfs: dict[str, bytes] = {}
-    if pdf:
-        pdfs = render_pdfs(
-            validated, site_url=site_url or "", root=project.root, corrections=corrections
-        )
-    sources = render_site(
-        validated,
-        project.root,
-        today=today,
-        site_url=site_url,
-        pdf_paths=frozenset(pdfs),
-        corrections=corrections,
-    )
-    notes.extend(sources.notes)
-    g = Gathered(words=sources.words)
-    for rel, text in sources.pages.items():
-        g.add(rel, text.encode("utf-8"), "页面")
-    for rel, data in sources.files.items():
-        g.add(rel, data, "开放数据")
-    for rel, src in sources.copies.items():
-        g.add(rel, src.read_bytes(), f"附件 {src.name}")
-    for rel, data in pdfs.items():
-        g.add(rel, data, "打印版 PDF")
-    for asset in sorted(ASSETS.rglob("*")):
-        if asset.is_file():
-            g.add(f"assets/{asset.relative_to(ASSETS).as_posix()}", asset.read_bytes(), "样式")
-    for schema in sorted(SCHEMA_DIR.glob("*.json")):
-        g.add(f"data/schema/{schema.name}", schema.read_bytes(), "数据格式说明")
-    validated.report.extend(scan_for_personal_data(g.files, validated, project))
-    if validated.report.errors:
-        return validated.report, None, notes, 0
-    return validated.report, g, notes, len(pdfs)
-
-
-def scan_for_personal_data(files: dict[str, bytes], validated, project) -> list:
-    """The last gate before publishing: residents' numbers in any file (generator.build.privacy)."""
-    return scan_outputs(files, validated.centres, project)
-
-
 # ---------------------------------------------------------------- the publication ledger
 
 
@@ -279,7 +206,7 @@ def ledger_is_current(cl: CentreLedger, today: dt.date) -> bool:
     skips its round-trip parse of the whole file (most of a rebuild's ledger time).
     """
     if not cl.ledger.ok:
-        return True  # check_ledger reports it; updated_ledger would return None too
+        return True  # the check reports it (ledger.compare); updated_ledger would return None too
     for key, published, sha256 in cl.published:
         if published is None or published > today:
             continue
@@ -348,6 +275,15 @@ def build_site(
         )
 
 
+def preview_site(
+    path: Path, out: Path, *, today: dt.date, pdf: bool = True, jobs: int | None = None
+) -> BuildResult:
+    """What ``gongshi serve`` shows: the build of ``path`` into ``out``, by the same path as
+    ``gongshi build`` (the build cache included), without a site address and without any
+    ledger write (a preview is not a publication)."""
+    return build_site(path, out, today=today, site_url=None, pdf=pdf, ledger=False, jobs=jobs)
+
+
 def _build(
     project: Project,
     path: Path,
@@ -360,34 +296,32 @@ def _build(
     pdf: bool,
     ledger: bool,
 ) -> BuildResult:
-    loaded = load_cached(project, path, cache, today, workers)
-    validated = loaded.validated  # its centres are city views (pipeline.city_view)
+    checks = CachedChecks(cache, workers)
+    validated = load(project, centre_folder(project, path), today, checks)
+    # its centres are city views (pipeline.city_view): the parts read the whole centres
     if validated.report.errors:
         return BuildResult(validated.report)
-    packs = validated.library.packs if validated.library else {}
-    by_id = {cc.centre.id: cc for cc in loaded.checked if cc.centre is not None}
-    corrections = {cid: cc.corrections for cid, cc in by_id.items()}
+    corrections = validated.corrections
 
     keys = {
-        ce.id: digest(loaded.inputs[ce.id], corrections[ce.id], today, site_url, pdf)
+        ce.id: digest(checks.inputs[ce.id], corrections[ce.id], today, site_url, pdf)
         for ce in validated.centres
     }
 
     def job(cid: str) -> PartJob:
-        light = by_id[cid]
+        results = stored_results(validated.results[cid])
         return PartJob(
             cid,
-            loaded.refs[cid],
-            packs.get(light.centre.rule_pack),
+            checks.refs[cid],
+            checks.result_refs[cid],
+            checks.content,
             project.root,
             cache.folder,
             today,
             site_url,
             pdf,
-            light.corrections,
-            light.documents,
             key=keys[cid],
-            pdf_key=digest(loaded.inputs[cid], light.corrections, site_url),
+            pdf_key=digest(checks.inputs[cid], corrections[cid], site_url, results),
         )
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -399,15 +333,7 @@ def _build(
             job,
             cache,
             workers,
-            lambda: build_city(
-                validated,
-                project,
-                tmp,
-                site,
-                today=today,
-                site_url=site_url,
-                corrections=corrections,
-            ),
+            lambda: build_city(validated, project, tmp, site, today=today, site_url=site_url),
         )
         notes = list(city.notes)
         validated.report.extend(city.problems)
@@ -430,9 +356,9 @@ def _build(
     cache.save()
     ledgers = tuple(
         CentreLedger(
-            cc.ledger_path, cc.ledger, cc.published, lambda cid=cid: loaded.full[cid]().centre
+            cc.ledger_path, cc.ledger, cc.published, lambda cid=cid: checks.whole(cid).centre
         )
-        for cid, cc in by_id.items()
+        for cid, cc in checks.checked.items()
         if cc.ledger is not None and cc.ledger_path is not None
     )
     written = write_ledgers(ledgers, today, project) if ledger else []
@@ -450,85 +376,104 @@ def _build(
     )
 
 
-# ---------------------------------------------------------------- validation, cached
+# ---------------------------------------------------------------- the checks, cached
 
 
-@dataclass
-class Loaded:
-    validated: Validated
-    checked: list[CentreChecked]  # light (pipeline.CentreChecked.light)
-    inputs: dict[str, str]  # centre id → key of what its outputs are made from
-    full: dict[str, Callable[[], CentreChecked]]  # centre id → the whole check, on demand
-    refs: dict[str, tuple[str, str]]  # centre id → (name, key) of its whole check in the cache
+class CachedChecks:
+    """The pipeline's checks (``pipeline.Checks``: ``check_centre``, then ``rule_results`` on
+    the day) with each centre's results taken from the build cache when its files, the rule
+    packs, the manual templates and the generator are unchanged; the others are checked by
+    the workers (``parts.check_part``), which store them in the cache.
 
-
-def load_cached(
-    project: Project, path: Path, cache: BuildCache, today: dt.date, workers: Workers
-) -> Loaded:
-    """``pipeline.load_project`` with each centre's checks taken from the cache when its files,
-    the rule packs, the manual templates and the generator are unchanged; the others are
-    checked by the workers (``shards.check_part``), which store them in the cache.
-
-    What comes back holds each centre's *light* check (its city view, problems, ledger); the
-    whole check of a centre is read from the cache only where it is needed.
+    ``run`` returns each centre's *light* check (its city view, problems, ledger) and its
+    rule results; the whole check of a centre is read from the cache only where it is needed
+    (``whole``). What the parts are made from is kept by centre id: ``inputs`` (the key of
+    the centre's files), ``refs`` and ``result_refs`` (where its whole check and its rule
+    results are in the cache).
     """
-    library = load_library(project.content, project.root)
-    content = cache.hashes.tree(project.content)
-    rows = []
-    todo: list[CheckJob] = []
-    for folder in centre_dirs(project, centre_folder(project, path)):
-        records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
-        ledger_file = folder / LEDGER_FILE
-        ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
-        key = digest(cache.version, content, records, ledger_hash, str(folder))
-        ckey = digest(key, today)
-        light = cache.get(LIGHT, folder.name, key)
-        found = None
-        if light is not None and light.centre is not None:
-            found = cache.get(COMPLIANCE, folder.name, ckey)
-        if light is None or (light.centre is not None and found is None):
-            todo.append(
-                CheckJob(
-                    project.root,
-                    cache.folder,
-                    folder,
-                    key,
-                    content,
-                    today,
-                    ckey,
-                    check=light is None,
+
+    def __init__(self, cache: BuildCache, workers: Workers) -> None:
+        self.cache = cache
+        self.workers = workers
+        self.content = ""  # hash of content/
+        self.checked: dict[str, CentreChecked] = {}  # light checks of error-free centres
+        self.inputs: dict[str, str] = {}
+        self.refs: dict[str, tuple[str, str]] = {}
+        self.result_refs: dict[str, tuple[str, str]] = {}
+        self._whole: dict[str, Callable[[], CentreChecked]] = {}
+
+    def run(
+        self, project: Project, library: Library, folders: Sequence[Path], today: dt.date
+    ) -> list[Checked]:
+        cache = self.cache
+        self.content = content = cache.hashes.tree(project.content)
+        rows = []
+        todo: list[CheckJob] = []
+        for folder in folders:
+            records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
+            ledger_file = folder / LEDGER_FILE
+            ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
+            key = digest(cache.version, content, records, ledger_hash, str(folder))
+            ckey = digest(key, today)
+            light = cache.get(LIGHT, folder.name, key)
+            results = None
+            if light is not None and light.centre is not None:
+                results = restored_results(library, light, cache.get(COMPLIANCE, folder.name, ckey))
+            if light is None or (light.centre is not None and results is None):
+                todo.append(
+                    CheckJob(
+                        project.root,
+                        cache.folder,
+                        folder,
+                        key,
+                        content,
+                        today,
+                        ckey,
+                        check=light is None,
+                    )
                 )
-            )
-        rows.append([folder, key, records, light, found])
-    done = dict(zip((j.folder.name for j in todo), workers.map(check_part, todo), strict=True))
-    checked: list[CentreChecked] = []
-    compliance: dict[str, list] = {}
-    inputs: dict[str, str] = {}
-    full: dict[str, Callable[[], CentreChecked]] = {}
-    refs: dict[str, tuple[str, str]] = {}
-    for folder, key, records, light, found in rows:
-        if folder.name in done:
-            light, found = done[folder.name]
-        checked.append(light)
-        if light.centre is None:
-            continue
-        cid = light.centre.id
-        full[cid] = _whole(project, folder, library, cache, key)
-        refs[cid] = (folder.name, key)
-        inputs[cid] = digest(cache.version, content, records, str(folder))
-        compliance[cid] = found
-    names = [folder.name for folder in centre_dirs(project)]
-    for kind in (CHECKED, LIGHT, COMPLIANCE):
-        cache.forget(kind, names)
-    return Loaded(
-        assemble_project(library, checked, today, compliance), checked, inputs, full, refs
-    )
+            rows.append((folder, key, ckey, records, light, results))
+        done = dict(
+            zip((j.folder.name for j in todo), self.workers.map(check_part, todo), strict=True)
+        )
+        out: list[Checked] = []
+        for folder, key, ckey, records, light, results in rows:
+            if folder.name in done:
+                light, stored = done[folder.name]
+                results = restored_results(library, light, stored)
+            if light.centre is None:
+                out.append((light, None))
+                continue
+            whole = self._whole_of(project, folder, library, key)
+            if results is None:  # stored by a process with other rule packs: apply them here
+                results = self._results(whole(), library, today, folder.name, ckey)
+            out.append((light, results))
+            cid = light.centre.id
+            self.checked[cid] = light
+            self._whole[cid] = whole
+            self.refs[cid] = (folder.name, key)
+            self.result_refs[cid] = (folder.name, ckey)
+            self.inputs[cid] = digest(cache.version, content, records, str(folder))
+        names = [folder.name for folder in centre_dirs(project)]
+        for kind in (CHECKED, LIGHT, COMPLIANCE):
+            cache.forget(kind, names)
+        return out
 
+    def whole(self, centre_id: str) -> CentreChecked:
+        """A centre's whole check (its activities included), from the cache."""
+        return self._whole[centre_id]()
 
-def _whole(
-    project: Project, folder: Path, library, cache: BuildCache, key: str
-) -> Callable[[], CentreChecked]:
-    return lambda: whole_check(cache, project, folder, key, library)
+    def _whole_of(
+        self, project: Project, folder: Path, library: Library, key: str
+    ) -> Callable[[], CentreChecked]:
+        return lambda: whole_check(self.cache, project, folder, key, library)
+
+    def _results(
+        self, whole: CentreChecked, library: Library, today: dt.date, name: str, ckey: str
+    ) -> tuple:
+        results = rule_results(whole, library, today)
+        self.cache.put(COMPLIANCE, name, ckey, stored_results(results))
+        return results
 
 
 class Workers:
@@ -641,12 +586,15 @@ def build_city(
     *,
     today: dt.date,
     site_url: str | None,
-    corrections: dict,
 ) -> CityResult:
     """The city pages, all-centres data, styles and data schemas, built by mkdocs into ``site``."""
     packs = validated.library.packs if validated.library else {}
     sources = render_city(
-        validated.centres, packs, today=today, site_url=site_url, corrections=corrections
+        validated.centres,
+        packs,
+        today=today,
+        site_url=site_url,
+        corrections=validated.corrections,
     )
     g = Gathered(words=sources.words)
     for rel, text in sources.pages.items():
@@ -657,7 +605,7 @@ def build_city(
         g.add(rel, b"" if rel in JOINED else data, "开放数据")
     _add_static(g)
     result = CityResult(notes=list(sources.notes), pages=len(sources.pages))
-    result.problems = scan_for_personal_data(g.files, validated, project)
+    result.problems = scan_outputs(g.files, validated.centres, project)
     if any(p.severity.value == "error" for p in result.problems):
         return result
     docs = tmp / "docs"
@@ -744,45 +692,6 @@ def write_sitemap(site: Path, pages: list[str], site_url: str | None) -> list[st
         (site / name).write_bytes(content)
         lines.append(manifest_line(name, content))
     return lines
-
-
-def prepare_docs(
-    path: Path, work: Path, *, today: dt.date, site_url: str | None, pdf: bool
-) -> tuple[Report, Path | None]:
-    """Write the docs folder and config for ``gongshi serve`` into ``work``; the config path."""
-    report, gathered, _notes, _n = gather(path, today=today, site_url=site_url, pdf=pdf)
-    if gathered is None:
-        return report, None
-    docs = work / "docs"
-    sync_tree(gathered.files, docs)
-    words = work / "search-words.txt"
-    write_search_words(gathered.words, words)
-    config = work / "mkdocs.yml"
-    config.write_text(
-        yaml.safe_dump(
-            site_config(docs, work / "site", words, site_url), allow_unicode=True, sort_keys=False
-        ),
-        encoding="utf-8",
-    )
-    return report, config
-
-
-def sync_tree(files: dict[str, bytes], dest: Path) -> None:
-    """Make ``dest`` hold exactly ``files``, touching only what changed (live reload sees it)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    wanted = {_check_rel(k) for k in files}
-    for p in sorted(dest.rglob("*"), reverse=True):
-        rel = p.relative_to(dest).as_posix()
-        if p.is_file() and rel not in wanted:
-            p.unlink()
-        elif p.is_dir() and not any(p.iterdir()):
-            p.rmdir()
-    for rel, data in sorted(files.items()):
-        target = dest / rel
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
 
 
 def print_notes(result: BuildResult) -> None:

@@ -1,11 +1,17 @@
 """One centre's part of the site: its pages, open data and PDFs, built as its own mkdocs site.
 
-The build (build.py) makes the site in parts: one part per centre (``centres/<id>/``,
+The build (generator.build.orchestrate) makes the site in parts: one part per centre (``centres/<id>/``,
 ``data/<id>/``, ``print/<id>/``) and the city part (home, centres index, open data, about).
 A part is made by ``build_part`` — in a worker process when there are several — from a
-``PartJob`` that carries everything it needs, and lands in the build cache
+``PartJob`` that says where everything it needs is, and lands in the build cache
 (``.gongshi-cache/parts/<id>/``) under its key, ready to be linked into the published folder.
 A record change therefore re-makes one centre's part; the other parts are reused.
+
+A worker reads the centre's whole check (``CHECKED``) and its rule results on the day
+(``COMPLIANCE``) from the cache, where ``check_part`` put them, and hands them to the writers
+on a one-centre ``Validated`` (``pipeline.assemble``): a part recomputes neither. Rule
+results are stored as each rule's id and findings (``stored_results``) and restored with the
+rules of the pack as loaded (``restored_results``).
 
 Each part's mkdocs run writes its own search index; the part keeps only its centre's
 entries, with addresses relative to the centre's folder, as
@@ -19,11 +25,9 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import model as m
 from generator.build.cache import BuildCache, manifest_line
 from generator.build.mkdocs_site import (
     centre_config,
@@ -33,19 +37,21 @@ from generator.build.mkdocs_site import (
     write_search_words,
 )
 from generator.build.privacy import scan_outputs
-from generator.compliance import centre_compliance_problems as compliance_problems
+from generator.compliance import RuleResult
 from generator.errors import BuildFailed
-from generator.ledger.published import Correction
-from generator.packs.library import Library, Pack
-from generator.pipeline import CentreChecked, check_centre
+from generator.packs.library import Library
+from generator.pipeline import CentreChecked, assemble, check_centre, project_library, rule_results
+from generator.print.documents import render_centre_pdfs
+from generator.print.typeset import Typesetter
 from generator.problems import Problem, Severity
-from generator.records.validate import Project
-from generator.rules.registry import load_library
-from generator.site.pages import SHARD_ROOTS, render_centre
+from generator.records.validate import Project, Validated
+from generator.rules.base import Finding
+from generator.site.pages import render_centre
+from generator.urls import SHARD_ROOTS
 
 CHECKED = "checked"  # a centre's whole check (pipeline.CentreChecked)
 LIGHT = "light"  # the same without its activities (CentreChecked.light)
-COMPLIANCE = "compliance"  # its compliance problems on a day
+COMPLIANCE = "compliance"  # its rule results on a day (``stored_results``)
 PARTS = "parts"
 PDFS = "pdfs"
 SEARCH_INDEX = "search/search_index.json"
@@ -53,20 +59,19 @@ SEARCH_INDEX = "search/search_index.json"
 
 @dataclass(frozen=True)
 class PartJob:
-    """Everything one centre's part is made from (pickled to a worker process)."""
+    """Where everything one centre's part is made from is (pickled to a worker process)."""
 
     centre_id: str
     checked: tuple[str, str]  # (name, key) of the centre's whole check in the cache (CHECKED)
-    pack: Pack | None
+    results: tuple[str, str]  # (name, key) of its rule results on today (COMPLIANCE)
+    content_key: str  # hash of content/ (the rule packs the worker loads)
     project_root: Path
     cache_folder: Path
     today: dt.date
     site_url: str | None
     pdf: bool
-    corrections: tuple[Correction, ...]
-    documents: Mapping[str, str]
     key: str  # the part's key: the centre's files, the generator, today, site_url, pdf
-    pdf_key: str  # the PDFs' key: the same without today
+    pdf_key: str  # the PDFs' key: the centre's files, site_url and its rule results, not today
 
 
 @dataclass
@@ -100,11 +105,36 @@ def _cache(folder: Path) -> BuildCache:
 
 
 def _library(project: Project, content_key: str) -> Library:
+    """The project's library as this process loaded it (once per content/)."""
     key = (project.root, content_key)
     if key not in _LIBRARIES:
         _LIBRARIES.clear()
-        _LIBRARIES[key] = load_library(project.content, project.root)
+        _LIBRARIES[key] = project_library(project)
     return _LIBRARIES[key]
+
+
+# A rule result as the cache keeps it: the rule's id and its findings (the rule itself is
+# the pack's, restored from the library: one copy of each rule in a process, not one per
+# centre).
+StoredResults = tuple[tuple[str, tuple[Finding, ...]], ...]
+
+
+def stored_results(results: tuple[RuleResult, ...]) -> StoredResults:
+    return tuple((r.rule.id, r.findings) for r in results)
+
+
+def restored_results(
+    library: Library, checked: CentreChecked, stored: StoredResults | None
+) -> tuple[RuleResult, ...] | None:
+    """Rule results from the cache with the rules of ``library``; None when there are none
+    or a rule is no longer in the centre's pack."""
+    if stored is None or checked.centre is None:
+        return None
+    pack = library.packs.get(checked.centre.rule_pack)
+    rules = pack.rules if pack is not None else {}
+    if any(rule_id not in rules for rule_id, _ in stored):
+        return None
+    return tuple(RuleResult(rules[rule_id], findings) for rule_id, findings in stored)
 
 
 @dataclass(frozen=True)
@@ -115,7 +145,7 @@ class CheckJob:
     project_root: Path
     cache_folder: Path
     folder: Path
-    key: str  # the check's key (build.load_cached)
+    key: str  # the check's key (orchestrate.CachedChecks)
     content_key: str  # hash of content/ (the rule packs the worker loads)
     today: dt.date
     compliance_key: str
@@ -133,9 +163,10 @@ def whole_check(
     return whole
 
 
-def check_part(job: CheckJob) -> tuple[CentreChecked, list[Problem] | None]:
-    """Check one centre folder into the cache (whole and light) and its compliance on the
-    day; the light check and the compliance problems (None when the records have errors)."""
+def check_part(job: CheckJob) -> tuple[CentreChecked, StoredResults | None]:
+    """Check one centre folder into the cache (whole and light) and apply its rules on the
+    day (stored in the cache too); the light check and the stored rule results (None when
+    the records have errors)."""
     cache = _cache(job.cache_folder)
     project = Project(job.project_root)
     library = _library(project, job.content_key)
@@ -144,56 +175,58 @@ def check_part(job: CheckJob) -> tuple[CentreChecked, list[Problem] | None]:
         cache.put(LIGHT, job.folder.name, job.key, whole.light())
     if whole.centre is None:
         return whole, None
-    found = compliance_problems(
-        whole.centre, library.packs.get(whole.centre.rule_pack), job.today, whole.documents
-    )
-    cache.put(COMPLIANCE, job.folder.name, job.compliance_key, found)
-    return whole.light(), found
+    stored = stored_results(rule_results(whole, library, job.today))
+    cache.put(COMPLIANCE, job.folder.name, job.compliance_key, stored)
+    return whole.light(), stored
 
 
-def _typesetter():
+def _typesetter() -> Typesetter:
     """One Typesetter per process (fonts parsed once, the compiler reused)."""
     global _TYPESETTER
     if _TYPESETTER is None:
-        from generator.print.typeset import Typesetter
-
         _TYPESETTER = Typesetter()
     return _TYPESETTER
 
 
-def _centre(job: PartJob, cache: BuildCache) -> m.Centre:
-    """The validated centre, read by the worker from the cache (the build process keeps only
-    light checks, so no process holds every centre's records)."""
-    checked = cache.get(CHECKED, *job.checked)
-    if checked is None or checked.centre is None:
+def part_validated(job: PartJob, cache: BuildCache) -> Validated:
+    """The centre as the build checked it, read by the worker from the cache (the build
+    process keeps only light checks, so no process holds every centre's records): its whole
+    check and its rule results on the day, on a one-centre ``Validated``."""
+    project = Project(job.project_root)
+    library = _library(project, job.content_key)
+    whole = cache.get(CHECKED, *job.checked)
+    if whole is None or whole.centre is None:
         raise BuildFailed(
             f"生成缓存中缺少中心 {job.centre_id} 的检查结果（可能被同时运行的另一次生成改动）；"
             "请重新运行 gongshi build"
         )
-    return checked.centre
+    results = restored_results(library, whole, cache.get(COMPLIANCE, *job.results))
+    if results is None:  # the cache changed under the build: apply the rules again
+        results = rule_results(whole, library, job.today)
+    return assemble(project, library, [(whole, results)], job.today)
 
 
 def _pdfs(
-    job: PartJob, ce: m.Centre, cache: BuildCache, project: Project
+    job: PartJob, validated: Validated, cache: BuildCache
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """The centre's PDFs and what the personal-data guard found in them, cached by pdf_key."""
     if not job.pdf:
         return {}, []
+    (ce,) = validated.centres
     hit = cache.get(PDFS, ce.id, job.pdf_key)
     if hit is not None:
         return hit
-    from generator.print.documents import render_centre_pdfs
-
+    packs = validated.library.packs if validated.library else {}
     pdfs = render_centre_pdfs(
         ce,
-        job.pack,
+        packs.get(ce.rule_pack),
         site_url=job.site_url or "",
-        root=job.project_root,
-        corrections=job.corrections,
+        results=validated.results[ce.id],
+        corrections=validated.corrections[ce.id],
+        manuals=validated.manuals[ce.id],
         typesetter=_typesetter(),
-        documents=job.documents,
     )
-    problems = scan_outputs(pdfs, [ce], project)
+    problems = scan_outputs(pdfs, [ce], Project(job.project_root))
     cache.put(PDFS, ce.id, job.pdf_key, (pdfs, problems))
     return pdfs, problems
 
@@ -202,19 +235,22 @@ def build_part(job: PartJob) -> PartResult:
     """Make one centre's part and store it in the cache; its result (problems stop the build)."""
     cache = _cache(job.cache_folder)
     project = Project(job.project_root)
-    ce = _centre(job, cache)
+    validated = part_validated(job, cache)
+    (ce,) = validated.centres
+    packs = validated.library.packs if validated.library else {}
     result = PartResult(ce.id)
-    pdfs, pdf_problems = _pdfs(job, ce, cache, project)
+    pdfs, pdf_problems = _pdfs(job, validated, cache)
     result.problems.extend(pdf_problems)
     sources = render_centre(
         ce,
-        job.pack,
+        packs.get(ce.rule_pack),
         job.project_root,
         today=job.today,
         pdf_paths=frozenset(pdfs),
         site_url=job.site_url,
-        corrections=job.corrections,
-        documents=job.documents,
+        corrections=validated.corrections[ce.id],
+        results=validated.results[ce.id],
+        manuals=validated.manuals[ce.id],
     )
     result.notes.extend(sources.notes)
     files: dict[str, bytes] = {}

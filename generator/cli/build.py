@@ -2,19 +2,30 @@
 
 gongshi build [PATH] [--out DIR] [--today YYYY-MM-DD] [--site-url URL] [--no-pdf] [--no-ledger]
 gongshi serve [PATH] [--today YYYY-MM-DD] [--port N] [--no-pdf]
+
+``serve`` shows the site exactly as ``build`` makes it (``orchestrate.preview_site``: the same
+build, into a temporary folder, with no ledger write), served by mkdocs' live-reload server;
+a change under centres/ or content/ builds it again (only the changed centres' parts are
+made again) and the open pages reload.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import signal
 import sys
 import tempfile
-import threading
+import traceback
 from pathlib import Path
 
+from mkdocs.livereload import LiveReloadServer
+
+from generator.build.mkdocs_site import _quiet_jieba
+from generator.build.orchestrate import build_site, preview_site, print_notes
 from generator.errors import GongshiError
+from generator.records.validate import find_project
 
 
 def _date(text: str) -> dt.date:
@@ -87,8 +98,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if args.command == "serve":
         return serve(args, path)
-    from generator.build.orchestrate import build_site, print_notes
-
     result = build_site(
         path,
         args.out,
@@ -114,73 +123,64 @@ def run(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace, path: Path) -> int:
-    """Preview with live reload; record changes regenerate the pages, mkdocs reloads."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
-    from generator.build.orchestrate import _env, _quiet_jieba, prepare_docs
-    from generator.records.validate import find_project
-
+    """Preview with live reload: the build of ``gongshi build`` into a temporary folder, made
+    again when a record changes (mkdocs' live-reload server reloads the open pages)."""
     today = args.today or dt.date.today()
     project = find_project(path)
+    pdf = not args.no_pdf
     with tempfile.TemporaryDirectory(prefix="gongshi-serve-") as tmp:
-        work = Path(tmp)
-        report, config = prepare_docs(path, work, today=today, site_url=None, pdf=not args.no_pdf)
-        if config is None:
-            sys.stderr.write(report.format("text") + "\n")
+        site = Path(tmp) / "site"
+        first = preview_site(path, site, today=today, pdf=pdf)
+        if first.out is None:
+            sys.stderr.write(first.report.format("text") + "\n")
             return 1
-        stop = threading.Event()
-        watcher = threading.Thread(
-            target=_watch_records,
-            args=(project.root, path, work, today, not args.no_pdf, stop),
-            daemon=True,
-        )
-        watcher.start()
+
+        def rebuild() -> None:
+            try:
+                again = preview_site(path, site, today=today, pdf=pdf)
+            except GongshiError as exc:
+                sys.stderr.write(f"gongshi：无法更新预览：{exc}\n")
+                return
+            except Exception as exc:  # noqa: BLE001 — a bug: never show a traceback to the user
+                if os.environ.get("GONGSHI_DEBUG"):
+                    traceback.print_exc()
+                sys.stderr.write(
+                    f"gongshi：无法更新预览：内部错误（{type(exc).__name__}）。这是程序的缺陷，"
+                    "不是记录的问题；请设置环境变量 GONGSHI_DEBUG=1 重新运行，并把输出提交给维护者。\n"
+                )
+                return
+            if again.out is None:
+                sys.stderr.write(
+                    again.report.format("text") + "\n记录有错误，预览保持上一次的内容。\n"
+                )
+            else:
+                sys.stdout.write("记录已更新，页面重新生成。\n")
+                sys.stdout.flush()
+
+        server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=args.port, root=str(site))
+        server.error_handler = lambda code: _error_page(site, code)
+        for folder in (project.centres, project.content):
+            if folder.is_dir():
+                server.watch(str(folder))
         _quiet_jieba()
         # Stopped by a service manager (SIGTERM): end like Ctrl+C, so the preview folder goes.
         signal.signal(signal.SIGTERM, _interrupt)
         sys.stdout.write(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）\n")
         sys.stdout.flush()
         try:
-            with _env(NO_MKDOCS_2_WARNING="1"):
-                mkdocs_serve(
-                    config_file=str(config), livereload=True, dev_addr=f"127.0.0.1:{args.port}"
-                )
+            server.serve()
+        except KeyboardInterrupt:
+            pass
         finally:
-            stop.set()
+            server.shutdown()
     return 0
+
+
+def _error_page(site: Path, code: int) -> bytes | None:
+    """The site's own 404 page for a missing page (as mkdocs serve shows it)."""
+    page = site / f"{code}.html"
+    return page.read_bytes() if code == 404 and page.is_file() else None
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-def _watch_records(
-    root: Path, path: Path, work: Path, today: dt.date, pdf: bool, stop: threading.Event
-) -> None:
-    """Poll the records; when a file changes, render the docs again (mkdocs reloads)."""
-    from generator.build.orchestrate import prepare_docs
-
-    def snapshot() -> dict[str, float]:
-        out = {}
-        for folder in (root / "centres", root / "content"):
-            if folder.is_dir():
-                for p in folder.rglob("*"):
-                    if p.is_file():
-                        out[str(p)] = p.stat().st_mtime
-        return out
-
-    seen = snapshot()
-    while not stop.wait(1.0):
-        now = snapshot()
-        if now == seen:
-            continue
-        seen = now
-        try:
-            report, config = prepare_docs(path, work, today=today, site_url=None, pdf=pdf)
-        except GongshiError as exc:
-            sys.stderr.write(f"gongshi：无法更新预览：{exc}\n")
-            continue
-        if config is None:
-            sys.stderr.write(report.format("text") + "\n记录有错误，预览保持上一次的内容。\n")
-        else:
-            sys.stdout.write("记录已更新，页面重新生成。\n")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.pipeline import check_records
+from generator.pipeline import load_project
 
 
 def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
@@ -25,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         sys.stderr.write(f"gongshi：找不到路径 {path}\n")
         return 1
-    report = check_records(path)
+    report = load_project(path).report
     sys.stdout.write(report.format(args.format) + "\n")
     return report.exit_code(args.strict)

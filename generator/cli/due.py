@@ -1,8 +1,8 @@
 """``gongshi due [CENTRE] [--as-of DATE] [--format text|json]``: the disclosure calendar.
 
 Lists each centre's disclosures with due date, publication date and state (see
-generator/due.py and docs/workflow.md). Exit 0 when listed; 1 when a centre could not be
-listed because its records have errors (run ``gongshi check``).
+generator/figures/calendar.py and docs/workflow.md). Exit 0 when listed; 1 when a centre could
+not be listed because its records have errors (run ``gongshi check``).
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from generator.disclosures import BY_KEY as DISCLOSURE_KINDS
 from generator.figures.calendar import (
-    KIND_LABELS,
     SOON_DAYS,
     STATE_LABELS,
     DueItem,
     disclosure_states,
     missing_rules,
 )
-from generator.pipeline import validate_project
+from generator.pipeline import RECORDS, load
 from generator.records.validate import find_project
 
 
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"gongshi due：找不到中心 {args.centre}\n")
             return 1
         project = find_project(only)
-    result = validate_project(project, only)
+    result = load(project, only, as_of, RECORDS)
     lib = result.library
     listed = {c.id for c in result.centres}
     broken = sorted(
@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
             lines.append(f"合计：{summary}。")
         for kind in gaps:
             lines.append(
-                f"说明：规则包 {centre.rule_pack} 没有规定{KIND_LABELS[kind]}的公开期限，不计算截止日期。"
+                f"说明：规则包 {centre.rule_pack} 没有规定{DISCLOSURE_KINDS[kind].label}的公开期限，不计算截止日期。"
             )
         cites = sorted({i.citation for i in items if i.citation})
         if cites:

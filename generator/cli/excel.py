@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
 from pathlib import Path
 
 from generator.cli.new import resolve_centre
 from generator.errors import GongshiError
+from generator.pipeline import RECORDS, load
 from generator.problems import Severity
 from generator.records.edit import write_texts
-from generator.records.validate import find_project, validate_centre
-from generator.rules.registry import load_library
-from generator.workflow.excel import import_workbook, read_workbook, sort_problems
+from generator.records.validate import find_project
+from generator.workflow.excel import export_workbook, import_workbook, read_workbook, sort_problems
 from generator.workflow.scaffold import parse_month
 
 
@@ -55,8 +56,6 @@ def _quarter(text: str) -> tuple[int, int] | None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from generator.workflow.excel import export_workbook
-
     today = dt.date.today()
     month = quarter = None
     if args.month:
@@ -83,9 +82,12 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stderr.write(f"gongshi export：找不到中心 {args.centre}\n")
         return 1
     project = find_project(folder)
-    lib = load_library(project.content, project.root)
-    centre, problems = validate_centre(project, folder, lib)
-    errors = [p for p in problems if p.severity is Severity.ERROR]
+    validated = load(project, folder, today, RECORDS)
+    centre = next(iter(validated.centres), None)
+    shown = project.display(folder)
+    errors = [  # the centre's own (not those of the rule packs in content/)
+        p for p in validated.report.errors if p.file == shown or p.file.startswith(shown + "/")
+    ]
     if centre is None or errors:
         sys.stderr.write(
             f"gongshi export：中心 {folder.name} 的记录有 {len(errors)} 个错误，请先运行 "
@@ -102,7 +104,11 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stderr.write(f"gongshi export：{out} 已经存在；加 --force 覆盖，或用 --out 另存\n")
         return 1
     data = export_workbook(
-        centre, lib.packs.get(centre.rule_pack), month=month, quarter=quarter, today=today
+        centre,
+        validated.library.packs.get(centre.rule_pack) if validated.library else None,
+        month=month,
+        quarter=quarter,
+        today=today,
     )
     try:
         out.write_bytes(data)
@@ -113,8 +119,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    import json
-
     path = Path(args.file)
     if not path.is_file():
         sys.stderr.write(f"gongshi import：找不到文件 {path}\n")

@@ -12,12 +12,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from generator.pipeline import validate_project
+from generator.pipeline import RECORDS, load, project_library, read_centre
 from generator.problems import Report, Severity
 from generator.records.edit import write_texts
 from generator.records.schema import INVALID
-from generator.records.validate import Project, find_project, validate_centre
-from generator.rules.registry import load_library
+from generator.records.validate import Project, find_project
 from generator.workflow.scaffold import (
     FACT_KINDS,
     OPTIONAL_FACTS,
@@ -30,15 +29,6 @@ from generator.workflow.scaffold import (
     render_centre_yaml,
 )
 
-REQUIRED_FACTS = (
-    "district",
-    "street",
-    "community",
-    "community_type",
-    "rule_pack",
-    "operator_name",
-    "credit_code",
-)
 DEFAULT_SIGNUP = "到中心前台或电话报名"
 
 
@@ -84,7 +74,7 @@ def run_new(args: argparse.Namespace) -> int:
             f"gongshi：{project.root} 中没有 content/ 文件夹，请在项目文件夹中运行（或用 --project 指定）\n"
         )
         return 1
-    lib = load_library(project.content, project.root)
+    lib = project_library(project)
     packs = sorted(lib.packs)
     interactive = sys.stdin.isatty() and not args.no_input
     errors: list[str] = []
@@ -146,7 +136,7 @@ def run_new(args: argparse.Namespace) -> int:
     write_texts({folder / "centre.yaml": text})
     for sub in STANDARD_SUBFOLDERS:
         (folder / sub).mkdir(exist_ok=True)
-    result = validate_project(project, folder)
+    result = load(project, folder, None, RECORDS)
     sys.stdout.write(f"已新建 {project.display(folder)}/centre.yaml。\n")
     sys.stdout.write(
         "请打开它，把标有“# 请核对”的占位内容逐项改成本中心的实际情况，然后运行 gongshi check。\n"
@@ -194,8 +184,7 @@ def run_plan(args: argparse.Namespace) -> int:
             "如要重新生成，请先把它改名或删除。\n"
         )
         return 1
-    lib = load_library(project.content, project.root)
-    centre, problems = validate_centre(project, folder, lib)
+    centre, problems = read_centre(project, folder)
     centre_file = project.display(folder / "centre.yaml")
     blocking = [p for p in problems if p.severity is Severity.ERROR and p.file == centre_file]
     if centre is None or blocking:

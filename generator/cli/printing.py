@@ -15,7 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from generator.build.orchestrate import write_files
 from generator.errors import BuildFailed
+from generator.pipeline import load_project
+from generator.print.documents import KIND_LABELS, KINDS, render_pdfs
 
 DEFAULT_OUT = "print"
 
@@ -27,8 +30,6 @@ def _url(text: str) -> str:
 
 
 def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
-    from generator.print.documents import KIND_LABELS, KINDS
-
     kinds = "、".join(f"{k}（{KIND_LABELS[k]}）" for k in KINDS)
     p.add_argument(
         "centre",
@@ -86,11 +87,6 @@ def _existing_pdfs(dest: Path) -> dict[str, bytes]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.build.orchestrate import write_files
-    from generator.pipeline import load_project
-    from generator.print.documents import render_pdfs
-    from generator.records.validate import find_project
-
     only: str | None = None
     target = args.project
     if args.centre is not None:
@@ -102,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
     if not target.exists():
         sys.stderr.write(f"gongshi：找不到路径 {target}\n")
         return 1
-    project = find_project(target)
     validated = load_project(target)
+    project = validated.project
     if validated.report.errors:
         sys.stderr.write(validated.report.format("text") + "\n")
         sys.stderr.write("gongshi：记录有错误，未生成 PDF；原有打印件保持不变。\n")
@@ -123,9 +119,7 @@ def run(args: argparse.Namespace) -> int:
     keep = existing if (only is not None or kinds is not None) else {}
 
     started = time.perf_counter()
-    pdfs = render_pdfs(
-        validated, site_url=args.site_url or "", centre=only, kinds=kinds, root=project.root
-    )
+    pdfs = render_pdfs(validated, site_url=args.site_url or "", centre=only, kinds=kinds)
     elapsed = time.perf_counter() - started
     made = {key.removeprefix("print/"): data for key, data in pdfs.items()}
     write_files({**keep, **made}, dest)

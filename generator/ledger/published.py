@@ -3,11 +3,13 @@
 Each centre keeps ``centres/<id>/published.yaml`` (format in docs/workflow.md). When a
 disclosure is published (its record has a ``published`` date on or before the build day),
 the build records its key (``finance/2026-Q3``), first publication date, the SHA-256 of
-its canonical content and a snapshot of that content. The content is computed from the
-model (``snapshot``): comments, key order, quoting and ``20`` versus ``20.00`` do not
-change it; a figure does.
+its canonical content and a snapshot of that content. The kinds that are frozen, where their
+records are and how a record's content is computed from the model are the rows of
+generator.disclosures (``DisclosureKind.snapshot``): comments, key order, quoting and ``20``
+versus ``20.00`` do not change the content; a figure does.
 
-Afterwards ``check_ledger`` compares every record with the ledger:
+Afterwards ``compare`` checks every record against the ledger (``pipeline.check_published``
+calls it for every command that loads a project):
 
 - content differs and no correction is waiting → ``changed-after-publication`` (error, at
   the record file, naming the changed figures and how to add a correction);
@@ -28,19 +30,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from generator import model as m
-from generator.figures.calendar import period_title
+from generator.disclosures import KEY_PATTERN, KINDS, period_title
 from generator.packs.library import to_plain
 from generator.problems import CATALOGUE, CodeInfo, Position, Problem, Severity
 from generator.records.edit import CommentedMap, CommentedSeq, load_text, new_document, quoted
 from generator.records.load import Raw, read_document
 from generator.records.schema import INVALID, Date, F, Kind, Obj, Seq, Str, Text
+from generator.text.labels import EXPENSE_LABELS, EXPENSE_TOTAL, INCOME_LABELS, INCOME_TOTAL
 
 LEDGER_FILE = "published.yaml"
 E, W = Severity.ERROR, Severity.WARNING
@@ -64,109 +66,6 @@ def _problem(pos: Position, code: str, message: str) -> Problem:
 
 
 # ---------------------------------------------------------------- canonical content
-
-
-def _money(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")))
-
-
-def _num(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return text
-
-
-def _bool(value: bool | None) -> str | None:
-    return None if value is None else ("true" if value else "false")
-
-
-def _date(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _plan_snapshot(p: m.Plan) -> dict:
-    return {
-        "month": p.key,
-        "activities": [
-            {
-                "id": a.id,
-                "date": a.date.isoformat(),
-                "start": f"{a.start:%H:%M}",
-                "end": f"{a.end:%H:%M}",
-                "room": a.room,
-                "title": a.title,
-                "description": a.description,
-                "service": a.service,
-                "form": a.form,
-                "target": a.target,
-                "capacity": str(a.capacity),
-                "themed": _bool(a.themed),
-                "price": _money(a.price),
-                "paid_service": a.paid_service,
-                "signup": a.signup,
-            }
-            for a in p.activities
-        ],
-    }
-
-
-def _finance_snapshot(q: m.Quarter) -> dict:
-    income = {k: _money(q.income.get(k, Decimal(0))) for k in m.INCOME_SOURCES}
-    income["total"] = _money(q.income_total)
-    expenditure: dict[str, Any] = {}
-    for key in m.EXPENSE_CATEGORIES:
-        cat = q.expenditure[key]
-        expenditure[key] = {
-            "items": [{"item": i.item, "amount": _money(i.amount)} for i in cat.items],
-            "total": _money(cat.total),
-        }
-    expenditure["total"] = _money(q.expenditure_total)
-    return {
-        "quarter": q.key,
-        "income": income,
-        "expenditure": expenditure,
-        "fixed_assets": [
-            {"name": a.name, "amount": _money(a.amount), "date": a.date.isoformat()}
-            for a in q.fixed_assets
-        ],
-        "notes": q.notes,
-    }
-
-
-def _audit_snapshot(a: m.Audit) -> dict:
-    return {
-        "year": str(a.year),
-        "firm": a.firm,
-        "report_number": a.report_number,
-        "date": a.date.isoformat(),
-        "opinion": a.opinion,
-        "income": _money(a.income),
-        "expenditure": _money(a.expenditure),
-        "management_fee": _money(a.management_fee),
-        "surplus": _money(a.surplus),
-        "findings": list(a.findings),
-        "report_pdf": a.report_pdf,
-    }
-
-
-def _evaluation_snapshot(e: m.Evaluation) -> dict:
-    return {
-        "year": str(e.year),
-        "evaluator": e.evaluator,
-        "date": e.date.isoformat(),
-        "score": _num(e.score),
-        "grade": e.grade,
-        "previous_grade": e.previous_grade,
-        "satisfaction": {
-            "sample": str(e.satisfaction.sample),
-            "satisfied": str(e.satisfaction.satisfied),
-        },
-        "entries": [{"item": s.item, "points": _num(s.points), "note": s.note} for s in e.entries],
-        "management_fee_over_limit": _bool(e.management_fee_over_limit),
-        "assembly_vote_share": _num(e.assembly_vote_share),
-        "summary": e.summary,
-    }
 
 
 def _clean(value: Any) -> Any:
@@ -204,51 +103,32 @@ class Disclosure:
 
 
 def disclosures(centre: m.Centre) -> dict[str, Disclosure]:
-    """Every record of a centre that can be published, keyed like the ledger."""
+    """Every record of a centre that can be published, keyed like the ledger: each kind of
+    generator.disclosures in turn."""
     out: dict[str, Disclosure] = {}
-
-    def add(kind: str, period: str, rec: m.Located, content: dict) -> None:
-        content = _clean(content)
-        key = f"{kind}/{period}"
-        out[key] = Disclosure(
-            key,
-            kind,
-            period,
-            period_title(kind, period),
-            rec.published,
-            content,
-            content_hash(content),
-            rec.src,
-            rec.pos("published"),
-        )
-
-    for p in centre.plans:
-        add("plan", p.key, p, _plan_snapshot(p))
-    for q in centre.quarters:
-        add("finance", q.key, q, _finance_snapshot(q))
-    for a in centre.audits:
-        add("audit", str(a.year), a, _audit_snapshot(a))
-    for e in centre.evaluations:
-        add("evaluation", str(e.year), e, _evaluation_snapshot(e))
+    for kind in KINDS:
+        for period, rec in kind.records(centre).items():
+            content = _clean(kind.snapshot(rec))
+            key = f"{kind.key}/{period}"
+            out[key] = Disclosure(
+                key,
+                kind.key,
+                period,
+                kind.title(period),
+                rec.published,
+                content,
+                content_hash(content),
+                rec.src,
+                rec.pos("published"),
+            )
     return out
 
 
 # ---------------------------------------------------------------- labelled figures and diffs
 
-_INCOME = {
-    "government": "政府购买服务收入",
-    "convenience": "便民服务收入",
-    "donations": "捐赠收入",
-    "other": "其他收入",
-    "carried_forward": "上期结余",
-    "total": "收入合计",
-}
-_EXPENSE = {
-    "staff": "员工薪酬与福利",
-    "site": "办公设施与场地运作",
-    "management": "机构营运管理费",
-    "services": "服务项目运作",
-}
+# the line items as every output names them (generator.text.labels)
+_INCOME = {**INCOME_LABELS, "total": INCOME_TOTAL}
+_EXPENSE = EXPENSE_LABELS
 _ACTIVITY = {
     "date": "日期",
     "start": "开始时间",
@@ -311,59 +191,81 @@ def _unique(name: str, seen: dict[str, int]) -> str:
     return name if seen[name] == 1 else f"{name}（{seen[name]}）"
 
 
+def _plan_rows(c: Mapping[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    for a in c.get("activities") or []:
+        group = _unique(f"活动 {a.get('id')}", seen)
+        summary = (
+            f"{a.get('date')} {a.get('start')}-{a.get('end')} {a.get('title')}（{a.get('room')}）"
+        )
+        rows.append(Row(group, summary, group))
+        for k, label in _ACTIVITY.items():
+            rows.append(Row(f"{group}·{label}", _display(a.get(k)), group))
+    return rows
+
+
+def _finance_rows(c: Mapping[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    income = c.get("income") or {}
+    for k, label in _INCOME.items():
+        rows.append(Row(f"收入·{label}", _display(income.get(k))))
+    exp = c.get("expenditure") or {}
+    for k, label in _EXPENSE.items():
+        cat = exp.get(k) or {}
+        seen: dict[str, int] = {}
+        for item in cat.get("items") or []:
+            rows.append(
+                Row(
+                    f"支出·{label}·{_unique(str(item.get('item')), seen)}",
+                    _display(item.get("amount")),
+                )
+            )
+        rows.append(Row(f"支出·{label}·小计", _display(cat.get("total"))))
+    rows.append(Row(EXPENSE_TOTAL, _display(exp.get("total"))))
+    seen = {}
+    for a in c.get("fixed_assets") or []:
+        group = _unique(f"固定资产·{a.get('name')}", seen)
+        rows.append(Row(group, f"{a.get('amount')} 元（{a.get('date')}）", group))
+        rows.append(Row(f"{group}·金额", _display(a.get("amount")), group))
+        rows.append(Row(f"{group}·购置日期", _display(a.get("date")), group))
+    rows.append(Row("说明", _display(c.get("notes"))))
+    return rows
+
+
+def _audit_rows(c: Mapping[str, Any]) -> list[Row]:
+    rows = [Row(label, _display(c.get(k))) for k, label in _AUDIT.items()]
+    rows.append(Row("审计发现与建议", _display(c.get("findings"))))
+    return rows
+
+
+def _evaluation_rows(c: Mapping[str, Any]) -> list[Row]:
+    rows = [Row(label, _display(c.get(k))) for k, label in _EVALUATION.items()]
+    sat = c.get("satisfaction") or {}
+    rows.append(Row("满意度调查·样本数", _display(sat.get("sample"))))
+    rows.append(Row("满意度调查·满意人数", _display(sat.get("satisfied"))))
+    seen: dict[str, int] = {}
+    for e in c.get("entries") or []:
+        group = _unique(f"评分项 {e.get('item')}", seen)
+        rows.append(Row(group, _display(e.get("points")), group))
+        rows.append(Row(f"{group}·得分", _display(e.get("points")), group))
+        rows.append(Row(f"{group}·说明", _display(e.get("note")), group))
+    return rows
+
+
+# disclosure kind (generator.disclosures) → its content as labelled rows
+FIGURE_ROWS = {
+    "plan": _plan_rows,
+    "finance": _finance_rows,
+    "audit": _audit_rows,
+    "evaluation": _evaluation_rows,
+}
+
+
 def figure_rows(kind: str, content: Mapping[str, Any]) -> list[Row]:
     """A disclosure's content as labelled rows in reading order (for tables and diffs)."""
-    rows: list[Row] = []
-    c = dict(content or {})
-    if kind == "plan":
-        seen: dict[str, int] = {}
-        for a in c.get("activities") or []:
-            group = _unique(f"活动 {a.get('id')}", seen)
-            summary = f"{a.get('date')} {a.get('start')}-{a.get('end')} {a.get('title')}（{a.get('room')}）"
-            rows.append(Row(group, summary, group))
-            for k, label in _ACTIVITY.items():
-                rows.append(Row(f"{group}·{label}", _display(a.get(k)), group))
-    elif kind == "finance":
-        income = c.get("income") or {}
-        for k, label in _INCOME.items():
-            rows.append(Row(f"收入·{label}", _display(income.get(k))))
-        exp = c.get("expenditure") or {}
-        for k, label in _EXPENSE.items():
-            cat = exp.get(k) or {}
-            seen = {}
-            for item in cat.get("items") or []:
-                rows.append(
-                    Row(
-                        f"支出·{label}·{_unique(str(item.get('item')), seen)}",
-                        _display(item.get("amount")),
-                    )
-                )
-            rows.append(Row(f"支出·{label}·小计", _display(cat.get("total"))))
-        rows.append(Row("支出合计", _display(exp.get("total"))))
-        seen = {}
-        for a in c.get("fixed_assets") or []:
-            group = _unique(f"固定资产·{a.get('name')}", seen)
-            rows.append(Row(group, f"{a.get('amount')} 元（{a.get('date')}）", group))
-            rows.append(Row(f"{group}·金额", _display(a.get("amount")), group))
-            rows.append(Row(f"{group}·购置日期", _display(a.get("date")), group))
-        rows.append(Row("说明", _display(c.get("notes"))))
-    elif kind == "audit":
-        for k, label in _AUDIT.items():
-            rows.append(Row(label, _display(c.get(k))))
-        rows.append(Row("审计发现与建议", _display(c.get("findings"))))
-    elif kind == "evaluation":
-        for k, label in _EVALUATION.items():
-            rows.append(Row(label, _display(c.get(k))))
-        sat = c.get("satisfaction") or {}
-        rows.append(Row("满意度调查·样本数", _display(sat.get("sample"))))
-        rows.append(Row("满意度调查·满意人数", _display(sat.get("satisfied"))))
-        seen = {}
-        for e in c.get("entries") or []:
-            group = _unique(f"评分项 {e.get('item')}", seen)
-            rows.append(Row(group, _display(e.get("points")), group))
-            rows.append(Row(f"{group}·得分", _display(e.get("points")), group))
-            rows.append(Row(f"{group}·说明", _display(e.get("note")), group))
-    return rows
+    rows_of = FIGURE_ROWS.get(kind)
+    return rows_of(dict(content or {})) if rows_of is not None else []
 
 
 @dataclass(frozen=True)
@@ -430,8 +332,8 @@ class _Plain(Kind):
 _KEY = Str(
     label="公示编号",
     max_len=40,
-    pattern=r"(plan/[0-9]{4}-(0[1-9]|1[0-2])|finance/[0-9]{4}-Q[1-4]|audit/[0-9]{4}|evaluation/[0-9]{4})",
-    pattern_hint="公示编号（如 plan/2026-03、finance/2026-Q3、audit/2025、evaluation/2025）",
+    pattern=KEY_PATTERN,
+    pattern_hint="公示编号（如 " + "、".join(f"{k.key}/{k.example}" for k in KINDS) + "）",
 )
 _HASH = Str(
     label="校验值", max_len=64, pattern=r"[0-9a-f]{64}", pattern_hint="64 位十六进制 SHA-256 校验值"
@@ -567,17 +469,6 @@ def centre_ledger(project, centre: m.Centre) -> tuple[Path, Ledger]:
     """The ledger file of a validated centre and its content (empty when there is none)."""
     path = ledger_path(_centre_folder(project.root, centre))
     return path, read_ledger(path, project.display(path))
-
-
-def check_ledger(validated, project) -> list[Problem]:
-    """Compare every validated centre's records with its ledger; problems as values."""
-    out: list[Problem] = []
-    for centre in validated.centres:
-        _path, ledger = centre_ledger(project, centre)
-        out.extend(ledger.problems)
-        if ledger.ok:
-            out.extend(compare(centre, ledger))
-    return out
 
 
 def _pending(ledger: Ledger) -> dict[str, list[CorrectionNote]]:
@@ -766,7 +657,7 @@ def updated_ledger(centre: m.Centre, ledger: Ledger, today: dt.date) -> str | No
 
     Adds every disclosure published on or before ``today`` that is not yet recorded, and
     applies waiting corrections (fills previous, previous_sha256 and sha256, and records the
-    corrected content). A change without a correction is left alone: ``check_ledger``
+    corrected content). A change without a correction is left alone: ``compare``
     reports it and the build stops before calling this. The existing file keeps its
     comments and layout (ruamel round-trip).
     """
@@ -832,12 +723,3 @@ def _plain_copy(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain_copy(v) for v in value]
     return None if value is None else str(value)
-
-
-def correction_keys(corrections: Iterable[Correction]) -> list[str]:
-    """The distinct disclosures that have corrections, in order (for index pages)."""
-    seen: list[str] = []
-    for c in corrections:
-        if c.disclosure not in seen:
-            seen.append(c.disclosure)
-    return seen

@@ -1,13 +1,16 @@
 """Raw records → typed model, or problems: the only code that touches raw mappings.
 
-``validate_project`` reads every centre folder, checks each file against its schema,
-then checks what spans files (rooms, service codes, planned activities, file names
-against their content), and returns the centres that had no errors plus all problems.
+``validate_centre`` reads one centre folder, checks each file against its schema, then
+checks what spans files (rooms, service codes, planned activities, file names against their
+content), and returns the centre (None when it cannot be built) and every problem. The
+record folders are those of the disclosure kinds (generator.disclosures) and the activity
+records. ``pipeline.load`` checks a project's centres with it and fills ``Validated``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -17,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from generator import model as m
+from generator.disclosures import KINDS as DISCLOSURE_KINDS
+from generator.disclosures import MONTH
 from generator.packs.library import Library, Pack
 from generator.problems import Position, Problem, Report
 from generator.records.load import read_document
@@ -32,26 +37,15 @@ ATTACHMENT_MAGIC = {
     ".jpeg": b"\xff\xd8\xff",
 }
 
-# folder → (file kind, file-name pattern, what the name should look like)
-FOLDERS = {
-    "plans": (
-        "plan",
-        re.compile(r"([0-9]{4})-([0-9]{2})\.yaml"),
-        "YYYY-MM.yaml，例如 2026-03.yaml",
-    ),
-    "activities": (
-        "activities",
-        re.compile(r"([0-9]{4})-([0-9]{2})\.yaml"),
-        "YYYY-MM.yaml，例如 2026-03.yaml",
-    ),
-    "finance": (
-        "finance",
-        re.compile(r"([0-9]{4})-Q([1-4])\.yaml"),
-        "YYYY-Qn.yaml，例如 2026-Q3.yaml",
-    ),
-    "audits": ("audit", re.compile(r"([0-9]{4})\.yaml"), "YYYY.yaml，例如 2026.yaml"),
-    "evaluations": ("evaluation", re.compile(r"([0-9]{4})\.yaml"), "YYYY.yaml，例如 2026.yaml"),
-}
+# folder → (file kind, file-name pattern, what the name should look like): the folder of
+# each disclosure kind, and after the plans the activity records of a month (kept, never
+# disclosed as such)
+FOLDERS: dict[str, tuple[str, re.Pattern[str], str]] = {}
+for _kind in DISCLOSURE_KINDS:
+    FOLDERS[_kind.folder] = (_kind.key, _kind.period.file_pattern, _kind.period.hint)
+    if _kind.key == "plan":
+        FOLDERS["activities"] = ("activities", MONTH.file_pattern, MONTH.hint)
+
 # Files and folders that other parts of gongshi own inside a centre folder.
 OTHER_ENTRIES = {"attachments", "manuals", "published.yaml", "README.md"}
 
@@ -93,13 +87,15 @@ class Validated:
     centres: list[m.Centre] = field(default_factory=list)
     library: Library | None = None
     report: Report = field(default_factory=Report)
+    project: Project | None = None  # where the records and content/ were read
     # per centre: the written systems its policy manuals provide, document id → manual title
-    # (for the pack's documents-present rules); filled by pipeline.load_project
+    # (for the pack's documents-present rules); filled by pipeline.assemble
     documents: dict[str, dict[str, str]] = field(default_factory=dict)
     # computed once by the pipeline and handed to every writer (writers never recompute them):
     # the day the rules were applied on, each centre's rule results on that day
-    # (compliance.RuleResult, in the pack's order), its corrections (ledger.Correction) and its
-    # policy manuals (manuals.Manual)
+    # (compliance.RuleResult, in the pack's order; only when the rules were applied, see
+    # pipeline.Checks), its corrections (ledger.Correction) and its policy manuals
+    # (manuals.Manual)
     today: dt.date | None = None
     results: dict[str, tuple] = field(default_factory=dict)
     corrections: dict[str, tuple] = field(default_factory=dict)
@@ -365,8 +361,6 @@ def _service_codes(v: dict, pack: Pack | None) -> set[str]:
 
 
 def _unknown_room(pos: Position, room: str, names: list[str]) -> Problem:
-    import difflib
-
     close = difflib.get_close_matches(room, names, n=1, cutoff=0.4)
     hint = f"，是不是 {close[0]}？" if close else ""
     return Problem.at(

@@ -9,11 +9,16 @@ numbers and amounts) whose sources live on a hidden sheet 选项.
 
 ``import_workbook`` reads a filled workbook back. Every cell is checked with the record
 schema's own value kinds, wrapped as a scalar whose position is the cell
-(``plan.xlsx!2026年3月计划!C7``); then the new record files are validated with the normal
-validator (and the publication ledger) in a temporary copy of the centre, and problems
-found there are traced back to their cells. Nothing is written unless everything passes;
-``cmd_excel`` writes the returned texts. Existing files are updated with ruamel round-trip
-so comments and layout stay.
+(``plan.xlsx!2026年3月计划!C7``); then the new record files are checked by the pipeline's
+loader (its records and its publication ledger: ``pipeline.PUBLISHED``) in a temporary copy
+of the centre, and problems found there are traced back to their cells. Nothing is written
+unless everything passes; ``gongshi import`` (generator.cli.excel) writes the returned texts.
+Existing files are updated with ruamel round-trip so comments and layout stay.
+
+Which record file a sheet fills comes from the table of disclosure kinds
+(generator.disclosures: ``DisclosureKind.sheets``); how a kind's file is made from its sheets
+of one period is ``IMPORTERS``. The activity records (活动记录) are kept, not disclosed, and
+have their own sheet.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -39,9 +45,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator import model as m
-from generator.ledger.published import check_ledger
+from generator.disclosures import BY_KEY as DISCLOSURE_KINDS
+from generator.disclosures import KINDS as DISCLOSURES
+from generator.disclosures import MONTH, DisclosureKind
 from generator.packs.library import Pack
-from generator.pipeline import validate_project
+from generator.pipeline import PUBLISHED, load
 from generator.problems import CATALOGUE, CodeInfo, Position, Problem, Severity
 from generator.records.edit import (
     CommentedMap,
@@ -58,6 +66,8 @@ from generator.records.load import Raw, RMap, RScalar, RSeq, parse_yaml
 from generator.records.schema import INVALID, Date, Kind, Money
 from generator.records.shapes import ACTIVITY, ASSET, LINE, RECORD, SERVICE_CODE
 from generator.records.validate import Project
+from generator.text.labels import EXPENSE_LABELS, INCOME_LABELS, QUARTER_NAMES
+from generator.workflow.scaffold import draft_activities
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -72,21 +82,8 @@ CODES: dict[str, CodeInfo] = {
     )
 }
 
-QUARTER_CN = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+QUARTER_CN = QUARTER_NAMES  # generator.text.labels, like the line items' labels
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-INCOME_LABELS = {
-    "government": "政府购买服务收入",
-    "convenience": "便民服务收入",
-    "donations": "捐赠收入",
-    "other": "其他收入",
-    "carried_forward": "上期结余",
-}
-EXPENSE_LABELS = {
-    "staff": "员工薪酬与福利",
-    "site": "办公设施与场地运作",
-    "management": "机构营运管理费",
-    "services": "服务项目运作",
-}
 STATUSES = ("已举办", "已取消", "已延期")
 YES_NO = ("是", "否")
 FORMS = ("个体", "群体")
@@ -282,11 +279,16 @@ SHEET_KINDS = {
     "assets": SheetKind("assets", ASSET_COLUMNS),
 }
 _FIN_SUFFIX = {"收入": "income", "支出": "expenditure", "固定资产": "assets"}
+# sheet kind → the disclosure kind whose record file it fills (the activity records sheet
+# fills activities/YYYY-MM.yaml, which is not a disclosure)
+DISCLOSURE_OF_SHEET: dict[str, DisclosureKind] = {s: k for k in DISCLOSURES for s in k.sheets}
+# sheet kind → how its sheets are divided in time (a month or a quarter)
+SHEET_PERIODS = {"records": MONTH} | {s: k.period for s, k in DISCLOSURE_OF_SHEET.items()}
 
 
 def sheet_name(kind: str, period: str) -> str:
     """The sheet name for a kind and period: 2026年3月计划, 2026年第三季度收入 …"""
-    if kind in ("plan", "records"):
+    if SHEET_PERIODS[kind] is MONTH:
         year, month = period.split("-")
         return f"{year}年{int(month)}月" + ("计划" if kind == "plan" else "活动记录")
     year, q = period[:4], int(period[-1])
@@ -364,8 +366,6 @@ def _labelled(code: str, title: str) -> str:
 
 def width_of(text: str) -> int:
     """Display width: a Chinese character is two columns wide."""
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
@@ -618,8 +618,6 @@ def export_workbook(
     Sheets are pre-filled with the centre's records for those periods; a month without a
     plan is pre-filled with the draft from the centre's weekly ``recurring`` activities.
     """
-    from generator.workflow.scaffold import draft_activities
-
     plan = next((p for p in centre.plans if month and (p.year, p.month) == month), None)
     draft_rows: list[dict[str, Any]] = []
     if month and plan is None and centre.recurring:
@@ -1012,7 +1010,7 @@ def _plan_change(sheet: SheetRows, old: str | None) -> FileChange:
         anchors[("published",)] = (sheet.published_pos, "公布日期")
         anchors[("month",)] = (sheet.published_pos, "公布日期")
     return FileChange(
-        f"plans/{sheet.period}.yaml",
+        DISCLOSURE_KINDS["plan"].file(sheet.period),
         old,
         doc.dump(),
         f"{len(items)} 项活动",
@@ -1203,19 +1201,57 @@ def _finance_change(
         summary.append("固定资产")
     if "income" not in data:
         return None
-    return FileChange(f"finance/{period}.yaml", old, doc.dump(), "、".join(summary), anchors)
+    return FileChange(
+        DISCLOSURE_KINDS["finance"].file(period), old, doc.dump(), "、".join(summary), anchors
+    )
 
 
 def _has_content(sheet: SheetRows) -> bool:
     return bool(sheet.rows) or (sheet.published is not None and sheet.published is not INVALID)
 
 
+def _plan_file(
+    period: str, sheets: dict[str, SheetRows], old: str | None, out: list[Problem]
+) -> FileChange | None:
+    return _plan_change(sheets["plan"], old)
+
+
+def _finance_file(
+    period: str, sheets: dict[str, SheetRows], old: str | None, out: list[Problem]
+) -> FileChange | None:
+    if old is None and "income" not in sheets:
+        sheet = next(iter(sheets.values()))
+        msg = (
+            f"没有 {DISCLOSURE_KINDS['finance'].file(period)}，新建季度财务信息需要"
+            f"“{sheet_name('income', period)}”工作表（政府购买服务收入是必填项）"
+        )
+        out.append(Problem.at(Position(f"{sheet.book}!{sheet.title}"), "missing-key", msg))
+        return None
+    return _finance_change(period, sheets, old, out)
+
+
+# disclosure kind filled in on sheets (DisclosureKind.sheets) → its record file of a period
+# from its sheets of that period (by sheet kind), the current text of the file, and where to
+# report problems
+IMPORTERS: dict[
+    str,
+    Callable[[str, dict[str, SheetRows], str | None, list[Problem]], FileChange | None],
+] = {
+    "plan": _plan_file,
+    "finance": _finance_file,
+}
+
+
 def build_changes(
     book: Book, existing: Callable[[str], str | None], out: list[Problem]
 ) -> list[FileChange]:
-    """The record files a workbook writes, given a way to read the current text of each."""
-    changes: list[FileChange] = []
-    finance: dict[str, dict[str, SheetRows]] = {}
+    """The record files a workbook writes, given a way to read the current text of each.
+
+    A kind filled in on one sheet is imported in the order of the sheets; a kind filled in on
+    several (the quarter's income, expenditure and fixed assets) once per period, after them.
+    """
+    changes: list[FileChange | None] = []
+    grouped: dict[tuple[str, str], dict[str, SheetRows]] = {}
     seen: dict[tuple[str, str], str] = {}
     for sheet in book.sheets:
         if (sheet.kind, sheet.period) in seen:
@@ -1223,34 +1259,25 @@ def build_changes(
             out.append(Problem.at(Position(f"{book.name}!{sheet.title}"), "duplicate-id", msg))
             continue
         seen[(sheet.kind, sheet.period)] = sheet.title
-        if sheet.kind in ("income", "expenditure", "assets"):
-            finance.setdefault(sheet.period, {})[sheet.kind] = sheet
+        kind = DISCLOSURE_OF_SHEET.get(sheet.kind)
+        if kind is not None and len(kind.sheets) > 1:
+            grouped.setdefault((kind.key, sheet.period), {})[sheet.kind] = sheet
             continue
         if not _has_content(sheet):
             continue
-        if sheet.kind == "plan":
-            rel = f"plans/{sheet.period}.yaml"
-            changes.append(_plan_change(sheet, existing(rel)))
-        else:
+        if kind is None:
             rel = f"activities/{sheet.period}.yaml"
             changes.append(_records_change(sheet, existing(rel)))
-    for period, parts in sorted(finance.items()):
-        if not any(_has_content(s) for s in parts.values()):
-            continue
-        rel = f"finance/{period}.yaml"
-        old = existing(rel)
-        if old is None and "income" not in parts:
-            sheet = next(iter(parts.values()))
-            msg = (
-                f"没有 {rel}，新建季度财务信息需要“{sheet_name('income', period)}”工作表"
-                "（政府购买服务收入是必填项）"
+        else:
+            rel = kind.file(sheet.period)
+            changes.append(
+                IMPORTERS[kind.key](sheet.period, {sheet.kind: sheet}, existing(rel), out)
             )
-            out.append(Problem.at(Position(f"{book.name}!{sheet.title}"), "missing-key", msg))
-            continue
-        change = _finance_change(period, parts, old, out)
-        if change is not None:
-            changes.append(change)
-    return [c for c in changes if c.old != c.new]
+    for (key, period), sheets in sorted(grouped.items()):
+        if any(_has_content(s) for s in sheets.values()):
+            rel = DISCLOSURE_KINDS[key].file(period)
+            changes.append(IMPORTERS[key](period, sheets, existing(rel), out))
+    return [c for c in changes if c is not None and c.old != c.new]
 
 
 # ---------------------------------------------------------------- validating in a copy
@@ -1378,9 +1405,8 @@ def validate_changes(project: Project, folder: Path, changes: list[FileChange]) 
     centre did not have before (a record pointing at a removed plan activity) are kept as
     they are; problems the centre already had are left out.
     """
-    before = validate_project(project, folder)
+    before = load(project, folder, None, PUBLISHED)
     baseline = {_key(p) for p in before.report.problems}
-    baseline |= {_key(p) for p in check_ledger(before, project)}
     centre_rel = project.display(folder)
     written = {f"{centre_rel}/{c.rel}": c for c in changes}
     with tempfile.TemporaryDirectory(prefix="gongshi-import-") as tmp:
@@ -1396,9 +1422,8 @@ def validate_changes(project: Project, folder: Path, changes: list[FileChange]) 
             target = dest / c.rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(c.new, encoding="utf-8")
-        copy = Project(root)
-        after = validate_project(copy, dest)
-        found = list(after.report.problems) + check_ledger(after, copy)
+        after = load(Project(root), dest, None, PUBLISHED)
+        found = list(after.report.problems)
     tracers = {d: _Tracer(c, d) for d, c in written.items()}
     out: list[Problem] = []
     for p in found:

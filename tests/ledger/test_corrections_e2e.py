@@ -14,7 +14,6 @@ import datetime as dt
 import html
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
@@ -22,15 +21,17 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.build.orchestrate import prepare_docs
-from generator.figures import finance as fig
+from generator.build.orchestrate import preview_site
 from generator.ledger.published import centre_ledger, disclosures, read_ledger, updated_ledger
 from generator.pipeline import load_project
-from generator.print.documents import pdf_file, read_corrections, render_pdfs
+from generator.print.documents import render_pdfs
 from generator.print.render import correction_title
 from generator.records.edit import load_text, set_in
 from generator.records.validate import Project
 from generator.site.pages import date_cn
+from generator.text import formats as fig
+from generator.urls import pdf_file
+from tests.conftest import copy_project
 from tests.print_helpers import HOSTILE as TYPST_HOSTILE
 from tests.print_helpers import has_row, pdf_text, squash
 from tests.site_helpers import (
@@ -54,9 +55,7 @@ ROLE = "中心主任"
 
 
 def project_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "proj"
-    shutil.copytree(MINIMAL, dest)
-    return dest
+    return copy_project(MINIMAL, tmp_path / "proj")
 
 
 def ledger_file(proj: Path) -> Path:
@@ -120,6 +119,7 @@ def visible_text(page: str) -> str:
     return squash(html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
+@pytest.mark.slow
 def test_a_correction_end_to_end(tmp_path: Path) -> None:
     proj = project_copy(tmp_path)
     out = tmp_path / "public"
@@ -157,7 +157,7 @@ def test_a_correction_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
     # 4. The correction page: title, reason, role, link, the old and the new amounts.
-    title = correction_title(read_corrections(proj, load_project(proj).centres)["demo"][0])
+    title = correction_title(load_project(proj).corrections["demo"][0])
     page = page_html(out, "centres/demo/corrections/finance-2026-Q1-1")
     text = visible_text(page)
     assert squash(title) in text and squash(REASON) in text and ROLE in text
@@ -226,6 +226,7 @@ def test_a_correction_end_to_end(tmp_path: Path) -> None:
     assert tree_bytes(out) == site
 
 
+@pytest.mark.slow
 def test_a_failed_build_writes_no_ledger(tmp_path: Path) -> None:
     proj = project_copy(tmp_path)
     out = tmp_path / "public"
@@ -248,18 +249,20 @@ def test_a_failed_build_writes_no_ledger(tmp_path: Path) -> None:
     assert read_ledger(ledger_file(proj)).corrections[0].applied
 
 
+@pytest.mark.slow
 def test_no_ledger_and_preview_record_nothing(tmp_path: Path) -> None:
     proj = project_copy(tmp_path)
     done = build(proj, tmp_path / "public", "--no-pdf", "--no-ledger")
     assert done.returncode == 0, done.stderr
     assert not ledger_file(proj).exists()
-    report, config = prepare_docs(
-        proj, tmp_path / "work", today=dt.date(2026, 11, 1), site_url=None, pdf=False
-    )
-    assert config is not None and not report.errors
+    # what gongshi serve shows: the same build, never recorded
+    preview = preview_site(proj, tmp_path / "preview", today=dt.date(2026, 11, 1), pdf=False)
+    assert preview.out is not None and not preview.report.errors
+    assert (preview.out / "centres" / "demo" / "index.html").is_file()
     assert not ledger_file(proj).exists()
 
 
+@pytest.mark.slow
 def test_record_text_of_a_correction_is_data(tmp_path: Path) -> None:
     """A hostile reason and role print literally on the page and on the posting."""
     proj = project_copy(tmp_path)
@@ -278,7 +281,7 @@ def test_record_text_of_a_correction_is_data(tmp_path: Path) -> None:
     quarter = page_html(out, "centres/demo/finance/2026-Q1")
     assert "<script>alert(1)" not in quarter
     validated = load_project(proj)
-    pdfs = render_pdfs(validated, site_url=SITE, kinds={"correction"}, root=proj)
+    pdfs = render_pdfs(validated, site_url=SITE, kinds={"correction"})
     (pdf,) = pdfs.values()
     ptext = pdf_text(pdf)
     for piece in HOSTILE + TYPST_HOSTILE:
@@ -286,6 +289,7 @@ def test_record_text_of_a_correction_is_data(tmp_path: Path) -> None:
     assert "root:" not in ptext  # #read("/etc/passwd") was printed, not run
 
 
+@pytest.mark.slow
 def test_sample_ledgers_are_complete() -> None:
     """The committed ledgers hold every sample disclosure: no build, on any day, rewrites
     them (a fresh copy's ``bash scripts/start.sh`` changes nothing in centres/)."""
@@ -301,6 +305,7 @@ def test_sample_ledgers_are_complete() -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_correction_pages_are_accessible(tmp_path: Path) -> None:
     need_chromium()
     proj = project_copy(tmp_path)

@@ -12,7 +12,6 @@ from workflow_helpers import demo, edit, minimal_project, run_cli, tree_digest, 
 from generator.ledger.published import (
     CODES,
     _yaml_content,
-    check_ledger,
     content_hash,
     corrections_for,
     disclosures,
@@ -20,6 +19,7 @@ from generator.ledger.published import (
     updated_ledger,
 )
 from generator.packs.library import to_plain
+from generator.pipeline import PUBLISHED, load
 from generator.records.edit import new_document
 from generator.records.load import parse_yaml
 from generator.records.validate import Project
@@ -44,7 +44,8 @@ def build(proj) -> str | None:
 
 
 def ledger_problems(proj):
-    return check_ledger(validated(proj), Project(proj))
+    """What ``gongshi check`` finds in the records and the ledger (the rules left out)."""
+    return load(Project(proj), None, None, PUBLISHED).report.problems
 
 
 def correct_water_bill(proj) -> None:

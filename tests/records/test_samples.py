@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
-
-from generator.pipeline import load_project, validate_project
-from generator.records.validate import Project
-
 SAMPLES = {
     "shenzhen-xiashi": "shenzhen-2015",
     "binjiang-lanwan": "binjiang-2023",
@@ -14,14 +9,14 @@ SAMPLES = {
 }
 
 
-def test_samples_have_no_record_problems():
-    result = validate_project(Project(ROOT))
+def test_samples_have_no_record_problems(samples_validated):
+    result = samples_validated
     assert [str(p) for p in result.report.problems] == []
     assert {c.id: c.rule_pack for c in result.centres} == SAMPLES
 
 
-def test_samples_hold_a_full_year():
-    for c in validate_project(Project(ROOT)).centres:
+def test_samples_hold_a_full_year(samples_validated):
+    for c in samples_validated.centres:
         assert [p.key for p in c.plans] == [f"2026-{m:02d}" for m in range(1, 13)], c.id
         assert [a.key for a in c.activity_months] == [f"2026-{m:02d}" for m in range(1, 13)]
         assert [q.key for q in c.quarters] == [f"2026-Q{q}" for q in range(1, 5)]
@@ -29,23 +24,23 @@ def test_samples_hold_a_full_year():
         assert [e.year for e in c.evaluations] == [2026]
 
 
-def test_only_compliance_findings_remain_and_none_is_an_error():
-    report = load_project(ROOT).report
+def test_only_compliance_findings_remain_and_none_is_an_error(samples_loaded):
+    report = samples_loaded.report
     assert all(p.rule for p in report.problems), [p for p in report.problems if not p.rule]
     assert report.errors == []
 
 
-def test_sample_staff_names_are_not_recorded():
+def test_sample_staff_names_are_not_recorded(samples_validated):
     # names are optional and private; the samples leave them out entirely
-    for c in validate_project(Project(ROOT)).centres:
+    for c in samples_validated.centres:
         assert all(s.name is None for s in c.staff)
 
 
-def test_written_systems_come_from_the_policy_manuals():
+def test_written_systems_come_from_the_policy_manuals(samples_loaded):
     """《…标准》四's ten systems are met by the centre's manuals; without them: not checkable."""
     from generator.compliance import evaluate_rules
 
-    v = load_project(ROOT)
+    v = samples_loaded
     centre = next(c for c in v.centres if c.id == "shenzhen-xiashi")
     pack = v.library.packs[centre.rule_pack]
     rule_id = "management-systems"

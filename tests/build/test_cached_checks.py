@@ -1,0 +1,100 @@
+"""The build loads a project through the pipeline's loader, its checks kept in the build cache.
+
+What the build hands its writers — the day, each centre's rule results on it, corrections,
+manuals, problems — is what ``pipeline.load_project`` hands them, whether the checks were made
+now (in worker processes) or taken from the cache; and rule results from the cache are tied
+to the rules of the pack as loaded, not copies of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, ROOT, copy_project
+
+from generator.build.cache import CACHE_DIR, BuildCache
+from generator.build.orchestrate import CachedChecks, Workers
+from generator.pipeline import RECORDS, WHOLE, load, load_project
+from generator.records.validate import Project, Validated
+
+DAY = dt.date(2026, 11, 1)
+
+
+def _cached(proj: Path, jobs: int) -> tuple[Validated, CachedChecks]:
+    with Workers(jobs) as workers:
+        checks = CachedChecks(BuildCache(proj / CACHE_DIR), workers)
+        return load(Project(proj), None, DAY, checks), checks
+
+
+def _same(got: Validated, want: Validated) -> None:
+    assert got.today == want.today == DAY
+    assert [c.id for c in got.centres] == [c.id for c in want.centres]
+    assert got.report.sorted() == want.report.sorted()
+    for ce in want.centres:
+        assert [(r.rule.id, r.findings) for r in got.results[ce.id]] == [
+            (r.rule.id, r.findings) for r in want.results[ce.id]
+        ], ce.id
+        assert got.corrections[ce.id] == want.corrections[ce.id]
+        assert [m.title for m in got.manuals[ce.id]] == [m.title for m in want.manuals[ce.id]]
+        assert got.documents[ce.id] == want.documents[ce.id]
+
+
+@pytest.mark.slow
+def test_the_cached_checks_hand_down_what_the_loader_does(tmp_path: Path) -> None:
+    proj = copy_project(ROOT, tmp_path / "proj")
+    want = load_project(proj, DAY)
+    assert want.results and all(want.manuals.values())  # the samples have rules and manuals
+    made, checks = _cached(proj, jobs=2)  # checked now, by worker processes
+    _same(made, want)
+    again, _checks = _cached(proj, jobs=1)  # every check taken from the cache
+    _same(again, want)
+    for validated in (made, again):
+        for ce in validated.centres:
+            rules = validated.library.packs[ce.rule_pack].rules
+            assert all(r.rule is rules[r.rule.id] for r in validated.results[ce.id])
+    # the city pages get light views; the whole centre stays in the cache for the parts
+    for ce in made.centres:
+        whole = checks.whole(ce.id).centre
+        assert whole.activity_months and not ce.activity_months
+
+
+def test_a_change_of_day_applies_the_rules_again(tmp_path: Path) -> None:
+    proj = copy_project(MINIMAL, tmp_path / "proj")
+    _cached(proj, jobs=1)
+    later = dt.date(2026, 12, 31)
+    with Workers(1) as workers:
+        cache = BuildCache(proj / CACHE_DIR)
+        got = load(Project(proj), None, later, CachedChecks(cache, workers))
+    want = load_project(proj, later)
+    assert got.today == later
+    assert got.report.sorted() == want.report.sorted()
+    (ce,) = want.centres
+    assert [(r.rule.id, r.findings) for r in got.results[ce.id]] == [
+        (r.rule.id, r.findings) for r in want.results[ce.id]
+    ]
+
+
+def test_the_loader_reads_the_projects_own_content(tmp_path: Path) -> None:
+    """Rule packs and manuals come from the project's content/, never from the package's: the
+    minimal project has its own pack and no manuals; given its own copy of the manuals, with
+    one title changed, that title is what every writer is handed."""
+    proj = copy_project(MINIMAL, tmp_path / "proj")
+    validated = load_project(proj, DAY)
+    assert set(validated.library.packs) == {"test-pack"}
+    assert validated.manuals == {"demo": ()}
+    manuals = proj / "content" / "manuals"
+    shutil.copytree(ROOT / "content" / "manuals", manuals)
+    archives = manuals / "archives.md"
+    text = archives.read_text(encoding="utf-8")
+    assert "title: 档案管理制度\n" in text
+    archives.write_text(
+        text.replace("title: 档案管理制度\n", "title: 本项目的档案管理制度\n"), encoding="utf-8"
+    )
+    own = load_project(proj, DAY)
+    titles = [m.title for m in own.manuals["demo"]]
+    assert "本项目的档案管理制度" in titles and "档案管理制度" not in titles
+    assert load(Project(proj), None, DAY, WHOLE).manuals == own.manuals
+    assert load(Project(proj), None, DAY, RECORDS).manuals == {"demo": ()}
