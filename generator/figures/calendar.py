@@ -39,17 +39,11 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
+from generator import disclosures
 from generator import model as m
 from generator.packs.library import Pack, Rule
 
-QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
-KINDS = ("plan", "finance", "audit", "evaluation")
-KIND_LABELS = {
-    "plan": "月度活动计划",
-    "finance": "季度财务信息",
-    "audit": "年度审计报告",
-    "evaluation": "第三方评估结果",
-}
+KINDS = tuple(k.key for k in disclosures.KINDS)
 STATES = ("missing", "late", "due", "upcoming", "undated", "published")
 STATE_LABELS = {
     "published": "已公布",
@@ -60,7 +54,6 @@ STATE_LABELS = {
     "undated": "未规定期限",
 }
 SOON_DAYS = 7  # how near a due date must be to show as "due"; a display choice, not a rule
-FOLDERS = {"plan": "plans", "finance": "finance", "audit": "audits", "evaluation": "evaluations"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +85,7 @@ class DueItem:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return disclosures.BY_KEY[self.kind].label
 
     @property
     def overdue(self) -> bool:
@@ -109,33 +102,25 @@ class DueItem:
 
 # ---------------------------------------------------------------- due dates from the pack
 
-# which ``disclosure-deadline`` value sets each kind's due date (a plan's may also come from
-# a ``plan-published`` rule)
-DEADLINE_DISCLOSURES = {
-    "plan": "monthly-plan",
-    "finance": "quarterly-finance",
-    "audit": "annual-audit",
-}
-
 
 def deadline_rules(pack: Pack | None) -> dict[str, Rule | None]:
     """The rule setting each kind's due date, or None when the pack has none."""
-    out: dict[str, Rule | None] = {"plan": None, "finance": None, "audit": None, "evaluation": None}
+    out: dict[str, Rule | None] = dict.fromkeys(KINDS)
     if pack is None:
         return out
     plans = pack.by_check("plan-published")
     out["plan"] = plans[0] if plans else None
     for r in pack.by_check("disclosure-deadline"):
-        for kind, what in DEADLINE_DISCLOSURES.items():
-            if r.params.disclosure == what and out[kind] is None:
-                out[kind] = r
+        for kind in disclosures.KINDS:
+            if kind.deadline == r.params.disclosure and out[kind.key] is None:
+                out[kind.key] = r
     return out
 
 
 def missing_rules(pack: Pack | None) -> list[str]:
     """Kinds (other than evaluations) whose due date the pack does not set."""
     rules = deadline_rules(pack)
-    return [k for k in ("plan", "finance", "audit") if rules[k] is None]
+    return [k.key for k in disclosures.KINDS if k.deadline and rules[k.key] is None]
 
 
 def quarter_end(year: int, quarter: int) -> dt.date:
@@ -177,17 +162,6 @@ def deadline_text(rule: Rule | None, kind: str) -> str | None:
 
 
 # ---------------------------------------------------------------- periods
-
-
-def period_title(kind: str, period: str) -> str:
-    if kind == "plan":
-        year, month = period.split("-")
-        return f"{year}年{int(month)}月活动计划"
-    if kind == "finance":
-        return f"{period[:4]}年{QUARTER_NAMES[int(period[-1])]}财务信息"
-    if kind == "audit":
-        return f"{period}年度审计报告"
-    return f"{period}年度第三方评估结果"
 
 
 def _months(first: tuple[int, int], last: tuple[int, int]) -> Iterator[tuple[int, int]]:
@@ -233,16 +207,6 @@ def _expected(centre: m.Centre, kind: str, as_of: dt.date) -> list[str]:
     return []
 
 
-def _records(centre: m.Centre, kind: str) -> dict[str, m.Located]:
-    if kind == "plan":
-        return {p.key: p for p in centre.plans}
-    if kind == "finance":
-        return {q.key: q for q in centre.quarters}
-    if kind == "audit":
-        return {str(a.year): a for a in centre.audits}
-    return {str(e.year): e for e in centre.evaluations}
-
-
 def state_of(
     published: dt.date | None, due: dt.date | None, as_of: dt.date, soon_days: int = SOON_DAYS
 ) -> tuple[str, int | None]:
@@ -267,7 +231,7 @@ def disclosure_states(
     items: list[DueItem] = []
     for kind in KINDS:
         rule = rules[kind]
-        records = _records(centre, kind)
+        records = disclosures.BY_KEY[kind].records(centre)
         periods = set(records)
         if rule is not None:
             periods |= set(_expected(centre, kind, as_of))
@@ -277,14 +241,13 @@ def disclosure_states(
             shown = published if published is not None and published <= as_of else None
             due = due_date(rule, kind, period)
             state, days = state_of(published, due, as_of, soon_days)
-            suffix = f"{period}.yaml"
             items.append(
                 DueItem(
                     centre=centre.id,
                     key=f"{kind}/{period}",
                     kind=kind,
                     period=period,
-                    title=period_title(kind, period),
+                    title=disclosures.period_title(kind, period),
                     due=due,
                     published=shown,
                     state=state,
@@ -292,7 +255,7 @@ def disclosure_states(
                     rule=rule.id if rule else None,
                     citation=rule.citation if rule else None,
                     deadline_text=deadline_text(rule, kind),
-                    file=f"{FOLDERS[kind]}/{suffix}",
+                    file=disclosures.BY_KEY[kind].file(period),
                     recorded=rec is not None,
                 )
             )
