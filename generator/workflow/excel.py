@@ -67,6 +67,10 @@ from generator.records.schema import INVALID, Date, Kind, Money
 from generator.records.shapes import ACTIVITY, ASSET, LINE, RECORD, SERVICE_CODE
 from generator.records.validate import Project
 from generator.text.labels import EXPENSE_LABELS, INCOME_LABELS, QUARTER_NAMES
+
+# income categories as workbooks exported by earlier versions of gongshi named them: such a
+# workbook still imports (the export always writes the labels of text.labels)
+INCOME_ALIASES = {"便民服务收入": "convenience", "上期结余": "carried_forward"}
 from generator.workflow.scaffold import draft_activities
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -1083,7 +1087,7 @@ def _finance_change(
         if income_sheet.published_pos is not None:
             anchors[("published",)] = (income_sheet.published_pos, "公布日期")
             anchors[("quarter",)] = (income_sheet.published_pos, "公布日期")
-        by_label = {v: k for k, v in INCOME_LABELS.items()}
+        by_label = {**INCOME_ALIASES, **{v: k for k, v in INCOME_LABELS.items()}}
         amounts: dict[str, Any] = {}
         rows_of: dict[str, int] = {}
         for r, values, where in income_sheet.rows:

@@ -327,3 +327,26 @@ def test_unknown_sheet_unknown_column_and_missing_column(tmp_path, monkeypatch):
         ("unknown-column", "book.xlsx!2026年3月计划!F2"),
         ("unknown-column", "book.xlsx!2026年3月计划!P2"),
     ]
+
+
+def test_a_workbook_with_the_earlier_income_labels_still_imports(tmp_path, monkeypatch, capsys):
+    """Workbooks exported before the labels were unified said 便民服务收入 and 上期结余."""
+    proj = minimal_project(tmp_path)
+    book = export(proj, monkeypatch, "--quarter", "2026-Q2")
+    wb = load_workbook(book)
+    inc = wb["2026年第二季度收入"]
+    labels = {inc.cell(r, 1).value: r for r in range(3, inc.max_row + 1)}
+    assert "经营性便民利民服务收入" in labels and "上期结余结转" in labels
+    inc.cell(labels["经营性便民利民服务收入"], 1).value = "便民服务收入"
+    inc.cell(labels["经营性便民利民服务收入"], 2).value = 320
+    inc.cell(labels["上期结余结转"], 1).value = "上期结余"
+    inc.cell(labels["上期结余结转"], 2).value = 1500
+    inc.cell(labels["政府购买服务收入"], 2).value = 100000
+    inc["B1"] = dt.date(2026, 7, 10)
+    exp = wb["2026年第二季度支出"]
+    put(exp, 3, ["员工薪酬与福利", "工资", 70000])
+    wb.save(book)
+    assert run_cli(["import", book], monkeypatch, proj) == 0
+    q = validated(proj).centres[0].quarters[-1]
+    assert q.income["convenience"] == Decimal("320.00")
+    assert q.income["carried_forward"] == Decimal("1500.00")
