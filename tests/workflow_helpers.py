@@ -6,7 +6,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from conftest import MINIMAL, ROOT
+from conftest import MINIMAL, ROOT, copy_project
 
 from generator.cli import main
 from generator.pipeline import validate_project
@@ -48,9 +48,7 @@ def project_with_real_content(tmp_path: Path) -> Path:
 
 def minimal_project(tmp_path: Path) -> Path:
     """A copy of tests/fixtures/minimal (centre ``demo``)."""
-    dest = tmp_path / "proj"
-    shutil.copytree(MINIMAL, dest)
-    return dest
+    return copy_project(MINIMAL, tmp_path / "proj")
 
 
 def demo(proj: Path) -> Path:

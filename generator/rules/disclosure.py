@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from generator import disclosures
 from generator.figures import calendar
 from generator.figures import finance as figures
 from generator.packs.params import (
@@ -43,7 +44,6 @@ from generator.packs.params import (
 from generator.problems import Position
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 from generator.text import formats as fmt
-from generator.text.labels import DISCLOSURE_LABELS
 
 KIND_LABELS = {"opening-hours": "开放时间和服务内容", "service-info": "服务信息"}
 DISCLOSURES = ("quarterly-finance", "annual-audit", "monthly-plan", "opening-hours", "service-info")
@@ -132,7 +132,7 @@ def _quarterly(ctx: CheckContext) -> Iterator[Finding]:
         year, quarter = key
         due = calendar.due_date(ctx.rule, "finance", f"{year}-Q{quarter}")
         period = f"{year}年{figures.QUARTER_NAMES[quarter]}"
-        label = f"{period}财务信息"
+        label = disclosures.period_title("finance", f"{year}-Q{quarter}")
         q = recorded.get(key)
         if q is not None:
             pos = q.pos("published") if q.published else q.src
@@ -163,7 +163,7 @@ def _annual_audit(ctx: CheckContext) -> Iterator[Finding]:
         return
     for year in years:
         due = calendar.due_date(ctx.rule, "audit", str(year))
-        label = f"{year}年度{DISCLOSURE_LABELS['audit']}"
+        label = disclosures.period_title("audit", str(year))
         audit = audits.get(year)
         if audit is not None:
             pos = audit.pos("published") if audit.published else audit.src

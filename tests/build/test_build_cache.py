@@ -12,7 +12,7 @@ import pytest
 from generator.build.cache import CACHE_DIR
 from generator.build.linkcheck import broken_links
 from generator.build.orchestrate import build_site
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, copy_project
 from tests.site_helpers import tree_bytes
 
 TODAY = dt.date(2026, 3, 15)
@@ -21,8 +21,7 @@ QUARTER = Path("centres/demo-two/finance/2026-Q1.yaml")
 
 def two_centres(tmp_path: Path, name: str = "proj") -> Path:
     """The minimal project with a second centre (a copy of demo, as demo-two)."""
-    dest = tmp_path / name
-    shutil.copytree(MINIMAL, dest)
+    dest = copy_project(MINIMAL, tmp_path / name)
     shutil.copytree(dest / "centres" / "demo", dest / "centres" / "demo-two")
     text = (dest / "centres" / "demo-two" / "centre.yaml").read_text(encoding="utf-8")
     text = text.replace("community: 沙尾社区", "community: 沙头社区").replace(
@@ -43,6 +42,7 @@ def build(project: Path, out: Path, **options):
     return result
 
 
+@pytest.mark.slow
 def test_rebuild_makes_only_the_changed_centre(tmp_path: Path) -> None:
     project = two_centres(tmp_path)
     first = build(project, tmp_path / "out")
@@ -73,6 +73,7 @@ def test_rebuild_makes_only_the_changed_centre(tmp_path: Path) -> None:
     assert tree_bytes(tmp_path / "cold") == after
 
 
+@pytest.mark.slow
 def test_a_new_day_remakes_pages_but_reuses_pdfs(tmp_path: Path) -> None:
     project = two_centres(tmp_path)
     first = build(project, tmp_path / "out", pdf=True)
@@ -88,6 +89,7 @@ def test_a_new_day_remakes_pages_but_reuses_pdfs(tmp_path: Path) -> None:
     assert printed and all(after[k] == before[k] for k in printed)
 
 
+@pytest.mark.slow
 def test_parallel_build_equals_one_process(tmp_path: Path) -> None:
     one = build(two_centres(tmp_path, "a"), tmp_path / "one", jobs=1)
     two = build(two_centres(tmp_path, "b"), tmp_path / "two", jobs=2)
@@ -95,6 +97,7 @@ def test_parallel_build_equals_one_process(tmp_path: Path) -> None:
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
 
 
+@pytest.mark.slow
 def test_damaged_cache_is_made_again(tmp_path: Path) -> None:
     project = two_centres(tmp_path)
     build(project, tmp_path / "out")
@@ -108,6 +111,7 @@ def test_damaged_cache_is_made_again(tmp_path: Path) -> None:
     assert tree_bytes(tmp_path / "out") == before
 
 
+@pytest.mark.slow
 def test_removed_centre_leaves_site_and_cache(tmp_path: Path) -> None:
     project = two_centres(tmp_path)
     build(project, tmp_path / "out")
@@ -117,6 +121,7 @@ def test_removed_centre_leaves_site_and_cache(tmp_path: Path) -> None:
     assert not list((project / CACHE_DIR).rglob("demo-two*"))
 
 
+@pytest.mark.slow
 def test_record_error_publishes_nothing_and_keeps_the_cache(tmp_path: Path) -> None:
     project = two_centres(tmp_path)
     build(project, tmp_path / "out")
@@ -156,16 +161,15 @@ def test_jobs_must_be_a_positive_number(bad: str) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_city_pages_from_city_views_equal_those_from_whole_centres() -> None:
+def test_city_pages_from_city_views_equal_those_from_whole_centres(samples_loaded) -> None:
     # The build renders the city pages from light centres (pipeline.city_view) and joins the
     # all-centres tables from the centres' own: both must give what the whole records give.
     from generator.build.orchestrate import JOINED, join_csv
-    from generator.pipeline import city_view, load_project
+    from generator.pipeline import city_view
     from generator.site import opendata
     from generator.site.pages import render_city, sorted_centres
-    from tests.site_helpers import ROOT
 
-    validated = load_project(ROOT / "centres")
+    validated = samples_loaded
     centres = sorted_centres(validated.centres)
     packs = validated.library.packs
     whole = render_city(

@@ -23,8 +23,6 @@ from pathlib import Path
 import pytest
 
 from generator.compliance import check_compliance
-from generator.pipeline import validate_project
-from generator.records.validate import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DAY = dt.date(2026, 11, 22)
@@ -41,10 +39,10 @@ DOCUMENTED = {
 
 
 @pytest.fixture(scope="module")
-def samples():
+def samples(samples_validated):
     if not (ROOT / "centres").is_dir():
         pytest.skip("no centres/ folder")
-    validated = validate_project(Project(ROOT))
+    validated = samples_validated
     return validated, check_compliance(validated, today=SAMPLE_DAY)
 
 
