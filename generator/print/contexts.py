@@ -1,7 +1,9 @@
 """Print contexts: one frozen dataclass per print kind, what a print template may use.
 
-``render_print`` builds these from the model, the rule pack and the figures; the templates
-under ``site_templates/print/`` read only their fields (Jinja2 runs with StrictUndefined).
+Each kind's module (``print.hours_plan``, ``print.finance_audit``, ``print.evaluation``,
+``print.consultation``, ``print.correction``, ``print.annual``, ``print.manuals``) builds
+these from the model, the rule pack and the figures; the templates under
+``site_templates/print/`` read only their fields (Jinja2 runs with StrictUndefined).
 
 Every plain ``str`` field holds record text or a figure formatted for print, and the
 template environment escapes it on output without the template having to ask:

@@ -29,6 +29,12 @@ A correction's period is its disclosure key with a dash and its number
 ``correction-finance-2026-Q1-1.pdf``. File names and the addresses a document points to are
 ``generator.urls``'.
 
+Where each document is made: ``centre_sources`` builds a kind's context in its module
+(``hours_plan``: hours, plan; ``finance_audit``: finance, audit; ``evaluation``;
+``consultation``; ``correction``; ``annual``; ``manuals``), with the frame every posting shares
+from ``frame``, and turns it into Typst source with ``render.render_notice`` (the postings),
+``annual.render_annual`` or ``manuals.render_manual_book``; ``compile_sources`` compiles them.
+
 Nothing here reads a file: what a document prints that the pipeline computed (a centre's rule
 results, its corrections from the ledger, its policy manuals) comes from the
 ``Validated`` of ``pipeline.load_project``, or is passed in by the caller.
@@ -44,7 +50,14 @@ from generator.compliance import RuleResult
 from generator.figures import finance as fig
 from generator.ledger.published import Correction
 from generator.packs.library import Pack
-from generator.print import render as rp
+from generator.print.annual import build_annual, render_annual
+from generator.print.consultation import build_consultation
+from generator.print.correction import build_correction
+from generator.print.evaluation import build_evaluation
+from generator.print.finance_audit import build_audit, build_finance
+from generator.print.hours_plan import build_hours, build_plan
+from generator.print.manuals import ManualLike, build_manuals, render_manual_book
+from generator.print.render import PrintSource, render_notice
 from generator.print.typeset import Typesetter, find_cjk_fonts
 from generator.records.validate import Validated
 from generator.text.labels import POSTING_LABELS
@@ -78,10 +91,10 @@ def centre_sources(
     site_url: str,
     results: Sequence[RuleResult],
     corrections: Sequence[Correction] = (),
-    manuals: Sequence[rp.ManualLike] = (),
+    manuals: Sequence[ManualLike] = (),
     kinds: Iterable[str] = KINDS,
     fonts=None,
-) -> dict[str, rp.PrintSource]:
+) -> dict[str, PrintSource]:
     """Every printed document of one centre as Typst source, by output path.
 
     ``results`` are the centre's rule results (``Validated.results[id]``): the fund-use
@@ -90,46 +103,46 @@ def centre_sources(
     """
     fonts = fonts or find_cjk_fonts()
     wanted = set(kinds)
-    out: dict[str, rp.PrintSource] = {}
+    out: dict[str, PrintSource] = {}
 
     def url(kind: str, period: str | None = None) -> str:
         return urls.posting_url(site_url, centre.id, kind, period)
 
-    def add(kind: str, period: str | None, source: rp.PrintSource) -> None:
+    def add(kind: str, period: str | None, source: PrintSource) -> None:
         out[pdf_path(centre.id, kind, period)] = source
 
     if "hours" in wanted:
-        add("hours", None, rp.render_notice(rp.build_hours(centre, pack, url=url("hours")), fonts))
+        add("hours", None, render_notice(build_hours(centre, pack, url=url("hours")), fonts))
     if "plan" in wanted:
         for plan in centre.plans:
-            ctx = rp.build_plan(centre, pack, plan, url=url("plan", plan.key))
-            add("plan", plan.key, rp.render_notice(ctx, fonts))
+            ctx = build_plan(centre, pack, plan, url=url("plan", plan.key))
+            add("plan", plan.key, render_notice(ctx, fonts))
     if "finance" in wanted:
         for q in centre.quarters:
-            ctx = rp.build_finance(centre, pack, q, results, url=url("finance", q.key))
-            add("finance", q.key, rp.render_notice(ctx, fonts))
+            ctx = build_finance(centre, pack, q, results, url=url("finance", q.key))
+            add("finance", q.key, render_notice(ctx, fonts))
     if "audit" in wanted:
         for a in centre.audits:
-            ctx = rp.build_audit(centre, pack, a, results, url=url("audit", str(a.year)))
-            add("audit", str(a.year), rp.render_notice(ctx, fonts))
+            ctx = build_audit(centre, pack, a, results, url=url("audit", str(a.year)))
+            add("audit", str(a.year), render_notice(ctx, fonts))
     if "evaluation" in wanted:
         for ev in centre.evaluations:
-            ctx = rp.build_evaluation(centre, pack, ev, url=url("evaluation", str(ev.year)))
-            add("evaluation", str(ev.year), rp.render_notice(ctx, fonts))
+            ctx = build_evaluation(centre, pack, ev, url=url("evaluation", str(ev.year)))
+            add("evaluation", str(ev.year), render_notice(ctx, fonts))
     if "consultation" in wanted:
-        ctx = rp.build_consultation(centre, pack, url=url("consultation"))
-        add("consultation", None, rp.render_notice(ctx, fonts))
+        ctx = build_consultation(centre, pack, url=url("consultation"))
+        add("consultation", None, render_notice(ctx, fonts))
     if "correction" in wanted:
         for corr in corrections:
             period = correction_period(corr)
-            ctx = rp.build_correction(centre, pack, corr, url=url("correction", period))
-            add("correction", period, rp.render_notice(ctx, fonts))
+            ctx = build_correction(centre, pack, corr, url=url("correction", period))
+            add("correction", period, render_notice(ctx, fonts))
     if "annual" in wanted:
         for year in fig.years_of(centre):
-            report = rp.build_annual(centre, pack, year, results, url=url("annual", str(year)))
-            add("annual", str(year), rp.render_annual(report, centre, fonts))
+            report = build_annual(centre, pack, year, results, url=url("annual", str(year)))
+            add("annual", str(year), render_annual(report, centre, fonts))
     if "manuals" in wanted and manuals:
-        add("manuals", None, rp.render_manual_book(rp.build_manuals(centre, pack, manuals), fonts))
+        add("manuals", None, render_manual_book(build_manuals(centre, pack, manuals), fonts))
     return out
 
 
@@ -155,10 +168,10 @@ def print_sources(
     centre: str | None = None,
     kinds: set[str] | None = None,
     fonts=None,
-) -> dict[str, rp.PrintSource]:
+) -> dict[str, PrintSource]:
     """Typst source of every document ``render_pdfs`` would compile, by output path."""
     packs = _packs(validated)
-    out: dict[str, rp.PrintSource] = {}
+    out: dict[str, PrintSource] = {}
     for ce in _chosen(validated, centre, kinds):
         out.update(
             centre_sources(
@@ -175,7 +188,7 @@ def print_sources(
     return out
 
 
-def compile_sources(sources: dict[str, rp.PrintSource], typesetter: Typesetter) -> dict[str, bytes]:
+def compile_sources(sources: dict[str, PrintSource], typesetter: Typesetter) -> dict[str, bytes]:
     """Compile each source with one typesetter, in the order given."""
     return {path: typesetter.compile(src.source, files=src.files) for path, src in sources.items()}
 
@@ -187,7 +200,7 @@ def render_centre_pdfs(
     site_url: str,
     results: Sequence[RuleResult],
     corrections: Sequence[Correction],
-    manuals: Sequence[rp.ManualLike],
+    manuals: Sequence[ManualLike],
     typesetter: Typesetter | None = None,
     kinds: Iterable[str] | None = None,
 ) -> dict[str, bytes]:

@@ -1,11 +1,12 @@
 """Page contexts of the website: one frozen dataclass per page kind, what a template may use.
 
-``render_site`` builds these from the model and figures; the templates under
-``site_templates/site/pages/`` read only their fields (Jinja2 runs with StrictUndefined).
+Each page kind's module (``site.profile``, ``site.hours`` … ``site.city``) builds these from
+the model and figures; the templates under ``site_templates/site/pages/`` read only their
+fields (Jinja2 runs with StrictUndefined).
 Every plain ``str`` field holds record text or a figure and is escaped with ``md_escape``
 when printed; fields typed ``Safe`` are Markdown or HTML built by gongshi itself (links
 between pages, an SVG chart, JSON-LD) and are printed as they are. docs/templates.md lists
-every field; ``tests/test_site_render.py`` checks that it stays in step with this module.
+every field; ``tests/site/test_site_render.py`` checks that it stays in step with this module.
 """
 
 from __future__ import annotations

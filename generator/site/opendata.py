@@ -1,9 +1,10 @@
 """Open data of the site: JSON, CSV, iCalendar, Atom and schema.org JSON-LD (no file I/O).
 
-Every function returns bytes (or Markup for what goes inside a page); ``render_site``
-places them under ``data/`` and ``build`` writes them. Formats are documented for users in
-docs/open-data.md; the JSON files follow the JSON Schemas in docs/schema/, which the build
-publishes under data/schema/ and the tests check every file against.
+Every function returns bytes (or Markup for what goes inside a page); the page modules
+(``site.profile``, ``site.plans`` …, ``site.city``) place them under ``data/`` and ``build``
+writes them. Formats are documented for users in docs/open-data.md; the JSON files follow the
+JSON Schemas in docs/schema/, which the build publishes under data/schema/ and the tests check
+every file against.
 
 Conventions: money is a string with two decimals ("12345.50", exact, never a float); dates
 are ISO 8601; CSV is UTF-8 with a byte-order mark (so that spreadsheet programs read the

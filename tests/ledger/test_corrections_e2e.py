@@ -24,11 +24,11 @@ import pytest
 from generator.build.orchestrate import preview_site
 from generator.ledger.published import centre_ledger, disclosures, read_ledger, updated_ledger
 from generator.pipeline import load_project
+from generator.print.correction import correction_title
 from generator.print.documents import render_pdfs
-from generator.print.render import correction_title
 from generator.records.edit import load_text, set_in
 from generator.records.validate import Project
-from generator.site.pages import date_cn
+from generator.site.render import date_cn
 from generator.text import formats as fig
 from generator.urls import pdf_file
 from tests.conftest import copy_project

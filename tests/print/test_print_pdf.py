@@ -30,7 +30,9 @@ from print_helpers import (
 
 from generator.figures import finance as fig
 from generator.pipeline import load_project
-from generator.print import render as rp
+from generator.print.annual import build_annual, render_annual
+from generator.print.consultation import build_consultation
+from generator.print.contexts import Markdown, TypstCode
 from generator.print.documents import (
     KINDS,
     centre_sources,
@@ -38,6 +40,12 @@ from generator.print.documents import (
     render_centre_pdfs,
     render_pdfs,
 )
+from generator.print.evaluation import build_evaluation
+from generator.print.finance_audit import build_audit, build_finance
+from generator.print.frame import posting_period
+from generator.print.hours_plan import build_hours, build_plan
+from generator.print.manuals import build_manuals, render_manual_book
+from generator.print.render import render_notice
 from generator.print.typeset import Typesetter
 from generator.text import formats as fmt
 from generator.text import verdicts
@@ -163,7 +171,7 @@ def test_finance_figures_and_posting_period(minimal):
         for category in q.expenditure.values():
             for item in category.items:
                 assert has_row(pdf, item.item, fmt.yuan(item.amount))
-        posting = rp.posting_period(pack, "finance", q.published)
+        posting = posting_period(pack, "finance", q.published)
         assert squash(posting.text) in text
         assert f"{q.published.year}年{q.published.month}月{q.published.day}日" in text  # 落款
         assert squash(centre.operator.name) in text
@@ -187,7 +195,7 @@ def test_other_postings_print_their_records(minimal):
         assert squash(a.title) in text and f"{a.start:%H:%M}-{a.end:%H:%M}" in text
     assert (
         squash(
-            rp.posting_period(
+            posting_period(
                 pack, "plan", plan.published, month_end=dt.date(plan.year, plan.month, 31)
             ).text
         )
@@ -405,13 +413,13 @@ def test_samples_print_every_kind(samples):
             for v in verdicts.ratio_verdicts(results, [period.label]):
                 assert has_row(pdf, v.title[:4], v.value, v.result)
                 assert squash(v.citation) in text
-            assert squash(rp.posting_period(pack, "finance", q.published).text) in text
+            assert squash(posting_period(pack, "finance", q.published).text) in text
 
 
 def _poison(value, name: str = ""):
     """Every text field of a context (nested rows included) replaced by hostile text; file
     names, which gongshi makes itself, are kept."""
-    if isinstance(value, (rp.Markdown, rp.TypstCode)) or name in ("file", "qr_file"):
+    if isinstance(value, (Markdown, TypstCode)) or name in ("file", "qr_file"):
         return value
     if isinstance(value, str):
         return HOSTILE_TEXT if value else value
@@ -436,19 +444,19 @@ def test_every_context_field_is_escaped(minimal, typesetter):
         centre.plans[0],
     )
     notices = [
-        rp.build_hours(centre, pack, url=SITE),
-        rp.build_plan(centre, pack, plan, url=SITE),
-        rp.build_finance(centre, pack, q, results, url=SITE),
-        rp.build_audit(centre, pack, audit, results, url=SITE),
-        rp.build_evaluation(centre, pack, ev, url=SITE),
-        rp.build_consultation(centre, pack, url=SITE),
+        build_hours(centre, pack, url=SITE),
+        build_plan(centre, pack, plan, url=SITE),
+        build_finance(centre, pack, q, results, url=SITE),
+        build_audit(centre, pack, audit, results, url=SITE),
+        build_evaluation(centre, pack, ev, url=SITE),
+        build_consultation(centre, pack, url=SITE),
     ]
-    sources = [rp.render_notice(_poison(ctx), fonts) for ctx in notices]
-    annual = _poison(rp.build_annual(centre, pack, ev.year, results, url=SITE))
+    sources = [render_notice(_poison(ctx), fonts) for ctx in notices]
+    annual = _poison(build_annual(centre, pack, ev.year, results, url=SITE))
     annual = dataclasses.replace(annual, activity_chart=None, finance_chart=None, charts=())
-    sources.append(rp.render_annual(annual, centre, fonts))
-    book = rp.build_manuals(centre, pack, STUB_MANUALS)
-    sources.append(rp.render_manual_book(_poison(book), fonts))
+    sources.append(render_annual(annual, centre, fonts))
+    book = build_manuals(centre, pack, STUB_MANUALS)
+    sources.append(render_manual_book(_poison(book), fonts))
     for src in sources:
         text = pdf_text(typesetter.compile(src.source, files=src.files))
         for piece in HOSTILE:

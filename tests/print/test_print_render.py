@@ -17,8 +17,14 @@ from generator import urls
 from generator.figures import charts
 from generator.packs.library import Rule
 from generator.pipeline import load_project
-from generator.print import render as rp
+from generator.print.consultation import build_consultation
+from generator.print.contexts import Row
 from generator.print.documents import KINDS, pdf_file
+from generator.print.finance_audit import build_audit, build_finance
+from generator.print.frame import BLANK_DATE, DEFAULT_POSTING_DAYS
+from generator.print.hours_plan import build_hours, build_plan
+from generator.print.manuals import manual_body
+from generator.print.render import render_body, render_markdown, typst_row
 from generator.rules.base import FAIL
 from generator.rules.postings import PostingParams
 from generator.text import formats as fmt
@@ -88,11 +94,11 @@ def test_posting_url():
 def test_default_posting_period(minimal):
     centre, pack, results = minimal
     q = centre.quarters[0]
-    ctx = rp.build_finance(centre, pack, q, results, url="u")
+    ctx = build_finance(centre, pack, q, results, url="u")
     p = ctx.frame.posting
     assert p.start == q.published
-    assert p.end == q.published + dt.timedelta(days=rp.DEFAULT_POSTING_DAYS - 1)
-    assert f"{rp.DEFAULT_POSTING_DAYS}日" in p.text and "默认" in p.basis
+    assert p.end == q.published + dt.timedelta(days=DEFAULT_POSTING_DAYS - 1)
+    assert f"{DEFAULT_POSTING_DAYS}日" in p.text and "默认" in p.basis
     assert ctx.frame.date == q.published
 
 
@@ -113,17 +119,17 @@ def test_posting_period_from_the_pack(minimal):
     centre, pack, results = minimal
     pack = _with_posting_rule(pack, days=15, by_kind={"audit": 20})
     q, audit = centre.quarters[0], centre.audits[0]
-    fin = rp.build_finance(centre, pack, q, results, url="u").frame.posting
+    fin = build_finance(centre, pack, q, results, url="u").frame.posting
     assert fin.end == q.published + dt.timedelta(days=14)
     assert "《某规范》九(九)" in fin.basis
-    aud = rp.build_audit(centre, pack, audit, results, url="u").frame.posting
+    aud = build_audit(centre, pack, audit, results, url="u").frame.posting
     assert aud.end == audit.published + dt.timedelta(days=19)
 
 
 def test_plan_posted_to_the_end_of_its_month(minimal):
     centre, pack, results = minimal
     plan = centre.plans[0]
-    p = rp.build_plan(centre, pack, plan, url="u").frame.posting
+    p = build_plan(centre, pack, plan, url="u").frame.posting
     assert p.start == plan.published and p.end == dt.date(plan.year, plan.month, 31)
 
 
@@ -138,16 +144,16 @@ def test_unpublished_posting_leaves_the_date_to_fill_in(tmp_path):
     )
     v = load_project(proj)
     centre = v.centres[0]
-    frame = rp.build_finance(
+    frame = build_finance(
         centre, v.library.packs[centre.rule_pack], centre.quarters[0], v.results[centre.id], url="u"
     ).frame
-    assert frame.date is None and frame.date_text == rp.BLANK_DATE
+    assert frame.date is None and frame.date_text == BLANK_DATE
     assert frame.posting.text.startswith("自张贴之日起")
 
 
 def test_hours_standing_posting(minimal):
     centre, pack, results = minimal
-    ctx = rp.build_hours(centre, pack, url="u")
+    ctx = build_hours(centre, pack, url="u")
     assert ctx.frame.posting.standing and ctx.frame.posting.end is None
     assert [r.cells[0] for r in ctx.week] == [
         "周一",
@@ -165,7 +171,7 @@ def test_hours_standing_posting(minimal):
 def test_finance_context_figures(minimal):
     centre, pack, results = minimal
     q = centre.quarters[0]
-    ctx = rp.build_finance(centre, pack, q, results, url="u")
+    ctx = build_finance(centre, pack, q, results, url="u")
     assert ctx.income_total.cells == ("收入合计", fmt.yuan(q.income_total))
     assert ctx.expenditure_total.cells == ("支出合计", fmt.yuan(q.expenditure_total))
     assert ctx.balance.cells == ("期末结余", fmt.yuan(q.income_total - q.expenditure_total))
@@ -183,7 +189,7 @@ def test_fund_ratios_are_the_rules_findings(samples_loaded):
         pack = v.library.packs[centre.rule_pack]
         rules = verdicts.fund_results(results)
         for q in centre.quarters:
-            ctx = rp.build_finance(centre, pack, q, results, url="u")
+            ctx = build_finance(centre, pack, q, results, url="u")
             assert [line.citation for line in ctx.ratios] == [r.rule.citation for r in rules]
             for line, result in zip(ctx.ratios, rules):
                 for period, value, verdict, failed in zip(
@@ -204,9 +210,9 @@ def test_fund_ratios_are_the_rules_findings(samples_loaded):
 
 def test_templates_are_strict(minimal):
     with pytest.raises(jinja2.UndefinedError):
-        rp.render_body("finance", object())
+        render_body("finance", object())
     with pytest.raises(jinja2.UndefinedError):
-        rp.render_markdown("manuals", object())
+        render_markdown("manuals", object())
 
 
 def test_record_values_are_escaped_in_typst_bodies(minimal):
@@ -214,31 +220,29 @@ def test_record_values_are_escaped_in_typst_bodies(minimal):
     centre = dataclasses.replace(
         centre, contact=dataclasses.replace(centre.contact, feedback="*b* [x](y)")
     )
-    ctx = rp.build_consultation(centre, pack, url="u")
-    ctx = dataclasses.replace(ctx, own=(rp.Row(("# 标题", "<tag> | $x$")),))
-    body = rp.render_body("consultation", ctx)
+    ctx = build_consultation(centre, pack, url="u")
+    ctx = dataclasses.replace(ctx, own=(Row(("# 标题", "<tag> | $x$")),))
+    body = render_body("consultation", ctx)
     assert "- #strong[\\# 标题]：\\<tag\\> \\| \\$x\\$" in body
-    plan = rp.build_plan(centre, pack, centre.plans[0], url="u")
+    plan = build_plan(centre, pack, centre.plans[0], url="u")
     first = plan.activities[0]
-    hostile = rp.Row(("= 标题\n- 列表", *first.cells[1:]))
-    body = rp.render_body("plan", dataclasses.replace(plan, activities=(hostile,)))
+    hostile = Row(("= 标题\n- 列表", *first.cells[1:]))
+    body = render_body("plan", dataclasses.replace(plan, activities=(hostile,)))
     # a value stays on its line (a line break would end the cell's row or start markup)
     assert "    [\\= 标题 \\- 列表], " in body
 
 
 def test_table_rows_in_typst():
-    row = rp.typst_row(rp.Row(("工资（7 名）", "1,200.00", ""), level=1))
+    row = typst_row(Row(("工资（7 名）", "1,200.00", ""), level=1))
     assert row == "    [\u3000\u3000工资（7 名）], [1\\,200\\.00], [],"
-    total = rp.typst_row(rp.Row(("收入合计", "9.00", ""), strong=True))
+    total = typst_row(Row(("收入合计", "9.00", ""), strong=True))
     assert total == "    [#strong[收入合计]], [#strong[9\\.00]], [],"
 
 
 def test_manual_body_takes_the_book_heading():
-    assert (
-        rp.manual_body("# 场地管理制度\n\n## 第一章 总则\n\n正文\n") == "## 第一章 总则\n\n正文\n"
-    )
-    assert rp.manual_body("正文\n\n# 附则\n") == "正文\n\n## 附则\n"
-    assert rp.manual_body("```\n# 不是标题\n```\n") == "```\n# 不是标题\n```\n"
+    assert manual_body("# 场地管理制度\n\n## 第一章 总则\n\n正文\n") == "## 第一章 总则\n\n正文\n"
+    assert manual_body("正文\n\n# 附则\n") == "正文\n\n## 附则\n"
+    assert manual_body("```\n# 不是标题\n```\n") == "```\n# 不是标题\n```\n"
 
 
 def test_chart_is_deterministic_svg():

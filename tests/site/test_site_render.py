@@ -27,7 +27,10 @@ from hypothesis import strategies as st
 
 from generator.pipeline import load_project
 from generator.site import contexts
-from generator.site.pages import bar_chart_svg, make_env, render_site, search_words
+from generator.site.finance import bar_chart_svg
+from generator.site.pages import render_site
+from generator.site.render import make_env
+from generator.site.search import search_words
 from generator.text.escape import md_escape
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, hostile_project
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from generator.site.contexts import Row
-from generator.site.pages import make_env
+from generator.site.render import make_env
 from tests.conftest import copy_project
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, build
 

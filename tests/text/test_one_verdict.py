@@ -26,7 +26,8 @@ from generator.figures import finance as figures
 from generator.pipeline import load_project
 from generator.print.documents import KINDS, render_pdfs
 from generator.rules.base import FAIL, PASS
-from generator.site.pages import date_cn, render_site
+from generator.site.pages import render_site
+from generator.site.render import date_cn
 from generator.text import formats as fmt
 from generator.text import verdicts
 from generator.text.escape import md_escape
