@@ -1,4 +1,4 @@
--- Pandoc Lua filter used by generator/typeset.py (markdown_to_typst).
+-- Pandoc Lua filter used by generator/print/typeset.py (markdown_to_typst).
 --
 -- Pandoc's typst writer leaves "..." in text as it is, and Typst prints three dots as an
 -- ellipsis (…). Escaped dots in the Markdown (record text through escape.md_escape) must
