@@ -67,13 +67,13 @@ from generator.records.schema import INVALID, Date, Kind, Money
 from generator.records.shapes import ACTIVITY, ASSET, LINE, RECORD, SERVICE_CODE
 from generator.records.validate import Project
 from generator.text.labels import EXPENSE_LABELS, INCOME_LABELS, QUARTER_NAMES
+from generator.workflow.scaffold import draft_activities
+
+E, W = Severity.ERROR, Severity.WARNING
 
 # income categories as workbooks exported by earlier versions of gongshi named them: such a
 # workbook still imports (the export always writes the labels of text.labels)
 INCOME_ALIASES = {"便民服务收入": "convenience", "上期结余": "carried_forward"}
-from generator.workflow.scaffold import draft_activities
-
-E, W = Severity.ERROR, Severity.WARNING
 
 # New problem codes of this module (to be listed in problems.CATALOGUE and docs/problems.md).
 CODES: dict[str, CodeInfo] = {
