@@ -1,6 +1,6 @@
 """Time to the first search result in headless Chromium, for both search scopes of the site.
 
-The site is built in parts (generator/shards.py), so it has two kinds of search scope:
+The site is built in parts (generator/build/parts.py), so it has two kinds of search scope:
 
 - a **centre**: every page under ``centres/<id>/`` searches that centre's own index
   ``centres/<id>/search/search_index.json`` (its size does not depend on the city's size);
