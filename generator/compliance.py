@@ -11,6 +11,7 @@ or lack data never become problems; ``compliance_report`` lists them all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -153,14 +154,43 @@ def centre_compliance_problems(
     return results_problems(centre, evaluate_rules(centre, pack, today, documents))
 
 
-def results_problems(centre: m.Centre, results: Sequence[RuleResult]) -> list[Problem]:
-    """The failing findings of a centre's rule results, as Problems."""
-    return [
-        to_problem(centre, result.rule, f)
-        for result in results
-        for f in result.findings
-        if f.status == FAIL
-    ]
+def results_problems(
+    centre: m.Centre,
+    results: Sequence[RuleResult],
+    review: frozenset[int] = frozenset(),
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """The failing findings of a centre's rule results, as Problems.
+
+    ``review`` are the lines of centre.yaml that still hold a placeholder of ``gongshi new``
+    (marked ``# 请核对``): until the contract period starts (``today`` before its start), a
+    shortfall at such a line is a warning to check the placeholder, not a finding."""
+    out = []
+    for result in results:
+        for f in result.findings:
+            if f.status != FAIL:
+                continue
+            problem = to_problem(centre, result.rule, f)
+            if _placeholder(centre, problem, review, today):
+                problem = dataclasses.replace(
+                    problem,
+                    severity=Severity.WARNING,
+                    message=f"{problem.message}（这是 gongshi new 写的占位内容，请核对；"
+                    f"合同期于 {centre.contract.start.isoformat()} 开始后按规则检查）",
+                )
+            out.append(problem)
+    return out
+
+
+def _placeholder(
+    centre: m.Centre, problem: Problem, review: frozenset[int], today: dt.date | None
+) -> bool:
+    return (
+        today is not None
+        and today < centre.contract.start
+        and problem.file == centre.src.file
+        and problem.line in review
+    )
 
 
 # ---------------------------------------------------------------- the JSON report

@@ -395,3 +395,12 @@ def read_document(path: Path, display: str) -> Document:
             path, display, None, [Problem.at(Position(display, 1, 1), "yaml-too-deep", msg)]
         )
     return Document(path, display, root, problems + more)
+
+
+# the comment ``gongshi new`` writes after every placeholder value a person must still check
+REVIEW_MARK = "# 请核对"
+
+
+def review_lines(text: str) -> frozenset[int]:
+    """The line numbers (from 1) of a record text that carry the placeholder mark."""
+    return frozenset(i for i, line in enumerate(text.splitlines(), 1) if REVIEW_MARK in line)

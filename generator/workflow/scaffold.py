@@ -17,12 +17,12 @@ from generator import model as m
 from generator.packs.library import Pack
 from generator.problems import Position, Problem
 from generator.records.edit import CommentedMap, CommentedSeq, dump_value, new_document, quoted
-from generator.records.load import RScalar
+from generator.records.load import REVIEW_MARK, RScalar
 from generator.records.schema import Choice, Str
 from generator.records.shapes import COMMUNITY_TYPES, CreditCode, Phone
 from generator.records.validate import CENTRE_ID
 
-REVIEW = "# 请核对"
+REVIEW = REVIEW_MARK
 STANDARD_SUBFOLDERS = ("plans", "activities", "finance", "audits", "evaluations", "attachments")
 
 
@@ -123,6 +123,10 @@ def render_centre_yaml(facts: CentreFacts, pack: Pack | None, today: dt.date) ->
     phone = facts.phone or "0000-00000000"
     phone_note = "" if facts.phone else f"   {REVIEW}：改成中心对外公开的服务电话（不要填个人手机）"
     year = today.year
+    # a new centre's contract starts next month (a placeholder): until then the problems its
+    # placeholders cause are warnings to check, not findings (compliance.results_problems)
+    start = dt.date(year + (today.month == 12), today.month % 12 + 1, 1)
+    end = dt.date(start.year + 1, start.month, 1) - dt.timedelta(days=1)
     lines = [
         f"# 中心基本信息（centre.yaml）：{name}",
         f"# 由 gongshi new 于 {today.isoformat()} 生成。标有“{REVIEW}”的值是占位内容，请逐项改成本中心的实际情况，",
@@ -162,8 +166,8 @@ def render_centre_yaml(facts: CentreFacts, pack: Pack | None, today: dt.date) ->
         "# 金额以“元”为单位，只写数字，最多两位小数，不写“元”、不用千位分隔符。",
         "contract:",
         f"  purchaser: {_v(facts.district + '民政局')}   {REVIEW}：购买服务的单位",
-        f"  start: {year}-01-01   {REVIEW}：合同开始日期",
-        f"  end: {year}-12-31   {REVIEW}：合同结束日期",
+        f"  start: {start.isoformat()}   {REVIEW}：合同开始日期",
+        f"  end: {end.isoformat()}   {REVIEW}：合同结束日期",
         f"  annual_budget: 0.00   {REVIEW}：年度经费（元）",
         "",
         "# ---- 场地 ----",
