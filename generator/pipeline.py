@@ -18,6 +18,11 @@ what an Excel import must not break) or ``RECORDS`` (records alone: ``due``, ``n
 functions (generator.build.orchestrate ``CachedChecks``): each centre's results are kept in
 the build cache by the content hash of its files (and the day, for the rule results), and
 the centres not found there are checked in worker processes.
+
+Publishing goes centre by centre (``held_back``): a centre whose folder holds a record error
+(``Problem.record_error``) is not published this time, every other centre is; a record error
+outside every centre folder (content/) holds back every centre. Compliance findings never hold
+anything back.
 """
 
 from __future__ import annotations
@@ -42,11 +47,15 @@ from generator.manuals.build import build_manuals
 from generator.manuals.sources import read_manual_sources
 from generator.packs.library import Library, Pack
 from generator.problems import Problem, Severity
+from generator.records.load import review_lines
 from generator.records.validate import (
+    HeldRecord,
     Project,
     Validated,
     centre_dirs,
     find_project,
+    held_after,
+    held_records,
     validate_centre,
 )
 from generator.rules.registry import load_library
@@ -63,12 +72,17 @@ class CentreChecked:
     documents: dict[str, str] = field(default_factory=dict)
     # its policy manuals, rendered once for the checks and for every writer
     manuals: tuple = ()
+    # the lines of centre.yaml that still hold a placeholder of ``gongshi new`` (# 请核对)
+    review: frozenset[int] = frozenset()
     ledger_path: Path | None = None
     ledger: Ledger | None = None
     # read from the ledger and the records once: the corrections to show, and each
     # disclosure's (key, publication date, content hash) for the ledger write after a build
     corrections: tuple[Correction, ...] = ()
     published: tuple[tuple[str, dt.date | None, str], ...] = ()
+    # what its activity records say took place, by day (records.validate.held_records):
+    # checked against the day in ``assemble`` (nothing is held before its day)
+    held: tuple[HeldRecord, ...] = ()
 
     def light(self) -> CentreChecked:
         """The same without the bulk of the records (a centre's activities), for what only
@@ -116,7 +130,10 @@ def check_records(project: Project, folder: Path, library: Library) -> CentreChe
     centre, problems = validate_centre(project, folder, library)
     if centre is None or any(p.severity is Severity.ERROR for p in problems):
         return CentreChecked(folder, None, problems)
-    return CentreChecked(folder, centre, problems)
+    text = (folder / "centre.yaml").read_text(encoding="utf-8", errors="replace")
+    return CentreChecked(
+        folder, centre, problems, review=review_lines(text), held=held_records(centre)
+    )
 
 
 def check_published(project: Project, folder: Path, library: Library) -> CentreChecked:
@@ -179,6 +196,49 @@ def rule_results(
     if centre is None or pack is None:
         return ()
     return tuple(evaluate_rules(centre, pack, today, checked.documents))
+
+
+# ---------------------------------------------------------------- record errors, per centre
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """What the record errors of a check hold back from publishing."""
+
+    # centre folder name → the record errors in that folder: the centre is not published
+    centres: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    # record errors outside every centre folder (the rule packs, catalogues and manual
+    # templates of content/): every centre depends on them, so nothing is published
+    shared: tuple[Problem, ...] = ()
+
+    def publishable(self, centres: Sequence[m.Centre]) -> list[m.Centre]:
+        """The centres without record errors, in the order given."""
+        return [ce for ce in centres if ce.id not in self.centres]
+
+
+def problem_centre(project: Project, problem: Problem) -> str | None:
+    """The name of the centre folder a problem is in, or None (outside every centre folder)."""
+    base = project.display(project.centres).rstrip("/") + "/"
+    if not problem.file.startswith(base):
+        return None
+    name = problem.file[len(base) :].split("/", 1)[0]
+    return name or None
+
+
+def held_back(validated: Validated) -> HeldBack:
+    """The record errors of ``validated``, by centre folder (and those of no centre)."""
+    project = validated.project
+    centres: dict[str, list[Problem]] = {}
+    shared: list[Problem] = []
+    for problem in validated.report.sorted():
+        if not problem.record_error:
+            continue
+        name = problem_centre(project, problem) if project is not None else None
+        if name is None:
+            shared.append(problem)
+        else:
+            centres.setdefault(name, []).append(problem)
+    return HeldBack({k: tuple(v) for k, v in centres.items()}, tuple(shared))
 
 
 # ---------------------------------------------------------------- a project
@@ -257,6 +317,7 @@ def assemble(
     result.report.extend(library.problems)
     for cc, _results in checked:
         result.report.extend(cc.problems)
+        result.report.extend(held_after(cc.held, today))
         if cc.centre is None:
             continue
         result.centres.append(cc.centre)
@@ -267,5 +328,5 @@ def assemble(
         if cc.centre is None or results is None:
             continue
         result.results[cc.centre.id] = results
-        result.report.extend(results_problems(cc.centre, results))
+        result.report.extend(results_problems(cc.centre, results, cc.review, today))
     return result

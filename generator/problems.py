@@ -2,6 +2,11 @@
 
 Every stage yields ``Problem`` values instead of printing or raising; ``cli`` turns
 a ``Report`` into text, JSON or GitHub annotations and an exit code.
+
+Two kinds are kept apart: a *record error* (an error with no rule: a file that cannot be read,
+an invalid value, a published disclosure changed without a correction) holds back its
+centre's publication; a *compliance finding* (``rule`` set: a rule's shortfall) never does,
+it is published. ``gongshi check`` counts both in its exit code.
 """
 
 from __future__ import annotations
@@ -62,6 +67,13 @@ class Problem:
         """Make a problem at a position; severity defaults to the catalogue's."""
         sev = severity or CATALOGUE[code].severity
         return cls(pos.file, pos.line, pos.column, code, sev, message, **extra)
+
+    @property
+    def record_error(self) -> bool:
+        """An error in the records themselves: a file that cannot be read or a value that is
+        invalid (ledger problems included). It holds back its centre's publication, unlike a
+        compliance finding (``rule`` set: a rule's shortfall, which is published)."""
+        return self.severity is Severity.ERROR and self.rule is None
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.code, self.message)
@@ -176,6 +188,16 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def record_errors(self) -> list[Problem]:
+        """The errors that hold back publishing (``Problem.record_error``)."""
+        return [p for p in self.problems if p.record_error]
+
+    @property
+    def findings(self) -> list[Problem]:
+        """The compliance findings: a rule's shortfall, published as it is."""
+        return [p for p in self.problems if p.rule is not None]
 
     def sorted(self) -> list[Problem]:
         return sorted(set(self.problems), key=Problem.sort_key)

@@ -45,6 +45,36 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+def part_key(
+    inputs: str,
+    corrections: object,
+    results: object,
+    day: object,
+    site_url: str | None,
+    pdf: bool,
+) -> str:
+    """The key of a centre's part (its pages, data and PDFs; ``build.parts``).
+
+    What it is made from: ``inputs``, the key of the centre's files, the content and the
+    generator; its ``corrections``; its rule ``results`` on the day (as stored,
+    ``parts.stored_results``); ``day``, what its pages print that changes with the day
+    (``site.pages.day_facts``: which disclosures are published, the state of each); the
+    site address and whether PDFs are made. The build day itself is not in it: what the
+    pages print about the day is labelled 截至 the day they were made and computed again in
+    the reader's browser, so a new day with no record changed remakes no part, and a
+    deadline passing or a publication date coming remakes that centre's part only.
+    """
+    return digest("part", inputs, corrections, results, day, site_url, pdf)
+
+
+def pdf_key(
+    inputs: str, corrections: object, results: object, withheld: object, site_url: str | None
+) -> str:
+    """The key of a centre's PDFs: as ``part_key``, with the disclosures not published yet
+    on the day (``calendar.withheld_keys``) instead of the states; no PDF prints the day."""
+    return digest("pdf", inputs, corrections, results, withheld, site_url)
+
+
 def manifest_line(rel: str, data: bytes) -> str:
     """One line of a published folder's manifest.sha256: ``sha256  path``."""
     return f"{hashlib.sha256(data).hexdigest()}  {rel}\n"

@@ -14,17 +14,28 @@ interpreter start, warnings are collected from its logger and turn into a failed
 (strict mode: a broken link between pages is a bug), and the search word list is handed to
 the search plugin through the generated config.
 
-The one write into the records: after a successful build (no record errors, every output
-gathered, the site swapped in), ``build_site`` brings each centre's publication ledger
-``centres/<id>/published.yaml`` up to date (``ledger.updated_ledger``): disclosures published
-on or before ``today`` are recorded with their content and hash, and waiting corrections are
-applied. The ledger lives with the records, outside the output folder, and each file is
-replaced atomically (a temporary file beside it, then ``os.replace``); a file whose content
-would not change is not touched. A failed build writes no ledger; ``ledger=False``
-(``gongshi build --no-ledger``) builds without recording anything, and ``gongshi serve``
-(``preview_site``) never writes one: a preview is not a publication. The pages and PDFs of
-the build already show waiting corrections (``ledger.corrections_for`` reads them from the
-ledger as it was), so the ledger write changes no output of the next build.
+Publishing goes centre by centre (``pipeline.held_back``). A centre whose records have an
+error (a record error: ``Problem.record_error``; a rule's shortfall is published, never held
+back) is not made again: the new output keeps its part as the output folder being replaced
+holds it, byte for byte, and the city pages list it as awaiting correction, since the day
+of the first build that found the errors (``Unpublished``; the day is kept in the output
+folder's ``build-state.json``). Every other centre and the city pages are published; the
+build reports the errors and says which centres wait. A centre whose pages or PDFs the
+personal-data guard stops waits the same way. Errors in content/ (rule packs, catalogues,
+manual templates), which every centre depends on, or in the city pages publish nothing.
+
+The one write into the records: after a build has swapped its site in, ``build_site``
+brings the publication ledger ``centres/<id>/published.yaml`` of each centre it published
+up to date (``ledger.updated_ledger``): disclosures published on or before ``today`` are
+recorded with their content and hash, and waiting corrections are applied. A centre held
+back keeps its ledger as it is. The ledger lives with the records, outside the output folder,
+and each file is replaced atomically (a temporary file beside it, then ``os.replace``); a
+file whose content would not change is not touched. A failed build writes no ledger;
+``ledger=False`` (``gongshi build --no-ledger``) builds without recording anything, and
+``gongshi serve`` (``preview_site``) never writes one: a preview is not a publication. The
+pages and PDFs of the build already show waiting corrections (``ledger.corrections_for``
+reads them from the ledger as it was), so the ledger write changes no output of the next
+build.
 """
 
 from __future__ import annotations
@@ -32,12 +43,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
+import json
 import multiprocessing
 import os
+import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +58,7 @@ from typing import Any, Self
 from xml.sax.saxutils import escape as xml_escape
 
 from generator import model as m
-from generator.build.cache import CACHE_DIR, BuildCache, digest, manifest_line
+from generator.build.cache import CACHE_DIR, BuildCache, digest, manifest_line, part_key, pdf_key
 from generator.build.linkcheck import broken_links
 from generator.build.mkdocs_site import (
     city_config,
@@ -57,6 +70,7 @@ from generator.build.mkdocs_site import (
 from generator.build.parts import (
     CHECKED,
     COMPLIANCE,
+    LAST,
     LIGHT,
     PARTS,
     PDFS,
@@ -71,19 +85,39 @@ from generator.build.parts import (
 )
 from generator.build.privacy import scan_outputs
 from generator.errors import BuildFailed
+from generator.figures.calendar import corrections_on, published_on, withheld_keys
 from generator.ledger.published import LEDGER_FILE, Ledger, updated_ledger
 from generator.packs.library import Library
 from generator.paths import INSTALL_ROOT
-from generator.pipeline import CentreChecked, Checked, centre_folder, load, rule_results
+from generator.pipeline import (
+    CentreChecked,
+    Checked,
+    centre_folder,
+    held_back,
+    load,
+    rule_results,
+)
 from generator.problems import Report
-from generator.records.validate import Project, Validated, centre_dirs, find_project
+from generator.records.validate import (
+    CENTRE_ID,
+    Project,
+    Validated,
+    centre_dirs,
+    find_project,
+    validate_centre,
+)
 from generator.site import opendata
-from generator.site.pages import render_city, sorted_centres
+from generator.site.city import AwaitingCorrection
+from generator.site.pages import day_facts, render_city, sorted_centres
+from generator.urls import SHARD_ROOTS
 
 ROOT = INSTALL_ROOT
 ASSETS = ROOT / "site_templates" / "site" / "assets"
 SCHEMA_DIR = ROOT / "docs" / "schema"
 MANIFEST = "manifest.sha256"
+# the build's own record in the output folder: since when each centre not published awaits
+# the correction of its records (``Unpublished``)
+STATE = "build-state.json"
 
 
 # ---------------------------------------------------------------- writing a set of files
@@ -165,7 +199,7 @@ class Gathered:
 
 @dataclass
 class BuildResult:
-    """What a build did: its report (errors stop the build) and where the site went."""
+    """What a build did: its report, where the site went, and the centres it held back."""
 
     report: Report
     out: Path | None = None
@@ -175,6 +209,10 @@ class BuildResult:
     ledgers: list[Path] = field(default_factory=list)  # the published.yaml files written
     made: list[str] = field(default_factory=list)  # centres whose part was made, not reused
     reused: list[str] = field(default_factory=list)  # centres whose part came from the cache
+    # centres not published because their records have errors → since when (the first build
+    # day of the errors); the site keeps the last published part of those in ``kept``
+    awaiting: dict[str, dt.date] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- the publication ledger
@@ -247,6 +285,7 @@ def build_site(
     pdf: bool = True,
     ledger: bool = True,
     jobs: int | None = None,
+    preview: bool = False,
 ) -> BuildResult:
     """Build the site for the project around ``path`` into ``out`` (default public/).
 
@@ -254,8 +293,10 @@ def build_site(
     ``jobs`` worker processes at a time (default: one per core), a centre's part taken from
     the build cache ``.gongshi-cache/`` when nothing it is made from has changed.
 
-    With ``ledger`` (the default), a successful build then records what it published in
-    each centre's ``published.yaml`` (see the module docstring).
+    A centre whose records have errors is not published: its last published part stays (see
+    the module docstring); every other centre is. With ``ledger`` (the default), the build
+    then records what it published in each published centre's ``published.yaml``.
+    ``preview``: a build for ``gongshi serve`` (nothing of it is remembered for later builds).
     """
     today = today or dt.date.today()
     project = find_project(path)
@@ -272,6 +313,7 @@ def build_site(
             site_url=site_url,
             pdf=pdf,
             ledger=ledger,
+            preview=preview,
         )
 
 
@@ -281,7 +323,9 @@ def preview_site(
     """What ``gongshi serve`` shows: the build of ``path`` into ``out``, by the same path as
     ``gongshi build`` (the build cache included), without a site address and without any
     ledger write (a preview is not a publication)."""
-    return build_site(path, out, today=today, site_url=None, pdf=pdf, ledger=False, jobs=jobs)
+    return build_site(
+        path, out, today=today, site_url=None, pdf=pdf, ledger=False, jobs=jobs, preview=True
+    )
 
 
 def _build(
@@ -295,21 +339,46 @@ def _build(
     site_url: str | None,
     pdf: bool,
     ledger: bool,
+    preview: bool,
 ) -> BuildResult:
     checks = CachedChecks(cache, workers)
     validated = load(project, centre_folder(project, path), today, checks)
     # its centres are city views (pipeline.city_view): the parts read the whole centres
-    if validated.report.errors:
+    held = held_back(validated)
+    if held.shared:  # content/ has errors: no centre can be published
         return BuildResult(validated.report)
     corrections = validated.corrections
+    unpublished = Unpublished(project, validated, out, cache, today)
+    for name in held.centres:
+        unpublished.add(name)
+    publish = held.publishable(validated.centres)
 
+    # a part's key: what its pages and PDFs print, not the build day (cache.part_key)
+    packs = validated.library.packs if validated.library else {}
+    stored = {ce.id: stored_results(validated.results[ce.id]) for ce in publish}
     keys = {
-        ce.id: digest(checks.inputs[ce.id], corrections[ce.id], today, site_url, pdf)
-        for ce in validated.centres
+        ce.id: part_key(
+            checks.inputs[ce.id],
+            corrections_on(corrections[ce.id], ce, today),
+            stored[ce.id],
+            day_facts(ce, packs.get(ce.rule_pack), today),
+            site_url,
+            pdf,
+        )
+        for ce in publish
+    }
+    pdf_keys = {
+        ce.id: pdf_key(
+            checks.inputs[ce.id],
+            corrections_on(corrections[ce.id], ce, today),
+            stored[ce.id],
+            sorted(withheld_keys(ce, today)),
+            site_url,
+        )
+        for ce in publish
     }
 
     def job(cid: str) -> PartJob:
-        results = stored_results(validated.results[cid])
         return PartJob(
             cid,
             checks.refs[cid],
@@ -321,59 +390,249 @@ def _build(
             site_url,
             pdf,
             key=keys[cid],
-            pdf_key=digest(checks.inputs[cid], corrections[cid], site_url, results),
+            pdf_key=pdf_keys[cid],
         )
 
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.build-", dir=out.parent) as tmp_name:
         tmp = Path(tmp_name)
         site = tmp / "site"
-        parts, city = make_parts(
-            keys,
-            job,
-            cache,
-            workers,
-            lambda: build_city(validated, project, tmp, site, today=today, site_url=site_url),
-        )
-        notes = list(city.notes)
-        validated.report.extend(city.problems)
-        for part in parts:
+
+        def city() -> CityResult:
+            published = [ce for ce in publish if ce.id not in unpublished.entries]
+            return build_city(
+                unpublished.city_centres(published),
+                unpublished.city_corrections(published, corrections),
+                validated,
+                project,
+                tmp,
+                site,
+                today=today,
+                site_url=site_url,
+                awaiting=unpublished.awaiting(),
+            )
+
+        made, city_result = make_parts(keys, job, cache, workers, city)
+        parts = []
+        for part in made:
             validated.report.extend(part.problems)
-            notes.extend(part.notes)
-        if validated.report.errors:
+            if part.failed:  # the personal-data guard found a number in its pages or PDFs
+                unpublished.add(part.centre_id)
+            else:
+                parts.append(part)
+        if len(parts) < len(made):  # the city pages listed a centre that is not published
+            city_result = city()
+        notes = list(city_result.notes)
+        validated.report.extend(city_result.problems)
+        if any(p.record_error for p in city_result.problems):
             return BuildResult(validated.report)
         for part in parts:
+            notes.extend(part.notes)
             link_tree(cache.folder_for(PARTS, part.centre_id), site)
-        lines = city.manifest + [line for part in parts for line in part.manifest]
-        lines += write_joined_data(site, cache, sorted_centres(validated.centres))
-        check_site_links(site, city.html + [p for part in parts if part.fresh for p in part.html])
-        lines += write_sitemap(site, city.html + [p for part in parts for p in part.html], site_url)
+        kept_lines, kept_html = unpublished.keep(site)
+        lines = city_result.manifest + [line for part in parts for line in part.manifest]
+        lines += kept_lines
+        lines += write_joined_data(site, city_result.centres)
+        lines.append(unpublished.write_state(site))
+        fresh = [p for part in parts if part.fresh for p in part.html]
+        check_site_links(site, city_result.html + fresh)
+        pages = city_result.html + [p for part in parts for p in part.html] + kept_html
+        lines += write_sitemap(site, pages, site_url)
         (site / MANIFEST).write_text("".join(sorted(lines, key=lambda x: x[66:])), encoding="utf-8")
         _swap_in(site, out)
     kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
     cache.forget(PARTS, kept)
     cache.forget(PDFS, kept)
+    cache.forget(LAST, kept)
+    published = {part.centre_id for part in parts}
+    if not preview:
+        unpublished.remember(
+            [ce for ce in publish if ce.id in published], checks.inputs, corrections
+        )
     cache.save()
     ledgers = tuple(
         CentreLedger(
             cc.ledger_path, cc.ledger, cc.published, lambda cid=cid: checks.whole(cid).centre
         )
         for cid, cc in checks.checked.items()
-        if cc.ledger is not None and cc.ledger_path is not None
+        if cid in published and cc.ledger is not None and cc.ledger_path is not None
     )
     written = write_ledgers(ledgers, today, project) if ledger else []
     notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
-    pages = sum(p.pages for p in parts) + city.pages
     return BuildResult(
         validated.report,
         out,
-        pages,
+        sum(p.pages for p in parts) + city_result.pages,
         sum(p.pdfs for p in parts),
         notes,
         written,
         made=[p.centre_id for p in parts if p.fresh],
         reused=[p.centre_id for p in parts if not p.fresh],
+        awaiting={name: a.since for name, a in unpublished.entries.items()},
+        kept=[name for name, a in unpublished.entries.items() if a.pages],
     )
+
+
+# ---------------------------------------------------------------- centres not published
+
+
+class Unpublished:
+    """The centres a build does not publish because their records have errors.
+
+    Each keeps what the output folder being replaced holds of it, byte for byte (its part:
+    ``centres/<id>/``, ``data/<id>/``, ``print/<id>/``); a centre never published there has
+    none. Since when it awaits correction is kept in the output folder (``STATE``): the day of
+    the first build that found the errors, until a build publishes the centre again.
+
+    The city pages list each with that note: with the records it was last published from
+    (its city view and corrections, which every build that publishes into an output folder
+    keeps in the cache, ``LAST``), so the lists, the feed and the all-centres data still
+    hold its published disclosures; by its name alone (from centre.yaml, or the folder name)
+    when the cache does not have them (emptied, or made by another version of gongshi).
+    """
+
+    def __init__(
+        self, project: Project, validated: Validated, out: Path, cache: BuildCache, today: dt.date
+    ) -> None:
+        self.project = project
+        self.library = validated.library
+        self.out = out
+        self.cache = cache
+        self.today = today
+        self.since = read_state(out)
+        # where the last published records are valid: this generator, this output folder
+        self.stamp = digest(cache.version, str(out.resolve()))
+        self.entries: dict[str, AwaitingCorrection] = {}
+        self.views: dict[str, tuple[m.Centre, tuple]] = {}  # id → (city view, corrections)
+
+    def add(self, name: str) -> None:
+        """Hold back the centre folder ``name`` (a folder whose name is no centre id is not
+        listed: it has no address)."""
+        if name in self.entries or not CENTRE_ID.fullmatch(name):
+            return
+        pages = (self.out / "centres" / name / "index.html").is_file()
+        view = self._last_published(name) if pages else None
+        if view is not None:
+            self.views[name] = view
+            ce = view[0]
+            names = (ce.name, ce.district, ce.street)
+        else:
+            names = self._names(name)
+        since = min(self.since.get(name, self.today), self.today)
+        self.entries[name] = AwaitingCorrection(name, since, *names, pages=pages)
+
+    def _last_published(self, name: str) -> tuple[m.Centre, tuple] | None:
+        path = self.cache.folder_for(LAST, name) / "view.pickle"
+        try:
+            with path.open("rb") as fh:
+                stamp, view = pickle.load(fh)
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            ImportError,
+        ):
+            return None
+        if stamp != self.stamp:
+            return None
+        # the all-centres tables are joined from the centre's own, which the site keeps
+        if not all((self.out / "data" / name / n).is_file() for n, _ in JOINED.values()):
+            return None
+        return view
+
+    def _names(self, name: str) -> tuple[str, str, str]:
+        """Name, district and street from the centre's centre.yaml, when it can be read."""
+        folder = self.project.centres / name
+        if self.library is None or not (folder / "centre.yaml").is_file():
+            return name, "", ""
+        centre, _problems = validate_centre(self.project, folder, self.library)
+        if centre is None:
+            return name, "", ""
+        return centre.name, centre.district, centre.street
+
+    def awaiting(self) -> tuple[AwaitingCorrection, ...]:
+        return tuple(self.entries.values())
+
+    def city_centres(self, published: Sequence[m.Centre]) -> list[m.Centre]:
+        """The centres of the city pages: those published, those kept as last published."""
+        return sorted_centres([*published, *(view for view, _ in self.views.values())])
+
+    def city_corrections(
+        self, published: Sequence[m.Centre], corrections: Mapping[str, Sequence]
+    ) -> dict[str, tuple]:
+        found = {ce.id: tuple(corrections.get(ce.id, ())) for ce in published}
+        found.update({cid: tuple(corr) for cid, (_, corr) in self.views.items()})
+        return found
+
+    def keep(self, site: Path) -> tuple[list[str], list[str]]:
+        """Link the last published part of every centre held back into ``site``; its
+        manifest lines and pages."""
+        lines: list[str] = []
+        html: list[str] = []
+        for name, entry in self.entries.items():
+            if not entry.pages:
+                continue
+            for root in SHARD_ROOTS:
+                src = self.out / root / name
+                if not src.is_dir():
+                    continue
+                link_tree(src, site / root / name)
+                for path in sorted(src.rglob("*")):
+                    if path.is_file() and path.name != ".key":
+                        rel = path.relative_to(self.out).as_posix()
+                        lines.append(manifest_line(rel, path.read_bytes()))
+                        if rel.endswith(".html"):
+                            html.append(rel)
+        return lines, html
+
+    def write_state(self, site: Path) -> str:
+        """Write ``STATE`` into ``site``; its manifest line."""
+        awaiting = {name: e.since.isoformat() for name, e in sorted(self.entries.items())}
+        data = (
+            json.dumps({"awaiting_correction": awaiting}, ensure_ascii=False, indent=2) + "\n"
+        ).encode("utf-8")
+        (site / STATE).write_bytes(data)
+        return manifest_line(STATE, data)
+
+    def remember(
+        self,
+        published: Sequence[m.Centre],
+        inputs: Mapping[str, str],
+        corrections: Mapping[str, Sequence],
+    ) -> None:
+        """Keep the city view and corrections of every centre just published into the output
+        folder, as published on the day (``calendar.published_on``: its part shows no record
+        dated later, so neither may the city pages that list it later); written again only
+        when they changed."""
+        for ce in published:
+            corr = corrections_on(corrections.get(ce.id, ()), ce, self.today)
+            withheld = sorted(withheld_keys(ce, self.today))
+            key = digest(self.stamp, inputs[ce.id], corr, withheld)
+            if self.cache.folder_key(LAST, ce.id) == key:
+                continue
+            made = Path(tempfile.mkdtemp(prefix=f".{ce.id}.new-", dir=self.cache.folder))
+            (made / "view.pickle").write_bytes(
+                pickle.dumps(
+                    (self.stamp, (published_on(ce, self.today), corr)),
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
+            )
+            self.cache.put_folder(LAST, ce.id, key, made)
+
+
+def read_state(out: Path) -> dict[str, dt.date]:
+    """Since when each centre awaits correction, as the output folder's ``STATE`` says."""
+    try:
+        data = json.loads((out / STATE).read_text(encoding="utf-8"))
+        return {
+            str(name): dt.date.fromisoformat(day)
+            for name, day in data["awaiting_correction"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 # ---------------------------------------------------------------- the checks, cached
@@ -551,12 +810,12 @@ JOINED = {
 }
 
 
-def write_joined_data(site: Path, cache: BuildCache, centres: list) -> list[str]:
+def write_joined_data(site: Path, centres: Sequence[m.Centre]) -> list[str]:
+    """The all-centres tables from the centres' own tables in the assembled ``site`` (made by
+    this build, or kept as last published); their manifest lines."""
     lines = []
     for target, (name, table) in JOINED.items():
-        pieces = [
-            (cache.folder_for(PARTS, ce.id) / "data" / ce.id / name).read_bytes() for ce in centres
-        ]
+        pieces = [(site / "data" / ce.id / name).read_bytes() for ce in centres]
         data = join_csv(pieces, table([]))
         (site / target).write_bytes(data)
         lines.append(manifest_line(target, data))
@@ -571,6 +830,7 @@ def join_csv(pieces: list[bytes], empty: bytes) -> bytes:
 
 @dataclass
 class CityResult:
+    centres: list[m.Centre] = field(default_factory=list)  # the centres it lists, in order
     problems: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pages: int = 0
@@ -579,6 +839,8 @@ class CityResult:
 
 
 def build_city(
+    centres: Sequence[m.Centre],
+    corrections: Mapping[str, Sequence],
     validated: Validated,
     project: Project,
     tmp: Path,
@@ -586,15 +848,23 @@ def build_city(
     *,
     today: dt.date,
     site_url: str | None,
+    awaiting: Sequence[AwaitingCorrection] = (),
 ) -> CityResult:
-    """The city pages, all-centres data, styles and data schemas, built by mkdocs into ``site``."""
+    """The city pages, all-centres data, styles and data schemas, built by mkdocs into
+    ``site`` (emptied first): ``centres`` with their ``corrections``, and the centres
+    ``awaiting`` correction listed with the note."""
+    for folder in (site, tmp / "docs"):
+        if folder.exists():
+            shutil.rmtree(folder)
     packs = validated.library.packs if validated.library else {}
+    centres = sorted_centres(centres)
     sources = render_city(
-        validated.centres,
+        centres,
         packs,
         today=today,
         site_url=site_url,
-        corrections=validated.corrections,
+        corrections=corrections,
+        awaiting=awaiting,
     )
     g = Gathered(words=sources.words)
     for rel, text in sources.pages.items():
@@ -604,8 +874,8 @@ def build_city(
         # an empty stand-in lets mkdocs see the links to them
         g.add(rel, b"" if rel in JOINED else data, "开放数据")
     _add_static(g)
-    result = CityResult(notes=list(sources.notes), pages=len(sources.pages))
-    result.problems = scan_outputs(g.files, validated.centres, project)
+    result = CityResult(centres=centres, notes=list(sources.notes), pages=len(sources.pages))
+    result.problems = scan_outputs(g.files, centres, project)
     if any(p.severity.value == "error" for p in result.problems):
         return result
     docs = tmp / "docs"

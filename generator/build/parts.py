@@ -39,6 +39,7 @@ from generator.build.mkdocs_site import (
 from generator.build.privacy import scan_outputs
 from generator.compliance import RuleResult
 from generator.errors import BuildFailed
+from generator.figures.calendar import corrections_on, published_on
 from generator.packs.library import Library
 from generator.pipeline import CentreChecked, assemble, check_centre, project_library, rule_results
 from generator.print.documents import render_centre_pdfs
@@ -54,6 +55,9 @@ LIGHT = "light"  # the same without its activities (CentreChecked.light)
 COMPLIANCE = "compliance"  # its rule results on a day (``stored_results``)
 PARTS = "parts"
 PDFS = "pdfs"
+# each centre's city view and corrections as last published into an output folder: what the
+# city pages list while its records await correction (orchestrate.Unpublished)
+LAST = "published"
 SEARCH_INDEX = "search/search_index.json"
 
 
@@ -70,8 +74,8 @@ class PartJob:
     today: dt.date
     site_url: str | None
     pdf: bool
-    key: str  # the part's key: the centre's files, the generator, today, site_url, pdf
-    pdf_key: str  # the PDFs' key: the centre's files, site_url and its rule results, not today
+    key: str  # the part's key (cache.part_key): its files, results, day_facts; not the day
+    pdf_key: str  # the PDFs' key (cache.pdf_key): its files, results, withheld; not the day
 
 
 @dataclass
@@ -217,12 +221,13 @@ def _pdfs(
     if hit is not None:
         return hit
     packs = validated.library.packs if validated.library else {}
+    # what is published on the day: nothing dated for publication later is printed
     pdfs = render_centre_pdfs(
-        ce,
+        published_on(ce, job.today),
         packs.get(ce.rule_pack),
         site_url=job.site_url or "",
         results=validated.results[ce.id],
-        corrections=validated.corrections[ce.id],
+        corrections=corrections_on(validated.corrections[ce.id], ce, job.today),
         manuals=validated.manuals[ce.id],
         typesetter=_typesetter(),
     )

@@ -1,7 +1,9 @@
 """Command line: parse options, call the library, print the report, exit.
 
 Exit codes: 0 clean, 1 errors in the records, 2 only warnings under ``--strict``,
-3 cannot continue (a missing tool or a failed build), 130 interrupted.
+3 cannot continue (a missing tool or a failed build), 130 interrupted. ``check`` counts every
+error, compliance findings included; ``build`` and ``print`` exit 1 only for record errors
+(``Problem.record_error``), after publishing every centre that has none.
 """
 
 from __future__ import annotations

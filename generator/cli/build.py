@@ -3,6 +3,11 @@
 gongshi build [PATH] [--out DIR] [--today YYYY-MM-DD] [--site-url URL] [--no-pdf] [--no-ledger]
 gongshi serve [PATH] [--today YYYY-MM-DD] [--port N] [--no-pdf]
 
+``build`` publishes every centre whose records have no errors; compliance findings are
+published, never a reason to stop. Exit codes: 0 every centre published; 1 some centre's
+records have errors (it keeps its last published pages, the others are published), or
+content/ has errors (nothing is published); 3 the build cannot continue.
+
 ``serve`` shows the site exactly as ``build`` makes it (``orchestrate.preview_site``: the same
 build, into a temporary folder, with no ledger write), served by mkdocs' live-reload server;
 a change under centres/ or content/ builds it again (only the changed centres' parts are
@@ -23,18 +28,12 @@ from pathlib import Path
 from mkdocs.livereload import LiveReloadServer
 
 from generator.build.mkdocs_site import _quiet_jieba
-from generator.build.orchestrate import build_site, preview_site, print_notes
+from generator.build.orchestrate import BuildResult, build_site, preview_site, print_notes
+from generator.cli.args import iso_date
 from generator.errors import GongshiError
+from generator.problems import Severity
 from generator.records.validate import find_project
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期应写成 YYYY-MM-DD，例如 2026-11-22，这里是 {text}"
-        ) from None
+from generator.text.formats import date_text
 
 
 def _url(text: str) -> str:
@@ -58,7 +57,7 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
     )
     p.add_argument(
         "--today",
-        type=_date,
+        type=iso_date,
         default=None,
         help="按这一天生成“今日开放”和逾期状态（YYYY-MM-DD，默认今天）",
     )
@@ -110,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if result.report.errors or result.report.warnings:
         sys.stderr.write(result.report.format("text") + "\n")
     if result.out is None:
-        sys.stderr.write("gongshi：记录有错误，未生成网站；原有网站保持不变。\n")
+        sys.stderr.write("gongshi：有错误（见上），未生成网站；原有网站保持不变。\n")
         return 1
     print_notes(result)
     sys.stdout.write(f"已生成网站：{result.out}（{result.pages} 个页面，{result.pdfs} 个 PDF）\n")
@@ -119,7 +118,40 @@ def run(args: argparse.Namespace) -> int:
             f"其中 {len(result.reused)} 个中心的记录未改动，页面和 PDF 取自上次生成的缓存"
             f"（.gongshi-cache/）；重新生成了 {len(result.made)} 个中心\n"
         )
-    return 0
+    print_findings(result)
+    return print_awaiting(result)
+
+
+def print_findings(result: BuildResult) -> None:
+    """Say that the compliance findings were published (they never stop a build)."""
+    shortfalls = [p for p in result.report.findings if p.severity is Severity.ERROR]
+    if shortfalls:
+        sys.stdout.write(
+            f"合规检查发现 {len(shortfalls)} 项不符合规定（见上，含依据条款）：已照常公布，"
+            "并在相应中心的“合规检查”页面和相关公示中如实列出\n"
+        )
+
+
+def print_awaiting(result: BuildResult) -> int:
+    """Name the centres not published because their records have errors; the exit code."""
+    if not result.awaiting:
+        return 0
+    kept = set(result.kept)
+    named = "；".join(
+        f"{cid}（记录待更正，自{date_text(since)}起；"
+        + (
+            "网站上保留上次公布的页面、打印件和开放数据"
+            if cid in kept
+            else "尚未公布过，首页只列出名称"
+        )
+        + "）"
+        for cid, since in sorted(result.awaiting.items())
+    )
+    sys.stderr.write(
+        f"gongshi：以下 {len(result.awaiting)} 个中心的记录有错误（见上），本次没有重新生成：{named}。"
+        "其他中心已照常生成。改正错误后重新运行 gongshi build。\n"
+    )
+    return 1
 
 
 def serve(args: argparse.Namespace, path: Path) -> int:
@@ -134,6 +166,9 @@ def serve(args: argparse.Namespace, path: Path) -> int:
         if first.out is None:
             sys.stderr.write(first.report.format("text") + "\n")
             return 1
+        if first.awaiting:
+            sys.stderr.write(first.report.format("text") + "\n")
+            print_awaiting(first)
 
         def rebuild() -> None:
             try:
@@ -150,12 +185,13 @@ def serve(args: argparse.Namespace, path: Path) -> int:
                 )
                 return
             if again.out is None:
-                sys.stderr.write(
-                    again.report.format("text") + "\n记录有错误，预览保持上一次的内容。\n"
-                )
-            else:
-                sys.stdout.write("记录已更新，页面重新生成。\n")
-                sys.stdout.flush()
+                sys.stderr.write(again.report.format("text") + "\n有错误，预览保持上一次的内容。\n")
+                return
+            if again.awaiting:
+                sys.stderr.write(again.report.format("text") + "\n")
+                print_awaiting(again)
+            sys.stdout.write("记录已更新，页面重新生成。\n")
+            sys.stdout.flush()
 
         server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=args.port, root=str(site))
         server.error_handler = lambda code: _error_page(site, code)

@@ -1,4 +1,4 @@
-"""``gongshi check [PATH] [--strict] [--format text|json|github]``."""
+"""``gongshi check [PATH] [--today YYYY-MM-DD] [--strict] [--format text|json|github]``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator.cli.args import iso_date
 from generator.pipeline import load_project
 
 
@@ -16,6 +17,12 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         default=".",
         help="项目文件夹、centres/ 或某个中心的文件夹（默认当前文件夹）",
     )
+    p.add_argument(
+        "--today",
+        type=iso_date,
+        default=None,
+        help="按这一天检查（公布日期、出席记录和期限；YYYY-MM-DD，默认今天）",
+    )
     p.add_argument("--strict", action="store_true", help="有警告时也返回非零退出码（2）")
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式")
 
@@ -25,6 +32,6 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         sys.stderr.write(f"gongshi：找不到路径 {path}\n")
         return 1
-    report = load_project(path).report
+    report = load_project(path, args.today).report
     sys.stdout.write(report.format(args.format) + "\n")
     return report.exit_code(args.strict)

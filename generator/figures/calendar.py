@@ -24,7 +24,9 @@ States (docs/workflow.md explains them in Chinese), for a date ``as_of``:
 - ``undated``: not published, and the pack sets no due date.
 
 A record whose ``published`` date is after ``as_of`` counts as not yet published then, so
-``--as-of`` shows the calendar as it stood on any day.
+``--as-of`` shows the calendar as it stood on any day. ``published_on`` is the centre as the
+public may see it on a day: such records are left out of it (the site and the postings print
+that view), and they appear from their publication date on.
 
 Which periods are listed: of each kind with a due date, every period from the first
 recorded one (or, with no record of that kind, from the contract start) up to the next
@@ -36,8 +38,9 @@ their records. Evaluations (第三方评估) are listed when recorded, without a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from generator import disclosures
 from generator import model as m
@@ -262,3 +265,58 @@ def disclosure_states(
     far = dt.date.max
     items.sort(key=lambda i: (i.due or far, KINDS.index(i.kind), i.period))
     return items
+
+
+# ---------------------------------------------------------------- what is published on a day
+
+
+def withheld(record: object, day: dt.date) -> bool:
+    """Whether a disclosure's record is dated for publication after ``day`` (not published
+    yet on that day). A record without a publication date is not withheld by this: it is
+    shown as 未公布, as it always was."""
+    published = getattr(record, "published", None)
+    return published is not None and published > day
+
+
+def withheld_keys(centre: m.Centre, day: dt.date) -> frozenset[str]:
+    """The keys (``finance/2026-Q4``) of the centre's records published after ``day``."""
+    return frozenset(
+        f"{kind.key}/{period}"
+        for kind in disclosures.KINDS
+        for period, record in kind.records(centre).items()
+        if withheld(record, day)
+    )
+
+
+def corrections_on(corrections: Iterable[Any], centre: m.Centre, day: dt.date) -> tuple:
+    """The corrections (更正说明, ``ledger.Correction``) published on ``day``: dated on or
+    before it, of a disclosure published by then (``withheld``). A correction dated later
+    comes with its date, like a record."""
+    held = withheld_keys(centre, day)
+    return tuple(co for co in corrections if co.date <= day and co.disclosure not in held)
+
+
+# the field of the model holding each kind's records
+RECORD_FIELDS = {
+    "plan": "plans",
+    "finance": "quarters",
+    "audit": "audits",
+    "evaluation": "evaluations",
+}
+
+
+def published_on(centre: m.Centre, day: dt.date) -> m.Centre:
+    """The centre as the public may see it on ``day``: every disclosure whose publication
+    date is after ``day`` left out (its page, its data, its place in lists and its posting
+    come on that date). The centre itself when nothing is withheld."""
+    if not withheld_keys(centre, day):
+        return centre
+    return replace(
+        centre,
+        **{
+            RECORD_FIELDS[kind.key]: tuple(
+                r for r in getattr(centre, RECORD_FIELDS[kind.key]) if not withheld(r, day)
+            )
+            for kind in disclosures.KINDS
+        },
+    )

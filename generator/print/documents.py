@@ -42,12 +42,14 @@ results, its corrections from the ledger, its policy manuals) comes from the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from generator import model as m
 from generator import urls
 from generator.compliance import RuleResult
 from generator.figures import finance as fig
+from generator.figures.calendar import corrections_on, published_on
 from generator.ledger.published import Correction
 from generator.packs.library import Pack
 from generator.print.annual import build_annual, render_annual
@@ -171,15 +173,16 @@ def print_sources(
 ) -> dict[str, PrintSource]:
     """Typst source of every document ``render_pdfs`` would compile, by output path."""
     packs = _packs(validated)
+    day = validated.today or dt.date.today()  # nothing dated for publication later prints
     out: dict[str, PrintSource] = {}
     for ce in _chosen(validated, centre, kinds):
         out.update(
             centre_sources(
-                ce,
+                published_on(ce, day),
                 packs.get(ce.rule_pack),
                 site_url=site_url,
                 results=validated.results.get(ce.id, ()),
-                corrections=validated.corrections.get(ce.id, ()),
+                corrections=corrections_on(validated.corrections.get(ce.id, ()), ce, day),
                 manuals=validated.manuals.get(ce.id, ()),
                 kinds=kinds if kinds is not None else KINDS,
                 fonts=fonts,
@@ -270,16 +273,17 @@ def render_pdfs(
         generator.errors.CompileFailed: Typst rejected a generated document (a bug).
     """
     packs = _packs(validated)
+    day = validated.today or dt.date.today()  # nothing dated for publication later prints
     ts = typesetter or Typesetter()
     out: dict[str, bytes] = {}
     for ce in _chosen(validated, centre, kinds):
         out.update(
             render_centre_pdfs(
-                ce,
+                published_on(ce, day),
                 packs.get(ce.rule_pack),
                 site_url=site_url,
                 results=validated.results.get(ce.id, ()),
-                corrections=validated.corrections.get(ce.id, ()),
+                corrections=corrections_on(validated.corrections.get(ce.id, ()), ce, day),
                 manuals=validated.manuals.get(ce.id, ()),
                 typesetter=ts,
                 kinds=kinds,

@@ -5,6 +5,12 @@ checks what spans files (rooms, service codes, planned activities, file names ag
 content), and returns the centre (None when it cannot be built) and every problem. The
 record folders are those of the disclosure kinds (generator.disclosures) and the activity
 records. ``pipeline.load`` checks a project's centres with it and fills ``Validated``.
+
+What depends on the day of the check is apart, so that the rest can be kept between days:
+``held_records`` lists, once, every activity record that says something took place on a day
+(已举办, people attended, a month's individual-service counts), and ``held_after`` turns those
+dated after the day of the check into record errors at their lines — an activity cannot have
+been held, nor attended, before its day has come.
 """
 
 from __future__ import annotations
@@ -688,3 +694,71 @@ def _is_link(folder: Path, rel: Path) -> Iterator[bool]:
 
 def population_label(key: str) -> str:
     return POPULATIONS.get(key, key)
+
+
+# ---------------------------------------------------------------- what the day of the check decides
+
+
+@dataclass(frozen=True)
+class HeldRecord:
+    """An activity record that says something took place on ``day``: an activity held (已举办)
+    or attended (``activity``), or a month's individual-service counts (``individual``,
+    ``day`` the month's first day)."""
+
+    day: dt.date
+    pos: Position
+    kind: str  # activity | individual
+    what: str  # Chinese: 活动 A05（四点半学校）, 计划外活动“邻里茶话会”, 2026-12 的个体服务人次
+
+
+def held_records(centre: m.Centre) -> tuple[HeldRecord, ...]:
+    """Every record of the centre that says something took place, with its day and line.
+
+    It does not depend on the day of the check, so it is made with the centre's other checks
+    and kept with them; ``held_after`` compares it with the day."""
+    planned: dict[tuple[str, str], m.Activity] = {}
+    for plan in centre.plans:
+        for a in plan.activities:
+            planned.setdefault((plan.key, a.id), a)  # a duplicate id is reported on the plan
+    out = []
+    for month in centre.activity_months:
+        for r in month.records:
+            if r.status != "已举办" and not r.attendance:
+                continue
+            activity = planned.get((month.key, r.plan)) if r.plan else None
+            day = r.date or (activity.date if activity is not None else None)
+            if day is None:
+                continue  # an unknown plan id or a missing date is reported on its own
+            if activity is not None:
+                what = f"活动 {r.plan}（{activity.title}）"
+            else:
+                what = f"计划外活动“{r.title}”" if r.title else "计划外活动"
+            pos = r.pos("attendance") if "attendance" in r.at else r.pos("status")
+            out.append(HeldRecord(day, pos, "activity", what))
+        first = dt.date(month.year, month.month, 1)
+        for ind in month.individual:
+            if ind.count:
+                what = f"{month.key} 的个体服务人次（{ind.service}）"
+                out.append(HeldRecord(first, ind.pos("count"), "individual", what))
+    return tuple(out)
+
+
+def held_after(held: Iterable[HeldRecord], day: dt.date) -> list[Problem]:
+    """Record errors (``date-order``) for what is said to have taken place after ``day``, the
+    day of the check (``--today``): held, attended or counted before its day has come."""
+    out = []
+    for h in held:
+        if h.day <= day:
+            continue
+        if h.kind == "individual":
+            msg = (
+                f"{h.what}：{h.day.year}年{h.day.month}月还没有开始"
+                f"（检查日期 {day.isoformat()}），不能已有服务人次"
+            )
+        else:
+            msg = (
+                f"{h.what}的日期 {h.day.isoformat()} 晚于检查日期 {day.isoformat()}："
+                "还没有举办的活动不能记为已举办，也不能填写出席人数"
+            )
+        out.append(Problem.at(h.pos, "date-order", msg))
+    return out

@@ -93,7 +93,7 @@ def _judge(
     state, _days = calendar.state_of(published, due, ctx.today)
     if published is not None and published > ctx.today:
         msg = (
-            f"{what}的公布日期 {fmt.date_text(published)}晚于今天（{fmt.date_text(ctx.today)}），"
+            f"{what}的公布日期 {fmt.date_text(published)}还没有到，"
             f"按尚未公开计；期限 {fmt.date_text(due)}（{rule_text}）"
         )
         return Finding(FAIL if state == "missing" else NOT_APPLICABLE, msg, **common)

@@ -69,8 +69,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         common = {"period": plan.key, "year": plan.year, "measured": measured, "threshold": due}
         if plan.published is not None and plan.published > ctx.today:
             msg = (
-                f"{plan.key} 的活动计划公布日期 {fmt.date_text(plan.published)}晚于今天"
-                f"（{fmt.date_text(ctx.today)}），按尚未公布计；截止日 {fmt.date_text(due)}"
+                f"{plan.key} 的活动计划公布日期 {fmt.date_text(plan.published)}还没有到，"
+                f"按尚未公布计；截止日 {fmt.date_text(due)}"
             )
             status = FAIL if state == "missing" else NOT_APPLICABLE
             yield Finding(status, msg, pos=plan.pos("published"), **common)

@@ -1,20 +1,27 @@
-"""A centre's archive page (公示档案): every disclosure with its dates and state, the overdue
-ones, the annual booklets and the correction notices."""
+"""A centre's archive page (公示档案): every disclosure with its dates and state, those still to
+come or overdue, the annual booklets and the correction notices.
+
+The state of what is not published yet (还有 N 天, 逾期 N 天) is printed as it stood on the day
+the page was made (截至 that day) and computed again in the reader's browser
+(``site.today``)."""
 
 from __future__ import annotations
+
+from markupsafe import Markup
 
 from generator import urls
 from generator.site import contexts as c
 from generator.site.listing import centre_disclosures, correction_item, disclosure
 from generator.site.render import CentrePages, rel
+from generator.site.today import as_of, day_script, word
 
 
 def render_archive(p: CentrePages) -> None:
     page = p.at("archive")
-    listed = centre_disclosures(p.centre, p.pack, p.today)
+    listed = centre_disclosures(p.recorded, p.pack, p.today)
     items = tuple(disclosure(p.centre, i, page) for i in listed if i.page)
-    overdue = tuple(disclosure(p.centre, i, page) for i in listed if i.overdue)
-    years = sorted({i.period[:4] for i in listed}, reverse=True)
+    pending = tuple(disclosure(p.centre, i, page) for i in listed if i.live and not i.page)
+    years = sorted({i.period[:4] for i in listed if i.page}, reverse=True)
     booklets = tuple(link for y in years if (link := p.pdf(page, "annual", y)))
     corrections = tuple(
         disclosure(p.centre, correction_item(p.centre, co), page)
@@ -22,12 +29,15 @@ def render_archive(p: CentrePages) -> None:
             p.corrections, key=lambda x: (x.date, x.disclosure, x.number), reverse=True
         )
     )
+    due = {i.key: i.due.isoformat() for i in listed if i.live and i.due is not None}
     ctx = c.ArchivePage(
         header=p.header(page),
         items=items,
-        overdue=overdue,
+        pending=pending,
         booklets=booklets,
         corrections=corrections,
         feed=c.Link("订阅公示更新（Atom）", rel(page, urls.FEED)),
+        as_of=word("states", when=as_of(p.today)),
+        day_data=day_script(p.today, due=due) if due else Markup(""),
     )
     p.render("archive.md.j2", page, ctx)

@@ -1,10 +1,17 @@
 """The city pages: the home page (centres, latest disclosures, overdue ones), the centres
-index, the open-data page with the all-centres data files, and the about page."""
+index, the open-data page with the all-centres data files, and the about page.
+
+A centre whose records have errors is not published by a build (``build.orchestrate``); the
+home page and the centres index list it with the note that its records await correction and
+since when (``AwaitingCorrection``): with the records it was last published from when the
+build has them (its pages are the last published ones), or by its name alone.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from jinja2 import Environment
 
@@ -14,8 +21,67 @@ from generator.packs.library import Pack
 from generator.site import contexts as c
 from generator.site import opendata
 from generator.site.listing import Item, disclosure, due_basis
-from generator.site.render import Out, rel
+from generator.site.render import Out, date_cn, rel
 from generator.text import formats as fmt
+
+
+@dataclass(frozen=True)
+class AwaitingCorrection:
+    """A centre not published by this build because its records have errors."""
+
+    centre_id: str
+    since: dt.date  # the first build day of the errors (kept across builds)
+    # how the lists show it when the records it was last published from are not at hand
+    name: str  # from centre.yaml; the folder name when that cannot be read
+    district: str = ""
+    street: str = ""
+    pages: bool = False  # its last published pages are on the site
+
+
+# the group of the centres index for a centre whose district cannot be read
+OTHER_DISTRICT = "其他"
+# a list's cell for what a centre known by name only does not show
+NOT_SHOWN = "—"
+
+
+def awaiting_note(since: dt.date) -> str:
+    """记录待更正（自2026年11月22日起）"""
+    return f"记录待更正（自{date_cn(since)}起）"
+
+
+def _summaries(
+    centres: Sequence[m.Centre],
+    awaiting: Sequence[AwaitingCorrection],
+    today: dt.date,
+    page: str,
+) -> list[c.CentreSummary]:
+    """Every centre of a list: the published ones (those awaiting correction with the note),
+    then the centres awaiting correction known by name only, by district, street and id."""
+    notes = {a.centre_id: awaiting_note(a.since) for a in awaiting}
+    out = [summary(ce, today, page, notes.get(ce.id)) for ce in centres]
+    listed = {ce.id for ce in centres}
+    named = sorted(
+        (a for a in awaiting if a.centre_id not in listed),
+        key=lambda a: (a.district, a.street, a.centre_id),
+    )
+    for a in named:
+        href = rel(page, urls.page(a.centre_id, "profile")) if a.pages else None
+        out.append(
+            c.CentreSummary(
+                id=a.centre_id,
+                name=a.name,
+                district=a.district,
+                street=a.street,
+                community="",
+                community_type=NOT_SHOWN,
+                address=NOT_SHOWN,
+                phone=NOT_SHOWN,
+                open_today=NOT_SHOWN,
+                href=href,
+                awaiting=notes[a.centre_id],
+            )
+        )
+    return out
 
 
 def today_short(hours: m.OpeningHours, today: dt.date) -> str:
@@ -27,8 +93,11 @@ def today_short(hours: m.OpeningHours, today: dt.date) -> str:
     return fmt.sessions_text(sessions)
 
 
-def summary(centre: m.Centre, today: dt.date, page: str) -> c.CentreSummary:
-    """A centre as a list on ``page`` shows it, with today's opening."""
+def summary(
+    centre: m.Centre, today: dt.date, page: str, awaiting: str | None = None
+) -> c.CentreSummary:
+    """A centre as a list on ``page`` shows it, with today's opening (and ``awaiting``, the
+    note of a centre whose records await correction)."""
     return c.CentreSummary(
         id=centre.id,
         name=centre.name,
@@ -40,6 +109,7 @@ def summary(centre: m.Centre, today: dt.date, page: str) -> c.CentreSummary:
         phone=centre.contact.phone,
         open_today=today_short(centre.opening_hours, today),
         href=rel(page, urls.page(centre.id, "profile")),
+        awaiting=awaiting,
     )
 
 
@@ -52,8 +122,10 @@ def render_home(
     today: dt.date,
     disclosures: Mapping[str, list[Item]],
     published: Mapping[str, list[Item]],
+    awaiting: Sequence[AwaitingCorrection] = (),
 ) -> None:
-    """The home page: every centre, the newest published disclosures and the overdue ones."""
+    """The home page: every centre, the newest published disclosures and the overdue ones,
+    and the centres whose records await correction."""
     page = urls.HOME
     latest = sorted(
         (
@@ -70,27 +142,34 @@ def render_home(
         key=lambda x: (x[1].due or today, x[0].id, x[1].kind, x[1].period),
         reverse=True,
     )
+    listed = _summaries(centres, awaiting, today, page)
     home = c.HomePage(
         today=today,
-        centres=tuple(summary(ce, today, page) for ce in centres),
-        districts=tuple(dict.fromkeys(ce.district for ce in centres)),
+        centres=tuple(listed),
+        districts=tuple(dict.fromkeys(s.district for s in listed if s.district)),
         latest=tuple(disclosure(ce, i, page) for ce, i in latest),
         overdue=tuple(disclosure(ce, i, page) for ce, i in overdue),
         overdue_basis=due_basis(centres, packs),
         feed_href=rel(page, urls.FEED),
         data_href=rel(page, urls.OPEN_DATA),
+        awaiting=tuple(s for s in listed if s.awaiting),
     )
     out.page(page, env.get_template("home.md.j2").render(page=home))
 
 
 def render_centres_index(
-    out: Out, env: Environment, centres: Sequence[m.Centre], *, today: dt.date
+    out: Out,
+    env: Environment,
+    centres: Sequence[m.Centre],
+    *,
+    today: dt.date,
+    awaiting: Sequence[AwaitingCorrection] = (),
 ) -> None:
-    """The centres index: every centre by district."""
+    """The centres index: every centre by district (those awaiting correction with the note)."""
     page = urls.CENTRES_INDEX
     groups: dict[str, list[c.CentreSummary]] = {}
-    for ce in centres:
-        groups.setdefault(ce.district, []).append(summary(ce, today, page))
+    for s in _summaries(centres, awaiting, today, page):
+        groups.setdefault(s.district or OTHER_DISTRICT, []).append(s)
     out.page(
         page,
         env.get_template("centres_index.md.j2").render(

@@ -47,8 +47,32 @@ class Disclosure:
     title: str  # 2026年3月活动计划
     published: dt.date | None
     due: dt.date | None
-    state: str  # 已公布 | 逾期公布 | 逾期未公布 | 未到期
+    state: str  # 已公布 | 逾期公布 | 未规定期限; a live one: 未到期（还有 N 天） … 逾期未公布（逾期 N 天）
     href: Safe  # from the page it is listed on
+    key: str = ""  # plan/2026-03, finance/2026-Q3: the disclosure's key
+    live: bool = False  # not published and due on a date: the browser recomputes its state
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    """A table row the reader's browser shows or hides by the day (an hours change)."""
+
+    cells: tuple[str, ...]
+    key: str  # what the page's data calls it
+    shown: bool  # shown on the day the page was made
+
+
+@dataclass(frozen=True)
+class WeekItem:
+    """A planned activity in this week's list (本周活动)."""
+
+    date: str  # 2026年12月8日
+    weekday: str  # 周二
+    time: str
+    title: str
+    room: str
+    note: str  # 已取消 / 已延期, or ""
+    href: Safe  # the published address of its plan page's entry, from the current page
 
 
 @dataclass(frozen=True)
@@ -84,7 +108,9 @@ class CentreSummary:
     address: str
     phone: str
     open_today: str  # today's sessions, e.g. 09:00-12:00、14:00-21:00 / 闭馆（国庆节） / 不开放
-    href: Safe
+    href: Safe | None  # None: the centre has no pages yet (never published)
+    # a centre not published by this build: 记录待更正（自2026年11月22日起）
+    awaiting: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +125,7 @@ class HomePage:
     overdue_basis: str  # how "overdue" is decided, with the clauses
     feed_href: Safe
     data_href: Safe
+    awaiting: tuple[CentreSummary, ...] = ()  # the centres whose records await correction
 
 
 @dataclass(frozen=True)
@@ -142,6 +169,10 @@ class ProfilePage:
     consultation: Link | None  # the printed call for residents' comments on the services
     json_ld: Safe  # a <script type="application/ld+json"> element
     data: tuple[Link, ...]
+    today_label: str = ""  # 截至2026年11月22日（周日）: the day the page was made
+    today_status: str = ""  # 今日开放：… on that day
+    week: tuple[WeekItem, ...] = ()  # this week's planned activities on that day
+    day_data: Safe = Markup("")  # the data the browser recomputes today and this week from
 
 
 @dataclass(frozen=True)
@@ -149,14 +180,15 @@ class HoursPage:
     """Opening hours (开放时间): the week, today's status, upcoming changes."""
 
     header: CentreHeader
-    today: dt.date
-    today_label: str  # 2026年11月22日（周日）
+    today: dt.date  # the day the page was made
+    today_label: str  # 截至2026年11月22日（周日）
     today_status: str  # 今日开放：09:00-12:00 / 今日闭馆（春节）
     week: tuple[Row, ...]  # (weekday, sessions, hours)
     weekly_hours: str
-    upcoming: tuple[Row, ...]  # (dates, change, reason)
+    upcoming: tuple[LiveRow, ...]  # (dates, change, reason) of every change not yet over
     pdf: Link | None
     data: tuple[Link, ...]
+    day_data: Safe = Markup("")  # the data the browser recomputes today and the changes from
 
 
 @dataclass(frozen=True)
@@ -184,6 +216,7 @@ class PlanActivity:
     fee: str
     status: str  # 已举办 / 已取消（原因） / 已延期 / 待举办 / 未记录
     attendance: str
+    live: bool = False  # no record yet: 待举办 or 未记录 by the day, recomputed in the browser
 
 
 @dataclass(frozen=True)
@@ -212,6 +245,7 @@ class PlanPage:
     has_records: bool
     pdf: Link | None
     data: tuple[Link, ...]
+    day_data: Safe = Markup("")  # the dates of the activities without a record, for the browser
 
 
 @dataclass(frozen=True)
@@ -350,10 +384,12 @@ class ArchivePage:
 
     header: CentreHeader
     items: tuple[Disclosure, ...]
-    overdue: tuple[Disclosure, ...]
+    pending: tuple[Disclosure, ...]  # not published, with a due date, no page: due or overdue
     booklets: tuple[Link, ...]  # the annual report booklets (年度报告, print PDFs)
     corrections: tuple[Disclosure, ...]  # correction notices (更正说明), newest first
     feed: Link
+    as_of: str = ""  # 截至2026年11月22日: the states as they stood when the page was made
+    day_data: Safe = Markup("")  # the due dates of the live items, for the browser
 
 
 @dataclass(frozen=True)

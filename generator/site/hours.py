@@ -1,28 +1,27 @@
-"""A centre's opening hours page (开放时间): the week, today's status, the changes ahead."""
+"""A centre's opening hours page (开放时间): the week, today's status, the changes ahead.
+
+Today's status and which changes are ahead are printed as they stood on the day the page was
+made (截至 that day) and computed again in the reader's browser (``site.today``)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from generator import model as m
 from generator.figures import finance as f
 from generator.site import contexts as c
 from generator.site import opendata
-from generator.site.render import CentrePages, date_cn, hours_text, weekday_cn
+from generator.site.render import CentrePages, hours_text
+from generator.site.today import (
+    day_script,
+    day_word,
+    hours_data,
+    today_status,
+    upcoming,
+    word,
+)
 from generator.text import formats as fmt
 from generator.text.labels import CLOSED
 
-
-def today_status(hours: m.OpeningHours, today: dt.date) -> str:
-    """今日开放：… / 今日闭馆（reason） / 今日不开放, at build time."""
-    exc = next((e for e in reversed(hours.exceptions) if e.covers(today)), None)
-    sessions = hours.sessions_on(today)
-    if exc is not None and exc.closed:
-        return f"今日闭馆（{exc.reason}）"
-    if not sessions:
-        return "今日不开放"
-    note = f"（{exc.reason}）" if exc is not None else ""
-    return f"今日开放：{fmt.sessions_text(sessions)}{note}"
+__all__ = ["render_hours", "today_status"]
 
 
 def render_hours(p: CentrePages) -> None:
@@ -40,21 +39,25 @@ def render_hours(p: CentrePages) -> None:
                 )
             )
         )
-    upcoming = []
-    for e in f.upcoming_exceptions(hours, today):
+    changes = []
+    # every change not over on the day: the browser shows those near the reader's day
+    for i, (e, near) in enumerate(zip(hours.exceptions, upcoming(hours, today), strict=True)):
+        if e.end < today:
+            continue
         span = fmt.date_range_text(e.start, e.end)
         change = CLOSED if e.closed else f"开放 {fmt.sessions_text(e.sessions)}"
-        upcoming.append(c.Row((span, change, e.reason)))
+        changes.append(c.LiveRow((span, change, e.reason), str(i), near))
     ctx = c.HoursPage(
         header=p.header(page),
         today=today,
-        today_label=f"{date_cn(today)}（{weekday_cn(today)}）",
+        today_label=word("as_of", date=day_word(today)),
         today_status=today_status(hours, today),
         week=tuple(week),
         weekly_hours=hours_text(sum(minutes.values())),
-        upcoming=tuple(upcoming),
+        upcoming=tuple(changes),
         pdf=p.pdf(page, "hours"),
         data=p.data_links(page, ("开放时间（JSON）", p.data("hours"))),
+        day_data=day_script(today, hours=hours_data(hours)),
     )
     p.render("hours.md.j2", page, ctx)
-    p.out.file(p.data("hours"), opendata.hours_json(ce, today))
+    p.out.file(p.data("hours"), opendata.hours_json(ce))

@@ -182,7 +182,7 @@ def centre_json(ce: m.Centre, pack: Pack | None) -> bytes:
     return _json(centre_data(ce, pack))
 
 
-def hours_json(ce: m.Centre, today: dt.date) -> bytes:
+def hours_json(ce: m.Centre) -> bytes:
     data = {"centre": ce.id, "name": ce.name, **hours_data(ce)}
     return _json(data)
 
@@ -520,14 +520,21 @@ def _ics_local(d: dt.date, t: dt.time) -> str:
     return f"{d:%Y%m%d}T{t:%H%M%S}"
 
 
-def centre_ics(ce: m.Centre, today: dt.date, site_url: str | None) -> bytes:
+def ics_stamp(day: dt.date) -> str:
+    """A DTSTAMP from a record's own date (never the day of the build, so the feed changes
+    only when its records do): midnight in China, in UTC."""
+    return f"DTSTAMP:{day - dt.timedelta(days=1):%Y%m%d}T160000Z"
+
+
+def centre_ics(ce: m.Centre, site_url: str | None) -> bytes:
     """Planned activities and closures of a centre as an iCalendar feed (RFC 5545).
 
     Written directly: the structure is fixed (one VEVENT per planned activity and per
     closure), so a general iCalendar library adds nothing but time. Every record value is a
-    TEXT value escaped with ``ics_text``; lines are folded with ``ics_fold``.
+    TEXT value escaped with ``ics_text``; lines are folded with ``ics_fold``. Each event's
+    DTSTAMP is its record's date (``ics_stamp``): a plan's publication date (its month's
+    first day when it has none), a closure's first day.
     """
-    stamp = f"DTSTAMP:{today:%Y%m%d}T000000Z"
     tzid = f";TZID={TZ}:"
     events: list[str] = []
     months = {a.key: a for a in ce.activity_months}
@@ -535,6 +542,7 @@ def centre_ics(ce: m.Centre, today: dt.date, site_url: str | None) -> bytes:
         recs = {r.plan: r for r in (months[p.key].records if p.key in months else ()) if r.plan}
         address = urls.absolute(site_url, urls.page(ce.id, "plan", p.key))
         url = f"URL:{address}" if address else None
+        stamp = ics_stamp(p.published or dt.date(p.year, p.month, 1))
         for a in p.activities:
             fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)} 元"
             r = recs.get(a.id)
@@ -565,7 +573,7 @@ def centre_ics(ce: m.Centre, today: dt.date, site_url: str | None) -> bytes:
             "SUMMARY:" + ics_text(f"闭馆：{e.reason}"),
             f"DTSTART;VALUE=DATE:{e.start:%Y%m%d}",
             f"DTEND;VALUE=DATE:{e.end + dt.timedelta(days=1):%Y%m%d}",
-            stamp,
+            ics_stamp(e.start),
             "UID:" + ics_text(f"{ce.id}-closed-{e.start.isoformat()}-{i}@gongshi"),
             "TRANSP:TRANSPARENT",
             "END:VEVENT",

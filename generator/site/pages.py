@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import Environment
@@ -23,13 +24,25 @@ from jinja2 import Environment
 from generator import model as m
 from generator import urls
 from generator.compliance import RuleResult
+from generator.figures.calendar import (
+    corrections_on,
+    disclosure_states,
+    published_on,
+    withheld_keys,
+)
 from generator.ledger.published import Correction
 from generator.packs.library import Pack
 from generator.records.validate import Validated
 from generator.site import opendata
 from generator.site.archive import render_archive
 from generator.site.audit import render_audit
-from generator.site.city import render_about, render_centres_index, render_home, render_open_data
+from generator.site.city import (
+    AwaitingCorrection,
+    render_about,
+    render_centres_index,
+    render_home,
+    render_open_data,
+)
 from generator.site.compliance import render_compliance
 from generator.site.corrections import render_correction
 from generator.site.evaluation import render_evaluation
@@ -56,6 +69,21 @@ def handed_of(validated: Validated, centre_id: str) -> Handed:
         checked_on=validated.today,
         corrections=tuple(validated.corrections.get(centre_id, ())),
         manuals=tuple(validated.manuals.get(centre_id, ())),
+    )
+
+
+def day_facts(centre: m.Centre, pack: Pack | None, today: dt.date) -> tuple:
+    """What a centre's pages print that changes with the day, apart from what they label
+    截至 the day they were made and the reader's browser computes again (``site.today``):
+    which of its disclosures are published on ``today`` and the state of each
+    (``calendar.disclosure_states``: 已公布, 未到期, 即将到期, 逾期未公布 …, not the days
+    left). It changes when a publication date comes or a due date passes, not every day:
+    with the rule results it stands for the day in the key of a centre's part
+    (``build.cache.part_key``). ``centre`` may be a light view (``pipeline.city_view``)."""
+    states = disclosure_states(centre, pack, today)
+    return (
+        tuple(sorted(withheld_keys(centre, today))),
+        tuple((d.key, d.state, d.published, d.recorded) for d in states),
     )
 
 
@@ -116,23 +144,26 @@ def render_centre_into(
     site_url: str | None,
     handed: Handed,
 ) -> None:
-    """Every page and data file of one centre, into ``out``."""
-    p = CentrePages(env, ce, pack, root, today, pdf_paths, site_url, out, handed)
+    """Every page and data file of one centre, into ``out``: what is published on
+    ``today`` (``calendar.published_on``), with what is still to come listed."""
+    shown = published_on(ce, today)
+    handed = replace(handed, corrections=corrections_on(handed.corrections, ce, today))
+    p = CentrePages(env, shown, pack, root, today, pdf_paths, site_url, out, handed, ce)
     render_profile(p)
     render_hours(p)
     render_plans(p)
     render_finance(p)
-    for audit in ce.audits:
+    for audit in shown.audits:
         render_audit(p, audit)
-    for ev in ce.evaluations:
+    for ev in shown.evaluations:
         render_evaluation(p, ev)
     render_compliance(p)
     render_manuals(p)
     for co in p.corrections:
         render_correction(p, co)
     render_archive(p)
-    out.file(urls.data_path(ce.id, "activities"), opendata.activities_csv([ce]))
-    out.file(urls.data_path(ce.id, "finance-table"), opendata.finance_csv([ce]))
+    out.file(urls.data_path(ce.id, "activities"), opendata.activities_csv([shown]))
+    out.file(urls.data_path(ce.id, "finance-table"), opendata.finance_csv([shown]))
 
 
 def render_centre(
@@ -187,20 +218,37 @@ def render_city(
     site_url: str | None,
     corrections: Mapping[str, Sequence[Correction]],
     env: Environment | None = None,
+    awaiting: Sequence[AwaitingCorrection] = (),
 ) -> SiteSources:
-    """The city pages (home, centres index, open data, about) and the all-centres data files."""
+    """The city pages (home, centres index, open data, about) and the all-centres data files.
+
+    ``awaiting`` are the centres not published by this build because their records have
+    errors: the home page and the centres index list them with the note (``site.city``)."""
     env = env or shared_env()
     out = Out()
     centres = sorted_centres(centres)
     disclosures = {ce.id: centre_disclosures(ce, packs.get(ce.rule_pack), today) for ce in centres}
+    corrections = {  # those published on the day
+        ce.id: corrections_on(corrections.get(ce.id, ()), ce, today) for ce in centres
+    }
+    centres = [published_on(ce, today) for ce in centres]  # what is published on the day
     used_packs = [packs[p] for p in dict.fromkeys(ce.rule_pack for ce in centres) if p in packs]
     # What was published, corrections included (home page, Atom feed).
     published = {
         ce.id: disclosures[ce.id] + [correction_item(ce, co) for co in corrections.get(ce.id, ())]
         for ce in centres
     }
-    render_home(out, env, centres, packs, today=today, disclosures=disclosures, published=published)
-    render_centres_index(out, env, centres, today=today)
+    render_home(
+        out,
+        env,
+        centres,
+        packs,
+        today=today,
+        disclosures=disclosures,
+        published=published,
+        awaiting=awaiting,
+    )
+    render_centres_index(out, env, centres, today=today, awaiting=awaiting)
     render_open_data(out, env, centres, packs, today=today, site_url=site_url, published=published)
     render_about(out, env, centres, used_packs, today)
     return SiteSources(

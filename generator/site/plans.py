@@ -1,5 +1,9 @@
 """A centre's activity plan pages (活动计划): the index of months and one page per month with
-its calendar, activities and what was held."""
+its calendar, activities and what was held.
+
+An activity without a record is 待举办 until its day and 未记录 after it: printed as it stood
+on the day the page was made (截至 that day) and computed again in the reader's browser
+(``site.today``)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from generator.figures import finance as f
 from generator.site import contexts as c
 from generator.site import opendata
 from generator.site.render import CentrePages, date_cn, month_cn, rel, weekday_cn
+from generator.site.today import as_of, day_script, word
 from generator.text import formats as fmt
 from generator.text.labels import FREE
 
@@ -50,6 +55,7 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
     records = {r.plan: r for r in (month.records if month else ()) if r.plan}
     by_day: dict[int, list[str]] = {}
     acts = []
+    live: dict[str, str] = {}  # anchor → date of the activities without a record
     for a in sorted(plan.activities, key=lambda a: (a.date, a.start, a.id)):
         by_day.setdefault(a.date.day, []).append(a.title)
         r = records.get(a.id)
@@ -59,8 +65,10 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
                 status += f"，改至{date_cn(r.date)}"
             attendance = f"{r.attendance} 人次" if r.status == "已举办" else "—"
         else:
-            status = "待举办" if a.date >= p.today else "未记录"
+            status = word("to_come" if a.date >= p.today else "unrecorded")
+            status += f"（{as_of(p.today)}）"
             attendance = "—"
+            live[f"activity-{a.id}"] = a.date.isoformat()
         fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)} 元"
         service = service_title(p, a.service)
         acts.append(
@@ -78,6 +86,7 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
                 fee=fee,
                 status=status,
                 attendance=attendance,
+                live=r is None,
             )
         )
     weeks = tuple(
@@ -117,6 +126,7 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
             ("本月计划与记录（JSON）", p.data("plan", plan.key)),
             ("全部活动（CSV）", p.data("activities")),
         ),
+        day_data=day_script(p.today, planned=live) if live else Markup(""),
     )
     p.render("plan.md.j2", page, ctx)
     p.out.file(p.data("plan", plan.key), opendata.plan_json(ce, plan, month))

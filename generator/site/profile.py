@@ -1,9 +1,15 @@
-"""A centre's profile page (概况) and its data files: centre.json and the activity calendar."""
+"""A centre's profile page (概况) and its data files: centre.json and the activity calendar.
+
+The page opens with today's opening and this week's planned activities, printed as they
+stood on the day the page was made (截至 that day) and computed again in the reader's browser
+(``site.today``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+
+from markupsafe import Markup
 
 from generator import model as m
 from generator.figures import finance as f
@@ -12,7 +18,18 @@ from generator.packs.library import Pack
 from generator.site import contexts as c
 from generator.site import opendata
 from generator.site.corrections import correction_data
-from generator.site.render import CentrePages, date_cn
+from generator.site.render import CentrePages, date_cn, weekday_cn
+from generator.site.today import (
+    address,
+    day_script,
+    day_word,
+    hours_data,
+    in_week,
+    today_status,
+    week_activities,
+    week_data,
+    word,
+)
 from generator.text import formats as fmt
 
 
@@ -89,6 +106,19 @@ def render_profile(p: CentrePages) -> None:
         )
         for s in ce.services.paid
     )
+    ahead = week_activities(ce, p.today)
+    week = tuple(
+        c.WeekItem(
+            date=date_cn(w.date),
+            weekday=weekday_cn(w.date),
+            time=w.time,
+            title=w.title,
+            room=w.room,
+            note=w.note,
+            href=Markup(address(page, w.page, w.anchor)),
+        )
+        for w in in_week(ahead, p.today)
+    )
     ctx = c.ProfilePage(
         header=p.header(page),
         address=ce.address,
@@ -116,7 +146,13 @@ def render_profile(p: CentrePages) -> None:
             ("中心信息（JSON）", p.data("centre")),
             ("活动日历（iCalendar）", p.data("calendar")),
         ),
+        today_label=word("as_of", date=day_word(p.today)),
+        today_status=today_status(ce.opening_hours, p.today),
+        week=week,
+        day_data=day_script(
+            p.today, hours=hours_data(ce.opening_hours), week=week_data(page, ahead)
+        ),
     )
     p.render("profile.md.j2", page, ctx)
     p.out.file(p.data("centre"), centre_json(ce, p.pack, p.corrections))
-    p.out.file(p.data("calendar"), opendata.centre_ics(ce, p.today, p.site_url))
+    p.out.file(p.data("calendar"), opendata.centre_ics(ce, p.site_url))

@@ -170,7 +170,12 @@ class Handed:
 class CentrePages:
     """What every page of one centre shares: where its pages and data files go, its header,
     its PDF and data links, the correction notices of its disclosures. Each page kind's module
-    renders its pages through one of these."""
+    renders its pages through one of these.
+
+    ``centre`` is the centre as published on ``today`` (``calendar.published_on``: no record
+    published after the day); ``recorded`` every record of it, for the lists of what is
+    still to come. ``today`` is the day the pages are made: what they print about the day is
+    labelled with it and computed again in the reader's browser (``site.today``)."""
 
     def __init__(
         self,
@@ -183,8 +188,10 @@ class CentrePages:
         site_url: str | None,
         out: Out,
         handed: Handed,
+        recorded: m.Centre | None = None,
     ) -> None:
         self.env, self.centre, self.pack, self.root = env, centre, pack, root
+        self.recorded = recorded or centre
         self.today, self.pdf_paths, self.site_url = today, pdf_paths, site_url
         self.out = out
         self.corrections = handed.corrections

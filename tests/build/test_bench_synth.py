@@ -55,7 +55,17 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_small_city_passes_check(city: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "check", str(city), "--format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "check",
+            str(city),
+            "--today",
+            _synth().today_for(2026, 1).isoformat(),
+            "--format",
+            "json",
+        ],
         check=False,
         cwd=ROOT,
         capture_output=True,
@@ -63,7 +73,7 @@ def test_small_city_passes_check(city: Path) -> None:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    validated = load_project(city)
+    validated = load_project(city, _synth().today_for(2026, 1))
     assert validated.report.errors == [], validated.report.format("text")
     assert sorted(c.id for c in validated.centres) == sorted(
         p.name for p in (city / "centres").iterdir()

@@ -338,15 +338,20 @@ def test_guard_names_the_record_line_of_every_field_kind(tmp_path):
 
 @pytest.mark.slow
 def test_build_refuses_to_publish_and_names_every_record_line(tmp_path):
-    """The real build (site, open data, PDFs) stops at the guard: nothing is published."""
+    """The real build (site, open data, PDFs) stops the centre at the guard: nothing of it
+    is published, the city pages say its records await correction."""
     from generator.build.orchestrate import build_site
 
     proj, where = planted_project(tmp_path)
     out = tmp_path / "public"
-    result = build_site(
-        proj, out, today=dt.date(2027, 6, 1), site_url="https://example.org/", pdf=True
-    )
-    assert result.out is None and not out.exists()
+    day = dt.date(2027, 6, 1)
+    result = build_site(proj, out, today=day, site_url="https://example.org/", pdf=True)
+    assert result.out == out and result.awaiting == {"demo": day} and result.kept == []
+    assert not [root for root in ("centres", "data", "print") if (out / root / "demo").exists()]
+    files = read_tree(out)  # what was published: no number of the records
+    found = scan_outputs(files, load_project(proj).centres, Project(proj))
+    assert [p for p in found if p.code == "personal-data-leak"] == []
+    assert "记录待更正" in (out / "index.html").read_text(encoding="utf-8")
     leaks = [p for p in result.report.errors if p.code == "personal-data-leak"]
     published = {at for number, at in where.items() if number not in UNPUBLISHED}
     assert {(p.file, p.line) for p in leaks} == published

@@ -137,7 +137,8 @@ def test_a_correction_end_to_end(tmp_path: Path) -> None:
     assert not (out / "centres" / "demo" / "corrections").exists()
     first_ledger = ledger_file(proj).read_bytes()
 
-    # 2. An amount changed after publication: check and build refuse, nothing is written.
+    # 2. An amount changed after publication: check and build refuse; the centre is not
+    # published again (its pages and PDFs stay as published), its ledger is not written.
     item, old, new = change_an_amount(proj)
     done = gongshi("check", str(proj))
     assert done.returncode == 1
@@ -146,8 +147,16 @@ def test_a_correction_end_to_end(tmp_path: Path) -> None:
     site_before = tree_bytes(out)
     done = build(proj, out)
     assert done.returncode == 1
+    assert "[changed-after-publication]" in done.stderr and "demo" in done.stderr
     assert ledger_file(proj).read_bytes() == first_ledger
-    assert tree_bytes(out) == site_before
+    site_held = tree_bytes(out)
+    own = ("centres/demo/", "data/demo/", "print/demo/")
+    assert {k: v for k, v in site_held.items() if k.startswith(own)} == {
+        k: v for k, v in site_before.items() if k.startswith(own)
+    }
+    assert f"记录待更正（自{date_cn(dt.date.fromisoformat(BUILD_DAY))}起）" in visible_text(
+        page_html(out, ".")
+    )
 
     # 3. The correction entry, as docs/workflow.md says: check passes, the build succeeds.
     add_correction(proj)

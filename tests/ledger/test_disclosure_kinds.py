@@ -100,9 +100,14 @@ def test_a_change_after_publication_needs_a_correction(
     report = load_project(proj, BUILD_DAY).report
     found = [p for p in report.problems if p.code == "changed-after-publication"]
     assert [(p.file, p.severity) for p in found] == [(f"centres/demo/{rel}", Severity.ERROR)]
-    assert build_site(proj, proj / "public", today=BUILD_DAY, pdf=False, jobs=1).out is None
-
     ledger = proj / "centres" / "demo" / LEDGER_FILE
+    recorded = ledger.read_bytes()
+    held = build_site(proj, proj / "public", today=BUILD_DAY, pdf=False, jobs=1)
+    # the centre is not published (the city pages say it awaits correction); its ledger stays
+    assert held.awaiting == {"demo": BUILD_DAY} and held.made == held.reused == []
+    assert not (proj / "public" / "centres" / "demo").exists()
+    assert ledger.read_bytes() == recorded
+
     with ledger.open("a", encoding="utf-8") as fh:
         fh.write(
             f"  - disclosure: {key}\n"

@@ -42,6 +42,10 @@ def test_a_partial_run_keeps_the_other_pdfs(tmp_path):
     assert (
         main(["print", str(proj / "centres" / "demo"), "--kind", "audit", "--out", str(out)]) == 0
     )
+    # the 2026 audit is published on 2027-03-28: not printed before that day, then printed
+    assert sorted(p.name for p in (out / "demo").iterdir()) == ["hours.pdf"]
+    args = ["print", "demo", "--project", str(proj), "--kind", "audit", "--out", str(out)]
+    assert main([*args, "--today", "2027-03-28"]) == 0
     assert sorted(p.name for p in (out / "demo").iterdir()) == ["audit-2026.pdf", "hours.pdf"]
 
 

@@ -342,8 +342,10 @@ def test_record_text_never_becomes_markup(planted_build):
     _files, pages, _pdfs = planted_build
     for path, page in pages.items():
         for kind, content in page.scripts:
-            if kind == "application/ld+json":
-                json.loads(content)  # not cut short by a "</script>" from a record
+            if kind in ("application/ld+json", "application/json"):
+                # data (JSON-LD, the page's data for gongshi.js), never run: whole, not cut
+                # short by a "</script>" from a record
+                json.loads(content)
             else:
                 assert "gongshi" not in content and "alert(" not in content, (path, content)
         for tag, attrs in page.tags:
@@ -411,9 +413,10 @@ def test_build_refuses_to_publish_a_pii_case(case, tmp_path):
     proj = make_project(tmp_path)
     apply_case(case, proj)
     out = tmp_path / "public"
-    result = build_site(
-        proj, out, today=dt.date(2027, 6, 1), site_url="https://example.org/", pdf=True
-    )
-    assert result.out is None and not out.exists()
+    day = dt.date(2027, 6, 1)
+    result = build_site(proj, out, today=day, site_url="https://example.org/", pdf=True)
+    # the centre is not published; the city pages say its records await correction
+    assert result.out == out and result.awaiting == {"demo": day}
+    assert not [root for root in ("centres", "data", "print") if (out / root / "demo").exists()]
     leaks = {(p.file, p.line) for p in result.report.errors if p.code == "personal-data-leak"}
     assert leaks == {(f"centres/demo/{case.file}", line) for _, line in case.leaks}

@@ -21,7 +21,6 @@ from generator.text import formats as fmt
 from generator.text.labels import FREE
 from tests.site_helpers import HOSTILE
 
-TODAY = dt.date(2026, 11, 22)
 SITE = "https://gs.example.org/"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 LONG_CHINESE = (
@@ -84,7 +83,7 @@ def events(data: bytes) -> list[dict[str, str]]:
 
 def test_every_line_ends_in_crlf_and_fits_75_octets(samples) -> None:
     for ce in samples:
-        data = centre_ics(ce, TODAY, SITE)
+        data = centre_ics(ce, SITE)
         lines = physical_lines(data)
         assert lines[0] == b"BEGIN:VCALENDAR" and lines[-1] == b"END:VCALENDAR"
         for ln in lines:
@@ -128,7 +127,7 @@ def test_fold_and_escape_round_trip(text: str) -> None:
 
 def test_events_match_the_records(samples) -> None:
     for ce in samples:
-        got = {e["UID"]: e for e in events(centre_ics(ce, TODAY, SITE))}
+        got = {e["UID"]: e for e in events(centre_ics(ce, SITE))}
         months = {a.key: a for a in ce.activity_months}
         planned = 0
         for p in ce.plans:
@@ -139,7 +138,9 @@ def test_events_match_the_records(samples) -> None:
                 assert unescape(ev["SUMMARY"]) == a.title
                 assert ev["DTSTART;TZID=Asia/Shanghai"] == f"{a.date:%Y%m%d}T{a.start:%H%M%S}"
                 assert ev["DTEND;TZID=Asia/Shanghai"] == f"{a.date:%Y%m%d}T{a.end:%H%M%S}"
-                assert ev["DTSTAMP"] == "20261122T000000Z"
+                # the plan's publication date (midnight in China), never the day of the build
+                stamp = (p.published - dt.timedelta(days=1)).strftime("%Y%m%d")
+                assert ev["DTSTAMP"] == f"{stamp}T160000Z"
                 assert unescape(ev["LOCATION"]) == f"{ce.name} {a.room}（{ce.address}）"
                 fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)} 元"
                 assert unescape(ev["DESCRIPTION"]) == (
@@ -157,27 +158,29 @@ def test_events_match_the_records(samples) -> None:
                 assert ev["DTSTART;VALUE=DATE"] == f"{e.start:%Y%m%d}"
                 assert ev["DTEND;VALUE=DATE"] == f"{e.end + dt.timedelta(days=1):%Y%m%d}"
                 assert ev["TRANSP"] == "TRANSPARENT"
+                stamp = (e.start - dt.timedelta(days=1)).strftime("%Y%m%d")
+                assert ev["DTSTAMP"] == f"{stamp}T160000Z"
                 assert unescape(ev["SUMMARY"]) == f"闭馆：{e.reason}"
 
 
 def test_samples_include_a_cancelled_activity_and_a_closure(samples) -> None:
     """The checks above cover every branch only if the samples have both."""
-    all_events = [e for ce in samples for e in events(centre_ics(ce, TODAY, SITE))]
+    all_events = [e for ce in samples for e in events(centre_ics(ce, SITE))]
     assert any(e.get("STATUS") == "CANCELLED" for e in all_events)
     assert any("TRANSP" in e for e in all_events)
 
 
 def test_without_a_site_url_events_have_no_url(samples) -> None:
-    evs = events(centre_ics(samples[0], TODAY, None))
+    evs = events(centre_ics(samples[0], None))
     assert evs and not any("URL" in e for e in evs)
 
 
 def test_no_time_zone_block_without_timed_events(samples) -> None:
     ce = dataclasses.replace(samples[0], plans=())
-    data = centre_ics(ce, TODAY, SITE)
+    data = centre_ics(ce, SITE)
     assert b"VTIMEZONE" not in data
     assert b"TZID" not in data
-    assert b"BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\n" in centre_ics(samples[0], TODAY, SITE)
+    assert b"BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\n" in centre_ics(samples[0], SITE)
 
 
 # ---------------------------------------------------------------- read by a real parser
@@ -194,7 +197,7 @@ def _hostile_centre(ce, title: str):
 def test_icalendar_reads_the_feed(samples) -> None:
     icalendar = pytest.importorskip("icalendar")
     for ce in samples:
-        cal = icalendar.Calendar.from_ical(centre_ics(ce, TODAY, SITE))
+        cal = icalendar.Calendar.from_ical(centre_ics(ce, SITE))
         assert str(cal["VERSION"]) == "2.0"
         assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
         evs = cal.walk("VEVENT")
@@ -222,7 +225,7 @@ def test_icalendar_reads_the_feed(samples) -> None:
 def test_icalendar_reads_hostile_text_back_exactly(samples, title: str) -> None:
     icalendar = pytest.importorskip("icalendar")
     ce = _hostile_centre(samples[0], title)
-    data = centre_ics(ce, TODAY, SITE)
+    data = centre_ics(ce, SITE)
     for ln in physical_lines(data):
         assert len(ln) <= 75
     cal = icalendar.Calendar.from_ical(data)
@@ -234,5 +237,5 @@ def test_icalendar_reads_hostile_text_back_exactly(samples, title: str) -> None:
 
 def test_calendar_name_is_escaped_text(samples) -> None:
     ce = dataclasses.replace(samples[0], official_name="甲,乙;丙\n丁")
-    line = next(ln for ln in unfold(centre_ics(ce, TODAY, SITE)) if ln.startswith("X-WR-CALNAME:"))
+    line = next(ln for ln in unfold(centre_ics(ce, SITE)) if ln.startswith("X-WR-CALNAME:"))
     assert unescape(line.split(":", 1)[1]) == "甲,乙;丙\n丁活动"

@@ -35,7 +35,8 @@ from generator.text.escape import md_escape
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, hostile_project
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "site-minimal"
-TODAY = dt.date(2026, 3, 15)
+# Every record of the fixture is published by then (the audit on 2027-03-28).
+TODAY = dt.date(2027, 4, 1)
 # Pages whose text depends on content outside the fixture (the manual templates of content/).
 NOT_GOLDEN = {"centres/demo/manuals.md"}
 PDFS = frozenset(
@@ -342,7 +343,7 @@ def test_json_ld_cannot_close_its_script(tmp_path: Path) -> None:
     )
     site = render_site(load_project(project), project, today=TODAY)
     page = site.pages["centres/demo/index.md"]
-    assert page.count("</script>") == 1
+    assert page.count("</script>") == 2  # the JSON-LD and the page's data for the browser
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
     assert json.loads(raw)["address"]["streetAddress"] == "沙尾路</script><script>alert(3)</script>"
 
@@ -367,3 +368,28 @@ def test_search_words_hold_activity_titles(sample_site) -> None:
     assert "四点半学校" in sample_site.words
     assert all(" " not in w and "\n" not in w for w in sample_site.words)
     assert search_words([], []) == ()
+
+
+def test_day_data_cannot_close_its_script(tmp_path: Path) -> None:
+    """The page's data for gongshi.js holds record text (a holiday's reason, an activity's
+    title): written so that nothing in it ends its <script> element, read back whole."""
+    project = hostile_project(tmp_path)
+    hostile = "</script><script>alert(4)</script><!--"
+    centre = project / "centres" / "demo" / "centre.yaml"
+    text = centre.read_text(encoding="utf-8")
+    assert "reason: 国庆节" in text
+    centre.write_text(text.replace("reason: 国庆节", f"reason: '{hostile}'"), encoding="utf-8")
+    site = render_site(load_project(project), project, today=dt.date(2026, 9, 28))
+    for rel in ("centres/demo/index.md", "centres/demo/hours.md"):
+        page = site.pages[rel]
+        raw = re.search(r'<script type="application/json" class="gs-day">(.*?)</script>', page)
+        assert raw is not None, rel
+        assert "<" not in raw.group(1) and ">" not in raw.group(1), rel
+        data = json.loads(raw.group(1))
+        assert data["hours"]["exceptions"][0]["reason"] == hostile, rel
+        assert data["made"] == "2026-09-28"
+    # the only ends of scripts are those of gongshi's own: the data (and the JSON-LD)
+    assert site.pages["centres/demo/hours.md"].count("</script>") == 1
+    assert site.pages["centres/demo/index.md"].count("</script>") == 2
+    # and the hours page lists the change with its reason as text
+    assert "&lt;/script&gt;&lt;script&gt;alert(4)" in site.pages["centres/demo/hours.md"]

@@ -26,7 +26,7 @@ from generator.site.render import make_env
 from tests.conftest import copy_project
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, build
 
-TODAY = dt.date(2026, 3, 15)
+TODAY = dt.date(2027, 4, 1)  # every record of the fixture is published by then
 NASTY = (
     *HOSTILE,
     "</td></tr></table></figure><script>alert(3)</script>",
@@ -130,7 +130,8 @@ def test_every_activity_keeps_its_anchor_without_a_heading_id(samples) -> None:
     validated, site = samples
     checked = 0
     for ce in validated.centres:
-        for plan in ce.plans:
+        # the plans published on the day the samples are rendered (the next month's may not be)
+        for plan in (p for p in ce.plans if f"centres/{ce.id}/plans/{p.key}.md" in site.pages):
             page = site.pages[f"centres/{ce.id}/plans/{plan.key}.md"]
             assert "\n### " not in page, (
                 "activities are not Markdown headings (one index entry each)"

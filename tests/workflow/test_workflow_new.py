@@ -56,6 +56,30 @@ def test_new_centre_passes_check(tmp_path, monkeypatch, capsys):
     assert all(p["rule"] for p in report["problems"]), report["problems"]
 
 
+def test_placeholders_are_warnings_until_the_contract_starts(tmp_path, monkeypatch, capsys):
+    """A new centre's placeholder figures (floor area 0, …) are warnings to check, not errors,
+    until the contract period it describes starts; then the rules judge them as usual."""
+    proj = project_with_real_content(tmp_path)
+    assert run_cli(["new", "futian-shawei", *NEW_ARGS], monkeypatch, proj) == 0
+    centre_yaml = proj / "centres" / "futian-shawei" / "centre.yaml"
+    capsys.readouterr()
+    assert run_cli(["check", "--format", "json"], monkeypatch, proj) == 0
+    report = json.loads(capsys.readouterr().out)
+    floor = [p for p in report["problems"] if p["code"] == "floor-area"]
+    assert floor and floor[0]["severity"] == "warning"
+    assert "占位内容，请核对" in floor[0]["message"]
+    assert report["errors"] == 0
+    # once the contract has started, the same figures are the rules' findings
+    text = centre_yaml.read_text(encoding="utf-8")
+    start = next(ln for ln in text.splitlines() if ln.strip().startswith("start:"))
+    centre_yaml.write_text(text.replace(start, "  start: 2025-01-01   # 请核对"), "utf-8")
+    assert run_cli(["check", "--format", "json"], monkeypatch, proj) == 1
+    report = json.loads(capsys.readouterr().out)
+    floor = [p for p in report["problems"] if p["code"] == "floor-area"]
+    assert floor and floor[0]["severity"] == "error"
+    assert "占位内容" not in floor[0]["message"]
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [

@@ -1,5 +1,12 @@
 /* Filter the home page's centre table by district and street.
-   Without JavaScript the full table is shown; the controls exist only when this runs. */
+   Without JavaScript the full table is shown; the controls exist only when this runs.
+
+   The day: a centre's pages print today's opening, this week's activities, activities still
+   to come and the days left before a disclosure is due as they stood on the day the page was
+   made (labelled 截至 that day), and carry the data they come from in
+   <script type="application/json" class="gs-day"> (generator/site/today.py, with every word
+   printed). Here they are computed again for the reader's day in China (UTC+8), whatever the
+   reader's own time zone. Record text is only ever set as text (textContent), never as HTML. */
 (function () {
   "use strict";
 
@@ -99,9 +106,173 @@
     });
   }
 
+  /* ------------------------------------------------------------ the reader's day */
+
+  var DAY = 86400000;
+  var CHINA = 8 * 3600000; /* China Standard Time, UTC+8, no summer time */
+
+  function chinaToday() {
+    return new Date(Date.now() + CHINA).toISOString().slice(0, 10);
+  }
+
+  function stamp(iso) { /* an ISO date as a UTC time value, for date arithmetic */
+    var p = iso.split("-");
+    return Date.UTC(+p[0], +p[1] - 1, +p[2]);
+  }
+
+  function isoOf(time) { return new Date(time).toISOString().slice(0, 10); }
+
+  function daysBetween(from, to) { return Math.round((stamp(to) - stamp(from)) / DAY); }
+
+  function addDays(iso, n) { return isoOf(stamp(iso) + n * DAY); }
+
+  function weekdayOf(iso) { return (new Date(stamp(iso)).getUTCDay() + 6) % 7; } /* 0: Monday */
+
+  function fillIn(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
+
+  function dayData() {
+    var script = document.querySelector("script.gs-day");
+    if (!script) return null;
+    try {
+      return JSON.parse(script.textContent);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function Words(data) {
+    var w = data.words;
+    this.word = function (key, values) { return fillIn(w[key], values || {}); };
+    this.date = function (iso) {
+      var p = iso.split("-");
+      return fillIn(w.date, { y: +p[0], m: +p[1], d: +p[2] });
+    };
+    this.day = function (iso) {
+      return fillIn(w.day, { date: this.date(iso), weekday: data.weekdays[weekdayOf(iso)] });
+    };
+  }
+
+  /* The exception covering a day (the last one listed wins), as OpeningHours.sessions_on. */
+  function exceptionOn(hours, iso) {
+    for (var i = hours.exceptions.length - 1; i >= 0; i -= 1) {
+      var e = hours.exceptions[i];
+      if (e.from <= iso && iso <= e.to) return e;
+    }
+    return null;
+  }
+
+  function todayStatus(hours, iso, words) {
+    var exc = exceptionOn(hours, iso);
+    if (exc && exc.closed) return words.word("closed", { reason: exc.reason });
+    var sessions = exc ? exc.sessions : hours.weekly[weekdayOf(iso)];
+    if (!sessions.length) return words.word("shut");
+    var text = sessions.join(words.word("sep"));
+    if (exc) return words.word("open_note", { sessions: text, reason: exc.reason });
+    return words.word("open", { sessions: text });
+  }
+
+  function showToday(data, today, words) {
+    if (!data.hours) return;
+    Array.prototype.forEach.call(document.querySelectorAll('[data-gs="today"]'), function (el) {
+      var strong = document.createElement("strong");
+      strong.textContent = words.day(today);
+      el.textContent = "";
+      el.appendChild(strong);
+      el.appendChild(document.createTextNode("\u3000" + todayStatus(data.hours, today, words)));
+    });
+  }
+
+  function showChanges(data, today) {
+    if (!data.hours) return;
+    var horizon = addDays(today, data.hours.upcoming_days);
+    var shown = 0;
+    var rows = document.querySelectorAll("[data-gs-change]");
+    Array.prototype.forEach.call(rows, function (row) {
+      var e = data.hours.exceptions[+row.getAttribute("data-gs-change")];
+      var near = !!e && e.to >= today && e.from <= horizon;
+      row.hidden = !near;
+      if (near) shown += 1;
+    });
+    var table = document.querySelector('[data-gs="upcoming"]');
+    if (table) table.hidden = shown === 0;
+    var none = document.querySelector('[data-gs="upcoming-none"]');
+    if (none) none.hidden = shown > 0;
+  }
+
+  function showWeek(data, today, words) {
+    var list = document.querySelector('[data-gs="week"]');
+    if (!list || !data.week) return;
+    var monday = addDays(today, -weekdayOf(today));
+    var sunday = addDays(monday, 6);
+    list.textContent = "";
+    var count = 0;
+    data.week.forEach(function (a) {
+      if (a.date < monday || a.date > sunday) return;
+      var item = document.createElement("li");
+      item.appendChild(document.createTextNode(words.day(a.date) + a.time + " "));
+      var link = document.createElement("a");
+      link.setAttribute("href", a.href);
+      link.textContent = a.title;
+      item.appendChild(link);
+      item.appendChild(document.createTextNode("（" + a.room + "）" + a.note));
+      list.appendChild(item);
+      count += 1;
+    });
+    list.hidden = count === 0;
+    var none = document.querySelector('[data-gs="week-none"]');
+    if (none) none.hidden = count > 0;
+  }
+
+  function showActivities(data, today, words) {
+    if (!data.planned) return;
+    var items = document.querySelectorAll("[data-gs-activity]");
+    Array.prototype.forEach.call(items, function (item) {
+      var date = data.planned[item.getAttribute("data-gs-activity")];
+      if (!date) return;
+      item.textContent = words.word(date >= today ? "to_come" : "unrecorded");
+    });
+  }
+
+  function dueState(due, today, soonDays, words) {
+    var left = daysBetween(today, due);
+    if (left < 0) return words.word("overdue", { state: words.word("missing"), n: -left });
+    if (left === 0) return words.word("due_today", { state: words.word("due") });
+    return words.word("left", { state: words.word(left <= soonDays ? "due" : "upcoming"), n: left });
+  }
+
+  function showDue(data, today, words) {
+    if (!data.due) return;
+    var cells = document.querySelectorAll("[data-gs-due]");
+    Array.prototype.forEach.call(cells, function (cell) {
+      var due = data.due[cell.getAttribute("data-gs-due")];
+      if (due) cell.textContent = dueState(due, today, data.soon_days, words);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('[data-gs="as-of"]'), function (el) {
+      el.textContent = words.word("states", { when: words.word("now", { date: words.date(today) }) });
+    });
+  }
+
+  function showDay() {
+    var data = dayData();
+    if (!data || !data.words) return;
+    var today = chinaToday();
+    var words = new Words(data);
+    showToday(data, today, words);
+    showChanges(data, today);
+    showWeek(data, today, words);
+    showActivities(data, today, words);
+    showDue(data, today, words);
+    document.documentElement.setAttribute("data-gs-day", today);
+  }
+
   function ready() {
     setUp();
     labelScrollBoxes();
+    showDay();
   }
 
   if (document.readyState === "loading") {

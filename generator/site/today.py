@@ -1,0 +1,229 @@
+"""What a centre's pages say about the day they are read on.
+
+A centre's pages are made once and kept until something they print changes (the build
+remakes a centre's part when its records, its rule results or the states of its disclosures
+change, not every day). What depends on the day — today's opening, this week's activities, an
+activity still to come, the days left before a disclosure is due or how long it is overdue —
+is therefore printed as it stood on the day the page was made, labelled 截至 that day, for
+readers without JavaScript and for search engines; and the page carries the data it is
+computed from as JSON (``day_script``), from which ``site_templates/site/assets/gongshi.js``
+computes it again in the reader's browser, for the day it is in China (UTC+8).
+
+The wording is here once, for both: the page prints it and hands it to the script in the
+same JSON (``WORDS``), so the two never read differently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import model as m
+from generator import urls
+from generator.figures import finance as f
+from generator.figures.calendar import SOON_DAYS, STATE_LABELS
+from generator.site.opendata import script_json
+
+# How far ahead the hours page lists holiday changes (a display choice, not a rule).
+UPCOMING_DAYS = 60
+
+# Every word the page and the script print about the day; ``{name}`` is filled in by both.
+WORDS = {
+    "date": "{y}年{m}月{d}日",
+    "day": "{date}（{weekday}）",
+    "as_of": "截至{date}",
+    "now": "按今天（{date}）计算",
+    "states": "尚未公布的公示，状态{when}。",
+    "sep": "、",
+    "open": "今日开放：{sessions}",
+    "open_note": "今日开放：{sessions}（{reason}）",
+    "closed": "今日闭馆（{reason}）",
+    "shut": "今日不开放",
+    "to_come": "待举办",
+    "unrecorded": "未记录",
+    "left": "{state}（还有 {n} 天）",
+    "due_today": "{state}（今日到期）",
+    "overdue": "{state}（逾期 {n} 天）",
+    "upcoming": STATE_LABELS["upcoming"],
+    "due": STATE_LABELS["due"],
+    "missing": STATE_LABELS["missing"],
+}
+
+
+def word(key: str, **values: object) -> str:
+    return WORDS[key].format(**values)
+
+
+def date_word(day: dt.date) -> str:
+    return word("date", y=day.year, m=day.month, d=day.day)
+
+
+def day_word(day: dt.date) -> str:
+    """2026年11月22日（周日）."""
+    return word("day", date=date_word(day), weekday=m.WEEKDAYS[day.weekday()])
+
+
+def as_of(day: dt.date) -> str:
+    """截至2026年11月22日: the label of a state printed as it stood on ``day``."""
+    return word("as_of", date=date_word(day))
+
+
+# ---------------------------------------------------------------- opening hours
+
+
+def today_status(hours: m.OpeningHours, day: dt.date) -> str:
+    """今日开放：… / 今日开放：…（调休上班） / 今日闭馆（reason） / 今日不开放, on ``day``.
+
+    The last exception listed that covers the day wins (``OpeningHours.sessions_on``)."""
+    exc = next((e for e in reversed(hours.exceptions) if e.covers(day)), None)
+    if exc is not None and exc.closed:
+        return word("closed", reason=exc.reason)
+    sessions = hours.sessions_on(day)
+    if not sessions:
+        return word("shut")
+    text = WORDS["sep"].join(str(s) for s in sessions)
+    if exc is not None:
+        return word("open_note", sessions=text, reason=exc.reason)
+    return word("open", sessions=text)
+
+
+def upcoming(hours: m.OpeningHours, day: dt.date) -> list[bool]:
+    """For each exception of ``hours``, whether the hours page lists it on ``day``
+    (``figures.finance.upcoming_exceptions``: it ends on the day or later and starts within
+    ``UPCOMING_DAYS``)."""
+    near = f.upcoming_exceptions(hours, day, UPCOMING_DAYS)
+    return [any(e is x for x in near) for e in hours.exceptions]
+
+
+def hours_data(hours: m.OpeningHours) -> dict[str, Any]:
+    """The weekly sessions (Monday first) and the exceptions, for the script."""
+    return {
+        "weekly": [[str(s) for s in hours.weekly.get(d, ())] for d in range(7)],
+        "exceptions": [
+            {
+                "from": e.start.isoformat(),
+                "to": e.end.isoformat(),
+                "reason": e.reason,
+                "closed": e.closed,
+                "sessions": [str(s) for s in e.sessions],
+            }
+            for e in hours.exceptions
+        ],
+        "upcoming_days": UPCOMING_DAYS,
+    }
+
+
+# ---------------------------------------------------------------- this week's activities
+
+
+@dataclass(frozen=True)
+class WeekActivity:
+    """A planned activity as the week's list shows it."""
+
+    date: dt.date
+    time: str  # 14:00-16:00
+    title: str
+    room: str
+    note: str  # 已取消 / 已延期, or ""
+    page: str  # docs path of its plan page
+    anchor: str  # activity-<id>
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_activities(centre: m.Centre, day: dt.date) -> list[WeekActivity]:
+    """The centre's planned activities from the Monday of ``day``'s week on, in order: the
+    week's list on the day the page is made, and what the script picks the week from later.
+    Only published plans are in ``centre`` (``calendar.published_on``)."""
+    start = monday_of(day)
+    months = {a.key: a for a in centre.activity_months}
+    out = []
+    for plan in centre.plans:
+        month = months.get(plan.key)
+        records = {r.plan: r for r in (month.records if month else ()) if r.plan}
+        for a in plan.activities:
+            if a.date < start:
+                continue
+            r = records.get(a.id)
+            note = r.status if r is not None and r.status in ("已取消", "已延期") else ""
+            out.append(
+                WeekActivity(
+                    a.date,
+                    f"{a.start:%H:%M}-{a.end:%H:%M}",
+                    a.title,
+                    a.room,
+                    note,
+                    urls.page(centre.id, "plan", plan.key),
+                    f"activity-{a.id}",
+                )
+            )
+    return sorted(out, key=lambda w: (w.date, w.time, w.anchor))
+
+
+def in_week(items: Iterable[WeekActivity], day: dt.date) -> list[WeekActivity]:
+    start = monday_of(day)
+    end = start + dt.timedelta(days=6)
+    return [w for w in items if start <= w.date <= end]
+
+
+def address(page: str, target: str, anchor: str = "") -> str:
+    """The published address of ``target`` relative to the published address of ``page``
+    (what a browser resolves a link in the page against), with ``#anchor``."""
+    here = urls.page_url(page).rstrip("/") or "."
+    there = urls.page_url(target)
+    out = posixpath.relpath(there.rstrip("/") or ".", here)
+    if there.endswith("/") and not out.endswith("/"):
+        out += "/"
+    return out + (f"#{anchor}" if anchor else "")
+
+
+def week_data(page: str, items: Iterable[WeekActivity]) -> list[dict[str, str]]:
+    return [
+        {
+            "date": w.date.isoformat(),
+            "time": w.time,
+            "title": w.title,
+            "room": w.room,
+            "note": w.note,
+            "href": address(page, w.page, w.anchor),
+        }
+        for w in items
+    ]
+
+
+# ---------------------------------------------------------------- due dates
+
+
+def due_state(due: dt.date, day: dt.date, soon_days: int = SOON_DAYS) -> str:
+    """The state of a disclosure not published on ``day`` with its due date:
+    未到期（还有 N 天） / 即将到期（还有 N 天） / 即将到期（今日到期） / 逾期未公布（逾期 N 天）.
+    The states are ``calendar.state_of``'s."""
+    left = (due - day).days
+    if left < 0:
+        return word("overdue", state=WORDS["missing"], n=-left)
+    if left == 0:
+        return word("due_today", state=WORDS["due"])
+    return word("left", state=WORDS["due" if left <= soon_days else "upcoming"], n=left)
+
+
+# ---------------------------------------------------------------- the page's data
+
+
+def day_script(made: dt.date, **data: Any) -> Markup:
+    """The page's data for the script: a ``<script type="application/json">`` element whose
+    text cannot end it (``<``, ``>`` and ``&`` are written as ``\\u`` escapes)."""
+    payload = {
+        "made": made.isoformat(),
+        "words": WORDS,
+        "weekdays": list(m.WEEKDAYS),
+        "soon_days": SOON_DAYS,
+        **data,
+    }
+    return Markup(f'<script type="application/json" class="gs-day">{script_json(payload)}</script>')
