@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,44 @@ def test_serve_previews_and_follows_record_changes(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_centre_name_is_text_in_the_page_title(tmp_path: Path) -> None:
+    """A centre's name reaches every page's <title>; markup in it must stay text there."""
+    project = copy_project(MINIMAL, tmp_path / "proj")
+    centre = project / "centres" / "demo" / "centre.yaml"
+    name = "沙头街道沙尾社区</title><img src=x onerror=alert(1)>服务中心"
+    text = centre.read_text(encoding="utf-8")
+    centre.write_text(
+        text.replace("official_name: 沙头街道沙尾社区（党群）服务中心", f"official_name: '{name}'"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "public"
+    done = build(project, out, "2026-03-15", "--no-ledger")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    class Head(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.in_title, self.title, self.tags = False, "", []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.in_title = tag == "title"
+
+        def handle_endtag(self, tag):
+            self.in_title = False if tag == "title" else self.in_title
+
+        def handle_data(self, data):
+            if self.in_title:
+                self.title += data
+
+    pages = sorted((out / "centres" / "demo").rglob("index.html"))
+    assert pages
+    for page in pages:
+        head = Head()
+        head.feed(page.read_text(encoding="utf-8"))
+        assert "img" not in head.tags, page
+        if page.parent == out / "centres" / "demo":
+            assert head.title.startswith(name), (page, head.title)
