@@ -179,20 +179,10 @@ class BuildCache:
 
     def get(self, kind: str, name: str, key: str) -> Any | None:
         """The value stored as ``kind``/``name`` when it was stored under ``key``."""
-        path = self._value_path(kind, name)
-        try:
-            with path.open("rb") as fh:
-                stored_key, value = pickle.load(fh)
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            ValueError,
-            TypeError,
-            AttributeError,
-            ImportError,
-        ):
+        stored = read_stored(self._value_path(kind, name))
+        if stored is None:
             return None
+        stored_key, value = stored
         return value if stored_key == key else None
 
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
@@ -242,3 +232,22 @@ class BuildCache:
 
     def save(self) -> None:
         self.hashes.save()
+
+
+def read_stored(path: Path) -> tuple[Any, Any] | None:
+    """A (key, value) pair stored with pickle, or None when it is missing or damaged (a
+    damaged entry is simply made again)."""
+    try:
+        with path.open("rb") as fh:
+            stored_key, value = pickle.load(fh)
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+    ):
+        return None
+    return stored_key, value

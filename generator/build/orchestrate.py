@@ -58,7 +58,15 @@ from typing import Any, Self
 from xml.sax.saxutils import escape as xml_escape
 
 from generator import model as m
-from generator.build.cache import CACHE_DIR, BuildCache, digest, manifest_line, part_key, pdf_key
+from generator.build.cache import (
+    CACHE_DIR,
+    BuildCache,
+    digest,
+    manifest_line,
+    part_key,
+    pdf_key,
+    read_stored,
+)
 from generator.build.linkcheck import broken_links
 from generator.build.mkdocs_site import (
     city_config,
@@ -522,20 +530,10 @@ class Unpublished:
         self.entries[name] = AwaitingCorrection(name, since, *names, pages=pages)
 
     def _last_published(self, name: str) -> tuple[m.Centre, tuple] | None:
-        path = self.cache.folder_for(LAST, name) / "view.pickle"
-        try:
-            with path.open("rb") as fh:
-                stamp, view = pickle.load(fh)
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            ValueError,
-            TypeError,
-            AttributeError,
-            ImportError,
-        ):
+        stored = read_stored(self.cache.folder_for(LAST, name) / "view.pickle")
+        if stored is None:
             return None
+        stamp, view = stored
         if stamp != self.stamp:
             return None
         # the all-centres tables are joined from the centre's own, which the site keeps
