@@ -56,7 +56,7 @@ COMPLIANCE = "compliance"  # its rule results on a day (``stored_results``)
 PARTS = "parts"
 PDFS = "pdfs"
 # each centre's city view and corrections as last published into an output folder: what the
-# city pages list while its records await correction (orchestrate.Unpublished)
+# city pages list while its records await correction (awaiting.Unpublished)
 LAST = "published"
 SEARCH_INDEX = "search/search_index.json"
 

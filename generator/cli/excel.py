@@ -24,7 +24,9 @@ from generator.pipeline import RECORDS, load
 from generator.problems import Severity
 from generator.records.edit import write_texts
 from generator.records.validate import find_project
-from generator.workflow.excel import export_workbook, import_workbook, read_workbook, sort_problems
+from generator.workflow.excel.export import export_workbook
+from generator.workflow.excel.import_ import import_workbook, sort_problems
+from generator.workflow.excel.read import read_workbook
 from generator.workflow.scaffold import parse_month
 
 

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from generator.build.orchestrate import write_files
+from generator.build.tree import write_files
 from generator.cli.args import iso_date
 from generator.errors import BuildFailed
 from generator.pipeline import held_back, load_project

@@ -188,7 +188,7 @@ def test_jobs_must_be_a_positive_number(bad: str) -> None:
 def test_city_pages_from_city_views_equal_those_from_whole_centres(samples_loaded) -> None:
     # The build renders the city pages from light centres (pipeline.city_view) and joins the
     # all-centres tables from the centres' own: both must give what the whole records give.
-    from generator.build.orchestrate import JOINED, join_csv
+    from generator.build.city import JOINED, join_csv
     from generator.figures.calendar import published_on
     from generator.pipeline import city_view
     from generator.site import opendata

@@ -23,7 +23,8 @@ from generator.pipeline import load_project
 from generator.print import documents
 from generator.records.shapes import FILE_KINDS
 from generator.records.validate import FOLDERS
-from generator.workflow.excel import IMPORTERS, SHEET_KINDS, parse_sheet_name, sheet_name
+from generator.workflow.excel.import_ import IMPORTERS
+from generator.workflow.excel.sheets import SHEET_KINDS, parse_sheet_name, sheet_name
 
 DAY = dt.date(2027, 4, 1)  # the minimal centre has one record of every kind by then
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.orchestrate import MANIFEST, Gathered, run_mkdocs, site_config, write_files
+from generator.build.mkdocs_site import run_mkdocs, site_config
+from generator.build.tree import MANIFEST, Gathered, write_files
 from generator.errors import BuildFailed
 from tests.conftest import copy_project
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, build, gongshi, hostile_project, tree_bytes

@@ -27,7 +27,8 @@ from generator.text import labels
 from generator.text.escape import md_escape
 from generator.text.labels import EXPENSE_LABELS, INCOME_LABELS, INCOME_TOTAL
 from generator.urls import data_path, page, pdf_path
-from generator.workflow.excel import export_workbook, sheet_name
+from generator.workflow.excel.export import export_workbook
+from generator.workflow.excel.sheets import sheet_name
 from tests.site_helpers import BOUNDARY_DAY, boundary_project
 
 DAY = dt.date.fromisoformat(BOUNDARY_DAY)

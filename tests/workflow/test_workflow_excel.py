@@ -12,7 +12,9 @@ from generator.cli import main
 from generator.packs.library import to_plain
 from generator.records.load import read_document
 from generator.records.validate import Project
-from generator.workflow.excel import cell_text, import_workbook, parse_sheet_name, sheet_name
+from generator.workflow.excel.import_ import import_workbook
+from generator.workflow.excel.read import cell_text
+from generator.workflow.excel.sheets import parse_sheet_name, sheet_name
 
 PLAN_SHEET = "2026年4月计划"
 ROW = [
@@ -306,7 +308,7 @@ def test_unknown_sheet_unknown_column_and_missing_column(tmp_path, monkeypatch):
     """A renamed sheet and column are skipped with warnings; a deleted required column is an error."""
     from pathlib import Path
 
-    from generator.workflow.excel import read_workbook
+    from generator.workflow.excel.read import read_workbook
 
     proj = minimal_project(tmp_path)
     path = Path(export(proj, monkeypatch, "--month", "2026-03"))

@@ -1,0 +1,138 @@
+"""The city part of the site: the city pages, the all-centres data, styles and data schemas,
+built by mkdocs in the build's own process while the workers make the centres' parts; and
+the all-centres tables joined from the parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import model as m
+from generator.build.cache import manifest_line
+from generator.build.mkdocs_site import (
+    city_config,
+    run_mkdocs,
+    site_config,
+    write_config,
+    write_search_words,
+)
+from generator.build.privacy import scan_outputs
+from generator.build.tree import SITEMAPS, Gathered, write_tree
+from generator.paths import INSTALL_ROOT
+from generator.records.validate import Project, Validated
+from generator.site import opendata
+from generator.site.city import AwaitingCorrection
+from generator.site.pages import render_city, sorted_centres
+
+ROOT = INSTALL_ROOT
+ASSETS = ROOT / "site_templates" / "site" / "assets"
+SCHEMA_DIR = ROOT / "docs" / "schema"
+
+
+# The all-centres tables are the centres' own tables one after another (opendata writes each
+# centre's rows alone); the build joins the parts' files instead of writing them again, so
+# their rows were read by the personal-data guard of each part.
+# site path → (the centre's own table in data/<id>/, the function writing either)
+JOINED = {
+    "data/activities.csv": ("activities.csv", opendata.activities_csv),
+    "data/finance.csv": ("finance.csv", opendata.finance_csv),
+}
+
+
+def write_joined_data(site: Path, centres: Sequence[m.Centre]) -> list[str]:
+    """The all-centres tables from the centres' own tables in the assembled ``site`` (made by
+    this build, or kept as last published); their manifest lines."""
+    lines = []
+    for target, (name, table) in JOINED.items():
+        pieces = [(site / "data" / ce.id / name).read_bytes() for ce in centres]
+        data = join_csv(pieces, table([]))
+        (site / target).write_bytes(data)
+        lines.append(manifest_line(target, data))
+    return lines
+
+
+def join_csv(pieces: list[bytes], empty: bytes) -> bytes:
+    """One table from tables with the same header: the header once, then every row."""
+    body = b"".join(piece.split(b"\r\n", 1)[1] for piece in pieces)
+    return empty + body
+
+
+@dataclass
+class CityResult:
+    centres: list[m.Centre] = field(default_factory=list)  # the centres it lists, in order
+    problems: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pages: int = 0
+    html: list[str] = field(default_factory=list)
+    manifest: list[str] = field(default_factory=list)
+
+
+def build_city(
+    centres: Sequence[m.Centre],
+    corrections: Mapping[str, Sequence],
+    validated: Validated,
+    project: Project,
+    tmp: Path,
+    site: Path,
+    *,
+    today: dt.date,
+    site_url: str | None,
+    awaiting: Sequence[AwaitingCorrection] = (),
+) -> CityResult:
+    """The city pages, all-centres data, styles and data schemas, built by mkdocs into
+    ``site`` (emptied first): ``centres`` with their ``corrections``, and the centres
+    ``awaiting`` correction listed with the note."""
+    for folder in (site, tmp / "docs"):
+        if folder.exists():
+            shutil.rmtree(folder)
+    packs = validated.library.packs if validated.library else {}
+    centres = sorted_centres(centres)
+    sources = render_city(
+        centres,
+        packs,
+        today=today,
+        site_url=site_url,
+        corrections=corrections,
+        awaiting=awaiting,
+    )
+    g = Gathered(words=sources.words)
+    for rel, text in sources.pages.items():
+        g.add(rel, text.encode("utf-8"), "页面")
+    for rel, data in sources.files.items():
+        # the all-centres tables are joined from the parts afterwards (write_joined_data);
+        # an empty stand-in lets mkdocs see the links to them
+        g.add(rel, b"" if rel in JOINED else data, "开放数据")
+    add_static(g)
+    result = CityResult(centres=centres, notes=list(sources.notes), pages=len(sources.pages))
+    result.problems = scan_outputs(g.files, centres, project)
+    if any(p.severity.value == "error" for p in result.problems):
+        return result
+    docs = tmp / "docs"
+    write_tree(g.files, docs)
+    words = tmp / "search-words.txt"
+    write_search_words(g.words, words)
+    cfg = city_config(site_config(docs, site, words, site_url))
+    run_mkdocs(write_config(tmp / "mkdocs.yml", cfg), today)
+    for name in SITEMAPS:
+        (site / name).unlink(missing_ok=True)
+    for p in sorted(site.rglob("*")):
+        if p.is_file():
+            rel = p.relative_to(site).as_posix()
+            if rel in JOINED:
+                continue
+            result.manifest.append(manifest_line(rel, p.read_bytes()))
+            if rel.endswith(".html") and rel != "404.html":
+                result.html.append(rel)
+    return result
+
+
+def add_static(g: Gathered) -> None:
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            g.add(f"assets/{asset.relative_to(ASSETS).as_posix()}", asset.read_bytes(), "样式")
+    for schema in sorted(SCHEMA_DIR.glob("*.json")):
+        g.add(f"data/schema/{schema.name}", schema.read_bytes(), "数据格式说明")
