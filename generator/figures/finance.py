@@ -8,7 +8,6 @@ these figures with a rule pack. Money stays ``Decimal``; a ratio is a ``Decimal`
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -107,24 +106,6 @@ def finance_periods(centre: m.Centre, year: int) -> list[FinancePeriod]:
     return out
 
 
-def carried_forward_gaps(centre: m.Centre) -> list[tuple[m.Quarter, Decimal, Decimal]]:
-    """Quarters whose balance carried in differs from the previous quarter's balance."""
-    gaps = []
-    qs = sorted(centre.quarters, key=lambda q: (q.year, q.quarter))
-    for prev, cur in itertools.pairwise(qs):
-        consecutive = (cur.year, cur.quarter) == (
-            prev.year + (prev.quarter == 4),
-            prev.quarter % 4 + 1,
-        )
-        if not consecutive:
-            continue
-        expected = prev.income_total - prev.expenditure_total
-        got = cur.income.get("carried_forward", ZERO)
-        if got != expected:
-            gaps.append((cur, expected, got))
-    return gaps
-
-
 # ---------------------------------------------------------------- staff and volunteers
 
 
@@ -175,19 +156,6 @@ def daily_minutes(sessions: Iterable[m.Session]) -> int:
 def weekly_minutes(hours: m.OpeningHours) -> dict[int, int]:
     """Minutes open on each weekday of the regular week (0 = Monday)."""
     return {d: daily_minutes(hours.weekly.get(d, ())) for d in range(7)}
-
-
-def week_dates(monday: dt.date) -> list[dt.date]:
-    return [monday + dt.timedelta(days=i) for i in range(7)]
-
-
-def open_status(hours: m.OpeningHours, now: dt.datetime) -> tuple[bool, m.HoursException | None]:
-    """Whether the centre is open at ``now``, and the exception that applies today."""
-    today = now.date()
-    exc = next((e for e in reversed(hours.exceptions) if e.covers(today)), None)
-    t = now.time()
-    is_open = any(s.start <= t < s.end for s in hours.sessions_on(today))
-    return is_open, exc
 
 
 def upcoming_exceptions(
@@ -273,19 +241,6 @@ def month_activity(centre: m.Centre, key: str) -> MonthActivity:
         unplanned=len([r for r in records if r.plan is None]),
         themed_held=themed,
         attendance=sum(r.attendance for r in held),
-    )
-
-
-def count_by_size(activities: Iterable[HeldActivity], low: int, high: int | None) -> int:
-    """Held activities with attendance in [low, high] (high None = no upper bound)."""
-    return len(
-        [
-            a
-            for a in activities
-            if a.status == "已举办"
-            and a.attendance >= low
-            and (high is None or a.attendance <= high)
-        ]
     )
 
 

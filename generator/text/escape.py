@@ -31,20 +31,3 @@ def md_escape_block(text: object) -> str:
     return "\n\n".join(
         "  \n".join(md_escape(line) for line in p.splitlines() if line.strip()) for p in paras
     )
-
-
-def md_cell(text: object) -> str:
-    """Escape text for a Markdown table cell."""
-    return md_escape(text)
-
-
-def html_attr(text: object) -> str:
-    """Escape text for an HTML attribute value in a template."""
-    s = "" if text is None else str(text)
-    return (
-        s.replace("&", "&amp;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
