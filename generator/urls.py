@@ -50,6 +50,16 @@ PAGES = {
 }
 
 
+def _fill(patterns: dict[str, str], what: str, kind: str, period: str | None) -> str:
+    """A kind's path pattern with its period filled in ({} in the pattern)."""
+    pattern = patterns.get(kind)
+    if pattern is None:
+        raise ValueError(f"unknown {what.split()[0]} kind {kind!r}")
+    if ("{}" in pattern) != (period is not None):
+        raise ValueError(f"{what} {kind!r} with period {period!r}")
+    return pattern.format(period)
+
+
 def centre_root(centre_id: str) -> str:
     """The folder of a centre's pages: ``centres/<id>``."""
     return f"centres/{centre_id}"
@@ -62,12 +72,7 @@ def page(centre_id: str, kind: str, period: str | None = None) -> str:
     Raises:
         ValueError: unknown kind, or a period missing or given where none belongs.
     """
-    pattern = PAGES.get(kind)
-    if pattern is None:
-        raise ValueError(f"unknown page kind {kind!r}")
-    if ("{}" in pattern) != (period is not None):
-        raise ValueError(f"page {kind!r} with period {period!r}")
-    return f"{centre_root(centre_id)}/{pattern.format(period)}"
+    return f"{centre_root(centre_id)}/{_fill(PAGES, 'page', kind, period)}"
 
 
 def signed_report(centre_id: str, year: int | str) -> str:
@@ -174,12 +179,7 @@ def data_path(centre_id: str, kind: str, period: str | None = None) -> str:
     Raises:
         ValueError: unknown kind, or a period missing or given where none belongs.
     """
-    pattern = DATA.get(kind)
-    if pattern is None:
-        raise ValueError(f"unknown data kind {kind!r}")
-    if ("{}" in pattern) != (period is not None):
-        raise ValueError(f"data file {kind!r} with period {period!r}")
-    return f"{data_root(centre_id)}/{pattern.format(period)}"
+    return f"{data_root(centre_id)}/{_fill(DATA, 'data file', kind, period)}"
 
 
 def schema_path(name: str) -> str:

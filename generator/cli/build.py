@@ -29,7 +29,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from generator.build.mkdocs_site import _quiet_jieba
 from generator.build.orchestrate import BuildResult, build_site, preview_site, print_notes
-from generator.cli.args import iso_date
+from generator.cli.args import add_day
 from generator.errors import GongshiError
 from generator.problems import Severity
 from generator.records.validate import find_project
@@ -55,12 +55,7 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         default=".",
         help="项目文件夹、centres/ 或某个中心的文件夹（默认当前文件夹）",
     )
-    p.add_argument(
-        "--today",
-        type=iso_date,
-        default=None,
-        help="按这一天生成“今日开放”和逾期状态（YYYY-MM-DD，默认今天）",
-    )
+    add_day(p, "按这一天生成“今日开放”和逾期状态（YYYY-MM-DD，默认今天）")
     p.add_argument(
         "--site-url",
         type=_url,

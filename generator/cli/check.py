@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli.args import iso_date
+from generator.cli.args import add_day
 from generator.pipeline import load_project
 
 
@@ -17,12 +17,7 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         default=".",
         help="项目文件夹、centres/ 或某个中心的文件夹（默认当前文件夹）",
     )
-    p.add_argument(
-        "--today",
-        type=iso_date,
-        default=None,
-        help="按这一天检查（公布日期、出席记录和期限；YYYY-MM-DD，默认今天）",
-    )
+    add_day(p, "按这一天检查（公布日期、出席记录和期限；YYYY-MM-DD，默认今天）")
     p.add_argument("--strict", action="store_true", help="有警告时也返回非零退出码（2）")
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式")
 

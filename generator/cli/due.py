@@ -14,6 +14,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from generator.cli.args import add_day
 from generator.disclosures import BY_KEY as DISCLOSURE_KINDS
 from generator.figures.calendar import (
     SOON_DAYS,
@@ -31,13 +32,7 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         "centre", nargs="?", default=None, help="中心编号或中心文件夹（不填则列出项目中的全部中心）"
     )
     p.add_argument("--project", default=".", help="项目文件夹（默认当前文件夹）")
-    p.add_argument(
-        "--as-of",
-        dest="as_of",
-        metavar="YYYY-MM-DD",
-        default=None,
-        help="按哪一天计算状态（默认今天）",
-    )
+    add_day(p, "按哪一天计算状态（默认今天）", "--as-of")
     p.add_argument(
         "--soon",
         type=int,
@@ -85,14 +80,7 @@ def format_table(rows: list[list[str]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.as_of:
-        try:
-            as_of = dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            sys.stderr.write(f"gongshi due：--as-of 应是日期 YYYY-MM-DD，这里是 {args.as_of!r}\n")
-            return 2
-    else:
-        as_of = dt.date.today()
+    as_of = args.as_of or dt.date.today()
     project = find_project(Path(args.project))
     only = None
     if args.centre:

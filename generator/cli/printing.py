@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from generator.build.tree import write_files
-from generator.cli.args import iso_date
+from generator.cli.args import add_day
 from generator.errors import BuildFailed
 from generator.pipeline import held_back, load_project
 from generator.print.documents import KIND_LABELS, KINDS, render_pdfs
@@ -69,12 +69,7 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         help="网站正式地址，印在二维码和网址中，例如 https://gs.example.org；不写则不印二维码",
     )
     p.add_argument("--project", type=Path, default=Path("."), help="项目文件夹（默认当前文件夹）")
-    p.add_argument(
-        "--today",
-        type=iso_date,
-        default=None,
-        help="按这一天打印：公布日期在这一天之后的内容不打印（YYYY-MM-DD，默认今天）",
-    )
+    add_day(p, "按这一天打印：公布日期在这一天之后的内容不打印（YYYY-MM-DD，默认今天）")
 
 
 def _existing_pdfs(dest: Path) -> dict[str, bytes]:
