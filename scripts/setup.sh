@@ -3,7 +3,7 @@
 # pinned Python packages. Safe to run again: every step skips what is already in place.
 #
 #   bash scripts/setup.sh          # what building the site and the PDFs needs
-#   bash scripts/setup.sh --test   # plus Chromium for the browser tests
+#   bash scripts/setup.sh --test   # plus Chromium, LibreOffice Calc and nginx for the tests
 #
 # Environment: PYTHON=/path/to/python3.x picks the interpreter for .venv.
 set -euo pipefail
@@ -75,12 +75,25 @@ fi
 if command -v dpkg-query >/dev/null 2>&1; then
     have_deb fonts-noto-cjk || MISSING+=(fonts-noto-cjk)
     have_deb poppler-utils || MISSING+=(poppler-utils)
-    if [ "$WITH_TEST" = 1 ]; then have_deb chromium || MISSING+=(chromium); fi
+    # the CJK character maps: without them pdftotext reads nothing from PDFs that use the
+    # standard non-embedded Chinese fonts (STSong-Light), and the personal-number scan is blind
+    have_deb poppler-data || MISSING+=(poppler-data)
+    if [ "$WITH_TEST" = 1 ]; then
+        have_deb chromium || MISSING+=(chromium)
+        # the Excel round trip through LibreOffice, and `nginx -t` on docs/deploy.md's config
+        have_deb libreoffice-calc-nogui || MISSING+=(libreoffice-calc-nogui)
+        have_deb nginx-light || MISSING+=(nginx-light)
+    fi
 else
     # Not a Debian system: check for the files themselves and say what is missing.
     fc-list 2>/dev/null | grep -q 'Noto Sans CJK SC' || MISSING+=(fonts-noto-cjk)
     command -v pdftotext >/dev/null 2>&1 || MISSING+=(poppler-utils)
-    if [ "$WITH_TEST" = 1 ]; then command -v chromium >/dev/null 2>&1 || MISSING+=(chromium); fi
+    [ -d /usr/share/poppler/cMap ] || MISSING+=(poppler-data)
+    if [ "$WITH_TEST" = 1 ]; then
+        command -v chromium >/dev/null 2>&1 || MISSING+=(chromium)
+        command -v soffice >/dev/null 2>&1 || MISSING+=(libreoffice-calc-nogui)
+        command -v nginx >/dev/null 2>&1 || MISSING+=(nginx-light)
+    fi
 fi
 
 if [ "${#MISSING[@]}" -eq 0 ]; then
