@@ -22,15 +22,13 @@ from generator.build.mkdocs_site import (
 )
 from generator.build.privacy import scan_outputs
 from generator.build.tree import SITEMAPS, Gathered, write_tree
-from generator.paths import INSTALL_ROOT
+from generator.paths import SCHEMA_DIR, TEMPLATES
 from generator.records.validate import Project, Validated
 from generator.site import opendata
 from generator.site.city import AwaitingCorrection
 from generator.site.pages import render_city, sorted_centres
 
-ROOT = INSTALL_ROOT
-ASSETS = ROOT / "site_templates" / "site" / "assets"
-SCHEMA_DIR = ROOT / "docs" / "schema"
+ASSETS = TEMPLATES / "site" / "assets"
 
 
 # The all-centres tables are the centres' own tables one after another (opendata writes each
@@ -115,7 +113,7 @@ def build_city(
     write_tree(g.files, docs)
     words = tmp / "search-words.txt"
     write_search_words(g.words, words)
-    cfg = city_config(site_config(docs, site, words, site_url))
+    cfg = city_config(site_config(docs, site, words, site_url, project.root))
     run_mkdocs(write_config(tmp / "mkdocs.yml", cfg), today)
     for name in SITEMAPS:
         (site / name).unlink(missing_ok=True)

@@ -21,21 +21,35 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from generator.errors import BuildFailed
-from generator.paths import INSTALL_ROOT
+from generator.paths import DEFAULT_MKDOCS_YML, INSTALL_ROOT
 from generator.urls import page_url
 
-ROOT = INSTALL_ROOT
-MKDOCS_YML = ROOT / "mkdocs.yml"
+
+def config_file(project_root: Path | None) -> Path:
+    """The site configuration of a project: its own mkdocs.yml, else the one gongshi ships."""
+    if project_root is not None and (project_root / "mkdocs.yml").is_file():
+        return project_root / "mkdocs.yml"
+    return DEFAULT_MKDOCS_YML
 
 
-def site_config(docs: Path, site: Path, words_file: Path | None, site_url: str | None) -> dict:
-    """mkdocs.yml with absolute paths, the search word list and the site URL filled in."""
-    cfg = yaml.safe_load(MKDOCS_YML.read_text(encoding="utf-8"))
+def site_config(
+    docs: Path,
+    site: Path,
+    words_file: Path | None,
+    site_url: str | None,
+    project_root: Path | None = None,
+) -> dict:
+    """The project's mkdocs.yml with absolute paths, the search word list and the site URL
+    filled in. A relative ``theme.custom_dir`` is the project's own folder when it has one,
+    else the templates gongshi ships (a project made by ``gongshi init`` has none)."""
+    source = config_file(project_root)
+    cfg = yaml.safe_load(source.read_text(encoding="utf-8"))
     cfg["docs_dir"] = str(docs)
     cfg["site_dir"] = str(site)
     theme = cfg.setdefault("theme", {})
     if theme.get("custom_dir"):
-        theme["custom_dir"] = str(ROOT / theme["custom_dir"])
+        own = source.parent / theme["custom_dir"]
+        theme["custom_dir"] = str(own if own.is_dir() else INSTALL_ROOT / theme["custom_dir"])
     if site_url:
         cfg["site_url"] = site_url.rstrip("/") + "/"
     plugins = []
