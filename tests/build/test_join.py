@@ -134,10 +134,12 @@ def test_two_shards_with_one_name_are_refused(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_join_reads_real_shard_builds(tmp_path: Path) -> None:
-    site = tmp_path / "shard" / "public"
+    project = tmp_path / "shard"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns(".gongshi-cache"))
+    site = project / "public"
     r = gongshi(
         "build",
-        str(FIXTURE),
+        str(project),
         "--today",
         "2027-04-01",
         "--no-pdf",
