@@ -11,7 +11,8 @@ site: one page of links and a combined open-data index. This module simulates th
    first (PDFs are per centre, so sharding does not change their cost), then the whole city as
    one project, for comparison; wall and CPU time and peak memory of each build's process
    tree (``run.run_tree``);
-4. the join: `join_shards` reads each shard's data/centres.json and writes an index site.
+4. the join (`gongshi join`, generator/build/join.py) reads each shard's data/centres.json
+   and writes the index site.
 
 Run through ``bench/run --shards 4x50``.
 """
@@ -19,11 +20,11 @@ Run through ``bench/run --shards 4x50``.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 import shutil
 import time
 from pathlib import Path
+
+from generator.build.join import Shard, join_shards
 
 
 def split_city(city: Path, shards: int, dest: Path) -> list[Path]:
@@ -39,42 +40,6 @@ def split_city(city: Path, shards: int, dest: Path) -> list[Path]:
             shutil.copytree(c, proj / "centres" / c.name)
         out.append(proj)
     return out
-
-
-def join_shards(sites: dict[str, Path], dest: Path, today: dt.date) -> dict:
-    """Write the index site: links to every shard and centre, and the combined centres.json."""
-    dest.mkdir(parents=True, exist_ok=True)
-    combined = []
-    rows = []
-    for name, site in sites.items():
-        data = json.loads((site / "data" / "centres.json").read_text(encoding="utf-8"))
-        for c in data["centres"]:
-            entry = dict(c)
-            entry["shard"] = name
-            entry["page"] = f"{name}/{c['page']}"
-            entry["files"] = json.loads(
-                json.dumps(c.get("files", {})).replace('"data/', f'"{name}/data/')
-            )
-            combined.append(entry)
-            rows.append(
-                f'<li><a href="{html.escape(entry["page"])}">{html.escape(c["name"])}</a>'
-                f"（{html.escape(c.get('district', ''))}）</li>"
-            )
-    (dest / "data").mkdir(exist_ok=True)
-    (dest / "data" / "centres.json").write_text(
-        json.dumps(
-            {"generated": today.isoformat(), "centres": combined}, ensure_ascii=False, indent=1
-        ),
-        encoding="utf-8",
-    )
-    shard_links = "".join(f'<li><a href="{n}/">{n}</a></li>' for n in sites)
-    (dest / "index.html").write_text(
-        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>社区服务中心信息公示</title>'
-        f"<h1>社区服务中心信息公示</h1><h2>各区</h2><ul>{shard_links}</ul>"
-        f"<h2>各中心</h2><ul>{''.join(rows)}</ul></html>",
-        encoding="utf-8",
-    )
-    return {"centres": len(combined)}
 
 
 def simulate(a, run) -> dict:
@@ -132,7 +97,9 @@ def simulate(a, run) -> dict:
     result["shard_peak_tree_rss_mb"] = max(b["peak_tree_rss_mb"] for b in result["builds"])
     result["shard_max_wall_s"] = max(b["wall_s"] for b in result["builds"])
     t = time.perf_counter()
-    result["join"] = join_shards(sites, work / "index-site", dt.date.fromisoformat(today))
+    shards = [Shard(name, site) for name, site in sites.items()]
+    count = join_shards(shards, work / "index-site", dt.date.fromisoformat(today))
+    result["join"] = {"centres": count}
     result["join_s"] = time.perf_counter() - t
     u = build(city, work / "sites" / "whole")
     result["whole"] = u
