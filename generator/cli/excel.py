@@ -5,7 +5,8 @@ expenditure, fixed assets), pre-filled with the existing records. Without ``--mo
 ``--quarter`` it holds next month's plan, this month's records and the last quarter.
 
 import: reads a filled workbook, checks every cell and the resulting records; with any
-error it prints the problems (as ``文件.xlsx!工作表!单元格``) and changes no file. Exit 0
+error it prints the problems (each at its cell: 工作表「…」第7行「日期」列（B7 格）; in JSON
+the file is ``文件.xlsx!工作表!单元格``) and changes no file. Exit 0
 imported, 1 problems in the workbook or records, 2 bad options.
 """
 
@@ -74,8 +75,11 @@ def run_export(args: argparse.Namespace) -> int:
                 f"gongshi export：--quarter 应写成 YYYY-Qn（例如 2026-Q3），这里是 {args.quarter!r}\n"
             )
             return 2
+    records_month = month
     if not args.month and not args.quarter:
+        # next month's plan, this month's activity records, the last quarter's finance
         month = (today.year + (today.month == 12), today.month % 12 + 1)
+        records_month = (today.year, today.month)
         q_now = (today.month - 1) // 3 + 1
         quarter = (today.year - (q_now == 1), 4 if q_now == 1 else q_now - 1)
     project = find_project(Path(args.project))
@@ -97,8 +101,8 @@ def run_export(args: argparse.Namespace) -> int:
         )
         return 1
     parts = [centre.id]
-    if month:
-        parts.append(f"{month[0]:04d}-{month[1]:02d}")
+    for mo in sorted({m for m in (records_month, month) if m}):
+        parts.append(f"{mo[0]:04d}-{mo[1]:02d}")
     if quarter:
         parts.append(f"{quarter[0]:04d}-Q{quarter[1]}")
     out = Path(args.out) if args.out else Path("-".join(parts) + ".xlsx")
@@ -111,6 +115,7 @@ def run_export(args: argparse.Namespace) -> int:
         month=month,
         quarter=quarter,
         today=today,
+        records_month=records_month,
     )
     try:
         out.write_bytes(data)
@@ -159,7 +164,8 @@ def run_import(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return 0 if result.ok else 1
     for p in problems:
-        where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file
+        # a cell is named in the message (工作表「…」第7行「日期」列（B7 格））: the file is enough
+        where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file.split("!")[0]
         sys.stdout.write(f"{where} {p.severity.label} [{p.code}] {p.message}\n")
     if not result.ok:
         sys.stdout.write(

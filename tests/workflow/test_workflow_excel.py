@@ -192,11 +192,17 @@ def test_bad_cells_point_at_sheet_and_cell_and_change_no_file(tmp_path, monkeypa
     before = tree_digest(proj / "centres")
     assert run_cli(["import", book], monkeypatch, proj) == 1
     out = capsys.readouterr().out
-    assert "book.xlsx!2026年4月计划!B4 错误 [not-date] 「日期」列：日期 2026-02-30 不存在" in out
-    assert "book.xlsx!2026年4月计划!M6 错误 [not-money]" in out and '"12,00.5"' in out
-    assert "不要使用千位分隔符" in out
-    assert "book.xlsx!2026年4月计划!O7 错误 [missing-key] 「报名方式」是必填项，这一格是空的" in out
-    assert "book.xlsx!2026年第一季度支出!C4 错误 [not-money]" in out
+    assert (
+        "book.xlsx 错误 [not-date] 工作表「2026年4月计划」第4行「日期」列（B4 格）："
+        "日期 2026-02-30 不存在" in out
+    )
+    assert "[not-money] 工作表「2026年4月计划」第6行「收费」列（M6 格）" in out
+    assert '"12,00.5"' in out and "不要使用千位分隔符" in out
+    assert (
+        "[missing-key] 工作表「2026年4月计划」第7行「报名方式」列（O7 格）：必填，这一格是空的"
+        in out
+    )
+    assert "[not-money] 工作表「2026年第一季度支出」第4行「金额」列（C4 格）" in out
     assert "没有改动任何文件" in out
     assert tree_digest(proj / "centres") == before
     # cells fixed, the room is still wrong: that is found by validating the records the
@@ -208,10 +214,13 @@ def test_bad_cells_point_at_sheet_and_cell_and_change_no_file(tmp_path, monkeypa
     errors = [p for p in result.problems if p.severity.value == "error"]
     assert [(p.file, p.code) for p in errors] == [
         ("book.xlsx!2026年4月计划!E5", "unknown-room"),
-        ("book.xlsx!2026年4月计划!M6", "missing-key"),
+        ("book.xlsx!2026年4月计划!N6", "missing-key"),  # the cell to fill, not the charge
     ]
-    assert errors[0].message.startswith("「活动室」列：活动室 大礼堂 不在 centre.yaml 的 rooms 中")
-    assert "「收费服务编码」" in errors[1].message  # the column, not the YAML key paid_service
+    assert errors[0].message.startswith(
+        "工作表「2026年4月计划」第5行「活动室」列（E5 格）：活动室 大礼堂 不是本中心登记的活动室"
+    )
+    assert errors[1].message.startswith("工作表「2026年4月计划」第6行「收费服务编码」列（N6 格）")
+    assert "paid_service" not in errors[1].message and "yaml" not in str(errors)
     ws["N6"] = "10.1.1"
     assert run_cli(["import", book], monkeypatch, proj) == 1
     assert tree_digest(proj / "centres") == before

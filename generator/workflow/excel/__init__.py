@@ -12,11 +12,18 @@ title, the Chinese header row (frozen), then one row per record, with in-sheet v
 (dates in the period, times, drop-down lists from the centre's rooms and services, whole
 numbers and amounts) whose sources live on a hidden sheet 选项.
 
-``import_workbook`` reads a filled workbook back. Every cell is checked with the record
-schema's own value kinds, wrapped as a scalar whose position is the cell
-(``plan.xlsx!2026年3月计划!C7``); then the new record files are checked by the pipeline's
-loader (its records and its publication ledger: ``pipeline.PUBLISHED``) in a temporary copy
-of the centre, and problems found there are traced back to their cells. Nothing is written
+Record text is always written as text: a title beginning with ``=`` is never a live formula
+(``export.put``), and imports back as the same text.
+
+``import_workbook`` reads a filled workbook back, in openpyxl's read-only mode and within
+bounds (``sheets.MAX_FILE_BYTES``, ``MAX_UNPACKED_BYTES``, ``MAX_ROWS``, ``READ_COLUMNS``):
+a workbook beyond them is refused with a message, a stray cell far to the right is ignored.
+Every cell is checked with the record schema's own value kinds, wrapped as a scalar whose
+position is the cell (``plan.xlsx!2026年3月计划!C7``); then the new record files are checked
+as ``gongshi check`` checks a centre's records (its records, the personal-number guard and
+its publication ledger: ``pipeline.PUBLISHED``) in a temporary copy of the centre, and
+problems found there are traced back to the cell to change and said in the sheet's words
+(工作表「2026年3月计划」第7行「日期」列, never a YAML file or key). Nothing is written
 unless everything passes; ``gongshi import`` (generator.cli.excel) writes the returned texts.
 Existing files are updated with ruamel round-trip so comments and layout stay.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,9 +92,40 @@ def width_of(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
-_REF_FILL = PatternFill("solid", fgColor="EDEDED")
+# Header colours, each explained on the 说明 sheet (COLOUR_LEGEND)
+REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")  # orange: must be filled, imported
+OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")  # light blue: may be left empty, imported
+REFERENCE_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: for reference, never imported
+COLOUR_LEGEND = (
+    (REQUIRED_FILL, "橙色表头", "必填的列：每一行都要填写，导入时读取。"),
+    (
+        OPTIONAL_FILL,
+        "浅蓝色表头",
+        "选填的列：可以不填；填写了就会导入（如 活动简介、主题活动、收费、收费服务编码、原因）。",
+    ),
+    (REFERENCE_FILL, "灰色表头", "只供参考的列：导入时不读取，改动它不会改变任何记录。"),
+)
+
+
+def header_fill(col: Column) -> PatternFill:
+    """The fill of a column's header cell (see COLOUR_LEGEND)."""
+    if col.reference:
+        return REFERENCE_FILL
+    return REQUIRED_FILL if col.required else OPTIONAL_FILL
+
+
+# Text that a spreadsheet would take for a formula (or, in CSV, a command) if it began a cell
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(ws, row: int, column: int, value: Any):
+    """Write a value into a cell; text is always stored as text, never as a live formula."""
+    cell = ws.cell(row, column)
+    cell.value = value
+    if isinstance(value, str) and (cell.data_type == "f" or value.startswith(FORMULA_START)):
+        cell.data_type = "s"  # openpyxl took "=…" for a formula: keep it a string
+        cell.quotePrefix = True  # and Excel/WPS/LibreOffice keep it text when it is edited
+    return cell
 
 
 def _cell_value(col: Column, value: Any) -> Any:
@@ -115,7 +145,7 @@ class _Writer:
     def info(self, sheets: list[str], today: dt.date) -> None:
         ws = self.wb.active
         ws.title = INFO_SHEET
-        rows = [
+        rows: list[tuple[str, str]] = [
             ("公示记录填报表", ""),
             ("中心编号", self.centre.id),
             ("中心名称", self.centre.name),
@@ -124,28 +154,37 @@ class _Writer:
             ("", ""),
             ("填写说明", ""),
             ("1", "每个工作表第 2 行是表头，从第 3 行起每行一条记录；请不要改动工作表名称和表头。"),
-            ("2", "橙色表头的列必填；灰色表头的列只供参考，导入时不读取。"),
+            ("2", "表头的颜色表示这一列怎样填写，见下面的“表头颜色”。"),
             (
                 "3",
-                "日期写成 2026-03-05，时间写成 14:30（24 小时制）；金额只写数字，最多两位小数，不写“元”，不用千位分隔符。",
+                "日期写成 2026-03-05，时间写成 14:30（24 小时制）；金额以元为单位，只写数字，"
+                "最多两位小数（到分），不写“元”，不用千位分隔符。",
             ),
             ("4", "活动室、服务编码、服务形式等列有下拉列表；服务编码可只填编码（如 3.3.1）。"),
             ("5", "计划表和收入表的 B1 格是公布日期：正式公布后再填写。"),
             (
                 "6",
-                "填好后运行：gongshi import 本文件.xlsx。有错误时不会改动任何记录，并逐格指出问题（如 2026年3月计划!B7）。",
+                "填好后运行：gongshi import 本文件.xlsx。有错误时不会改动任何记录，"
+                "并逐格指出问题（如 工作表「2026年3月计划」第7行「日期」列，即 B7 格）。",
             ),
             (
                 "7",
                 "已公布的内容不能直接修改；确需更正，请按 docs/workflow.md 中“更正已公布的内容”办理。",
             ),
+            ("", ""),
+            ("表头颜色", ""),
         ]
-        for r in rows:
-            ws.append(list(r))
+        rows += [(name, text) for _fill, name, text in COLOUR_LEGEND]
+        for n, (a, b) in enumerate(rows, 1):
+            put(ws, n, 1, a or None)
+            put(ws, n, 2, b or None)
+        for n, (fill, _name, _text) in enumerate(COLOUR_LEGEND, len(rows) - len(COLOUR_LEGEND) + 1):
+            ws.cell(n, 1).fill = fill
         ws["A1"].font = Font(bold=True, size=14)
         for row in range(2, 6):
             ws.cell(row, 1).font = Font(bold=True)
         ws["A7"].font = Font(bold=True)
+        ws.cell(len(rows) - len(COLOUR_LEGEND), 1).font = Font(bold=True)
         ws.column_dimensions["A"].width = 14
         ws.column_dimensions["B"].width = 100
 
@@ -155,7 +194,7 @@ class _Writer:
             letter = get_column_letter(i)
             ws.cell(1, i, _LIST_TITLES[name]).font = Font(bold=True)
             for j, v in enumerate(values, 2):
-                ws.cell(j, i, v).number_format = "@"
+                put(ws, j, i, v).number_format = "@"
             last = max(2, len(values) + 1)
             self.ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${last}"
             ws.column_dimensions[letter].width = 24
@@ -177,11 +216,13 @@ class _Writer:
             ws["A1"].font = Font(bold=True)
             ws["B1"] = published
             ws["B1"].number_format = "yyyy-mm-dd"
-            ws["C1"] = heading + "（B1 填写公布日期，公布后再填）"
+            put(ws, 1, 3, heading + "（B1 填写公布日期，公布后再填）")
+            # a plan is published before its month, finance after its quarter: any date from
+            # the year before the period on
             dv = DataValidation(
                 type="date",
                 operator="greaterThanOrEqual",
-                formula1=f"DATE({period[0].year},1,1)",
+                formula1=f"DATE({period[0].year - 1},1,1)",
                 allow_blank=True,
                 showErrorMessage=True,
                 errorTitle="公布日期",
@@ -190,25 +231,21 @@ class _Writer:
             ws.add_data_validation(dv)
             dv.add("B1")
         else:
-            ws["A1"] = heading
+            put(ws, 1, 1, heading)
         ws["A1" if not kind.published_cell else "C1"].font = Font(bold=True)
         for i, col in enumerate(cols, 1):
             cell = ws.cell(HEADER_ROW, i, col.header)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center")
-            cell.fill = (
-                _REF_FILL
-                if col.kind is None
-                else (_REQUIRED_FILL if col.required else _HEADER_FILL)
-            )
-            note = ("必填。" if col.required else "") + col.prompt
-            if col.kind is None:
+            cell.fill = header_fill(col)
+            note = ("必填。" if col.required else "选填。") + col.prompt
+            if col.reference:
                 note = "只供参考，导入时不读取。"
             if note:
                 cell.comment = Comment(note, "gongshi")
         for r, values in enumerate(rows, FIRST_ROW):
             for i, col in enumerate(cols, 1):
-                ws.cell(r, i, _cell_value(col, values.get(col.key)))
+                put(ws, r, i, _cell_value(col, values.get(col.key)))
         last = FIRST_ROW + max(len(rows), 0) + TEMPLATE_ROWS
         for i, col in enumerate(cols, 1):
             letter = get_column_letter(i)
@@ -328,6 +365,139 @@ def _activity_row(a: m.Activity, centre: m.Centre, pack: Pack | None) -> dict[st
     }
 
 
+@dataclass(frozen=True)
+class _SheetSpec:
+    """One record sheet to write: everything it needs, fixed when it is planned."""
+
+    kind: str
+    name: str
+    heading: str
+    rows: list[dict[str, Any]]
+    published: dt.date | None
+    bounds: tuple[dt.date, dt.date]
+
+
+def _draft_rows(centre: m.Centre, month: tuple[int, int], signup: str) -> list[dict[str, Any]]:
+    drafted, _skipped = draft_activities(
+        centre, month[0], month[1], signup or "到中心前台或电话报名"
+    )
+    return [
+        {
+            **a,
+            "start": dt.time.fromisoformat(str(a["start"])),
+            "end": dt.time.fromisoformat(str(a["end"])),
+        }
+        for a in drafted
+    ]
+
+
+def _record_rows(centre: m.Centre, month: tuple[int, int]) -> list[dict[str, Any]]:
+    """The activity records of a month, then a row for each planned activity not yet recorded."""
+    plan = next((p for p in centre.plans if (p.year, p.month) == month), None)
+    am = next((a for a in centre.activity_months if (a.year, a.month) == month), None)
+    planned = {a.id: a for a in plan.activities} if plan else {}
+    rows: list[dict[str, Any]] = []
+    done = set()
+    for r in am.records if am else ():
+        ref = planned.get(r.plan) if r.plan else None
+        rows.append(
+            {
+                "plan": r.plan,
+                "ref": f"{ref.date:%m-%d} {ref.title}" if ref else None,
+                "status": r.status,
+                "date": r.date,
+                "title": r.title,
+                "service": r.service,
+                "form": r.form,
+                "themed": r.themed,
+                "attendance": r.attendance,
+                "reason": r.reason,
+            }
+        )
+        done.add(r.plan)
+    for a in plan.activities if plan else ():
+        if a.id not in done:
+            rows.append({"plan": a.id, "ref": f"{a.date:%m-%d} {a.title}"})
+    return rows
+
+
+def _plan_spec(
+    centre: m.Centre, pack: Pack | None, month: tuple[int, int], draft: list[dict[str, Any]]
+) -> _SheetSpec:
+    y, mo = month
+    plan = next((p for p in centre.plans if (p.year, p.month) == month), None)
+    rows = [_activity_row(a, centre, pack) for a in plan.activities] if plan else draft
+    return _SheetSpec(
+        "plan",
+        sheet_name("plan", f"{y:04d}-{mo:02d}"),
+        f"{y}年{mo}月活动计划 · {centre.name}",
+        rows,
+        plan.published if plan else None,
+        _month_bounds(y, mo),
+    )
+
+
+def _records_spec(centre: m.Centre, month: tuple[int, int]) -> _SheetSpec:
+    y, mo = month
+    return _SheetSpec(
+        "records",
+        sheet_name("records", f"{y:04d}-{mo:02d}"),
+        f"{y}年{mo}月活动记录 · {centre.name}"
+        "（计划内活动只需填状态、出席人数；计划外活动另起一行）",
+        _record_rows(centre, month),
+        None,
+        _month_bounds(y, mo),
+    )
+
+
+def _quarter_specs(centre: m.Centre, quarter: tuple[int, int]) -> list[_SheetSpec]:
+    y, q = quarter
+    key = f"{y:04d}-Q{q}"
+    bounds = _quarter_bounds(y, q)
+    qr = next((x for x in centre.quarters if (x.year, x.quarter) == quarter), None)
+    inc_rows = [
+        {"category": label, "amount": (qr.income.get(k) if qr else None)}
+        for k, label in INCOME_LABELS.items()
+    ]
+    exp_rows: list[dict[str, Any]] = []
+    for k, label in EXPENSE_LABELS.items():
+        items = qr.expenditure[k].items if qr else ()
+        exp_rows += [{"category": label, "item": i.item, "amount": i.amount} for i in items]
+        if not items:
+            exp_rows.append({"category": label})
+    asset_rows = [
+        {"name": a.name, "amount": a.amount, "date": a.date}
+        for a in (qr.fixed_assets if qr else ())
+    ]
+    title = f"{y}年{QUARTER_CN[q]}"
+    return [
+        _SheetSpec(
+            "income",
+            sheet_name("income", key),
+            f"{title}收入 · {centre.name}",
+            inc_rows,
+            qr.published if qr else None,
+            bounds,
+        ),
+        _SheetSpec(
+            "expenditure",
+            sheet_name("expenditure", key),
+            f"{title}支出 · {centre.name}（每条明细一行）",
+            exp_rows,
+            None,
+            bounds,
+        ),
+        _SheetSpec(
+            "assets",
+            sheet_name("assets", key),
+            f"{title}购置的固定资产 · {centre.name}（没有可不填）",
+            asset_rows,
+            None,
+            bounds,
+        ),
+    ]
+
+
 def export_workbook(
     centre: m.Centre,
     pack: Pack | None,
@@ -336,124 +506,50 @@ def export_workbook(
     quarter: tuple[int, int] | None,
     today: dt.date,
     signup: str = "",
+    records_month: tuple[int, int] | None = None,
 ) -> bytes:
-    """The workbook for a month (plan and records) and/or a quarter (finance), as bytes.
+    """The workbook for a month's plan, a month's activity records and a quarter's finance.
 
+    ``month`` is the month whose plan is written (and, unless ``records_month`` names
+    another, whose activity records are); ``quarter`` the quarter of the income,
+    expenditure and fixed-asset sheets. Each sheet's validation covers its own period.
     Sheets are pre-filled with the centre's records for those periods; a month without a
     plan is pre-filled with the draft from the centre's weekly ``recurring`` activities.
     """
-    plan = next((p for p in centre.plans if month and (p.year, p.month) == month), None)
-    draft_rows: list[dict[str, Any]] = []
-    if month and plan is None and centre.recurring:
-        drafted, _skipped = draft_activities(
-            centre, month[0], month[1], signup or "到中心前台或电话报名"
-        )
-        for a in drafted:
-            draft_rows.append(
-                {
-                    **a,
-                    "start": dt.time.fromisoformat(str(a["start"])),
-                    "end": dt.time.fromisoformat(str(a["end"])),
-                }
-            )
+    records_month = records_month or month
+    draft: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for mo in (month, records_month):
+        has_plan = any((p.year, p.month) == mo for p in centre.plans)
+        if mo and mo not in draft and not has_plan and centre.recurring:
+            draft[mo] = _draft_rows(centre, mo, signup)
+    specs: list[_SheetSpec] = []
+    if month:
+        specs.append(_plan_spec(centre, pack, month, draft.get(month, [])))
+    if records_month:
+        specs.append(_records_spec(centre, records_month))
+    if quarter:
+        specs += _quarter_specs(centre, quarter)
+    # the records sheet's drop-down of plan numbers: the plan of the records' month
+    rec_plan = next((p for p in centre.plans if (p.year, p.month) == records_month), None)
+    plan_ids = (
+        tuple(a.id for a in rec_plan.activities)
+        if rec_plan
+        else tuple(r["id"] for r in draft.get(records_month, []))
+    )
     codes = list(centre.services.catalogue) + [o.code for o in centre.services.own]
     lists = Lists(
         rooms=tuple(r.name for r in centre.rooms),
         services=tuple(_labelled(c, _service_title(pack, centre, c)) for c in codes),
         paid=tuple(_labelled(p.code, p.title) for p in centre.services.paid),
-        plan_ids=tuple(a.id for a in plan.activities)
-        if plan
-        else tuple(r["id"] for r in draft_rows),
+        plan_ids=plan_ids,
     )
     w = _Writer(centre, pack, lists)
-    names: list[str] = []
-    pending: list[Callable[[], None]] = []
-    if month:
-        y, mo = month
-        key = f"{y:04d}-{mo:02d}"
-        bounds = _month_bounds(y, mo)
-        rows = [_activity_row(a, centre, pack) for a in plan.activities] if plan else draft_rows
-        heading = f"{y}年{mo}月活动计划 · {centre.name}"
-        pname = sheet_name("plan", key)
-        names.append(pname)
-        pending.append(
-            lambda: w.sheet(
-                SHEET_KINDS["plan"], pname, heading, rows, plan.published if plan else None, bounds
-            )
-        )
-        am = next((a for a in centre.activity_months if (a.year, a.month) == month), None)
-        rec_rows: list[dict[str, Any]] = []
-        planned = {a.id: a for a in plan.activities} if plan else {}
-        done = set()
-        for r in am.records if am else ():
-            ref = planned.get(r.plan) if r.plan else None
-            rec_rows.append(
-                {
-                    "plan": r.plan,
-                    "ref": f"{ref.date:%m-%d} {ref.title}" if ref else None,
-                    "status": r.status,
-                    "date": r.date,
-                    "title": r.title,
-                    "service": r.service,
-                    "form": r.form,
-                    "themed": r.themed,
-                    "attendance": r.attendance,
-                    "reason": r.reason,
-                }
-            )
-            done.add(r.plan)
-        for a in plan.activities if plan else ():
-            if a.id not in done:
-                rec_rows.append({"plan": a.id, "ref": f"{a.date:%m-%d} {a.title}"})
-        rname = sheet_name("records", key)
-        names.append(rname)
-        pending.append(
-            lambda: w.sheet(
-                SHEET_KINDS["records"],
-                rname,
-                f"{y}年{mo}月活动记录 · {centre.name}"
-                "（计划内活动只需填状态、出席人数；计划外活动另起一行）",
-                rec_rows,
-                None,
-                bounds,
-            )
-        )
-    if quarter:
-        y, q = quarter
-        key = f"{y:04d}-Q{q}"
-        bounds = _quarter_bounds(y, q)
-        qr = next((x for x in centre.quarters if (x.year, x.quarter) == quarter), None)
-        inc_rows = [
-            {"category": label, "amount": (qr.income.get(k) if qr else None)}
-            for k, label in INCOME_LABELS.items()
-        ]
-        exp_rows: list[dict[str, Any]] = []
-        for k, label in EXPENSE_LABELS.items():
-            items = qr.expenditure[k].items if qr else ()
-            exp_rows += [{"category": label, "item": i.item, "amount": i.amount} for i in items]
-            if not items:
-                exp_rows.append({"category": label})
-        asset_rows = [
-            {"name": a.name, "amount": a.amount, "date": a.date}
-            for a in (qr.fixed_assets if qr else ())
-        ]
-        title = f"{y}年{QUARTER_CN[q]}"
-        for kind, rows_, head, pub in (
-            ("income", inc_rows, f"{title}收入 · {centre.name}", qr.published if qr else None),
-            ("expenditure", exp_rows, f"{title}支出 · {centre.name}（每条明细一行）", None),
-            ("assets", asset_rows, f"{title}购置的固定资产 · {centre.name}（没有可不填）", None),
-        ):
-            sname = sheet_name(kind, key)
-            names.append(sname)
-            pending.append(
-                lambda k=kind, s=sname, r=rows_, h=head, p=pub: w.sheet(
-                    SHEET_KINDS[k], s, h, r, p, bounds
-                )
-            )
-    w.info(names, today)
+    w.info([spec.name for spec in specs], today)
     w.list_sheet()
-    for make in pending:
-        make()
+    for spec in specs:
+        w.sheet(
+            SHEET_KINDS[spec.kind], spec.name, spec.heading, spec.rows, spec.published, spec.bounds
+        )
     w.wb.move_sheet(LISTS_SHEET, offset=len(w.wb.sheetnames))
     buf = io.BytesIO()
     w.wb.save(buf)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import tempfile
@@ -13,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.build.privacy import scan_records
 from generator.disclosures import BY_KEY as DISCLOSURE_KINDS
 from generator.pipeline import PUBLISHED, load
 from generator.problems import Position, Problem, Severity
@@ -30,13 +30,18 @@ from generator.records.edit import (
 from generator.records.load import Raw, RMap, RSeq, parse_yaml
 from generator.records.schema import INVALID
 from generator.records.validate import Project
-from generator.text.labels import EXPENSE_LABELS, INCOME_LABELS
-from generator.workflow.excel.read import Book, SheetRows, cell_position, read_workbook
+from generator.text.labels import EXPENSE_LABELS, INCOME_LABELS, QUARTER_NAMES
+from generator.workflow.excel.read import (
+    Book,
+    SheetRows,
+    cell_position,
+    in_sheet_words,
+    read_workbook,
+)
 from generator.workflow.excel.sheets import (
     DISCLOSURE_OF_SHEET,
     INCOME_ALIASES,
     PLAN_COLUMNS,
-    RECORD_COLUMNS,
     SHEET_KINDS,
     sheet_name,
 )
@@ -105,7 +110,6 @@ class FileChange:
     new: str
     summary: str
     anchors: dict[tuple, tuple[Position, str]] = field(default_factory=dict)  # yaml path → cell
-    keys: frozenset[str] = frozenset()  # record keys written from columns (to name in messages)
 
 
 def _doc(old: str | None, header: str) -> Document:
@@ -135,7 +139,6 @@ def _plan_change(sheet: SheetRows, old: str | None) -> FileChange:
         doc.dump(),
         f"{len(items)} 项活动",
         anchors,
-        frozenset(c.key for c in PLAN_COLUMNS),
     )
 
 
@@ -180,7 +183,6 @@ def _records_change(sheet: SheetRows, old: str | None) -> FileChange:
         doc.dump(),
         f"{len(items)} 条活动记录",
         _row_anchors("records", sheet),
-        frozenset(c.key for c in RECORD_COLUMNS),
     )
 
 
@@ -217,7 +219,7 @@ def _finance_change(
                 out.append(Problem.at(where["category"], "bad-choice", msg))
                 continue
             if key in amounts:
-                msg = f"「收入类别」列：{label} 已经在第 {rows_of[key]} 行填写过，每个类别只填一行"
+                msg = f"「收入类别」列：{label} 已经在第{rows_of[key]}行填写过，每个类别只填一行"
                 out.append(Problem.at(where["category"], "duplicate-id", msg))
                 continue
             amounts[key], rows_of[key] = values.get("amount"), r
@@ -227,7 +229,7 @@ def _finance_change(
                 rows_of.get("government", -1),
                 cell_position(income_sheet.book, income_sheet.title, "B3"),
             )
-            msg = "「金额」列：政府购买服务收入是必填项；没有这项收入时填 0"
+            msg = "「金额」列：政府购买服务收入必填；没有这项收入时填 0"
             out.append(Problem.at(pos, "missing-key", msg))
         income = data.get("income") if isinstance(data.get("income"), dict) else CommentedMap()
         for key in INCOME_LABELS:
@@ -342,8 +344,8 @@ def _finance_file(
     if old is None and "income" not in sheets:
         sheet = next(iter(sheets.values()))
         msg = (
-            f"没有 {DISCLOSURE_KINDS['finance'].file(period)}，新建季度财务信息需要"
-            f"“{sheet_name('income', period)}”工作表（政府购买服务收入是必填项）"
+            f"中心还没有{sheet_name('income', period)[: -len('收入')]}的财务信息，新建时需要"
+            f"“{sheet_name('income', period)}”工作表（政府购买服务收入必填）"
         )
         out.append(Problem.at(Position(f"{sheet.book}!{sheet.title}"), "missing-key", msg))
         return None
@@ -438,37 +440,121 @@ def _row_of(pos: Position) -> int | None:
     return int(match[2]) if match else None
 
 
+def _sheet_row(pos: Position) -> tuple[str, int] | None:
+    """(workbook!sheet, row) of a cell position."""
+    match = re.fullmatch(r"(.*)![A-Z]+([0-9]+)", pos.file)
+    return (match[1], int(match[2])) if match else None
+
+
+def _month_words(match: re.Match) -> str:
+    return f"{match[1]}年{int(match[2])}月"
+
+
+# What the record checks say about the files, said about the workbook instead: a person
+# filling in a sheet changes cells, not YAML files or keys. Applied before the keys are
+# replaced by their columns' headers.
+SHEET_WORDS: tuple[tuple[str, Any], ...] = (
+    (r"不在 centre\.yaml 的 rooms 中", "不是本中心登记的活动室"),
+    (
+        r"也不是 centre\.yaml 中 services\.own 的自设服务编码",
+        "也不是本中心登记的自设服务编码；请从下拉列表选择",
+    ),
+    (r"不在 centre\.yaml 的 services\.paid 中", "不是本中心已备案的收费服务编码"),
+    (
+        r"本文件只放 ([0-9]{4})-([0-9]{2}) 的活动",
+        lambda mm: f"这个工作表只放{_month_words(mm)}的活动",
+    ),
+    (r"的计划文件 plans/[0-9]{4}-[0-9]{2}\.yaml（不存在）", "的计划（还没有这个月的计划）"),
+    (r"（没有 plan 编号）", "（不填「计划编号」的行）"),
+    (r"活动记录按实际举办的月份存放", "请填在实际举办那个月的活动记录表中"),
+    (r"（见 [^（）]*published\.yaml）", ""),
+    (
+        r"如确需更正，请在 .*$",
+        "如确需更正，请按 docs/workflow.md“更正已公布的内容”办理；如是误改，请在表中改回原来的内容",
+    ),
+    (r"记录中的 published（公布日期）", "「公布日期」"),
+    (r"(?<![0-9-])([0-9]{4})-(0[1-9]|1[0-2])(?![0-9-])", _month_words),
+    (
+        r"(?<![0-9-])([0-9]{4})-Q([1-4])(?![0-9])",
+        lambda mm: f"{mm[1]}年{QUARTER_NAMES[int(mm[2])]}",
+    ),
+)
+# record keys said as the sheet's words where no column has them
+KEY_WORDS = {"published": "公布日期", "reason": "原因"}
+
+
+def sheet_words(text: str) -> str:
+    """A record check's message in the words of the workbook (SHEET_WORDS)."""
+    for pattern, words in SHEET_WORDS:
+        text = re.sub(pattern, words, text)
+    return text
+
+
 class _Tracer:
     """Trace a problem in a new record file back to the cell its value came from."""
 
     def __init__(self, change: FileChange, display: str):
         self.exact = position_map(change, display)
         self.rows: dict[int, tuple[Position, str]] = {}
-        for (line, _col), target in sorted(self.exact.items()):
+        self.on_line: dict[int, list[tuple[int, tuple[Position, str]]]] = {}
+        for (line, col), target in sorted(self.exact.items()):
             if not target[1] or line not in self.rows:  # a row anchor wins for its line
                 self.rows[line] = target
+            if target[1]:
+                self.on_line.setdefault(line, []).append((col, target))
+        # every cell of every imported row, by sheet row and record key (empty cells too)
+        self.cells: dict[tuple[str, int], dict[str, tuple[Position, str]]] = {}
+        for path, (pos, header) in change.anchors.items():
+            where = _sheet_row(pos)
+            if header and where and isinstance(path[-1], str):
+                self.cells.setdefault(where, {})[path[-1]] = (pos, header)
         self.change = change
+        # the record keys of this file's rows → their columns' headers on its sheet
         self.headers = {
-            c.key: c.header
-            for kind in SHEET_KINDS.values()
-            for c in kind.columns
-            if c.kind is not None and c.key in change.keys
+            path[-1]: header
+            for path, (_pos, header) in change.anchors.items()
+            if header and len(path) >= 3 and isinstance(path[-1], str)
         }
+        self.headers.update({k: v for k, v in KEY_WORDS.items() if k not in self.headers})
 
     def cell(self, p: Problem) -> tuple[Position, str] | None:
-        return self.exact.get((p.line, p.column)) or self.rows.get(p.line)
+        """The cell to change for a problem: its value's cell, or the cell a missing value
+        goes in (a cancelled activity without 原因: the 原因 cell of that row)."""
+        target = self.exact.get((p.line, p.column))
+        if target is None:  # a value inside a line ({plan: A01, status: 已取消}): the one before
+            before = [t for c, t in self.on_line.get(p.line, ()) if c <= p.column]
+            target = before[-1] if before else self.rows.get(p.line)
+        if target is None:
+            return None
+        if p.code == "missing-key":
+            where = _sheet_row(target[0])
+            cells = self.cells.get(where, {}) if where else {}
+            wanted = p.message.split("填写", 1)[-1]
+            named = sorted(
+                (m.start(), key)
+                for key in cells
+                if (m := re.search(rf"(?<![A-Za-z_]){key}(?![A-Za-z_])", wanted))
+            )
+            if named:
+                return cells[named[0][1]]
+        return target
 
     def message(self, text: str) -> str:
-        """Say "Excel 第 7 行" where the validator said "第 12 行" of the new file."""
+        """Say "Excel 第 7 行" where the validator said "第 12 行" of the new file, and
+        the columns where it named record keys."""
 
         def swap(match: re.Match) -> str:
             target = self.rows.get(int(match[1]))
             row = _row_of(target[0]) if target else None
             return f"Excel 第 {row} 行" if row else match[0]
 
+        text = sheet_words(text)
         text = re.sub(r"第 ([0-9]+) 行", swap, text)
         for key, header in self.headers.items():  # the column people see, not the YAML key
-            text = re.sub(rf"(?<![A-Za-z_.]){key}(?![A-Za-z_])(（[^）]*）)?", f"「{header}」", text)
+            text = re.sub(
+                rf"(?<![A-Za-z_.「]){key}(?![A-Za-z_.」])(（[^）]*）)?", f"「{header}」", text
+            )
+        text = re.sub(r"(?<=[\u4e00-\u9fff]) (?=「)|(?<=」) (?=[\u4e00-\u9fff])", "", text)
         return re.sub(r"(?<=[\u4e00-\u9fff])Excel", " Excel", text)
 
 
@@ -492,8 +578,16 @@ def _key(p: Problem) -> tuple:
 def import_workbook(
     project: Project, folder: Path, path: Path, name: str | None = None
 ) -> ImportResult:
-    """Read a workbook for a centre and check the files it would write; writes nothing."""
-    name = name or path.name
+    """Read a workbook for a centre and check the files it would write; writes nothing.
+
+    Every problem at a cell says where, in the words of the sheet (in_sheet_words).
+    """
+    result = _import(project, folder, path, name or path.name)
+    result.problems = [in_sheet_words(p) for p in result.problems]
+    return result
+
+
+def _import(project: Project, folder: Path, path: Path, name: str) -> ImportResult:
     book = read_workbook(path, name)
     problems = list(book.problems)
     if any(p.code == "xlsx-unreadable" for p in problems):
@@ -506,9 +600,7 @@ def import_workbook(
     cell_problems: list[Problem] = []
     changes = build_changes(book, existing, cell_problems) if not _has_cell_errors(problems) else []
     problems += cell_problems
-    if _has_cell_errors(problems):
-        return ImportResult(folder.name, [], problems)
-    if not changes:
+    if _has_cell_errors(problems) or not changes:
         return ImportResult(folder.name, [], problems)
     problems += validate_changes(project, folder, changes)
     return ImportResult(folder.name, changes, problems)
@@ -518,12 +610,23 @@ def _has_cell_errors(problems: list[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
 
 
+def _sheet_of(change: FileChange, book: str) -> Position:
+    """The sheet a record file came from (the first, when several fill it)."""
+    for pos, _header in change.anchors.values():
+        parts = pos.file.split("!")
+        if len(parts) >= 2:
+            return Position("!".join(parts[:2]))
+    return Position(book)
+
+
 def validate_changes(project: Project, folder: Path, changes: list[FileChange]) -> list[Problem]:
     """Validate the centre as it would be after the changes, in a temporary copy.
 
-    Problems in the written files are traced to their cells; problems elsewhere that the
-    centre did not have before (a record pointing at a removed plan activity) are kept as
-    they are; problems the centre already had are left out.
+    The copy is checked as ``gongshi check`` checks a centre's records and its publication
+    ledger, the personal-number guard over every text included. Problems in the written
+    files are traced to their cells; problems elsewhere that the centre did not have before
+    (a record pointing at a removed plan activity) are kept as they are; problems the centre
+    already had are left out.
     """
     before = load(project, folder, None, PUBLISHED)
     baseline = {_key(p) for p in before.report.problems}
@@ -531,10 +634,8 @@ def validate_changes(project: Project, folder: Path, changes: list[FileChange]) 
     written = {f"{centre_rel}/{c.rel}": c for c in changes}
     with tempfile.TemporaryDirectory(prefix="gongshi-import-") as tmp:
         root = Path(tmp)
-        try:
-            os.symlink(project.content.resolve(), root / "content", target_is_directory=True)
-        except OSError:
-            shutil.copytree(project.content, root / "content")
+        # a copy, not a link: the loader refuses links that leave the project
+        shutil.copytree(project.content, root / "content", symlinks=True)
         dest = root / centre_rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(folder, dest, symlinks=True)
@@ -542,22 +643,26 @@ def validate_changes(project: Project, folder: Path, changes: list[FileChange]) 
             target = dest / c.rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(c.new, encoding="utf-8")
-        after = load(Project(root), dest, None, PUBLISHED)
+        copy = Project(root)
+        after = load(copy, dest, None, PUBLISHED)
         found = list(after.report.problems)
+        if not any(p.code.startswith("personal-data") for p in found):
+            # the guard over every text of the records, when the check above does not run it
+            found += [p for p in scan_records(copy, after.centres) if p.file in written]
     tracers = {d: _Tracer(c, d) for d, c in written.items()}
     out: list[Problem] = []
     for p in found:
         if p.file in written:
             tracer = tracers[p.file]
             target = tracer.cell(p)
+            text = tracer.message(p.message)
             if target is not None:
                 pos, header = target
-                text = tracer.message(p.message)
                 msg = f"「{header}」列：{text}" if header else text
-                out.append(replace(p, file=pos.file, line=0, column=0, message=msg))
             else:
-                where = f"（导入后的 {written[p.file].rel} 第 {p.line} 行）" if p.line else ""
-                out.append(replace(p, message=p.message + where))
+                pos = _sheet_of(written[p.file], written[p.file].rel)
+                msg = text
+            out.append(replace(p, file=pos.file, line=0, column=0, message=msg))
         elif _key(p) not in baseline:
             out.append(p)
     return out

@@ -28,7 +28,12 @@ LISTS_SHEET = "选项"
 HEADER_ROW = 2
 FIRST_ROW = 3
 TEMPLATE_ROWS = 300  # rows that get validation and formats below the data
-MAX_ROWS = 5000  # rows read at most (a sheet is a month or a quarter)
+# Bounds of what an import reads (a sheet is a month or a quarter: a few hundred rows): a
+# workbook beyond them is refused with a message, never read into memory.
+MAX_ROWS = 5000  # rows of a sheet's used range
+READ_COLUMNS = 40  # columns read (every sheet has fewer); cells further right are ignored
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the .xlsx file as saved
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # its parts once unzipped (a zip bomb stops here)
 
 
 # ---------------------------------------------------------------- sheet shapes
@@ -40,13 +45,14 @@ class Column:
 
     key: str
     header: str
-    kind: Kind | None  # None: shown for reference, never imported
+    kind: Kind | None  # None: read as plain text and matched by the importer (categories)
     required: bool = False
     width: int = 10
     number_format: str | None = None
     check: str | None = None  # date | time | whole>=N | money | list:<name> | soft:<name> | len:N
     prompt: str = ""
     code_first: bool = False  # accept "3.3.1 四点半学校" (a code and its title) for the code
+    reference: bool = False  # shown for reference only, never imported (grey header)
 
 
 def _fields(obj) -> dict:
@@ -121,7 +127,7 @@ RECORD_COLUMNS = (
         "soft:plan_ids",
         "计划内活动填计划编号；计划外活动不填",
     ),
-    Column("ref", "计划活动（参考）", None, False, 30),
+    Column("ref", "计划活动（参考）", None, False, 30, reference=True),
     Column(
         "status",
         "状态",
