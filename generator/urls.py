@@ -164,7 +164,17 @@ CENTRES_CSV = "data/centres.csv"
 ACTIVITIES_CSV = "data/activities.csv"
 FINANCE_CSV = "data/finance.csv"
 FEED = "data/disclosures.atom"
-ALL_DATA = (CENTRES_JSON, CENTRES_CSV, ACTIVITIES_CSV, FINANCE_CSV, FEED)
+DATAPACKAGE = "data/datapackage.json"  # Frictionless Data Package of the three tables
+HSDS_SERVICES = "data/hsds-services.json"  # Open Referral HSDS 3.0 export
+ALL_DATA = (
+    CENTRES_JSON,
+    CENTRES_CSV,
+    ACTIVITIES_CSV,
+    FINANCE_CSV,
+    FEED,
+    DATAPACKAGE,
+    HSDS_SERVICES,
+)
 
 
 def data_root(centre_id: str) -> str:

@@ -1,10 +1,13 @@
-"""Open data of the site: JSON, CSV, iCalendar, Atom and schema.org JSON-LD (no file I/O).
+"""Open data of the site: JSON, CSV, iCalendar and Atom (no file I/O).
 
 Every function returns bytes (or Markup for what goes inside a page); the page modules
 (``site.profile``, ``site.plans`` …, ``site.city``) place them under ``data/`` and ``build``
 writes them. Formats are documented for users in docs/open-data.md; the JSON files follow the
 JSON Schemas in docs/schema/, which the build publishes under data/schema/ and the tests check
 every file against.
+
+The data package describing the CSV tables is ``site.datapackage``, the Open Referral (HSDS)
+export ``site.hsds``, the schema.org JSON-LD in the pages ``site.jsonld``.
 
 Conventions: money is a string with two decimals ("12345.50", exact, never a float); dates
 are ISO 8601; CSV is UTF-8 with a byte-order mark (so that spreadsheet programs read the
@@ -24,12 +27,23 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from markupsafe import Markup
-
 from generator import model as m
 from generator import urls
 from generator.figures import finance as f
 from generator.packs.library import Pack
+from generator.site import hsds
+from generator.site.datapackage import (
+    ACTIVITIES_COLUMNS,
+    CENTRES_COLUMNS,
+    DEFAULT_LICENCE,
+    FINANCE_COLUMNS,
+    Column,
+    Licence,
+    datapackage_json,
+    header,
+)
+from generator.site.jsonld import json_ld_script as json_ld_script
+from generator.site.jsonld import script_json as script_json
 from generator.text import formats as fmt
 from generator.text.labels import EXPENSE_LABELS, FREE, INCOME_LABELS
 
@@ -50,8 +64,19 @@ ALL_FILES = (
     ("activities.csv", urls.ACTIVITIES_CSV, "全部中心的计划活动及举办情况（CSV 表格）"),
     ("finance.csv", urls.FINANCE_CSV, "全部中心的季度收入与支出（CSV 表格）"),
     ("disclosures.atom", urls.FEED, "公示更新订阅（Atom）"),
+    (
+        "datapackage.json",
+        urls.DATAPACKAGE,
+        "上面三个 CSV 表格的数据包说明（Frictionless Data Package）：各列的含义、类型、单位和许可协议",
+    ),
+    (
+        "hsds-services.json",
+        urls.HSDS_SERVICES,
+        "全部中心的服务项目、地点和开放时间（Open Referral HSDS 3.0 格式）",
+    ),
 )
-DAY_URIS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# A text cell starting with one of these is a formula to a spreadsheet program (OWASP, "CSV
+# Injection"): such a cell is written with a single quote in front.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -303,34 +328,17 @@ def _text(value: object) -> str:
     return "'" + s if s.startswith(FORMULA_START) else s
 
 
-def _csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
+def _csv(columns: tuple[Column, ...], rows: Iterable[list[object]]) -> bytes:
+    """A table with the columns ``site.datapackage`` describes, in that order."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
+    w.writerow(header(columns))
     for row in rows:
         w.writerow(["" if v is None else v for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def activities_csv(centres: Iterable[m.Centre]) -> bytes:
-    header = [
-        "centre",
-        "centre_name",
-        "month",
-        "activity_id",
-        "date",
-        "start",
-        "end",
-        "title",
-        "room",
-        "service",
-        "form",
-        "target",
-        "capacity",
-        "price",
-        "status",
-        "attendance",
-    ]
     rows = []
     for ce in centres:
         months = {a.key: a for a in ce.activity_months}
@@ -358,21 +366,10 @@ def activities_csv(centres: Iterable[m.Centre]) -> bytes:
                         r.attendance if r and r.status == "已举办" else "",
                     ]
                 )
-    return _csv(header, rows)
+    return _csv(ACTIVITIES_COLUMNS, rows)
 
 
 def finance_csv(centres: Iterable[m.Centre]) -> bytes:
-    header = [
-        "centre",
-        "centre_name",
-        "quarter",
-        "published",
-        "direction",
-        "category",
-        "category_name",
-        "item",
-        "amount",
-    ]
     rows = []
     for ce in centres:
         for q in ce.quarters:
@@ -406,24 +403,10 @@ def finance_csv(centres: Iterable[m.Centre]) -> bytes:
                             money(it.amount),
                         ]
                     )
-    return _csv(header, rows)
+    return _csv(FINANCE_COLUMNS, rows)
 
 
 def centres_csv(centres: Iterable[m.Centre]) -> bytes:
-    header = [
-        "id",
-        "name",
-        "district",
-        "street",
-        "community",
-        "community_type",
-        "address",
-        "phone",
-        "operator",
-        "operator_credit_code",
-        "floor_area",
-        "rule_pack",
-    ]
     rows = [
         [
             ce.id,
@@ -441,7 +424,7 @@ def centres_csv(centres: Iterable[m.Centre]) -> bytes:
         ]
         for ce in centres
     ]
-    return _csv(header, rows)
+    return _csv(CENTRES_COLUMNS, rows)
 
 
 # ---------------------------------------------------------------- iCalendar
@@ -592,73 +575,6 @@ def centre_ics(ce: m.Centre, site_url: str | None) -> bytes:
     return ("\r\n".join(ics_fold(line) for line in lines) + "\r\n").encode("utf-8")
 
 
-# ---------------------------------------------------------------- JSON-LD
-
-
-def json_ld(ce: m.Centre, site_url: str | None) -> dict:
-    """schema.org description of a centre with its weekly opening hours."""
-    specs: list[dict] = []
-    for d in range(7):
-        for s in ce.opening_hours.weekly.get(d, ()):
-            specs.append(
-                {
-                    "@type": "OpeningHoursSpecification",
-                    "dayOfWeek": f"https://schema.org/{DAY_URIS[d]}",
-                    "opens": f"{s.start:%H:%M}",
-                    "closes": f"{s.end:%H:%M}",
-                }
-            )
-    special: list[dict] = []
-    for e in ce.opening_hours.exceptions:
-        base = {
-            "@type": "OpeningHoursSpecification",
-            "validFrom": e.start.isoformat(),
-            "validThrough": e.end.isoformat(),
-        }
-        if e.closed or not e.sessions:
-            special.append({**base, "opens": "00:00", "closes": "00:00"})
-        else:
-            special.extend(
-                {**base, "opens": f"{s.start:%H:%M}", "closes": f"{s.end:%H:%M}"}
-                for s in e.sessions
-            )
-    address = {
-        "@type": "PostalAddress",
-        "streetAddress": ce.address,
-        "addressLocality": ce.district,
-        "addressCountry": "CN",
-    }
-    if ce.city:
-        address["addressRegion"] = ce.city
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "CivicStructure",
-        "name": ce.name,
-        "address": address,
-        "telephone": ce.contact.phone,
-        "openingHoursSpecification": specs,
-    }
-    if special:
-        data["specialOpeningHoursSpecification"] = special
-    if ce.contact.email:
-        data["email"] = ce.contact.email
-    if site_url:
-        data["url"] = urls.absolute(site_url, urls.page(ce.id, "profile"))
-    return data
-
-
-def script_json(data: Any) -> str:
-    """JSON safe inside an HTML <script> element: <, > and & as \\u escapes (so no </script>)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def json_ld_script(ce: m.Centre, site_url: str | None) -> Markup:
-    return Markup(
-        f'<script type="application/ld+json">{script_json(json_ld(ce, site_url))}</script>'
-    )
-
-
 # ---------------------------------------------------------------- all centres, Atom
 
 
@@ -740,11 +656,17 @@ def all_centres_files(
     today: dt.date,
     site_url: str | None,
     entries: list,
+    *,
+    licence: Licence = DEFAULT_LICENCE,
 ) -> dict[str, bytes]:
+    """The files of all centres under data/: the tables, their data package (with the
+    site's ``licence``), the HSDS export and the feed."""
     return {
         urls.CENTRES_JSON: centres_json(centres, packs, today),
         urls.CENTRES_CSV: centres_csv(centres),
         urls.ACTIVITIES_CSV: activities_csv(centres),
         urls.FINANCE_CSV: finance_csv(centres),
         urls.FEED: atom_feed(entries, today, site_url),
+        urls.DATAPACKAGE: datapackage_json(licence, site_url),
+        urls.HSDS_SERVICES: hsds.services_json(centres, packs, site_url),
     }

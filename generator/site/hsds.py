@@ -1,0 +1,219 @@
+"""The centres' services in the Open Referral Human Services Data Specification (HSDS 3.0).
+
+HSDS 3.0 (https://docs.openreferral.org/en/latest/hsds/overview.html, schemas at
+https://github.com/openreferral/specification/tree/3.0/schema) is JSON first: each
+``service`` is published dereferenced, with its ``organization``, its
+``service_at_locations`` (each holding its ``location`` with the location's ``phones`` and
+``schedules``) and, for a charged service, its ``cost_options``. ``data/hsds-services.json``
+holds every service of every centre in the ``Page`` envelope of the HSDS API reference
+(``GET /services``), on one page.
+
+Mapping:
+
+- organization: the operator (one per unified social credit code, the code as an
+  ``organization_identifiers`` entry); its description names the centres it runs;
+- location: the centre (``physical``) with its public telephone and its weekly opening
+  sessions as schedules (``freq`` WEEKLY, ``byday``, ``opens_at``/``closes_at`` with the
+  +08:00 offset, ``timezone`` 8). Holiday changes stay in hours.json and calendar.ics; the
+  records have no postal code, which an HSDS ``address`` requires, so the address is the
+  location's ``description``;
+- service: each catalogue item the centre offers, each service of its own and each charged
+  service (with its price as a ``cost_option`` in CNY), all ``active``.
+
+Identifiers are UUIDs derived from the records (``uuid5``), so they stay the same from
+build to build and the same operator has the same identifier at every centre.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from generator import model as m
+from generator import urls
+from generator.packs.library import Pack
+from generator.text import labels
+
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+CHINA_OFFSET = "+08:00"
+CHINA_UTC_HOURS = 8
+
+
+def hsds_id(*parts: str) -> str:
+    """A stable UUID for an HSDS object from what identifies it in the records."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "gongshi:hsds:" + "/".join(parts)))
+
+
+def _number(value: Decimal) -> int | float | None:
+    """A JSON number with the same digits as ``value`` (None if a float cannot carry them)."""
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else None
+
+
+def organization(ce: m.Centre, runs: Mapping[str, list[str]]) -> dict:
+    op = ce.operator
+    org_id = hsds_id("organization", op.credit_code)
+    names = "、".join(runs.get(op.credit_code, [ce.name]))
+    data: dict[str, Any] = {
+        "id": org_id,
+        "name": op.name,
+        "description": f"{op.name}受委托运营{names}",
+        "organization_identifiers": [
+            {
+                "id": hsds_id("organization_identifier", op.credit_code),
+                "organization_id": org_id,
+                "identifier_type": "统一社会信用代码",
+                "identifier": op.credit_code,
+            }
+        ],
+    }
+    if op.phone:
+        data["phones"] = [
+            {
+                "id": hsds_id("phone", "organization", op.credit_code),
+                "organization_id": org_id,
+                "number": op.phone,
+                "type": "voice",
+            }
+        ]
+    return data
+
+
+def schedules(ce: m.Centre, location_id: str) -> list[dict]:
+    """The weekly opening sessions of a centre, one schedule each."""
+    out = []
+    for d in range(7):
+        for i, s in enumerate(ce.opening_hours.weekly.get(d, ())):
+            out.append(
+                {
+                    "id": hsds_id("schedule", ce.id, str(d), str(i)),
+                    "location_id": location_id,
+                    "freq": "WEEKLY",
+                    "wkst": "MO",
+                    "byday": BYDAY[d],
+                    "opens_at": f"{s.start:%H:%M}{CHINA_OFFSET}",
+                    "closes_at": f"{s.end:%H:%M}{CHINA_OFFSET}",
+                    "timezone": CHINA_UTC_HOURS,
+                    "description": f"{WEEKDAY_NAMES[d]} {s.start:%H:%M}–{s.end:%H:%M}开放",
+                }
+            )
+    return out
+
+
+def location(ce: m.Centre, org_id: str) -> dict:
+    location_id = hsds_id("location", ce.id)
+    area = "".join(x for x in (ce.city, ce.district, ce.street, ce.community) if x)
+    return {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": org_id,
+        "name": ce.name,
+        "description": f"地址：{ce.address}（{area}）",
+        "phones": [
+            {
+                "id": hsds_id("phone", "location", ce.id),
+                "location_id": location_id,
+                "number": ce.contact.phone,
+                "type": "voice",
+                "description": "中心联系电话",
+            }
+        ],
+        "schedules": schedules(ce, location_id),
+    }
+
+
+def _catalogue_title(pack: Pack | None, code: str) -> tuple[str, str]:
+    """(name, description) of a catalogue code."""
+    found = pack.catalogue.lookup(code) if pack and pack.catalogue else None
+    if not found:
+        return code, f"服务目录第 {code} 项"
+    table, major, item = found
+    name = (item or major or table).title or code
+    path = "—".join(x.title for x in (table, major, item) if x is not None and x.title)
+    return name, f"服务目录第 {code} 项：{path}"
+
+
+def centre_services(
+    ce: m.Centre, pack: Pack | None, runs: Mapping[str, list[str]], site_url: str | None
+) -> list[dict]:
+    """Every service a centre offers, dereferenced as HSDS 3.0 publishes them."""
+    org = organization(ce, runs)
+    loc = location(ce, org["id"])
+    page = urls.absolute(site_url, urls.page(ce.id, "profile"))
+    offered: list[tuple[str, str, str, m.PaidService | None]] = []
+    for code in ce.services.catalogue:
+        name, description = _catalogue_title(pack, code)
+        offered.append((f"catalogue/{code}", name, description, None))
+    for s in ce.services.own:
+        offered.append((f"own/{s.code}", s.title, s.description or s.title, None))
+    for p in ce.services.paid:
+        offered.append((f"paid/{p.code}", p.title, f"{p.title}（收费服务）", p))
+    out = []
+    for key, name, description, paid in offered:
+        service_id = hsds_id("service", ce.id, key)
+        service: dict[str, Any] = {
+            "id": service_id,
+            "organization_id": org["id"],
+            "name": name,
+            "description": description,
+            "status": "active",
+        }
+        if page:
+            service["url"] = page
+        if ce.contact.email:
+            service["email"] = ce.contact.email
+        if paid is None:
+            service["fees_description"] = labels.FREE
+        else:
+            service["fees_description"] = f"{paid.price.quantize(Decimal('0.01'))} 元/{paid.unit}"
+            option: dict[str, Any] = {
+                "id": hsds_id("cost_option", ce.id, key),
+                "service_id": service_id,
+                "currency": "CNY",
+                "amount_description": f"元/{paid.unit}",
+            }
+            amount = _number(paid.price)
+            if amount is not None:
+                option["amount"] = amount
+            service["cost_options"] = [option]
+        service["organization"] = org
+        service["service_at_locations"] = [
+            {
+                "id": hsds_id("service_at_location", ce.id, key),
+                "service_id": service_id,
+                "location_id": loc["id"],
+                "location": loc,
+            }
+        ]
+        out.append(service)
+    return out
+
+
+def services_json(
+    centres: Iterable[m.Centre], packs: Mapping[str, Pack], site_url: str | None
+) -> bytes:
+    """``data/hsds-services.json``: every centre's services in the HSDS API's Page."""
+    centres = list(centres)
+    runs: dict[str, list[str]] = {}
+    for ce in centres:
+        runs.setdefault(ce.operator.credit_code, []).append(ce.name)
+    contents = [
+        s for ce in centres for s in centre_services(ce, packs.get(ce.rule_pack), runs, site_url)
+    ]
+    page = {
+        "total_items": len(contents),
+        "total_pages": 1,
+        "page_number": 1,
+        "size": len(contents),
+        "first_page": True,
+        "last_page": True,
+        "empty": not contents,
+        "contents": contents,
+    }
+    return (json.dumps(page, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
