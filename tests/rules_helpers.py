@@ -258,6 +258,16 @@ def month_records(
     )
 
 
+def delivering(codes: tuple[str, ...], listed: tuple[str, ...] | None = None) -> dict:
+    """Changes for ``baseline``: one held activity under each code in December 2026 (inside
+    the review period of ``TODAY``), and centre.yaml listing ``listed`` (default: the same)."""
+    records = tuple(held(dt.date(2026, 12, 1), service=code) for code in codes)
+    return {
+        "services": replace(baseline().services, catalogue=codes if listed is None else listed),
+        "activity_months": (month_records(2026, 12, records),),
+    }
+
+
 def themed_month(year: int, month: int, count: int, attendance: int = 30) -> m.ActivityMonth:
     """A month with ``count`` held themed activities of ``attendance`` people each."""
     return month_records(

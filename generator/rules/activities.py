@@ -5,7 +5,9 @@
 
 ``monthly-activities`` counts, per month of activities/YYYY-MM.yaml, the records with
 ``status: 已举办`` that are themed (``themed`` on the record, else on the planned activity)
-against ``min_themed_per_month``. A month still running is pending, not short.
+against ``min_themed_per_month``. A month still running is pending, not short. A month of the
+contract that has ended with no activity record (whether or not it had a plan) held no
+counted activity: it is short by the whole number, so deleting a record never raises a score.
 
 Passing: activities/2026-05.yaml with 5 held themed activities.
 Failing: 4 → “2026-05 举办主题活动 4 场，少于每月 5 场”, at that file's ``records`` line.
@@ -61,12 +63,37 @@ class LargeParams(RuleParams):
     evidence: tuple[str, ...] = param(ListOf(Text()), ())
 
 
+def _months_between(start: dt.date, end: dt.date) -> list[str]:
+    """YYYY-MM of every month from ``start``'s to ``end``'s, both included."""
+    out, y, mo = [], start.year, start.month
+    while (y, mo) <= (end.year, end.month):
+        out.append(f"{y:04d}-{mo:02d}")
+        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    return out
+
+
+def _operating_months(ctx: CheckContext) -> list[str]:
+    """The months of the contract that have ended by ``ctx.today``: each must have held its
+    themed activities, whether or not a plan or a record was written for it."""
+    contract = ctx.centre.contract
+    last = min(contract.end, ctx.today - dt.timedelta(days=1))
+    if last < contract.start:
+        return []
+    keys = _months_between(contract.start, last)
+    # the month ``last`` falls in counts only when it has ended by then
+    if last < month_end(last.year, last.month):
+        keys = keys[:-1]
+    return keys
+
+
 def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
-    """One finding per month with records (or with a plan and no records once it ended)."""
+    """One finding per month with records, and per month of the contract that ended without
+    them: a month that happened with no activity record held no counted activity."""
     need = ctx.params.min_themed_per_month
     months = {a.key: a for a in ctx.centre.activity_months}
     planned = {p.key: p for p in ctx.centre.plans}
-    if not months and not planned:
+    operating = _operating_months(ctx)
+    if not months and not planned and not operating:
         yield Finding(
             NO_DATA,
             "还没有活动计划或活动记录，无法统计主题活动场次",
@@ -74,17 +101,27 @@ def check_monthly(ctx: CheckContext) -> Iterator[Finding]:
             threshold=need,
         )
         return
-    for key in sorted(set(months) | set(planned)):
+    for key in sorted(set(months) | set(planned) | set(operating)):
         year, month = int(key[:4]), int(key[5:])
         ended = month_end(year, month) < ctx.today
         record = months.get(key)
         if record is None:
             if ended:
-                msg = (
-                    f"{key} 有活动计划但没有活动记录（activities/{key}.yaml），无法统计主题活动场次"
-                )
+                if key in planned:
+                    where = planned[key].src
+                    msg = f"{key} 有活动计划但没有活动记录，按举办主题活动 0 场计，少于每月 {fmt.num(need)} 场"
+                else:
+                    where = ctx.centre.contract.pos("start")
+                    msg = f"{key}（合同期内）没有活动计划也没有活动记录，按举办主题活动 0 场计，少于每月 {fmt.num(need)} 场"
                 yield Finding(
-                    NO_DATA, msg, pos=planned[key].src, period=key, year=year, threshold=need
+                    FAIL,
+                    msg,
+                    pos=where,
+                    period=key,
+                    year=year,
+                    measured={"themed_held": 0},
+                    threshold=need,
+                    shortfall=int(need),
                 )
             continue
         held = figures.month_activity(ctx.centre, key).themed_held

@@ -6,8 +6,11 @@
 ``conditional`` entries ``{category, population, population_above, min_majors}`` that apply
 only when the population of centre.yaml is above the number (超过 → ``>``).
 
-Passing: 表一 with 1.1, 1.2 and 1.5 listed (3 大项).
-Failing: 表一 with only 1.1 and 1.2 → “表一 涉及服务大项 2 个，少于 3 个”.
+Counted over what was delivered (generator/rules/catalogue.py): held activities and
+individual services of the twelve months before the day of the check.
+
+Passing: held activities under 表一's 1.1, 1.2 and 1.5 (3 大项).
+Failing: only 1.1 and 1.2 → “…表一 涉及服务大项 2 个，少于 3 个”.
 Conditional: ``populations.veterans.count: 20`` → not required (20 is not 超过20);
 ``21`` with one 表五 大项 → shortfall.
 """
@@ -21,7 +24,7 @@ from decimal import Decimal
 from generator.packs.params import Int, ListOf, Rows, RuleParams, Text, param
 from generator.records.validate import population_label
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
-from generator.rules.catalogue import coverage, services_pos, table_name
+from generator.rules.catalogue import coverage, delivered_lead, not_yet, services_pos, table_name
 from generator.text import formats as fmt
 
 
@@ -34,8 +37,17 @@ class Params(RuleParams):
     )
 
 
-def _majors_finding(name: str, code: str, got: int, need: Decimal, pos) -> Finding:
+def _majors_finding(name: str, code: str, got: int, need: Decimal, pos, cov) -> Finding:
     measured = {"category": code, "majors": got}
+    name = f"{delivered_lead(cov)}中，{name}"
+    if got < need and not cov.complete:
+        return Finding(
+            NOT_APPLICABLE,
+            f"{name}涉及服务大项 {got} 个，少于 {fmt.num(need)} 个{not_yet(cov)}",
+            pos=pos,
+            measured=measured,
+            threshold=need,
+        )
     if got >= need:
         return Finding(
             PASS,
@@ -60,12 +72,16 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     if cat is None:
         yield Finding(NO_DATA, "规则包没有服务目录，无法统计各类服务大项", pos=pos)
         return
-    cov = coverage(ctx.centre, cat)
+    cov = coverage(ctx.centre, cat, ctx.today)
+    if not cov.delivered_any:
+        msg = f"{cov.period or '近12个月'}没有活动记录，无法统计各类服务大项"
+        yield Finding(NO_DATA, msg, pos=pos)
+        return
     need = ctx.params.min_majors
     for code in ctx.params.categories:
         got = len(cov.majors_in(cat, [code]))
         if need is not None:
-            yield _majors_finding(table_name(cat, code), code, got, need, pos)
+            yield _majors_finding(table_name(cat, code), code, got, need, pos, cov)
     populations = {p.key: p for p in ctx.centre.populations}
     for cond in ctx.params.conditional:
         code = str(cond.get("category"))
@@ -99,5 +115,6 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             got,
             cond_need,
             pos,
+            cov,
         )
         yield f

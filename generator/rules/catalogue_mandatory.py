@@ -7,7 +7,10 @@
 with ``exemption_population`` (table → population key of centre.yaml) and
 ``referral_required``.
 
-Passing: no 表二 code is listed, ``populations.disabled: {count: 19, referral: 转介至残联}``
+Counted over what was delivered (generator/rules/catalogue.py): held activities and
+individual services of the twelve months before the day of the check.
+
+Passing: no 表二 service delivered, ``populations.disabled: {count: 19, referral: 转介至残联}``
 (fewer than 20, referral arranged).
 Failing: the same with ``count: 20`` → “未提供 表二（社区助残公共服务内容建议表）的服务”;
 or ``count: 19`` without ``referral`` → “…人数 19 人少于 20 人可不单独开设，但须写明转介服务”.
@@ -21,8 +24,14 @@ from decimal import Decimal
 
 from generator.packs.params import Flag, Int, ListOf, MapOf, RuleParams, Text, param
 from generator.records.validate import population_label
-from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
-from generator.rules.catalogue import coverage, services_pos, table_name
+from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+from generator.rules.catalogue import (
+    coverage,
+    delivered_lead,
+    not_yet,
+    services_pos,
+    table_name,
+)
 from generator.text import formats as fmt
 
 
@@ -42,7 +51,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     if cat is None:
         yield Finding(NO_DATA, "规则包没有服务目录，无法检查必须提供的服务类别", pos=pos)
         return
-    cov = coverage(ctx.centre, cat)
+    cov = coverage(ctx.centre, cat, ctx.today)
+    if not cov.delivered_any:
+        msg = f"{cov.period or '近12个月'}没有活动记录，无法检查必须提供的服务类别"
+        yield Finding(NO_DATA, msg, pos=pos)
+        return
+    short = FAIL if cov.complete else NOT_APPLICABLE
+    pending = "" if cov.complete else not_yet(cov)
     below = ctx.params.population_exemption_below
     exempt_pop = ctx.params.exemption_population or {}
     referral_required = ctx.params.referral_required
@@ -50,7 +65,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for code in ctx.params.categories:
         name = table_name(cat, code)
         if code in cov.tables:
-            yield Finding(PASS, f"已提供{name}的服务", pos=pos, measured={"category": code})
+            msg = f"{delivered_lead(cov)}包括{name}的服务"
+            yield Finding(PASS, msg, pos=pos, measured={"category": code})
             continue
         key = exempt_pop.get(code)
         pop = populations.get(key) if key else None
@@ -81,7 +97,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         hint = ""
         if key and below is not None and pop is None:
             hint = f"（如社区{population_label(key)}少于 {fmt.num(below)} 人，请在 populations 中写明人数和转介服务）"
-        yield Finding(FAIL, f"未提供{name}的服务{hint}", pos=pos, measured={"category": code})
+        msg = f"{delivered_lead(cov)}没有{name}的服务{hint}{pending}"
+        yield Finding(short, msg, pos=pos, measured={"category": code})
     for code in ctx.params.all_majors_of:
         table = next((t for t in cat.tables if t.code == code), None)
         if table is None:
@@ -91,9 +108,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         measured = {"covered": len(table.majors) - len(missing), "majors": len(table.majors)}
         if missing:
             codes = "、".join(f"{mj.code} {mj.title}" for mj in missing)
-            yield Finding(
-                FAIL, f"{name}须涉及全部服务大项，缺少：{codes}", pos=pos, measured=measured
-            )
+            msg = f"{name}须涉及全部服务大项，{delivered_lead(cov)}缺少：{codes}{pending}"
+            yield Finding(short, msg, pos=pos, measured=measured)
         else:
             yield Finding(
                 PASS, f"{name}的 {len(table.majors)} 个服务大项均已涉及", pos=pos, measured=measured

@@ -5,8 +5,12 @@
 ``min_majors``, ``min_items``, the ``tables`` that count (public services 表一–表八; the
 paid services of 表十 do not) and whether the centre's own items count (``count_custom``).
 
-Passing: ``services.catalogue`` lists 30 细项 spread over 12 大项.
-Failing: 29 细项 → “服务细项 29 个，少于 30 个” at the ``catalogue`` line of centre.yaml.
+Counted over what was delivered (generator/rules/catalogue.py): held activities and
+individual services of the twelve months before the day of the check.
+
+Passing: the year's held activities cover 30 细项 spread over 12 大项.
+Failing: 29 细项 → “…服务细项 29 个，少于 30 个” at the ``catalogue`` line of centre.yaml.
+While the contract is younger than twelve months a shortfall is pending, not a finding.
 When ``services.filed_exemption`` records the 报备 to the district, the shortfall is
 reported with severity ``info`` instead of the rule's.
 """
@@ -17,8 +21,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.packs.params import Flag, Int, ListOf, RuleParams, Text, param
-from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
-from generator.rules.catalogue import coverage, services_pos
+from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
+from generator.rules.catalogue import (
+    coverage,
+    delivered_lead,
+    listed_note,
+    not_yet,
+    services_pos,
+)
 from generator.text import formats as fmt
 
 
@@ -40,7 +50,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(NO_DATA, "规则包没有服务目录，无法统计服务大项和细项", pos=pos)
         return
     tables = list(ctx.params.tables) if ctx.params.tables else None
-    cov = coverage(ctx.centre, cat)
+    cov = coverage(ctx.centre, cat, ctx.today)
+    if not cov.delivered_any:
+        msg = f"{cov.period or '近12个月'}没有活动记录，无法统计实际提供的服务大项和细项"
+        yield Finding(NO_DATA, msg, pos=pos)
+        return
     majors = len(cov.majors_in(cat, tables))
     items = len(cov.items_in(cat, tables))
     if ctx.params.count_custom:
@@ -55,8 +69,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     measured = {"majors": majors, "items": items}
     threshold = {"min_majors": min_majors, "min_items": min_items}
     if not short:
-        msg = f"涉及服务大项 {majors} 项、服务细项 {items} 个，符合“大项不少于 {fmt.num(min_majors)} 项、细项不少于 {fmt.num(min_items)} 个”"
-        yield Finding(PASS, msg, pos=pos, measured=measured, threshold=threshold)
+        msg = f"{delivered_lead(cov)}涉及服务大项 {majors} 项、服务细项 {items} 个，符合“大项不少于 {fmt.num(min_majors)} 项、细项不少于 {fmt.num(min_items)} 个”"
+        yield Finding(PASS, msg + listed_note(cov), pos=pos, measured=measured, threshold=threshold)
+        return
+    short[0] = delivered_lead(cov) + "涉及" + short[0]
+    if not cov.complete:
+        msg = "；".join(short) + not_yet(cov)
+        yield Finding(NOT_APPLICABLE, msg, pos=pos, measured=measured, threshold=threshold)
         return
     exempt = ctx.centre.services.filed_exemption
     authority = ctx.params.exemption_authority
@@ -71,5 +90,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             severity="info",
         )
     else:
-        msg = "；".join(short) + f"，且没有向{authority}报备（services.filed_exemption）"
+        msg = (
+            "；".join(short)
+            + f"，且没有向{authority}报备（services.filed_exemption）"
+            + listed_note(cov)
+        )
         yield Finding(FAIL, msg, pos=pos, measured=measured, threshold=threshold)

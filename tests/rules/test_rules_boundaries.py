@@ -18,6 +18,7 @@ from rules_helpers import (
     D,
     activity,
     baseline,
+    delivering,
     entry,
     evaluation,
     failures,
@@ -333,7 +334,8 @@ def test_plan_late_message():
 @pytest.mark.parametrize("count, expected", [(5, "pass"), (6, "pass"), (4, "fail"), (0, "fail")])
 def test_themed_activities_per_month(count, expected):
     c = baseline(activity_months=(themed_month(2026, 5, count),))
-    assert statuses(c, "binjiang-2023", "themed-activities") == [expected]
+    found = run(c, "binjiang-2023", "themed-activities")
+    assert [f.status for f in found if f.period == "2026-05"] == [expected]
 
 
 def test_themed_activities_count_only_held_and_themed():
@@ -344,15 +346,25 @@ def test_themed_activities_count_only_held_and_themed():
         ),
     )
     c = baseline(activity_months=(month_records(2026, 5, records),))
-    [f] = run(c, "binjiang-2023", "themed-activities")
+    [f] = [f for f in run(c, "binjiang-2023", "themed-activities") if f.period == "2026-05"]
     assert (f.status, f.shortfall) == ("fail", 1)
+
+
+def test_themed_activities_a_contract_month_without_records_is_short():
+    """Months of the contract that ended with no record held nothing; the running one waits."""
+    c = baseline(
+        contract=replace(baseline().contract, start=day(2026, 3, 1)),
+        activity_months=(themed_month(2026, 5, 5),),
+    )
+    found = run(c, "binjiang-2023", "themed-activities", today=day(2026, 6, 10))
+    by_month = {f.period: (f.status, f.shortfall) for f in found}
+    assert by_month == {"2026-03": ("fail", 5), "2026-04": ("fail", 5), "2026-05": ("pass", 0)}
 
 
 def test_themed_activities_running_month_is_pending():
     c = baseline(activity_months=(themed_month(2026, 5, 3),))
-    assert statuses(c, "binjiang-2023", "themed-activities", today=day(2026, 5, 20)) == [
-        "not-applicable"
-    ]
+    found = run(c, "binjiang-2023", "themed-activities", today=day(2026, 5, 20))
+    assert [f.status for f in found if f.period == "2026-05"] == ["not-applicable"]
 
 
 def year_of_large(
@@ -728,15 +740,29 @@ def majors_items(n_majors: int, n_items: int) -> tuple[str, ...]:
 def test_catalogue_size(n_majors, n_items, expected):
     codes = majors_items(n_majors, n_items)
     assert len(codes) == n_items
-    c = baseline(services=replace(baseline().services, catalogue=codes))
+    c = baseline(**delivering(codes))
     assert statuses(c, "shenzhen-2015", "catalogue-size") == [expected]
 
 
+def test_catalogue_size_counts_delivered_not_listed():
+    """Thirty codes listed but only a few delivered fall short; the listed-only are named."""
+    listed = majors_items(12, 30)
+    c = baseline(**delivering(listed[:3], listed=listed))
+    [f] = failures(c, "shenzhen-2015", "catalogue-size")
+    assert "服务大项 3 项，少于 12 项" in f.message
+    assert "列出但期内没有举办记录的" in f.message
+
+
+def test_catalogue_size_is_pending_while_the_contract_is_young():
+    c = baseline(**delivering(majors_items(3, 3)))
+    c = replace(c, contract=replace(c.contract, start=day(2026, 11, 1)))
+    assert statuses(c, "shenzhen-2015", "catalogue-size") == ["not-applicable"]
+
+
 def test_catalogue_size_filed_exemption_is_info():
-    services = replace(
-        baseline().services, catalogue=majors_items(12, 29), filed_exemption="已于2026年1月报备"
-    )
-    [f] = failures(baseline(services=services), "shenzhen-2015", "catalogue-size")
+    changes = delivering(majors_items(12, 29))
+    changes["services"] = replace(changes["services"], filed_exemption="已于2026年1月报备")
+    [f] = failures(baseline(**changes), "shenzhen-2015", "catalogue-size")
     assert f.severity == "info"
 
 
@@ -754,20 +780,14 @@ def without_table(code: str) -> tuple[str, ...]:
 )
 def test_mandatory_categories_population_exemption(count, referral, expected):
     pops = (m.Population("disabled", count, referral),)
-    c = baseline(
-        services=replace(baseline().services, catalogue=without_table("2")), populations=pops
-    )
+    c = baseline(**delivering(without_table("2")), populations=pops)
     found = run(c, "shenzhen-2015", "mandatory-categories")
     assert [f.status for f in found if f.measured.get("category") == "2"] == [expected]
 
 
 def test_mandatory_all_majors_of_self_help():
     codes = tuple(c for c in shenzhen_codes() if c != "8.4")
-    found = failures(
-        baseline(services=replace(baseline().services, catalogue=codes)),
-        "shenzhen-2015",
-        "mandatory-categories",
-    )
+    found = failures(baseline(**delivering(codes)), "shenzhen-2015", "mandatory-categories")
     assert len(found) == 1 and "8.4" in found[0].message
 
 
@@ -778,7 +798,7 @@ def test_mandatory_all_majors_of_self_help():
 def test_conditional_categories_above_20(veterans, expected):
     codes = shenzhen_codes() + ("5.1.1",)
     pops = (m.Population("veterans", veterans), m.Population("specific", 5))
-    c = baseline(services=replace(baseline().services, catalogue=codes), populations=pops)
+    c = baseline(**delivering(codes), populations=pops)
     found = run(c, "shenzhen-early", "conditional-categories-majors")
     assert next(f.status for f in found) == expected
 
