@@ -41,7 +41,11 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         help=f"截止日前多少天内显示为“即将到期”（默认 {SOON_DAYS}）",
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
-    p.add_argument("--overdue", action="store_true", help="只列出逾期公布和逾期未公布的项目")
+    p.add_argument(
+        "--overdue",
+        action="store_true",
+        help="只列出有逾期公示的中心和它们逾期公布、逾期未公布的项目，最后给出合计",
+    )
 
 
 def width(text: str) -> int:
@@ -103,11 +107,17 @@ def run(args: argparse.Namespace) -> int:
     )
     payload = []
     blocks = []
+    overdue_centres = 0
+    overdue_items = 0
     for centre in result.centres:
         pack = lib.packs.get(centre.rule_pack) if lib else None
         items = disclosure_states(centre, pack, as_of, args.soon)
         if args.overdue:
             items = [i for i in items if i.overdue]
+            if not items:  # an officer's list: only the centres that need chasing
+                continue
+            overdue_centres += 1
+            overdue_items += len(items)
         gaps = missing_rules(pack)
         payload.append(
             {
@@ -143,12 +153,21 @@ def run(args: argparse.Namespace) -> int:
         blocks.append("\n".join(lines))
     if args.format == "json":
         doc = {"as_of": as_of.isoformat(), "centres": payload, "not_listed": broken}
+        if args.overdue:
+            doc["overdue"] = {"centres": overdue_centres, "items": overdue_items}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         if blocks:
             sys.stdout.write("\n\n".join(blocks) + "\n")
-        elif not broken:
+        elif not broken and not args.overdue:
             sys.stdout.write("没有找到中心。\n")
+        if args.overdue:
+            total = len(result.centres)
+            sys.stdout.write(
+                ("\n" if blocks else "")
+                + f"截至 {as_of.isoformat()}：{total} 个中心中，{overdue_centres} 个有逾期的公示，"
+                f"共 {overdue_items} 项。\n"
+            )
     for cid in broken:
         sys.stderr.write(
             f"gongshi due：中心 {cid} 的记录有错误，未列出；请先运行 gongshi check centres/{cid}\n"

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from generator.cli.due import format_table
 from generator.compliance import scorecard
 from generator.evaluation import scoring
 from generator.evaluation.cards import SOURCE_LABELS, Scorecard
@@ -22,7 +23,13 @@ from generator.text import formats as fmt
 
 def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument(
-        "centre", help="中心编号（centres/ 下的文件夹名，如 shenzhen-xiashi）或中心文件夹的路径"
+        "centre",
+        nargs="?",
+        default=None,
+        help="中心编号（centres/ 下的文件夹名，如 shenzhen-xiashi）或中心文件夹的路径",
+    )
+    p.add_argument(
+        "--all", action="store_true", help="项目中的全部中心，每个中心一行（区里对比各中心用）"
     )
     p.add_argument("year", nargs="?", type=_year, help="评估年度（默认：最近一次评估的年度）")
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
@@ -80,7 +87,65 @@ def render_text(card: Scorecard, name: str) -> str:
     return "\n".join(out)
 
 
+def summary_row(card: Scorecard, name: str) -> list[str]:
+    """One centre's result in a line: name, id, pack, year, score, result, completeness."""
+    if card.total is None:
+        score = "—"
+    elif card.kind == "table":
+        score = f"{fmt.points(card.total)}/{fmt.num(card.max_total)}"
+    else:
+        score = fmt.num(card.total)
+    state = "完整" if card.complete else f"未完成（缺 {len(card.missing)} 项）"
+    if card.kind == "none":
+        state = "规则包没有评分"
+    return [name, card.centre, card.pack, str(card.year), score, card.result or "—", state]
+
+
+def run_all(args: argparse.Namespace) -> int:
+    """``gongshi score --all``: every centre of the project, a row each."""
+    validated = load_project(Path.cwd())
+    cards = []
+    for centre in validated.centres:
+        pack = validated.library.packs[centre.rule_pack]
+        year = args.year or scoring.default_year(centre, validated.today)
+        cards.append(
+            (
+                centre,
+                scorecard(centre, pack, year, validated.today, validated.results.get(centre.id)),
+            )
+        )
+    listed = {c.id for c in validated.centres}
+    broken = sorted(
+        {p.file.split("/")[1] for p in validated.report.errors if p.file.startswith("centres/")}
+        - listed
+    )
+    if args.format == "json":
+        doc = {
+            "centres": [scoring.scorecard_dict(card) for _, card in cards],
+            "not_scored": broken,
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        rows = [["中心", "编号", "规则包", "年度", "得分", "评估结果", "说明"]]
+        rows += [summary_row(card, centre.name) for centre, card in cards]
+        sys.stdout.write(format_table(rows) + "\n")
+        sys.stdout.write(f"共 {len(cards)} 个中心。\n")
+    for cid in broken:
+        sys.stderr.write(
+            f"gongshi score：中心 {cid} 的记录有错误，未计算；请先运行 gongshi check centres/{cid}\n"
+        )
+    return 1 if broken else 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.all:
+        if args.centre:
+            sys.stderr.write("gongshi score：--all 与中心编号不能同时使用\n")
+            return 2
+        return run_all(args)
+    if args.centre is None:
+        sys.stderr.write("gongshi score：请写明中心编号，或用 --all 列出全部中心\n")
+        return 2
     folder = _centre_dir(args.centre)
     if folder is None:
         sys.stderr.write(
