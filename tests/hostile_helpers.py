@@ -3,6 +3,7 @@ a copy of the minimal project, and reading back what a reader of the site or a P
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -13,7 +14,15 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator.ledger.published import CORRECTION, centre_ledger, updated_ledger
+from generator.pipeline import load_project
+from generator.records.load import RMap, RSeq, parse_yaml
+from generator.records.schema import Obj, Seq, Str
+from generator.records.shapes import FILE_KINDS, POPULATIONS
+from generator.records.validate import FOLDERS, Project
+
 HOSTILE = Path(__file__).resolve().parent / "hostile"
+MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 CENTRE = ("centres", "demo")
 
 _HEADER = re.compile(r"^# (attacks|file|plant|expect|leak):\s*(.*)$")
@@ -91,8 +100,6 @@ def load_case(path: Path) -> Case:
 
 def _yaml_scalar(src: str) -> str:
     """The value of one single-line YAML scalar, read with gongshi's own loader."""
-    from generator.records.load import parse_yaml
-
     root, problems = parse_yaml(f"v: {src}\n", "case")
     assert root is not None and not problems, problems
     return root.get("v").text  # type: ignore[union-attr]
@@ -253,3 +260,313 @@ def read_tree(folder: Path) -> dict[str, bytes]:
 
 def unescape_all(text: str) -> str:
     return html.unescape(text)
+
+
+# ------------------------------------------------------------------ planting into every field
+#
+# The case tests/hostile/inject-every-field.yaml lists payloads; ``plant_every_field`` writes
+# them into every free-text field of every record file of a copy of the minimal project,
+# walking the record shapes (generator/records/shapes.py) alongside the records, so that a
+# field added to a shape is planted without touching this file.
+
+
+@dataclass
+class Scalar:
+    """A scalar as written (``quoted`` as in the source), or a planted value."""
+
+    text: str
+    quoted: bool = True
+    planted: bool = False
+
+
+@dataclass
+class Planted:
+    """Where the payloads went: (file, key path, line) of every planted value."""
+
+    fields: list[tuple[str, str, int]] = field(default_factory=list)
+    paths: set[str] = field(default_factory=set)  # schema paths (file kind/key/key…)
+    values: dict[str, str] = field(default_factory=dict)  # schema path → its first value
+
+
+def every_field_case() -> Case:
+    (case,) = [c for c in all_cases() if c.plant == "every-field"]
+    return case
+
+
+def payload_values(case: Case | None = None) -> dict[str, list[str]]:
+    """The case's values by size: ``line`` (≤ 200 characters, one line), ``name`` (≤ 100),
+    ``block`` (several lines), ``email`` and ``website`` (hostile yet well-formed)."""
+    case = case or every_field_case()
+    root, problems = parse_yaml(case.path.read_text(encoding="utf-8"), case.name)
+    assert root is not None and not problems, problems
+    out: dict[str, list[str]] = {}
+    for key, value in root.items:  # type: ignore[union-attr]
+        out[key.text] = [item.text for item in value.items]  # type: ignore[union-attr]
+    return out
+
+
+def text_kind(kind: object) -> bool:
+    """A free-text field: a ``Str`` with no format of its own (pattern or special kind)."""
+    return type(kind) is Str and not kind.pattern  # type: ignore[attr-defined]
+
+
+def format_kind(kind: object) -> bool:
+    """A field of text with a format: a pattern, or a kind that checks its own (Phone…)."""
+    return isinstance(kind, Str) and not text_kind(kind)
+
+
+def text_paths(kind: object, prefix: str) -> list[str]:
+    """Every free-text field under ``kind``, as key paths (``centre/contact/feedback``)."""
+    if isinstance(kind, Obj):
+        return [p for f in kind.fields for p in text_paths(f.kind, f"{prefix}/{f.key}")]
+    if isinstance(kind, Seq):
+        return text_paths(kind.of, prefix + "[]")
+    return [prefix] if text_kind(kind) else []
+
+
+def _to_tree(node):
+    if isinstance(node, RMap):
+        return {k.text: _to_tree(v) for k, v in node.items}
+    if isinstance(node, RSeq):
+        return [_to_tree(v) for v in node.items]
+    return Scalar(node.text, node.quoted)
+
+
+def _emit(value, indent: int, lines: list[str], where: dict[int, int]) -> None:
+    pad = " " * indent
+    items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    for key, v in items:
+        head = f"{pad}{json.dumps(key, ensure_ascii=False)}:" if key is not None else f"{pad}-"
+        if isinstance(v, Scalar):
+            text = json.dumps(v.text, ensure_ascii=False) if v.quoted else v.text
+            if v.planted:
+                where[id(v)] = len(lines) + 1
+            lines.append(f"{head} {text}")
+        elif not v:
+            lines.append(f"{head} {'{}' if isinstance(v, dict) else '[]'}")
+        else:
+            lines.append(head)
+            _emit(v, indent + 2, lines, where)
+
+
+def dump_tree(tree: dict) -> tuple[str, dict[int, int]]:
+    """YAML of a tree of dicts, lists and Scalars, and the line of each planted Scalar."""
+    lines: list[str] = []
+    where: dict[int, int] = {}
+    _emit(tree, 0, lines, where)
+    return "\n".join(lines) + "\n", where
+
+
+# Items added where the minimal project has none, so that their text fields are planted too;
+# the other values are ordinary ones the checks accept ("@" marks the text the walk fills in).
+_SEEDS: dict[str, dict] = {
+    "centre/populations": {key: {"count": "12", "referral": "@"} for key in POPULATIONS},
+    "centre/volunteers/teams": ["@"],
+    "evaluation/entries": [{"item": "@", "points": "1", "note": "@"}],
+    "centre/recurring": [
+        {
+            "weekday": "周三",
+            "time": "09:00-10:00",
+            "room": "@",
+            "title": "@",
+            "description": "@",
+            "service": "3.3.1",
+            "form": "群体",
+            "target": "@",
+            "capacity": "10",
+            "signup": "@",
+        }
+    ],
+}
+
+
+class _Planter:
+    def __init__(self, values: dict[str, list[str]], skip: set[str]) -> None:
+        self.values = values
+        self.skip = skip
+        self.count = 0
+        self.planted: list[tuple[str, Scalar]] = []  # (key path, value)
+
+    def value(self, kind) -> str:
+        """The next payload for a field of ``kind``: as much of the corpus as it takes."""
+        self.count += 1
+        if kind.multiline:
+            return self.values["block"][self.count % len(self.values["block"])]
+        pool = self.values["line"] if kind.max_len >= 200 else self.values["name"]
+        fits = [v for v in pool + self.values["short"] if len(v) <= kind.max_len]
+        fits = [v for v in pool if v in fits] or fits or [pool[0][: kind.max_len]]
+        return fits[self.count % len(fits)]
+
+    def walk(self, kind, value, path: str):
+        if isinstance(kind, Obj) and isinstance(value, dict):
+            for f in kind.fields:
+                sub = f"{path}/{f.key}"
+                if sub in self.skip:
+                    value.pop(f.key, None)
+                    continue
+                if f.key in value:
+                    value[f.key] = self.walk(f.kind, value[f.key], sub)
+                elif sub in _SEEDS:
+                    value[f.key] = self.walk(f.kind, _seed(_SEEDS[sub]), sub)
+                elif text_kind(f.kind) or (format_kind(f.kind) and f.key in self.values):
+                    value[f.key] = self.walk(f.kind, Scalar("@"), sub)
+            return value
+        if isinstance(kind, Seq) and isinstance(value, list):
+            if not value and path in _SEEDS:
+                value = _seed(_SEEDS[path])
+            return [self.walk(kind.of, v, path + "[]") for v in value]
+        key = path.rsplit("/", 1)[-1]
+        if isinstance(value, Scalar) and not _is_null(value) and text_kind(kind):
+            planted = Scalar(self.value(kind), planted=True)
+            self.planted.append((path, planted))
+            return planted
+        if isinstance(value, Scalar) and format_kind(kind) and key in self.values:
+            planted = Scalar(self.values[key][0], planted=True)
+            self.planted.append((path, planted))
+            return planted
+        return value
+
+
+def _seed(value):
+    if isinstance(value, dict):
+        return {k: _seed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_seed(v) for v in value]
+    return Scalar(value, quoted=value != "@")
+
+
+def _is_null(value: Scalar) -> bool:
+    return not value.quoted and value.text in ("", "~", "null", "Null", "NULL")
+
+
+# Fields that must name something else in the records: planted as the name they point to.
+_REFERENCES = {
+    "plan/activities[]/room": "centre/rooms[]/name",
+    "centre/recurring[]/room": "centre/rooms[]/name",
+}
+
+
+def plant_every_field(
+    project: Path, centre_id: str = CENTRE[1], drop: frozenset[str] = frozenset()
+) -> Planted:
+    """Plant the payloads of the every-field case into every free-text field of every record
+    file of a centre in ``project`` (a copy of the minimal project), adding the optional
+    fields and list items the records leave out, and leaving out the fields in ``drop``
+    (key paths such as ``centre/official_name``). Returns where each value went."""
+    values = payload_values()
+    centre = project / "centres" / centre_id
+    files = [("centre", centre / "centre.yaml")]
+    for folder, (kind, _pattern, _hint) in FOLDERS.items():
+        files += [(kind, p) for p in sorted((centre / folder).glob("*.yaml"))]
+    assert {k for k, _ in files} == set(FILE_KINDS), "every record kind has a file to plant"
+    planter = _Planter(values, set(drop) | UNPLANTED)
+    trees = {}
+    for kind, path in files:
+        root, problems = parse_yaml(path.read_text(encoding="utf-8"), path.name)
+        assert root is not None and not problems, problems
+        trees[path] = (kind, planter.walk(FILE_KINDS[kind], _to_tree(root), kind))
+    # references: every planted room name is a room; activities use them in turn
+    rooms = [v for p, v in planter.planted if p == "centre/rooms[]/name"]
+    used = 0
+    for p, v in planter.planted:
+        if _REFERENCES.get(p) == "centre/rooms[]/name" and rooms:
+            v.text = rooms[used % len(rooms)].text
+            used += 1
+    # the official name carries the community's name (a record rule), so it begins with it
+    named = dict(planter.planted)
+    if "centre/official_name" in named and "centre/community" in named:
+        named["centre/community"].text = values["name"][0]
+        named["centre/official_name"].text = values["name"][0] + values["short"][0]
+    result = Planted(paths={p for p, _ in planter.planted})
+    for p, v in planter.planted:
+        result.values.setdefault(p, v.text)
+    for path, (kind, tree) in trees.items():
+        text, where = dump_tree(tree)
+        path.write_text(text, encoding="utf-8")
+        rel = path.relative_to(centre).as_posix()
+        for p, v in planter.planted:
+            if id(v) in where:
+                result.fields.append((rel, p, where[id(v)]))
+    return result
+
+
+# The attachment path names a file in the centre folder (its own cases are in path-escape).
+UNPLANTED = {"audit/report_pdf"}
+
+EVERY_FIELD_DAY = dt.date(2027, 6, 1)  # every record of the minimal project is published
+CORRECTED = "finance/2026-Q1"  # the disclosure corrected after publication
+
+
+def every_field_project(tmp: Path) -> tuple[Path, dict[str, Planted]]:
+    """The hostile project of the every-field case: a copy of the minimal project whose centre
+    ``demo`` has every free-text field planted (its name recorded as official_name), a second
+    centre ``composed`` likewise but named from its brand, street and community, and a
+    correction of demo's first quarter whose own text fields are planted too, and demo's own
+    manual text (additions to a manual, and a manual of its own)."""
+    dest = tmp / "every-field"
+    shutil.copytree(MINIMAL, dest)
+    # the manuals of the repository's content, so that a centre's own manual text is printed
+    shutil.copytree(MINIMAL.parents[2] / "content" / "manuals", dest / "content" / "manuals")
+    shutil.copytree(dest / "centres" / "demo", dest / "centres" / "composed")
+    planted = {
+        "demo": plant_every_field(dest, "demo"),
+        "composed": plant_every_field(dest, "composed", frozenset({"centre/official_name"})),
+    }
+    # what was published goes into demo's ledger, as a build records it; then a correction
+    centres = {c.id: c for c in load_project(dest, EVERY_FIELD_DAY).centres}
+    path, ledger = centre_ledger(Project(dest), centres["demo"])
+    text = updated_ledger(centres["demo"], ledger, EVERY_FIELD_DAY)
+    assert text is not None and text.rstrip().endswith("corrections:"), text
+    planter = _Planter(payload_values(), set())
+    correction = planter.walk(
+        CORRECTION,
+        {
+            "disclosure": Scalar(CORRECTED),
+            "date": Scalar("2026-05-10"),
+            "reason": Scalar("@"),
+            "approved_by": Scalar("@"),
+        },
+        "correction",
+    )
+    body, where = dump_tree({"corrections": [correction]})
+    offset = len(text.rstrip("\n").splitlines()) - 1
+    path.write_text(
+        text.rstrip("\n").removesuffix("corrections:").rstrip("\n") + "\n" + body,
+        encoding="utf-8",
+    )
+    planted["demo"].paths |= {p for p, _ in planter.planted}
+    planted["demo"].fields += [
+        ("published.yaml", p, where[id(v)] + offset) for p, v in planter.planted
+    ]
+    _plant_manuals(dest / "centres" / "demo" / "manuals", payload_values())
+    finance = dest / "centres" / "demo" / "finance" / "2026-Q1.yaml"
+    text = finance.read_text(encoding="utf-8")
+    assert '"notes": "' in text
+    finance.write_text(text.replace('"notes": "', '"notes": "更正后：', 1), encoding="utf-8")
+    return dest, planted
+
+
+def _plant_manuals(folder: Path, values: dict[str, list[str]]) -> None:
+    """A centre's own manual text (docs/manuals.md): additions to the venue manual (a new
+    chapter, an article with its heading) and a manual of its own, all of payloads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    title, block = values["name"][0], values["block"][0]
+    add = {
+        "chapters": [{"title": Scalar(title)}],
+        "articles": [
+            {"after": Scalar("1"), "heading": Scalar(values["name"][1]), "text": Scalar(block)},
+            {"chapter": Scalar(title), "text": Scalar(values["block"][1])},
+        ],
+    }
+    (folder / "venue.add.yaml").write_text(dump_tree(add)[0], encoding="utf-8")
+    lines = "\n\n".join(f"§ {line}" for line in block.splitlines() if line.strip())
+    own = (
+        f"---\ntitle: {json.dumps(values['name'][2], ensure_ascii=False)}\n---\n"
+        f"## {values['name'][1]}\n\n{lines}\n\n## 附则\n\n§ {values['line'][0]}\n"
+    )
+    (folder / "inject-own.md").write_text(own, encoding="utf-8")
+
+
+def all_text_paths() -> set[str]:
+    """Every free-text field of every record kind, from the record shapes."""
+    return {p for kind, shape in FILE_KINDS.items() for p in text_paths(shape, kind)}

@@ -11,10 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from generator import model as m
 from generator.build.cache import manifest_line
 from generator.build.mkdocs_site import (
     city_config,
+    config_file,
     run_mkdocs,
     site_config,
     write_config,
@@ -22,10 +25,12 @@ from generator.build.mkdocs_site import (
 )
 from generator.build.privacy import scan_outputs
 from generator.build.tree import SITEMAPS, Gathered, write_tree
+from generator.errors import BuildFailed
 from generator.paths import SCHEMA_DIR, TEMPLATES
 from generator.records.validate import Project, Validated
 from generator.site import opendata
 from generator.site.city import AwaitingCorrection
+from generator.site.datapackage import Licence, read_licence
 from generator.site.pages import render_city, sorted_centres
 
 ASSETS = TEMPLATES / "site" / "assets"
@@ -57,6 +62,17 @@ def join_csv(pieces: list[bytes], empty: bytes) -> bytes:
     """One table from tables with the same header: the header once, then every row."""
     body = b"".join(piece.split(b"\r\n", 1)[1] for piece in pieces)
     return empty + body
+
+
+def site_licence(project_root: Path) -> Licence:
+    """The open data's licence, ``extra.licence`` of the project's mkdocs.yml (default
+    CC BY 4.0); a wrong setting stops the build with what was expected."""
+    source = config_file(project_root)
+    cfg = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    licence, problem = read_licence((cfg.get("extra") or {}).get("licence"))
+    if problem:
+        raise BuildFailed(f"{source.name} 的 extra.licence：{problem}")
+    return licence
 
 
 @dataclass
@@ -96,6 +112,7 @@ def build_city(
         site_url=site_url,
         corrections=corrections,
         awaiting=awaiting,
+        licence=site_licence(project.root),
     )
     g = Gathered(words=sources.words)
     for rel, text in sources.pages.items():

@@ -144,18 +144,25 @@ def apply_additions(
     """Apply a centre's additions; numbers in anchors are the unchanged manual's numbers."""
     result = [ChapterSrc(c.title, list(c.blocks), c.line, c.own) for c in chapters]
     for title, before, after, p in new_chapters:
-        if any(c.title == title for c in result):
+        if any(c.title in (title, md_escape(title)) for c in result):
             out.append(Problem.at(p, "duplicate-id", f"已有名为 {title} 的章"))
             continue
         idx = len(result)
         anchor = before or after
         if anchor is not None:
-            hit = next((i for i, c in enumerate(result) if c.title == str(anchor)), None)
+            hit = next(
+                (
+                    i
+                    for i, c in enumerate(result)
+                    if c.title in (str(anchor), md_escape(str(anchor)))
+                ),
+                None,
+            )
             if hit is None:
                 out.append(Problem.at(p, "missing-key", f"找不到名为 {anchor} 的章"))
                 continue
             idx = hit if before is not None else hit + 1
-        result.insert(idx, ChapterSrc(title, [], p.line, True))
+        result.insert(idx, ChapterSrc(md_escape(title), [], p.line, True))
     # locate base articles by number or key (identity of the original blocks)
     base = [b for c in chapters for b in c.blocks]
     by_key = {b.key: b for b in base if b.key}
@@ -185,7 +192,7 @@ def apply_additions(
     inserted_after: dict[int, int] = {}
     for op in ops:
         if op.kind == "chapter":
-            ch = next((c for c in result if c.title == op.anchor), None)
+            ch = next((c for c in result if c.title in (op.anchor, md_escape(op.anchor))), None)
             if ch is None:
                 out.append(Problem.at(op.pos, "missing-key", f"找不到名为 {op.anchor} 的章"))
                 continue

@@ -20,6 +20,7 @@ from generator import urls
 from generator.packs.library import Pack
 from generator.site import contexts as c
 from generator.site import opendata
+from generator.site.datapackage import DEFAULT_LICENCE, Licence
 from generator.site.listing import Item, disclosure, due_basis
 from generator.site.render import Out, date_cn, rel
 from generator.text import formats as fmt
@@ -187,11 +188,12 @@ def render_open_data(
     today: dt.date,
     site_url: str | None,
     published: Mapping[str, list[Item]],
+    licence: Licence = DEFAULT_LICENCE,
 ) -> None:
     """The all-centres data files and the open-data page that lists every data file."""
     all_items = [(ce, i) for ce in centres for i in published[ce.id]]
     for path, data in opendata.all_centres_files(
-        centres, packs, today, site_url, all_items
+        centres, packs, today, site_url, all_items, licence=licence
     ).items():
         out.file(path, data)
     page = urls.OPEN_DATA

@@ -246,6 +246,7 @@ class PlanPage:
     pdf: Link | None
     data: tuple[Link, ...]
     day_data: Safe = Markup("")  # the dates of the activities without a record, for the browser
+    json_ld: Safe = Markup("")  # the month's activities as schema.org Events
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ income, spending, year to date, fund-use ratios and charts."""
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 
 from markupsafe import Markup
@@ -15,6 +14,7 @@ from generator.site import opendata
 from generator.site.render import CentrePages, date_cn, rel
 from generator.text import formats as fmt
 from generator.text import verdicts
+from generator.text.escape import svg_text
 from generator.text.labels import EXPENSE_LABELS, INCOME_LABELS
 
 
@@ -24,7 +24,7 @@ def bar_chart_svg(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) ->
     Narrow on purpose (400 units wide, each label on its own line above its bar) so the text
     stays readable on a phone; the table next to it is the full text alternative.
     """
-    esc = html.escape
+    esc = svg_text
     width, value_w, label_h, bar_h, gap = 400, 120, 24, 22, 14
     row_h = label_h + bar_h + gap
     height = len(rows) * row_h

@@ -13,13 +13,12 @@ One ``@graph`` per page, every property on a type that schema.org gives it:
 
 The profile page carries the centre, the operator and the activities of its newest published
 plan; a plan page (``plan_json_ld``) the centre, the operator and that plan's activities.
-``script_json`` writes the JSON so that no value can end the ``<script>`` element.
+``text.escape.script_json`` writes the JSON so that no value can end the ``<script>`` element.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +26,7 @@ from markupsafe import Markup
 
 from generator import model as m
 from generator import urls
+from generator.text.escape import script_json
 
 SCHEMA = "https://schema.org/"
 DAY_URIS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -214,19 +214,6 @@ def plan_json_ld(ce: m.Centre, plan: m.Plan, site_url: str | None) -> dict:
     nodes = [centre_node(ce, site_url), operator_node(ce, site_url)]
     nodes += event_nodes(ce, plan, _month(ce, plan), site_url)
     return _graph(nodes)
-
-
-def script_json(data: Any) -> str:
-    """JSON safe inside an HTML <script> element: <, > and & as \\u escapes (so neither
-    ``</script>`` nor ``<!--`` can appear), and U+2028/U+2029 escaped as well."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 def _script(data: dict) -> Markup:

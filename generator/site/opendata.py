@@ -43,7 +43,6 @@ from generator.site.datapackage import (
     header,
 )
 from generator.site.jsonld import json_ld_script as json_ld_script
-from generator.site.jsonld import script_json as script_json
 from generator.text import formats as fmt
 from generator.text.labels import EXPENSE_LABELS, FREE, INCOME_LABELS
 

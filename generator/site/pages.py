@@ -45,6 +45,7 @@ from generator.site.city import (
 )
 from generator.site.compliance import render_compliance
 from generator.site.corrections import render_correction
+from generator.site.datapackage import DEFAULT_LICENCE, Licence
 from generator.site.evaluation import render_evaluation
 from generator.site.finance import render_finance
 from generator.site.hours import render_hours
@@ -219,8 +220,10 @@ def render_city(
     corrections: Mapping[str, Sequence[Correction]],
     env: Environment | None = None,
     awaiting: Sequence[AwaitingCorrection] = (),
+    licence: Licence = DEFAULT_LICENCE,
 ) -> SiteSources:
-    """The city pages (home, centres index, open data, about) and the all-centres data files.
+    """The city pages (home, centres index, open data, about) and the all-centres data files
+    (the data package names ``licence``).
 
     ``awaiting`` are the centres not published by this build because their records have
     errors: the home page and the centres index list them with the note (``site.city``)."""
@@ -249,7 +252,16 @@ def render_city(
         awaiting=awaiting,
     )
     render_centres_index(out, env, centres, today=today, awaiting=awaiting)
-    render_open_data(out, env, centres, packs, today=today, site_url=site_url, published=published)
+    render_open_data(
+        out,
+        env,
+        centres,
+        packs,
+        today=today,
+        site_url=site_url,
+        published=published,
+        licence=licence,
+    )
     render_about(out, env, centres, used_packs, today)
     return SiteSources(
         out.pages,

@@ -15,6 +15,7 @@ from generator import model as m
 from generator.figures import finance as f
 from generator.site import contexts as c
 from generator.site import opendata
+from generator.site.jsonld import plan_json_ld_script
 from generator.site.render import CentrePages, date_cn, month_cn, rel, weekday_cn
 from generator.site.today import as_of, day_script, word
 from generator.text import formats as fmt
@@ -127,6 +128,7 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
             ("全部活动（CSV）", p.data("activities")),
         ),
         day_data=day_script(p.today, planned=live) if live else Markup(""),
+        json_ld=plan_json_ld_script(ce, plan, p.site_url),
     )
     p.render("plan.md.j2", page, ctx)
     p.out.file(p.data("plan", plan.key), opendata.plan_json(ce, plan, month))

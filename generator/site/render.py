@@ -4,7 +4,8 @@ notices).
 
 Escaping: the Jinja2 environment escapes every printed value with ``md_escape`` unless it is
 ``Markup`` (text made by gongshi: links between pages, SVG, JSON-LD). So record text is data,
-never markup, even when a template forgets a filter.
+never markup, even when a template forgets a filter. Inside raw HTML blocks the templates
+print text with the ``html`` filter and attribute values with ``attr`` (``text.escape``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from generator.packs.library import Pack
 from generator.paths import TEMPLATES as SITE_TEMPLATES
 from generator.site import contexts as c
 from generator.text import formats as fmt
-from generator.text.escape import md_escape, md_escape_block
+from generator.text.escape import html_attr, html_text, md_escape, md_escape_block
 from generator.text.labels import DISCLOSURE_LABELS, POSTING_LABELS
 
 TEMPLATES = SITE_TEMPLATES / "site"
@@ -102,6 +103,8 @@ def make_env(templates: Path = TEMPLATES / "pages") -> Environment:
     env.filters["md"] = lambda v: Markup(md_escape(v))
     env.filters["block"] = lambda v: Markup(md_escape_block(v))
     env.filters["cell"] = lambda v: Markup(md_escape(v) or "—")
+    env.filters["html"] = lambda v: Markup(html_text(v))  # text in a raw HTML block
+    env.filters["attr"] = lambda v: Markup(html_attr(v))  # a double-quoted attribute value
     env.filters["date"] = date_cn
     return env
 

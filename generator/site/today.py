@@ -27,7 +27,7 @@ from generator import model as m
 from generator import urls
 from generator.figures import finance as f
 from generator.figures.calendar import SOON_DAYS, STATE_LABELS
-from generator.site.opendata import script_json
+from generator.text.escape import script_json
 
 # How far ahead the hours page lists holiday changes (a display choice, not a rule).
 UPCOMING_DAYS = 60

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import icalendar
 import jsonschema
-import markupsafe
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,7 +30,7 @@ from generator.site.finance import bar_chart_svg
 from generator.site.pages import render_site
 from generator.site.render import make_env
 from generator.site.search import search_words
-from generator.text.escape import md_escape
+from generator.text.escape import html_text, md_escape
 from tests.site_helpers import HOSTILE, MINIMAL, ROOT, hostile_project
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "site-minimal"
@@ -181,9 +180,15 @@ def test_hostile_text_is_escaped_in_every_page(tmp_path: Path) -> None:
     plan = site.pages["centres/demo/plans/2026-03.md"]
     for title in HOSTILE:
         # Activities are raw HTML blocks: HTML-escaped, braces as entities (see _macros.md.j2).
-        escaped = str(markupsafe.escape(title)).replace("{", "&#123;").replace("}", "&#125;")
-        assert escaped in plan
+        assert html_text(title) in plan
     everything = "\n".join(site.pages.values())
+    # JSON in <script> elements (page data, JSON-LD) holds record text as data: it must parse
+    # and cannot end its element; the Markdown around it holds no template syntax.
+    scripts = re.compile(r'<script type="application/(?:ld\+)?json"[^>]*>(.*?)</script>', re.S)
+    for body in scripts.findall(everything):
+        json.loads(body)
+        assert "<" not in body
+    everything = scripts.sub("", everything)
     assert "<script>alert" not in everything
     assert "<img" not in everything
     assert "{{ 7*7 }}" not in everything and "49" not in plan
@@ -325,7 +330,7 @@ def test_atom_feed(sample_site) -> None:
 def test_json_ld_opening_hours(minimal_site) -> None:
     page = minimal_site.pages["centres/demo/index.md"]
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
-    data = json.loads(raw)
+    data = next(n for n in json.loads(raw)["@graph"] if n["@type"] == "CivicStructure")
     assert data["@type"] == "CivicStructure"
     mondays = [s for s in data["openingHoursSpecification"] if s["dayOfWeek"].endswith("Monday")]
     assert [(s["opens"], s["closes"]) for s in mondays] == [("09:00", "12:00"), ("14:00", "21:00")]
@@ -345,7 +350,8 @@ def test_json_ld_cannot_close_its_script(tmp_path: Path) -> None:
     page = site.pages["centres/demo/index.md"]
     assert page.count("</script>") == 2  # the JSON-LD and the page's data for the browser
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
-    assert json.loads(raw)["address"]["streetAddress"] == "沙尾路</script><script>alert(3)</script>"
+    centre = next(n for n in json.loads(raw)["@graph"] if n["@type"] == "CivicStructure")
+    assert centre["address"]["streetAddress"] == "沙尾路</script><script>alert(3)</script>"
 
 
 # ---------------------------------------------------------------- charts and search words
