@@ -28,14 +28,43 @@ from generator.print.typeset import FontSet
 from generator.text import formats as fmt
 from generator.text.labels import BALANCE, EXPENSE_SHORT, EXPENSE_TOTAL, INCOME_TOTAL, QUARTER_NAMES
 
+#: The sub-headings of the booklet's income and spending table.
+INCOME_HEAD = "收入"
+EXPENSE_HEAD = "支出"
 
-def annual_date(centre: m.Centre, year: int) -> dt.date | None:
-    """The booklet's date: the latest publication date among the year's records."""
+
+def annual_date(centre: m.Centre, year: int, today: dt.date | None = None) -> dt.date | None:
+    """The booklet's date: the latest publication date among the year's records, never
+    after ``today`` (the day it is printed) when given."""
     dates = [q.published for q in centre.quarters if q.year == year and q.published]
     dates += [a.published for a in centre.audits if a.year == year and a.published]
     dates += [e.published for e in centre.evaluations if e.year == year and e.published]
     dates += [p.published for p in centre.plans if p.year == year and p.published]
-    return max(dates) if dates else None
+    if not dates:
+        return None
+    return min(max(dates), today) if today is not None else max(dates)
+
+
+def finance_rows(periods: Sequence[fig.FinancePeriod]) -> tuple[Row, ...]:
+    """The year's income and spending as one table: a 收入 sub-heading, the sources (indented)
+    and their subtotal, a 支出 sub-heading, the four categories and their subtotal, then the
+    balance; one column per period."""
+    if not periods:
+        return ()
+    blank = tuple("" for _ in periods)
+    return (
+        Row((INCOME_HEAD, *blank), strong=True),
+        *(Row(r.cells, level=1) for r in income_rows(periods)),
+        Row((INCOME_TOTAL, *(fmt.yuan(p.income_total) for p in periods)), level=1, strong=True),
+        Row((EXPENSE_HEAD, *blank), strong=True),
+        *(Row(r.cells, level=1) for r in expense_rows(periods, None)),
+        Row(
+            (EXPENSE_TOTAL, *(fmt.yuan(p.expenditure_total) for p in periods)),
+            level=1,
+            strong=True,
+        ),
+        Row((BALANCE, *(fmt.yuan(p.balance) for p in periods)), strong=True),
+    )
 
 
 def _table_label(pack: Pack | None, code: str, own_codes: set[str]) -> str:
@@ -58,9 +87,10 @@ def build_annual(
     results: Sequence[RuleResult],
     *,
     url: str,
+    today: dt.date | None = None,
 ) -> AnnualReport:
     """The annual report booklet: profile, services, activities, finance (with the fund-use
-    ratio findings of ``results``), audit, evaluation."""
+    ratio findings of ``results``), audit, evaluation; dated no later than ``today``."""
     c = centre
     profile = [
         Row(("中心名称", c.name)),
@@ -165,7 +195,7 @@ def build_annual(
         chart_list.append(finance_chart)
     audit = next((a for a in c.audits if a.year == year), None)
     ev = next((e for e in c.evaluations if e.year == year), None)
-    published = annual_date(c, year)
+    published = annual_date(c, year, today)
     return AnnualReport(
         centre_name=c.name,
         year=year,
@@ -193,15 +223,7 @@ def build_annual(
         volume=volume,
         activity_chart=activity_chart,
         quarter_columns=cols,
-        finance_income=tuple(income_rows(periods)),
-        finance_expenditure=tuple(expense_rows(periods, None)),
-        finance_totals=(
-            Row((INCOME_TOTAL, *(fmt.yuan(p.income_total) for p in periods)), strong=True),
-            Row((EXPENSE_TOTAL, *(fmt.yuan(p.expenditure_total) for p in periods)), strong=True),
-            Row((BALANCE, *(fmt.yuan(p.balance) for p in periods)), strong=True),
-        )
-        if periods
-        else (),
+        finance=finance_rows(periods),
         ratios=ratio_lines(results, periods),
         ratio_basis=ratio_basis(results),
         finance_chart=finance_chart,

@@ -48,8 +48,9 @@ class PostingPeriod:
     start: dt.date | None
     end: dt.date | None
     standing: bool  # 长期公示: stays up until the content changes
-    text: str  # e.g. 2026年4月15日至2026年4月21日（共7日）
-    basis: str  # e.g. 《…》七(三)；or the documented default of gongshi
+    text: str  # e.g. 2026年4月15日至2026年4月21日（共7日）, as printed after 公示期：
+    citation: str | None  # the pack's clause setting the length (printed in ``text``); None
+    # for the lengths docs/print.md explains (plan to its month's end, 7 days, 长期公示)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,10 @@ class HoursNotice:
     frame: NoticeFrame
     week: tuple[Row, ...]  # (weekday, sessions, hours)
     weekly_hours: str  # e.g. 每周开放 78 小时
-    exceptions: tuple[Row, ...]  # (dates, arrangement, reason) ending on or after the date
+    # (dates, arrangement, reason): the record's changes ending on or after the day printed
+    # and the statutory holiday breaks of the year ahead, in date order
+    exceptions: tuple[Row, ...]
+    unannounced: tuple[int, ...]  # years listed whose holiday arrangement is not announced yet
     citation: str | None  # the rule that asks for the hours to be posted, when the pack has one
 
 
@@ -121,12 +125,13 @@ class PlanNotice:
 
     frame: NoticeFrame
     month_label: str  # 2026年3月
-    activities: tuple[Row, ...]  # (date, time, title, room, target, capacity, [signup,] fee)
+    activities: tuple[Row, ...]  # (day, time, title, room, target, capacity, [signup,] fee)
     signup_column: bool  # whether rows have a sign-up cell (a letter of ``signups`` or text)
     signups: tuple[Row, ...]  # (letter, how to sign up); one row with letter "" when all agree
     count: int
     free_count: int
     themed_count: int
+    themed_mark: str  # follows a themed activity's title (主题活动), explained under the table
 
 
 @dataclass(frozen=True)
@@ -271,9 +276,8 @@ class AnnualReport:
     volume: tuple[Row, ...]  # (table, individual, group)
     activity_chart: Chart | None
     quarter_columns: tuple[str, ...]  # Q1 … Q4 present, then 全年 when all four
-    finance_income: tuple[Row, ...]
-    finance_expenditure: tuple[Row, ...]
-    finance_totals: tuple[Row, ...]
+    # 收入 (sub-heading), sources, 收入合计, 支出 (sub-heading), categories, 支出合计, 结余
+    finance: tuple[Row, ...]
     ratios: tuple[RatioLine, ...]
     ratio_basis: str
     finance_chart: Chart | None

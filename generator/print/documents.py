@@ -52,7 +52,7 @@ from generator.figures import finance as fig
 from generator.figures.calendar import corrections_on, published_on
 from generator.ledger.published import Correction
 from generator.packs.library import Pack
-from generator.print.annual import build_annual, render_annual
+from generator.print.annual import annual_date, build_annual, render_annual
 from generator.print.consultation import build_consultation
 from generator.print.correction import build_correction
 from generator.print.evaluation import build_evaluation
@@ -96,12 +96,16 @@ def centre_sources(
     manuals: Sequence[ManualLike] = (),
     kinds: Iterable[str] = KINDS,
     fonts=None,
+    today: dt.date | None = None,
 ) -> dict[str, PrintSource]:
     """Every printed document of one centre as Typst source, by output path.
 
     ``results`` are the centre's rule results (``Validated.results[id]``): the fund-use
     ratios print their findings. ``corrections`` are its 更正说明 (one posting each) and
-    ``manuals`` its policy manuals (the book; none, no book).
+    ``manuals`` its policy manuals (the book; none, no book). ``today`` is the day printed:
+    the opening hours posting lists the changes and statutory holidays from it on, and no
+    booklet is dated after it (None: every change in the record, no holiday, the booklet's
+    date as its records give it).
     """
     fonts = fonts or find_cjk_fonts()
     wanted = set(kinds)
@@ -114,7 +118,11 @@ def centre_sources(
         out[pdf_path(centre.id, kind, period)] = source
 
     if "hours" in wanted:
-        add("hours", None, render_notice(build_hours(centre, pack, url=url("hours")), fonts))
+        add(
+            "hours",
+            None,
+            render_notice(build_hours(centre, pack, url=url("hours"), today=today), fonts),
+        )
     if "plan" in wanted:
         for plan in centre.plans:
             ctx = build_plan(centre, pack, plan, url=url("plan", plan.key))
@@ -141,11 +149,22 @@ def centre_sources(
             add("correction", period, render_notice(ctx, fonts))
     if "annual" in wanted:
         for year in fig.years_of(centre):
-            report = build_annual(centre, pack, year, results, url=url("annual", str(year)))
+            report = build_annual(
+                centre, pack, year, results, url=url("annual", str(year)), today=today
+            )
             add("annual", str(year), render_annual(report, centre, fonts))
     if "manuals" in wanted and manuals:
         add("manuals", None, render_manual_book(build_manuals(centre, pack, manuals), fonts))
     return out
+
+
+def day_inputs(centre: m.Centre, pack: Pack | None, today: dt.date) -> tuple:
+    """What of ``today`` a centre's PDFs print (``centre_sources(today=...)``): the opening
+    hours posting's dated rows and each booklet's date. Two days with the same value give the
+    same PDFs, so a cache of PDFs adds it to its key instead of the day itself."""
+    hours = build_hours(centre, pack, url="", today=today)
+    booklets = tuple(annual_date(centre, year, today) for year in fig.years_of(centre))
+    return (hours.exceptions, hours.unannounced, booklets)
 
 
 def _check_kinds(kinds: Iterable[str] | None) -> None:
@@ -186,6 +205,7 @@ def print_sources(
                 manuals=validated.manuals.get(ce.id, ()),
                 kinds=kinds if kinds is not None else KINDS,
                 fonts=fonts,
+                today=day,
             )
         )
     return out
@@ -206,6 +226,7 @@ def render_centre_pdfs(
     manuals: Sequence[ManualLike],
     typesetter: Typesetter | None = None,
     kinds: Iterable[str] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, bytes]:
     """Every printed PDF of one centre, by ``print/<centre-id>/<file>.pdf``.
 
@@ -226,6 +247,9 @@ def render_centre_pdfs(
         manuals: the centre's policy manuals (``Validated.manuals[id]``), the manual book.
         typesetter: reuse a typesetter (fonts already parsed); one is made when None.
         kinds: print only these kinds (see ``KINDS``); all when None.
+        today: the day printed (``centre_sources``): the opening hours posting lists what
+            comes from it on; the PDFs then depend on it, so a cache keys them by
+            ``day_inputs(centre, today)``.
 
     Raises:
         ValueError: an unknown kind.
@@ -243,6 +267,7 @@ def render_centre_pdfs(
         manuals=manuals,
         kinds=KINDS if kinds is None else kinds,
         fonts=ts.fonts,
+        today=today,
     )
     return compile_sources(sources, ts)
 
@@ -287,6 +312,7 @@ def render_pdfs(
                 manuals=validated.manuals.get(ce.id, ()),
                 typesetter=ts,
                 kinds=kinds,
+                today=day,
             )
         )
     return out

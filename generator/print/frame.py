@@ -81,40 +81,32 @@ def posting_period(
 ) -> PostingPeriod:
     """The posting period of a posting published on ``start`` (None: not yet published).
 
-    Lengths, in order: the pack's ``posting-period`` rule; for a monthly plan, to the end of
-    its month (the plan is what residents sign up from); otherwise
-    :data:`DEFAULT_POSTING_DAYS`. Opening hours stay posted (长期公示) unless the pack says
-    otherwise.
+    Lengths, in order: the pack's ``posting-period`` rule (its clause is printed with the
+    period); for a monthly plan, to the end of its month (the plan is what residents sign up
+    from); otherwise :data:`DEFAULT_POSTING_DAYS`. Opening hours stay posted (长期公示)
+    unless the pack says otherwise. The posting states the period plainly: why a length
+    that no clause sets was chosen is written in docs/print.md, not on the noticeboard.
     """
     days, citation = posting_days(pack, kind)
-    if days is not None:
-        basis = f"公示期限依据{citation}确定。"
-    elif kind == "hours":
-        rule = disclosure_rule(pack, "hours")
-        cited = f"依据{rule.citation}，" if rule else ""
-        return PostingPeriod(
-            start,
-            None,
-            True,
-            "长期公示，开放时间如有调整将及时更新并重新张贴。",
-            f"{cited}开放时间在中心开放期间长期公示。",
-        )
-    elif kind == "plan" and month_end is not None:
-        basis = "月度活动计划公示至计划所属月份的最后一日（适用的规则包未规定公示期限）。"
+    if days is None and kind == "hours":
+        return PostingPeriod(start, None, True, "长期公示，开放时间如有调整将重新张贴。", None)
+    if days is None and kind == "plan" and month_end is not None:
         if start is None:
             return PostingPeriod(
-                None, month_end, False, f"自张贴之日起至{date_text(month_end)}。", basis
+                None, month_end, False, f"自张贴之日起至{date_text(month_end)}。", None
             )
         end = max(month_end, start)
-        return PostingPeriod(start, end, False, f"{fmt.date_range_text(start, end)}。", basis)
-    else:
+        return PostingPeriod(start, end, False, f"{fmt.date_range_text(start, end)}。", None)
+    if days is None:
         days = DEFAULT_POSTING_DAYS
-        basis = f"适用的规则包未规定公示期限，按本系统默认的{days}日（含公布当日）执行。"
+    cited = f"，依据{citation}" if citation else ""
     if start is None:
-        return PostingPeriod(None, None, False, f"自张贴之日起{days}日。", basis)
+        return PostingPeriod(
+            None, None, False, f"自张贴之日起{days}日（含张贴当日{cited}）。", citation
+        )
     end = start + dt.timedelta(days=days - 1)
     return PostingPeriod(
-        start, end, False, f"{fmt.date_range_text(start, end)}（共{days}日）。", basis
+        start, end, False, f"{fmt.date_range_text(start, end)}（共{days}日{cited}）。", citation
     )
 
 

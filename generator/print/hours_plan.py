@@ -8,11 +8,17 @@ import datetime as dt
 
 from generator import model as m
 from generator.figures import finance as fig
+from generator.figures.holidays import announced, statutory_days_off
 from generator.packs.library import Pack
 from generator.print.contexts import HoursNotice, PlanNotice, Row
 from generator.print.frame import disclosure_rule, frame
 from generator.text import formats as fmt
 from generator.text.labels import CLOSED, FREE, POSTING_LABELS
+
+ONE_DAY = dt.timedelta(days=1)
+
+#: The mark of a themed activity (主题活动) in the plan's table, explained under it.
+THEMED_MARK = "★"
 
 #: Up to this many distinct sign-up texts are printed once, under the table, and referred to
 #: by letter in it (a long text repeated on every row made a month's table six pages long).
@@ -24,8 +30,38 @@ def day_hours_text(minutes: int) -> str:
     return fmt.hours_text(minutes) if minutes else "—"
 
 
-def build_hours(centre: m.Centre, pack: Pack | None, *, url: str) -> HoursNotice:
-    """Opening hours posting: the regular week and the changes still ahead."""
+#: How far ahead the opening hours posting lists the statutory holidays: the year from the
+#: day it is printed. The posting stays up for months (长期公示), so it shows every holiday
+#: break residents will meet before it is next reprinted, and no more.
+HOLIDAY_HORIZON = dt.timedelta(days=365)
+
+#: What a statutory holiday break that the record does not arrange prints as its arrangement.
+HOLIDAY_TO_COME = "另行公示"
+
+
+def holiday_breaks(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, str]]:
+    """The statutory holiday breaks from ``start`` to ``end``: (first day, last day, holiday),
+    consecutive days off of one holiday joined into one break."""
+    breaks: list[tuple[dt.date, dt.date, str]] = []
+    for off in statutory_days_off(start, end):
+        if breaks and breaks[-1][2] == off.name and breaks[-1][1] + ONE_DAY == off.day:
+            breaks[-1] = (breaks[-1][0], off.day, off.name)
+        else:
+            breaks.append((off.day, off.day, off.name))
+    return breaks
+
+
+def build_hours(
+    centre: m.Centre, pack: Pack | None, *, url: str, today: dt.date | None = None
+) -> HoursNotice:
+    """Opening hours posting: the regular week and the changes still ahead.
+
+    ``today`` is the day it is printed: the record's dated changes ending before it are left
+    out, and the statutory holiday breaks of the year from it are listed with them, each
+    with the centre's arrangement when the record has one for every day of it (then the
+    record's rows say it) or :data:`HOLIDAY_TO_COME`. Without ``today`` every dated change
+    in the record is listed and no statutory holiday.
+    """
     hours = centre.opening_hours
     week = []
     for d in range(7):
@@ -41,18 +77,31 @@ def build_hours(centre: m.Centre, pack: Pack | None, *, url: str) -> HoursNotice
             )
         )
     total = sum(fig.weekly_minutes(hours).values())
-    # Every dated change in the record, in date order: the record is the centre's current
-    # schedule (staff remove past years), and no build date decides what is "past".
-    exceptions = []
-    for exc in sorted(hours.exceptions, key=lambda e: (e.start, e.end)):
+    dated: list[tuple[dt.date, dt.date, Row]] = []
+    for exc in hours.exceptions:
+        if today is not None and exc.end < today:
+            continue
         arrangement = CLOSED if exc.closed else f"开放 {fmt.sessions_text(exc.sessions)}"
-        exceptions.append(Row((fmt.date_range_text(exc.start, exc.end), arrangement, exc.reason)))
+        row = Row((fmt.date_range_text(exc.start, exc.end), arrangement, exc.reason))
+        dated.append((exc.start, exc.end, row))
+    unannounced: list[int] = []
+    if today is not None:
+        for first, last, name in holiday_breaks(today, today + HOLIDAY_HORIZON - ONE_DAY):
+            days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+            if all(any(exc.covers(day) for exc in hours.exceptions) for day in days):
+                continue  # the record arranges every day of it: its rows say how
+            if not announced(first.year) and first.year not in unannounced:
+                unannounced.append(first.year)
+            row = Row((fmt.date_range_text(first, last), HOLIDAY_TO_COME, f"{name}（法定节假日）"))
+            dated.append((first, last, row))
+    dated.sort(key=lambda item: (item[0], item[1]))
     rule = disclosure_rule(pack, "hours")
     return HoursNotice(
         frame=frame(centre, pack, "hours", POSTING_LABELS["hours"], None, url),
         week=tuple(week),
         weekly_hours=fmt.hours_text(total),
-        exceptions=tuple(exceptions),
+        exceptions=tuple(row for _, _, row in dated),
+        unannounced=tuple(unannounced),
         citation=rule.citation if rule else None,
     )
 
@@ -70,9 +119,10 @@ def build_plan(centre: m.Centre, pack: Pack | None, plan: m.Plan, *, url: str) -
     keys = {text: chr(ord("A") + i) for i, text in enumerate(distinct)} if keyed else {}
     rows = []
     for a in acts:
-        day = f"{a.date.month}月{a.date.day}日{m.WEEKDAYS[a.date.weekday()]}"
+        # the month is in the title: a row gives the day and its weekday (3日 周四)
+        day = f"{a.date.day}日 {m.WEEKDAYS[a.date.weekday()]}"
         fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)}元"
-        title = a.title + ("（主题活动）" if a.themed else "")
+        title = a.title + (THEMED_MARK if a.themed else "")
         cells = [day, f"{a.start:%H:%M}-{a.end:%H:%M}", title, a.room, a.target, str(a.capacity)]
         if len(distinct) > 1:
             cells.append(keys.get(a.signup, a.signup))
@@ -101,4 +151,5 @@ def build_plan(centre: m.Centre, pack: Pack | None, plan: m.Plan, *, url: str) -
         count=len(acts),
         free_count=sum(1 for a in acts if a.price == 0),
         themed_count=sum(1 for a in acts if a.themed),
+        themed_mark=THEMED_MARK,
     )

@@ -22,7 +22,7 @@ from generator.print.contexts import Row
 from generator.print.documents import KINDS, pdf_file
 from generator.print.finance_audit import build_audit, build_finance
 from generator.print.frame import BLANK_DATE, DEFAULT_POSTING_DAYS
-from generator.print.hours_plan import build_hours, build_plan
+from generator.print.hours_plan import build_hours, build_plan, holiday_breaks
 from generator.print.manuals import manual_body
 from generator.print.render import render_body, render_markdown, typst_row
 from generator.rules.base import FAIL
@@ -98,7 +98,9 @@ def test_default_posting_period(minimal):
     p = ctx.frame.posting
     assert p.start == q.published
     assert p.end == q.published + dt.timedelta(days=DEFAULT_POSTING_DAYS - 1)
-    assert f"{DEFAULT_POSTING_DAYS}日" in p.text and "默认" in p.basis
+    assert f"{DEFAULT_POSTING_DAYS}日" in p.text and p.citation is None
+    # the posting states the period only; why 7 days is in docs/print.md
+    assert "默认" not in p.text and "规则包" not in p.text
     assert ctx.frame.date == q.published
 
 
@@ -121,7 +123,7 @@ def test_posting_period_from_the_pack(minimal):
     q, audit = centre.quarters[0], centre.audits[0]
     fin = build_finance(centre, pack, q, results, url="u").frame.posting
     assert fin.end == q.published + dt.timedelta(days=14)
-    assert "《某规范》九(九)" in fin.basis
+    assert fin.citation == "《某规范》九(九)" and "依据《某规范》九(九)" in fin.text
     aud = build_audit(centre, pack, audit, results, url="u").frame.posting
     assert aud.end == audit.published + dt.timedelta(days=19)
 
@@ -267,3 +269,38 @@ def test_nice_ticks_cover_the_maximum(maximum):
     steps = {b - a for a, b in itertools.pairwise(ticks)}
     assert ticks[0] == 0 and ticks[-1] >= maximum and len(steps) == 1
     assert ticks[-2] < maximum  # no tick wasted above the top
+
+
+def test_hours_list_what_is_ahead_of_the_day_printed(minimal):
+    centre, pack, _ = minimal
+    (national,) = [e for e in centre.opening_hours.exceptions if e.reason == "国庆节"]
+    before = build_hours(centre, pack, url="", today=national.start - dt.timedelta(days=1))
+    after = build_hours(centre, pack, url="", today=national.end + dt.timedelta(days=1))
+    cells = [r.cells for r in before.exceptions]
+    # the record's own arrangement, once: every day of the break is arranged by it
+    assert (fmt.date_range_text(national.start, national.end), "闭馆", "国庆节") in cells
+    assert not any(c[2] == "国庆节（法定节假日）" and c[0].startswith("2026年10月") for c in cells)
+    # past changes are gone; the coming statutory holidays are listed in date order
+    assert all("国庆节" != r.cells[2] for r in after.exceptions)
+    assert after.exceptions[0].cells[2] == "元旦（法定节假日）"
+    assert after.exceptions[0].cells[0] == "2027年1月1日至1月3日"
+    assert after.exceptions[0].cells[1] == "另行公示"
+    # a year whose arrangement is not in the holidays package yet is named under the table
+    assert 2027 in after.unannounced
+    # without the day: every change in the record and no holiday (as before)
+    plain = build_hours(centre, pack, url="")
+    assert [r.cells[2] for r in plain.exceptions] == [
+        e.reason for e in centre.opening_hours.exceptions
+    ]
+
+
+def test_statutory_holiday_breaks_join_their_days():
+    # 2026 as announced: 中秋节 9月25日至27日, 国庆节 10月1日至7日 (one break each)
+    assert holiday_breaks(dt.date(2026, 9, 20), dt.date(2026, 10, 31)) == [
+        (dt.date(2026, 9, 25), dt.date(2026, 9, 27), "中秋节"),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 7), "国庆节"),
+    ]
+    # a break cut by the range keeps the days inside it
+    assert holiday_breaks(dt.date(2026, 10, 5), dt.date(2026, 10, 5)) == [
+        (dt.date(2026, 10, 5), dt.date(2026, 10, 5), "国庆节")
+    ]
