@@ -23,7 +23,16 @@ from generator.evaluation.cards import Scorecard
 from generator.figures import finance as figures
 from generator.packs.library import Pack, Rule
 from generator.problems import Position, Problem, Severity
-from generator.rules.base import FAIL, STATUSES, CheckContext, Finding, worst_status
+from generator.rules.base import (
+    FAIL,
+    NO_DATA,
+    NOT_APPLICABLE,
+    PASS,
+    STATUSES,
+    CheckContext,
+    Finding,
+    worst_status,
+)
 from generator.rules.registry import CHECKS
 from generator.text import formats as fmt
 
@@ -193,6 +202,52 @@ def _placeholder(
     )
 
 
+# ---------------------------------------------------------------- what was and was not checked
+
+
+def rule_counts(results: Sequence[RuleResult]) -> dict[str, int]:
+    """How many rules passed, failed, could not be checked (no-data) or did not apply."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for r in results:
+        counts[r.status] += 1
+    return counts
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """``规则 N 条：符合 a，不符合 b，未能检查 c（缺少记录）``, and the rules that did not
+    apply when there are any, so that “passed” and “not checked” read apart."""
+    total = sum(counts.values())
+    text = (
+        f"规则 {total} 条：符合 {counts.get(PASS, 0)}，不符合 {counts.get(FAIL, 0)}，"
+        f"未能检查 {counts.get(NO_DATA, 0)}（缺少记录）"
+    )
+    if counts.get(NOT_APPLICABLE, 0):
+        text += f"，不适用或未到期 {counts[NOT_APPLICABLE]}"
+    return text
+
+
+def rule_statuses(centre_id: str, results: Sequence[RuleResult]) -> list[dict]:
+    """One row per rule: its id, the centre, its status and, when it could not be checked or
+    did not apply, why (the message of the finding that says so)."""
+    rows = []
+    for r in results:
+        head = r.headline
+        rows.append(
+            {
+                "rule": r.rule.id,
+                "centre": centre_id,
+                "status": r.status,
+                "title": r.rule.params.title,
+                "citation": r.rule.citation,
+                "why_not_checked": head.message if head and r.status == NO_DATA else None,
+                "why_not_applicable": (
+                    head.message if head and r.status == NOT_APPLICABLE else None
+                ),
+            }
+        )
+    return rows
+
+
 # ---------------------------------------------------------------- the JSON report
 
 
@@ -275,9 +330,7 @@ def compliance_report(
     today = today or dt.date.today()
     if results is None:
         results = evaluate_rules(centre, pack, today, documents)
-    summary = {s: 0 for s in STATUSES}
-    for r in results:
-        summary[r.status] += 1
+    summary = rule_counts(results)
     years = sorted({q.year for q in centre.quarters})
     finance = [_period_dict(p) for y in years for p in figures.finance_periods(centre, y)]
     evaluations = [

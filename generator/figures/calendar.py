@@ -28,10 +28,13 @@ A record whose ``published`` date is after ``as_of`` counts as not yet published
 public may see it on a day: such records are left out of it (the site and the postings print
 that view), and they appear from their publication date on.
 
-Which periods are listed: of each kind with a due date, every period from the first
-recorded one (or, with no record of that kind, from the contract start) up to the next
-one to come (next month's plan, the current quarter, the current year's audit), within
-the contract; plus every period that has a record. Kinds without a due date list only
+Which periods are listed: of each kind with a due date, every period up to the next one
+to come (next month's plan, the current quarter, the current year's audit), within the
+contract, plus every period that has a record. Quarterly finance and annual audits are
+listed from the contract start (or the first record, when that is earlier): a quarter or
+year of the contract before the first record is as due as any other, ``missing`` once its
+due date has passed. Monthly plans are listed from the first plan (or, with none, from the
+contract start). Kinds without a due date list only
 their records. Evaluations (第三方评估) are listed when recorded, without a due date.
 """
 
@@ -164,6 +167,21 @@ def deadline_text(rule: Rule | None, kind: str) -> str | None:
     return None
 
 
+def deadline_authority(rule: Rule | None, kind: str) -> str | None:
+    """How a kind's due date is set and on whose authority, in Chinese.
+
+    A deadline the documents leave open (they say only 及时 or 提前) is a local choice: the
+    rule's ``basis`` says why it was chosen, and it is printed as such,
+    ``按本地规定：季度结束后 30 日内（依据：…）``, never as if the clause had set it. A
+    deadline the clause itself sets (no ``basis``) is printed with that clause."""
+    text = deadline_text(rule, kind)
+    if rule is None or text is None:
+        return None
+    if rule.basis:
+        return f"按本地规定：{text}（依据：{rule.basis}）"
+    return f"{text}（{rule.citation}）" if rule.citation else text
+
+
 # ---------------------------------------------------------------- periods
 
 
@@ -181,30 +199,27 @@ def _quarters(first: tuple[int, int], last: tuple[int, int]) -> Iterator[tuple[i
         y, q = y + (q == 4), q % 4 + 1
 
 
-def _expected(centre: m.Centre, kind: str, as_of: dt.date) -> list[str]:
-    """The periods of a kind that should exist by the rule of this module's docstring."""
+def expected_periods(centre: m.Centre, kind: str, as_of: dt.date) -> list[str]:
+    """The periods of a kind that should exist on ``as_of``, by the rule of this module's
+    docstring, up to the next one to come, within the contract."""
     c = centre.contract
     if kind == "plan":
         recorded = [(p.year, p.month) for p in centre.plans]
-        start = (
-            max(min(recorded), (c.start.year, c.start.month))
-            if recorded
-            else (c.start.year, c.start.month)
-        )
+        cstart = (c.start.year, c.start.month)
+        start = max(min(recorded), cstart) if recorded else cstart
         nxt = (as_of.year + (as_of.month == 12), as_of.month % 12 + 1)
         end = min(nxt, (c.end.year, c.end.month))
         return [f"{y:04d}-{mo:02d}" for y, mo in _months(start, end)]
     if kind == "finance":
         recorded = [(q.year, q.quarter) for q in centre.quarters]
-        cstart = (c.start.year, (c.start.month - 1) // 3 + 1)
-        start = max(min(recorded), cstart) if recorded else cstart
+        start = min([*recorded, (c.start.year, (c.start.month - 1) // 3 + 1)])
         end = min(
             (as_of.year, (as_of.month - 1) // 3 + 1), (c.end.year, (c.end.month - 1) // 3 + 1)
         )
         return [f"{y:04d}-Q{q}" for y, q in _quarters(start, end)]
     if kind == "audit":
         recorded = [a.year for a in centre.audits]
-        start = max(min(recorded), c.start.year) if recorded else c.start.year
+        start = min([*recorded, c.start.year])
         end = min(as_of.year, c.end.year)
         return [str(y) for y in range(start, end + 1)]
     return []
@@ -237,7 +252,7 @@ def disclosure_states(
         records = disclosures.BY_KEY[kind].records(centre)
         periods = set(records)
         if rule is not None:
-            periods |= set(_expected(centre, kind, as_of))
+            periods |= set(expected_periods(centre, kind, as_of))
         for period in sorted(periods):
             rec = records.get(period)
             published = getattr(rec, "published", None)

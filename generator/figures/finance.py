@@ -8,6 +8,7 @@ these figures with a rule pack. Money stays ``Decimal``; a ratio is a ``Decimal`
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,8 +77,19 @@ def quarter_period(q: m.Quarter) -> FinancePeriod:
     )
 
 
+def months_label(year: int, quarters: Iterable[int]) -> str:
+    """The months a run of quarters covers: 2026, (2, 3) → '2026年4-9月'; all four → '2026年全年'."""
+    qs = sorted(quarters)
+    if qs == [1, 2, 3, 4]:
+        return f"{year}年全年"
+    return f"{year}年{3 * qs[0] - 2}-{3 * qs[-1]}月"
+
+
 def combine(quarters: list[m.Quarter], kind: str) -> FinancePeriod:
-    """Sum quarters of one year; the balance carried in counts once, from the first."""
+    """Sum quarters of one year; the balance carried in counts once, from the first.
+
+    The label says which months the sum covers (``2026年4-9月`` for the second and third
+    quarters), ``2026年全年`` only for all four."""
     quarters = sorted(quarters, key=lambda q: q.quarter)
     year = quarters[0].year
     income = {k: ZERO for k in m.INCOME_SOURCES}
@@ -89,21 +101,61 @@ def combine(quarters: list[m.Quarter], kind: str) -> FinancePeriod:
             income[k] += v
         for k, c in q.expenditure.items():
             expenditure[k] += c.total
-    last = quarters[-1].quarter
-    label = f"{year}年全年" if kind == "year" else f"{year}年1-{3 * last}月"
+    label = months_label(year, [q.quarter for q in quarters])
     return FinancePeriod(label, kind, year, tuple(q.quarter for q in quarters), income, expenditure)
 
 
+def contract_quarters(centre: m.Centre, year: int) -> tuple[int, ...]:
+    """The quarters of a calendar year that fall (at least in part) within the contract."""
+    c = centre.contract
+    first = (c.start.year, (c.start.month - 1) // 3 + 1)
+    last = (c.end.year, (c.end.month - 1) // 3 + 1)
+    return tuple(q for q in range(1, 5) if first <= (year, q) <= last)
+
+
 def finance_periods(centre: m.Centre, year: int) -> list[FinancePeriod]:
-    """Each quarter of a year, then year-to-date after each, and the year when complete."""
-    qs = [q for q in centre.quarters if q.year == year]
+    """Each recorded quarter of a year, then the contract's year so far after each, and the
+    contract's year when complete.
+
+    The year of a contract is its part of the calendar year (the accounting year of
+    《民间非营利组织会计制度》, which the annual audit covers): all four quarters, or from the
+    quarter the contract starts in (``2026年4-12月``) to the one it ends in. Year-to-date and
+    year sums run from that first quarter without a gap; a year whose quarters are not all
+    recorded has no year figure (the missing quarter is a disclosure shortfall of its own)."""
+    qs = sorted((q for q in centre.quarters if q.year == year), key=lambda q: q.quarter)
     out: list[FinancePeriod] = [quarter_period(q) for q in qs]
-    for i in range(2, len(qs) + 1):
-        if i < 4:
-            out.append(combine(qs[:i], "year-to-date"))
-    if len(qs) == 4:
-        out.append(combine(qs, "year"))
+    span = contract_quarters(centre, year) or tuple(q.quarter for q in qs)
+    recorded = {q.quarter: q for q in qs}
+    run: list[m.Quarter] = []
+    for quarter in span:
+        if quarter not in recorded:
+            break
+        run.append(recorded[quarter])
+        if len(run) == len(span):
+            out.append(combine(run, "year"))
+        elif len(run) > 1:
+            out.append(combine(run, "year-to-date"))
     return out
+
+
+def carried_forward_links(
+    centre: m.Centre,
+) -> list[tuple[m.Quarter, m.Quarter, Decimal, Decimal]]:
+    """Every pair of consecutive recorded quarters with the previous quarter's closing
+    balance (income including the balance carried in, minus spending) and the balance the
+    next one carries in: (previous, quarter, closing, carried in)."""
+    links = []
+    qs = sorted(centre.quarters, key=lambda q: (q.year, q.quarter))
+    for prev, cur in itertools.pairwise(qs):
+        consecutive = (cur.year, cur.quarter) == (
+            prev.year + (prev.quarter == 4),
+            prev.quarter % 4 + 1,
+        )
+        if not consecutive:
+            continue
+        closing = prev.income_total - prev.expenditure_total
+        links.append((prev, cur, closing, cur.income.get("carried_forward", ZERO)))
+    return links
 
 
 # ---------------------------------------------------------------- staff and volunteers

@@ -47,6 +47,9 @@ class DisclosureRule:
     channels_min: int | None
     channels: tuple[str, ...]
     citation: str
+    # why the pack chose ``when`` where the clause leaves the deadline open (它只说“及时”):
+    # the manuals then print it as 按本地规定：…（依据：…）, never as the clause's own
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,13 +222,21 @@ def pack_facts(pack: Pack) -> PackFacts:
         for c in examples:
             if c not in channels:
                 channels.append(c)
-        disclosures.append(DisclosureRule(what, when, cmin, examples, r.citation))
+        basis = zh_punct(str(r.basis)) if r.basis and not p.standing else None
+        disclosures.append(DisclosureRule(what, when, cmin, examples, r.citation, basis))
     plan = next(iter(pack.by_check("plan-published")), None)
     plan_notice = None
     if plan is not None:
         days = plan.params.days_before_month
         when = "于上月底前" if days == 0 else f"于当月开始前至少{plain_number(days)}日"
-        plan_notice = Requirement(f"每月活动安排{when}制定，并告知服务对象", plan.citation)
+        if plan.basis:
+            text = (
+                f"每月活动安排提前制定，并告知服务对象；按本地规定：{when}制定"
+                f"（依据：{zh_punct(str(plan.basis))}）"
+            )
+        else:
+            text = f"每月活动安排{when}制定，并告知服务对象"
+        plan_notice = Requirement(text, plan.citation)
     staffing = tuple(
         Requirement(t, r.citation)
         for r in pack.by_check("compare")

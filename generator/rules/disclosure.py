@@ -6,19 +6,23 @@ local deadline (its ``basis`` says why):
 
 - ``disclosure: quarterly-finance``: ``days_after_period`` days after the quarter ends
   (30: 2026-Q3 is due on 2026-10-30, that day included). The figure is ``published`` of
-  finance/YYYY-Qn.yaml. A quarter missing between the first recorded one and today, once
-  its deadline has passed, is reported as not published.
+  finance/YYYY-Qn.yaml. Every quarter of the contract up to today is due, from the quarter
+  the contract starts in (``calendar.expected_periods``): a quarter with no record, before
+  the first recorded one included, is reported as not published once its deadline has passed.
 - ``disclosure: annual-audit``: by ``due_month_day`` of the next year (04-30: the 2025 audit
-  is due on 2026-04-30). The figure is ``published`` of audits/YYYY.yaml; a year with
-  finance records and no audit file after the deadline is reported.
+  is due on 2026-04-30). The figure is ``published`` of audits/YYYY.yaml; a year of the
+  contract (or with finance records) with no audit file after the deadline is reported.
 - standing disclosures (``standing: true``: opening hours on site) and kinds the records do
   not hold (``service-info``) give ``no-data``.
 
 Published late → the pack's ``late_severity``; not published at all → the rule's severity.
+A deadline the clause leaves open is the pack's choice: with a ``basis`` it is printed as
+“按本地规定：季度结束后 30 日内（依据：…）” (``calendar.deadline_authority``).
 The channels (``channels_min``) are not in the records and are not checked.
 
 Passing: finance/2026-Q3.yaml ``published: 2026-10-30``.
-Failing: ``published: 2026-10-31`` → “2026年第三季度财务信息于 2026年10月31日公开，晚于期限 2026年10月30日（季度结束后 30 日内）”.
+Failing: ``published: 2026-10-31`` → “2026年第三季度财务信息于 2026年10月31日公开，晚于期限
+2026年10月30日；按本地规定：季度结束后 30 日内（依据：原文只要求“及时”公开……）”.
 """
 
 from __future__ import annotations
@@ -73,8 +77,10 @@ class Params(RuleParams):
             yield need, f"缺少参数 {need}（{self.disclosure} 须写明公开期限）", "missing-rule-param"
 
 
-def _next(year: int, quarter: int) -> tuple[int, int]:
-    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+def _tail(how: str) -> str:
+    """How the due date was set, after the date: ``（季度结束后 30 日内）``, or for a local
+    deadline ``；按本地规定：…（依据：…）`` (no brackets inside brackets)."""
+    return f"；{how}" if how.startswith("按本地规定") else f"（{how}）"
 
 
 def _judge(
@@ -82,7 +88,7 @@ def _judge(
     what: str,
     published: dt.date | None,
     due: dt.date,
-    rule_text: str,
+    how: str,
     pos: Position,
     period: str,
     year: int,
@@ -93,20 +99,17 @@ def _judge(
     state, _days = calendar.state_of(published, due, ctx.today)
     if published is not None and published > ctx.today:
         msg = (
-            f"{what}的公布日期 {fmt.date_text(published)}还没有到，"
-            f"按尚未公开计；期限 {fmt.date_text(due)}（{rule_text}）"
+            f"{what}的公布日期 {fmt.date_text(published)}还没有到，按尚未公开计；"
+            f"期限 {fmt.date_text(due)}{_tail(how)}"
         )
         return Finding(FAIL if state == "missing" else NOT_APPLICABLE, msg, **common)
     if state in ("due", "upcoming"):
         return Finding(
-            NOT_APPLICABLE, f"{what}尚未公开，期限 {fmt.date_text(due)}（{rule_text}）", **common
+            NOT_APPLICABLE, f"{what}尚未公开，期限 {fmt.date_text(due)}{_tail(how)}", **common
         )
     if state == "missing":
-        return Finding(
-            FAIL,
-            f"{what}没有公开日期（published），期限 {fmt.date_text(due)} 已过（{rule_text}）",
-            **common,
-        )
+        msg = f"{what}没有公开日期（published），期限 {fmt.date_text(due)} 已过{_tail(how)}"
+        return Finding(FAIL, msg, **common)
     if state == "published":
         return Finding(
             PASS,
@@ -115,49 +118,58 @@ def _judge(
         )
     return Finding(
         FAIL,
-        f"{what}于 {fmt.date_text(published)}公开，晚于期限 {fmt.date_text(due)}（{rule_text}）",
+        f"{what}于 {fmt.date_text(published)}公开，晚于期限 {fmt.date_text(due)}{_tail(how)}",
         severity=ctx.params.late_severity,
         **common,
     )
 
 
+def _missing(ctx: CheckContext, label: str, rel: str, due: dt.date, how: str, **where) -> Finding:
+    """A disclosure with no record at all after its due date."""
+    msg = f"没有{label}（{rel}），期限 {fmt.date_text(due)} 已过{_tail(how)}"
+    return Finding(
+        FAIL,
+        msg,
+        pos=Position(ctx.file(rel)),
+        measured={"published": None, "deadline": due},
+        threshold=due,
+        **where,
+    )
+
+
 def _quarterly(ctx: CheckContext) -> Iterator[Finding]:
-    rule_text = calendar.deadline_text(ctx.rule, "finance")
-    recorded = {(q.year, q.quarter): q for q in ctx.centre.quarters}
-    if not recorded:
+    """Every quarter of the contract up to today (and every recorded one): from the contract's
+    first quarter, so that quarters before the first record are reported too."""
+    how = calendar.deadline_authority(ctx.rule, "finance")
+    recorded = {q.key: q for q in ctx.centre.quarters}
+    keys = sorted(set(recorded) | set(calendar.expected_periods(ctx.centre, "finance", ctx.today)))
+    if not keys:
         yield Finding(NO_DATA, "还没有季度财务记录", pos=ctx.centre.src)
         return
-    key = min(recorded)
-    while True:
-        year, quarter = key
-        due = calendar.due_date(ctx.rule, "finance", f"{year}-Q{quarter}")
+    for key in keys:
+        year, quarter = int(key[:4]), int(key[-1])
+        due = calendar.due_date(ctx.rule, "finance", key)
         period = f"{year}年{figures.QUARTER_NAMES[quarter]}"
-        label = disclosures.period_title("finance", f"{year}-Q{quarter}")
+        label = disclosures.period_title("finance", key)
         q = recorded.get(key)
         if q is not None:
             pos = q.pos("published") if q.published else q.src
-            yield _judge(ctx, label, q.published, due, rule_text, pos, period, year)
+            yield _judge(ctx, label, q.published, due, how, pos, period, year)
         elif due < ctx.today:
-            pos = Position(ctx.file(f"finance/{year}-Q{quarter}.yaml"))
-            msg = f"没有{label}（finance/{year}-Q{quarter}.yaml），期限 {fmt.date_text(due)} 已过（{rule_text}）"
-            yield Finding(
-                FAIL,
-                msg,
-                pos=pos,
-                period=period,
-                year=year,
-                measured={"published": None, "deadline": due},
-                threshold=due,
-            )
+            yield _missing(ctx, label, f"finance/{key}.yaml", due, how, period=period, year=year)
         else:
-            break
-        key = _next(year, quarter)
+            msg = f"{label}尚未公开，期限 {fmt.date_text(due)}{_tail(how)}"
+            yield Finding(
+                NOT_APPLICABLE, msg, pos=ctx.centre.src, period=period, year=year, threshold=due
+            )
 
 
 def _annual_audit(ctx: CheckContext) -> Iterator[Finding]:
-    rule_text = calendar.deadline_text(ctx.rule, "audit")
+    """Every year of the contract up to this one, every year with an audit or finance record."""
+    how = calendar.deadline_authority(ctx.rule, "audit")
     audits = {a.year: a for a in ctx.centre.audits}
-    years = sorted(set(audits) | {q.year for q in ctx.centre.quarters})
+    expected = {int(y) for y in calendar.expected_periods(ctx.centre, "audit", ctx.today)}
+    years = sorted(set(audits) | {q.year for q in ctx.centre.quarters} | expected)
     if not years:
         yield Finding(NO_DATA, "还没有财务或审计记录", pos=ctx.centre.src)
         return
@@ -167,25 +179,15 @@ def _annual_audit(ctx: CheckContext) -> Iterator[Finding]:
         audit = audits.get(year)
         if audit is not None:
             pos = audit.pos("published") if audit.published else audit.src
-            yield _judge(ctx, label, audit.published, due, rule_text, pos, f"{year}年", year)
+            yield _judge(ctx, label, audit.published, due, how, pos, f"{year}年", year)
         elif due < ctx.today:
-            pos = Position(ctx.file(f"audits/{year}.yaml"))
-            msg = (
-                f"没有{label}（audits/{year}.yaml），期限 {fmt.date_text(due)} 已过（{rule_text}）"
-            )
-            yield Finding(
-                FAIL,
-                msg,
-                pos=pos,
-                period=f"{year}年",
-                year=year,
-                measured={"published": None, "deadline": due},
-                threshold=due,
+            yield _missing(
+                ctx, label, f"audits/{year}.yaml", due, how, period=f"{year}年", year=year
             )
         else:
             yield Finding(
                 NOT_APPLICABLE,
-                f"{label}期限 {fmt.date_text(due)} 未到",
+                f"{label}期限 {fmt.date_text(due)} 未到{_tail(how)}",
                 pos=ctx.centre.src,
                 period=f"{year}年",
                 year=year,

@@ -6,10 +6,15 @@ The written systems come from the centre's policy manuals (content/manuals/, eac
 declaring in ``satisfies`` which document ids it provides, plus the centre's own manuals):
 an item they provide is present. Registers, ledgers and reports are not in the records,
 so an item no manual provides is ``no-data`` — listed for the assessor, never a shortfall.
+Some items are records gongshi holds (``RECORD_EVIDENCE``): the annual audit report
+(``annual-audit-report``) is present when audits/YYYY.yaml has its signed report PDF
+(``report_pdf``); an audit written without the PDF does not count.
 An item with a ``condition`` applies only in that situation (e.g. 延期运营).
 
 Passing: the ten systems of 四 are all provided by the centre's manuals → pass.
-Not checkable: 七(三) 独立财务核算 (a ledger) → no-data “未登记以下文件，未检查：……”.
+Passing: 七(三) 项目年度专项审计报告 with audits/2026.yaml and attachments/audit-2026.pdf →
+“项目年度专项审计报告（audits/2026.yaml，报告 attachments/audit-2026.pdf）”.
+Not checkable: a register no manual provides → no-data “记录中没有登记以下文件，未检查……”.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from generator import model as m
 from generator.packs.params import Rows, RuleParams, param
 from generator.rules.base import NO_DATA, PASS, CheckContext, Finding
 
@@ -29,10 +35,28 @@ class Params(RuleParams):
     )
 
 
+def _audit_reports(centre: m.Centre) -> str | None:
+    """The annual audits written with their signed report PDF, or None."""
+    found = [
+        f"audits/{a.year}.yaml，报告 {a.report_pdf}"
+        for a in sorted(centre.audits, key=lambda a: a.year)
+        if a.report_pdf
+    ]
+    return "；".join(found) or None
+
+
+# document ids that records gongshi holds can show, and how to find them
+RECORD_EVIDENCE = {"annual-audit-report": _audit_reports}
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
-    """Pass the items the centre's manuals provide; list the rest as not checkable."""
+    """Pass the items the centre's manuals or records provide; list the rest as not checkable."""
     items = ctx.params.items
-    provided = ctx.documents or {}
+    provided = dict(ctx.documents or {})
+    for doc_id, find in RECORD_EVIDENCE.items():
+        evidence = find(ctx.centre)
+        if evidence and doc_id not in provided:
+            provided[doc_id] = evidence
     have = [i for i in items if not i.get("condition") and i.get("id") in provided]
     unknown = [
         str(i.get("name")) for i in items if not i.get("condition") and i.get("id") not in provided

@@ -9,7 +9,8 @@ Passing: plans/2026-08.yaml ``published: 2026-07-31``.
 Failing: ``published: 2026-08-01`` → “2026-08 的活动计划于 2026年8月1日公布，晚于截止日 2026年7月31日”.
 A plan without ``published`` fails once its month has begun; before that it is pending.
 Every month from the first plan on needs a plan: a month that has begun (up to the end
-of the contract) without plans/YYYY-MM.yaml is reported at that missing file.
+of the contract) without plans/YYYY-MM.yaml is reported at that missing file. A deadline the clause leaves open (提前) is the pack's choice:
+with a ``basis`` the failing messages say so, “按本地规定：不晚于上月最后一天（依据：…）”.
 """
 
 from __future__ import annotations
@@ -46,13 +47,15 @@ def _missing_months(ctx: CheckContext, plans: dict) -> list[tuple[int, int]]:
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per plan file."""
     plans = {p.key: p for p in ctx.centre.plans}
+    how = calendar.deadline_authority(ctx.rule, "plan") or ""
+    tail = f"；{how}" if how.startswith("按本地规定") else ""
     if not plans:
         yield Finding(NO_DATA, "还没有月度活动计划", pos=ctx.centre.src)
         return
     for year, month in _missing_months(ctx, plans):
         key = f"{year:04d}-{month:02d}"
         due = calendar.due_date(ctx.rule, "plan", key)
-        msg = f"没有 {key} 的活动计划（plans/{key}.yaml），应在 {fmt.date_text(due)} 前公布"
+        msg = f"没有 {key} 的活动计划（plans/{key}.yaml），应在 {fmt.date_text(due)} 前公布{tail}"
         yield Finding(
             FAIL,
             msg,
@@ -80,7 +83,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 msg = f"{plan.key} 的活动计划尚未公布（截止日 {fmt.date_text(due)}）"
                 yield Finding(NOT_APPLICABLE, msg, pos=plan.src, **common)
             else:
-                msg = f"{plan.key} 的活动计划没有公布日期（published），应在 {fmt.date_text(due)} 前公布"
+                msg = f"{plan.key} 的活动计划没有公布日期（published），应在 {fmt.date_text(due)} 前公布{tail}"
                 yield Finding(FAIL, msg, pos=plan.src, **common)
             continue
         pos = plan.pos("published")
@@ -90,6 +93,6 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         else:
             msg = (
                 f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，"
-                f"晚于截止日 {fmt.date_text(due)}（迟了 {late} 天）"
+                f"晚于截止日 {fmt.date_text(due)}（迟了 {late} 天）{tail}"
             )
             yield Finding(FAIL, msg, pos=pos, **common)
