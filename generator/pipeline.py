@@ -47,7 +47,7 @@ from generator.manuals.build import build_manuals
 from generator.manuals.sources import read_manual_sources
 from generator.packs.library import Library, Pack
 from generator.problems import Problem, Severity
-from generator.records.load import review_lines
+from generator.records.load import reading_past_mistakes, review_lines
 from generator.records.validate import (
     HeldRecord,
     Project,
@@ -126,8 +126,15 @@ def centre_folder(project: Project, path: Path) -> Path | None:
 
 
 def check_records(project: Project, folder: Path, library: Library) -> CentreChecked:
-    """A centre folder's records: every file, then what spans files."""
-    centre, problems = validate_centre(project, folder, library)
+    """A centre folder's records: every file, then what spans files.
+
+    A file with YAML syntax mistakes is reported at each mistake and then checked as if they
+    were repaired (``load.reading_past_mistakes``), with the other files and across files:
+    one check lists every problem. The syntax mistakes are errors, so the centre is still
+    not published until they are corrected."""
+    with reading_past_mistakes() as syntax:
+        centre, problems = validate_centre(project, folder, library)
+    problems = syntax + problems
     if centre is None or any(p.severity is Severity.ERROR for p in problems):
         return CentreChecked(folder, None, problems)
     text = (folder / "centre.yaml").read_text(encoding="utf-8", errors="replace")

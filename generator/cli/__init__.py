@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 import traceback
+import unicodedata
 
 from generator import __version__
 from generator.errors import GongshiError
@@ -29,20 +31,97 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("generator.cli.new", "生成下月活动计划（plan new 中心 YYYY-MM）"),
     "export": ("generator.cli.excel", "导出 Excel 填报模板"),
     "import": ("generator.cli.excel", "从 Excel 导入记录"),
+    "init": ("generator.cli.init", "新建一个项目文件夹（规则包、制度文本、网站设置）"),
+    "join": ("generator.cli.join", "把各区分站汇总成全省（市）的索引站"),
 }
 
 
+# commands for developers, not listed in ``gongshi --help``
+HIDDEN: dict[str, tuple[str, str]] = {
+    "schemas": ("generator.cli.schemas", "重新生成记录文件的 JSON Schema（docs/schema/records/）"),
+}
+
+# argparse's own English messages (Python 3.11+), as staff read them
+_ARGPARSE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), zh)
+    for pattern, zh in (
+        (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
+        (r"one of the arguments (.*) is required", r"参数 \1 至少要有一个"),
+        (r"unrecognized arguments: (.*)", r"无法识别的参数：\1（用 --help 查看可用的参数）"),
+        (
+            r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
+            r"参数 \1 不能是 \2，可选：\3",
+        ),
+        (r"argument (.*?): invalid int value: (.*)", r"参数 \1 应是整数，这里是 \2"),
+        (r"argument (.*?): invalid float value: (.*)", r"参数 \1 应是数字，这里是 \2"),
+        (r"argument (.*?): invalid (.*?) value: (.*)", r"参数 \1 的值不对：\3"),
+        (r"argument (.*?): expected one argument", r"参数 \1 后面需要一个值"),
+        (r"argument (.*?): expected at most one argument", r"参数 \1 后面最多一个值"),
+        (r"argument (.*?): expected at least one argument", r"参数 \1 后面至少需要一个值"),
+        (r"argument (.*?): expected (\d+) arguments?", r"参数 \1 后面需要 \2 个值"),
+        (r"argument (.*?): not allowed with argument (.*)", r"参数 \1 不能与 \2 同时使用"),
+        (r"argument (.*?): ignored explicit argument (.*)", r"参数 \1 不接受值 \2"),
+        (
+            r"ambiguous option: (.*?) could match (.*)",
+            r"参数 \1 不完整，可能是：\2；请写全",
+        ),
+        (r"unexpected option string: (.*)", r"意外的参数 \1"),
+        (r"argument (.*?): (.*)", r"参数 \1：\2"),
+    )
+)
+
+
+def chinese_argparse_message(message: str) -> str:
+    """argparse's English error message in Chinese (a message already in Chinese, from an
+    argument type of gongshi, keeps its words)."""
+    for pattern, zh in _ARGPARSE_MESSAGES:
+        if pattern.fullmatch(message):
+            return pattern.sub(zh, message, count=1)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout with Chinese headings."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def _format_action(self, action: argparse.Action) -> str:
+        # argparse pads by characters; a Chinese metavar is two columns wide on a terminal
+        text = super()._format_action(action)
+        invocation = self._format_action_invocation(action)
+        wide = sum(1 for ch in invocation if unicodedata.east_asian_width(ch) in "WF")
+        head = " " * self._current_indent + invocation
+        if wide and text.startswith(head + " " * (wide + 2)):
+            text = head + text[len(head) + wide :]
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks Chinese: help, headings and errors."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_help(self) -> str:
+        # section headings end with a full-width colon, like the rest of the Chinese text
+        return re.sub(r"^(\S[^\n]*?):$", r"\1：", super().format_help(), flags=re.M)
+
     def error(self, message: str) -> None:  # Chinese usage errors, exit 2 like argparse
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"gongshi：参数错误：{message}\n")
+        sys.stderr.write(f"gongshi：参数错误：{chinese_argparse_message(message)}\n")
         raise SystemExit(2)
 
 
 def available() -> dict[str, object]:
     """Import the subcommand modules that exist in this installation."""
     mods = {}
-    for name, (modname, _help) in COMMANDS.items():
+    for name, (modname, _help) in {**COMMANDS, **HIDDEN}.items():
         try:
             mods[name] = importlib.import_module(modname)
         except ModuleNotFoundError as exc:
@@ -53,10 +132,19 @@ def available() -> dict[str, object]:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gongshi", description="公示：社区（党群）服务中心信息公开工具")
-    parser.add_argument("--version", action="version", version=f"gongshi {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"gongshi {__version__}",
+        help="显示版本号并退出",
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name, mod in available().items():
-        p = sub.add_parser(name, help=COMMANDS[name][1], description=COMMANDS[name][1])
+        text = (COMMANDS.get(name) or HIDDEN[name])[1]
+        if name in HIDDEN:
+            p = sub.add_parser(name, description=text)
+        else:
+            p = sub.add_parser(name, help=text, description=text)
         mod.add_arguments(p, name)
     return parser
 

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
+import logging
 import os
 import signal
+import socket
 import sys
 import tempfile
 import traceback
@@ -48,6 +51,14 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"端口应是 1 至 65535 之间的整数，例如 8000（不是 {text!r}）"
+        )
+    return int(text)
+
+
 def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument(
         "path",
@@ -60,6 +71,7 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         "--site-url",
         type=_url,
         default=None,
+        metavar="网址",
         help="网站正式地址，用于订阅源、日历和打印件上的二维码，例如 https://gs.example.org",
     )
     p.add_argument("--no-pdf", action="store_true", help="不生成打印版 PDF（更快）")
@@ -68,6 +80,7 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
             "--out",
             type=Path,
             default=None,
+            metavar="文件夹",
             help="输出文件夹（默认项目文件夹下的 public/）；生成失败时原有内容保持不变",
         )
         p.add_argument(
@@ -79,10 +92,13 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
             "--jobs",
             type=_jobs,
             default=None,
+            metavar="个数",
             help="同时生成几个中心（默认等于处理器核数）；未改动的中心直接取自缓存 .gongshi-cache/",
         )
     else:
-        p.add_argument("--port", type=int, default=8000, help="本地预览端口（默认 8000）")
+        p.add_argument(
+            "--port", type=_port, default=8000, metavar="端口", help="本地预览端口（默认 8000）"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         return serve(args, path)
     result = build_site(
         path,
-        args.out,
+        args.out.absolute() if args.out is not None else None,  # relative to where it was typed
         today=args.today,
         site_url=args.site_url,
         pdf=not args.no_pdf,
@@ -155,6 +171,10 @@ def serve(args: argparse.Namespace, path: Path) -> int:
     today = args.today or dt.date.today()
     project = find_project(path)
     pdf = not args.no_pdf
+    taken = _port_problem(args.port)  # said before the first build, not after it
+    if taken is not None:
+        sys.stderr.write(taken)
+        return 3
     with tempfile.TemporaryDirectory(prefix="gongshi-serve-") as tmp:
         site = Path(tmp) / "site"
         first = preview_site(path, site, today=today, pdf=pdf)
@@ -189,6 +209,7 @@ def serve(args: argparse.Namespace, path: Path) -> int:
             sys.stdout.flush()
 
         server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=args.port, root=str(site))
+        quiet_server_log()
         server.error_handler = lambda code: _error_page(site, code)
         for folder in (project.centres, project.content):
             if folder.is_dir():
@@ -202,9 +223,51 @@ def serve(args: argparse.Namespace, path: Path) -> int:
             server.serve()
         except KeyboardInterrupt:
             pass
+        except OSError as exc:  # the port was taken while the first build ran
+            sys.stderr.write(_port_message(args.port, exc))
+            return 3
         finally:
             server.shutdown()
     return 0
+
+
+def _port_message(port: int, exc: OSError) -> str:
+    why = "已被其他程序占用" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+    return f"gongshi：无法在端口 {port} 上启动预览：{why}；请用 --port 换一个端口\n"
+
+
+def _port_problem(port: int) -> str | None:
+    """Why the preview cannot listen on ``port`` (in Chinese), or None."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        probe.bind(("127.0.0.1", port))
+    except OSError as exc:
+        return _port_message(port, exc)
+    finally:
+        probe.close()
+    return None
+
+
+class _ServerErrors(logging.Handler):
+    """The preview server's log, shown only when something is wrong: its requests, page
+    loads and reloads (INFO, and WARNING for a page that does not exist) are not news."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"gongshi：预览服务器出错：{record.getMessage()}\n")
+
+
+def quiet_server_log() -> None:
+    """Route mkdocs' dev-server log (``mkdocs.livereload``) to ``_ServerErrors`` alone."""
+    logger = logging.getLogger("mkdocs.livereload")
+    for handler in list(logger.handlers):
+        if isinstance(handler, _ServerErrors):
+            logger.removeHandler(handler)
+    logger.addHandler(_ServerErrors())
+    logger.propagate = False
 
 
 def _error_page(site: Path, code: int) -> bytes | None:

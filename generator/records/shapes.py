@@ -6,6 +6,7 @@ declared here appears there.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -125,6 +126,32 @@ class Id(Str):
         super().__init__(label=label, max_len=32, pattern=ID_PATTERN, pattern_hint=label)
 
 
+# The numbers and days a record may hold: far beyond any centre's, and within what every
+# output can compute and print (Decimal arithmetic keeps 28 digits; calendars and due dates
+# reach a day or more either side of a date). Checked at the value's line like any range.
+MAX_AMOUNT = Decimal("999999999999.99")  # just under 1 万亿 (yuan, square metres, hours)
+MAX_COUNT = 999_999_999  # people, places, items
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+
+
+class RecordDate(Date):
+    """A calendar date between ``FIRST_DAY`` and ``LAST_DAY``."""
+
+    def __call__(self, node, out):
+        value = super().__call__(node, out)
+        if value is INVALID:
+            return INVALID
+        if not FIRST_DAY <= value <= LAST_DAY:
+            msg = (
+                f"日期 {value.isoformat()} 超出可以填写的范围"
+                f"（{FIRST_DAY.isoformat()} 至 {LAST_DAY.isoformat()}），请检查年份"
+            )
+            out.append(Problem.at(node.pos, "out-of-range", msg))
+            return INVALID
+        return value
+
+
 NAME = Str(label="名称", max_len=100)
 YEAR = Int(label="年份", minimum=2000, maximum=2100)
 
@@ -182,8 +209,8 @@ CONTRACT = Obj(
     [
         F("purchaser", NAME, "购买方（如 区民政局）"),
         F("number", Str(label="合同编号", max_len=60), "合同编号", False),
-        F("start", Date(), "合同开始日期"),
-        F("end", Date(), "合同结束日期"),
+        F("start", RecordDate(), "合同开始日期"),
+        F("end", RecordDate(), "合同结束日期"),
         F("annual_budget", Money("年度经费"), "年度经费（元）"),
         F("funders", Seq(FUNDER, "出资方列表"), "经费来源", False, ()),
     ],
@@ -238,9 +265,9 @@ def _build_exception(values: dict, pos: Position, at: dict) -> m.HoursException:
 
 EXCEPTION = Obj(
     [
-        F("date", Date(), "日期（单日）", False),
-        F("from", Date(), "开始日期（多日）", False),
-        F("to", Date(), "结束日期（多日）", False),
+        F("date", RecordDate(), "日期（单日）", False),
+        F("from", RecordDate(), "开始日期（多日）", False),
+        F("to", RecordDate(), "结束日期（多日）", False),
         F("reason", Str(label="原因"), "原因（如 国庆节、调休上班、设备检修）"),
         F("closed", Bool(), "是否闭馆", False),
         F("sessions", _sessions("当天的开放时段"), "当天开放时段（调休上班时填写）", False),
@@ -311,7 +338,7 @@ PAID_SERVICE = Obj(
         F("price", Money("收费标准"), "收费标准（元）"),
         F("unit", Str(label="计价单位"), "计价单位（如 元/次）"),
         F("filed_with", NAME, "备案的街道办事处", False),
-        F("filed_on", Date(), "备案日期", False),
+        F("filed_on", RecordDate(), "备案日期", False),
         F("market_price", Money("同类服务市场价"), "同类营利性服务的普遍价格（元）", False),
     ],
     model(m.PaidService),
@@ -443,7 +470,26 @@ CENTRE = Obj(
 
 # ---------------------------------------------------------------- plans/YYYY-MM.yaml
 
-YEAR_MONTH = Str(
+
+class Period(Str):
+    """A month (YYYY-MM) or quarter (YYYY-Qn) of a year between ``FIRST_DAY`` and
+    ``LAST_DAY``."""
+
+    def __call__(self, node, out):
+        text = super().__call__(node, out)
+        if text is INVALID:
+            return INVALID
+        if not FIRST_DAY.year <= int(text[:4]) <= LAST_DAY.year:
+            msg = (
+                f"年份 {text[:4]} 超出可以填写的范围"
+                f"（{FIRST_DAY.year} 至 {LAST_DAY.year} 年），请检查年份"
+            )
+            out.append(Problem.at(node.pos, "out-of-range", msg))
+            return INVALID
+        return text
+
+
+YEAR_MONTH = Period(
     label="年月（YYYY-MM）",
     max_len=7,
     pattern=r"[0-9]{4}-(0[1-9]|1[0-2])",
@@ -458,7 +504,7 @@ def _build_activity(values: dict, pos: Position, at: dict) -> m.Activity:
 ACTIVITY = Obj(
     [
         F("id", Id(), "活动编号（本月内唯一）"),
-        F("date", Date(), "日期"),
+        F("date", RecordDate(), "日期"),
         F("start", Time(), "开始时间"),
         F("end", Time(), "结束时间"),
         F("room", NAME, "活动室（须是 centre.yaml 中的功能室）"),
@@ -480,7 +526,7 @@ ACTIVITY = Obj(
 PLAN = Obj(
     [
         F("month", YEAR_MONTH, "所属年月"),
-        F("published", Date(), "公布日期", False),
+        F("published", RecordDate(), "公布日期", False),
         F("activities", Seq(ACTIVITY, "活动列表"), "活动"),
     ],
     None,
@@ -493,7 +539,7 @@ RECORD = Obj(
     [
         F("plan", Id(), "对应的计划活动编号（计划外活动不填）", False),
         F("status", Choice(("已举办", "已取消", "已延期"), "活动状态"), "活动状态"),
-        F("date", Date(), "实际举办日期（计划外或延期时填写）", False),
+        F("date", RecordDate(), "实际举办日期（计划外或延期时填写）", False),
         F("title", NAME, "活动名称（计划外活动填写）", False),
         F("service", ServiceCode(), "服务编码（计划外活动填写）", False),
         F("form", Choice(("个体", "群体"), "服务形式"), "个体或群体服务（计划外活动填写）", False),
@@ -565,7 +611,7 @@ ASSET = Obj(
     [
         F("name", NAME, "资产名称"),
         F("amount", Money(), "金额（元）"),
-        F("date", Date(), "购置日期"),
+        F("date", RecordDate(), "购置日期"),
     ],
     model(m.FixedAsset),
     "固定资产",
@@ -574,7 +620,7 @@ QUARTER = Obj(
     [
         F(
             "quarter",
-            Str(
+            Period(
                 label="季度",
                 max_len=7,
                 pattern=r"[0-9]{4}-Q[1-4]",
@@ -582,7 +628,7 @@ QUARTER = Obj(
             ),
             "所属季度",
         ),
-        F("published", Date(), "公布日期", False),
+        F("published", RecordDate(), "公布日期", False),
         F("income", INCOME, "收入"),
         F("expenditure", EXPENDITURE, "支出"),
         F("fixed_assets", Seq(ASSET, "固定资产列表"), "本季度购置的固定资产", False, ()),
@@ -599,8 +645,8 @@ AUDIT = Obj(
         F("year", YEAR, "审计年度"),
         F("firm", NAME, "会计师事务所"),
         F("report_number", Str(label="报告编号", max_len=60), "审计报告编号"),
-        F("date", Date(), "报告日期"),
-        F("published", Date(), "公布日期", False),
+        F("date", RecordDate(), "报告日期"),
+        F("published", RecordDate(), "公布日期", False),
         F("opinion", Choice(m.OPINIONS, "审计意见"), "审计意见类型"),
         F("income", Money("审定收入"), "审定收入总额"),
         F("expenditure", Money("审定支出"), "审定支出总额"),
@@ -639,8 +685,8 @@ EVALUATION = Obj(
     [
         F("year", YEAR, "评估年度"),
         F("evaluator", NAME, "第三方评估机构"),
-        F("date", Date(), "评估日期"),
-        F("published", Date(), "公布日期", False),
+        F("date", RecordDate(), "评估日期"),
+        F("published", RecordDate(), "公布日期", False),
         F(
             "score",
             Number(label="总分", places=2, maximum=Decimal(1000)),
@@ -672,3 +718,27 @@ FILE_KINDS: dict[str, Kind] = {
     "audit": AUDIT,
     "evaluation": EVALUATION,
 }
+
+
+def _bounded(kind: Kind, seen: set[int]) -> None:
+    """Give every number of a file kind the range records may hold (``MAX_AMOUNT``,
+    ``MAX_COUNT``) unless it declares a narrower one."""
+    if id(kind) in seen:
+        return
+    seen.add(id(kind))
+    if isinstance(kind, Number):
+        limit = Decimal(MAX_COUNT) if kind.integer else MAX_AMOUNT
+        if kind.maximum is None or kind.maximum > limit:
+            kind.maximum = limit
+        if kind.minimum is None or kind.minimum < -limit:
+            kind.minimum = -limit
+    elif isinstance(kind, Seq):
+        _bounded(kind.of, seen)
+    elif isinstance(kind, Obj):
+        for f in kind.fields:
+            _bounded(f.kind, seen)
+
+
+_SEEN: set[int] = set()
+for _file_kind in FILE_KINDS.values():
+    _bounded(_file_kind, _SEEN)
