@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import pickle
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator import model as m
-from generator.build.cache import BuildCache, digest, manifest_line, read_stored
+from generator.build.cache import BuildCache, digest, entry_bytes, manifest_line, read_entry
 from generator.build.city import JOINED
 from generator.build.parts import LAST
-from generator.build.tree import link_tree
+from generator.build.tree import link_tree, write_new
 from generator.figures.calendar import corrections_on, published_on, withheld_keys
 from generator.records.validate import CENTRE_ID, Project, Validated, validate_centre
 from generator.site.city import AwaitingCorrection
@@ -31,6 +30,7 @@ from generator.urls import SHARD_ROOTS
 # the build's own record in the output folder: since when each centre not published awaits
 # the correction of its records (``Unpublished``)
 STATE = "build-state.json"
+VIEW = "view.json"  # a centre's last published city view in the cache (``LAST``)
 
 
 class Unpublished:
@@ -79,7 +79,7 @@ class Unpublished:
         self.entries[name] = AwaitingCorrection(name, since, *names, pages=pages)
 
     def _last_published(self, name: str) -> tuple[m.Centre, tuple] | None:
-        stored = read_stored(self.cache.folder_for(LAST, name) / "view.pickle")
+        stored = read_entry(self.cache.folder_for(LAST, name) / VIEW)
         if stored is None:
             return None
         stamp, view = stored
@@ -115,7 +115,7 @@ class Unpublished:
         return found
 
     def keep(self, site: Path) -> tuple[list[str], list[str]]:
-        """Link the last published part of every centre held back into ``site``; its
+        """Copy the last published part of every centre held back into ``site``; its
         manifest lines and pages."""
         lines: list[str] = []
         html: list[str] = []
@@ -141,7 +141,7 @@ class Unpublished:
         data = (
             json.dumps({"awaiting_correction": awaiting}, ensure_ascii=False, indent=2) + "\n"
         ).encode("utf-8")
-        (site / STATE).write_bytes(data)
+        write_new(site / STATE, data)
         return manifest_line(STATE, data)
 
     def remember(
@@ -161,12 +161,7 @@ class Unpublished:
             if self.cache.folder_key(LAST, ce.id) == key:
                 continue
             made = Path(tempfile.mkdtemp(prefix=f".{ce.id}.new-", dir=self.cache.folder))
-            (made / "view.pickle").write_bytes(
-                pickle.dumps(
-                    (self.stamp, (published_on(ce, self.today), corr)),
-                    protocol=pickle.HIGHEST_PROTOCOL,
-                )
-            )
+            write_new(made / VIEW, entry_bytes(self.stamp, (published_on(ce, self.today), corr)))
             self.cache.put_folder(LAST, ce.id, key, made)
 
 

@@ -10,29 +10,51 @@ invalidated by hand, and deleting the folder only costs one full build.
 File hashes are remembered by (size, modification time) like git's index, so an unchanged
 city is verified with ``stat`` calls. A file changed within the last two seconds is hashed
 again next time (its time stamp may not yet tell a second change in the same tick).
+
+Nothing in the cache is trusted: a value is JSON (never pickle) behind a header with its
+SHA-256, read back only as gongshi's own dataclasses (``entry_bytes``, ``read_entry``); a
+finished folder is reused only when every file still has the hash its manifest lines record
+(``tree.folder_matches``). A truncated, damaged or planted entry is made again. One build at
+a time holds the project's lock (``build_lock``).
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import dataclasses
+import datetime as dt
 import hashlib
+import importlib
 import json
 import os
-import pickle
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+from enum import Enum
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
+from types import MappingProxyType
 from typing import Any
 
+from generator.errors import BuildFailed
 from generator.paths import INSTALL_ROOT
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
 
 ROOT = INSTALL_ROOT
 CACHE_DIR = ".gongshi-cache"
-FORMAT = "1"  # bump when the layout of the cache changes
+FORMAT = "2"  # bump when the layout of the cache changes
 RACY_SECONDS = 2.0
+ENTRY_SUFFIX = ".json"
+LOCK_FILE = "build.lock"
 
 
 def digest(*parts: object) -> str:
@@ -89,7 +111,9 @@ class FileHashes:
         self.seen: dict[str, list] = {}
         if store is not None and store.is_file():
             with contextlib.suppress(OSError, ValueError):
-                self.known = json.loads(store.read_text(encoding="utf-8"))
+                known = json.loads(store.read_text(encoding="utf-8"))
+                if isinstance(known, dict):  # a damaged memo is only hashed again
+                    self.known = {k: v for k, v in known.items() if _memo(v)}
 
     def file(self, path: Path) -> str:
         key = str(path)
@@ -122,6 +146,58 @@ class FileHashes:
             write_atomic(self.store, json.dumps(self.seen, separators=(",", ":")).encode("utf-8"))
 
 
+@contextlib.contextmanager
+def build_lock(cache_folder: Path, display: str) -> Iterator[None]:
+    """Hold the project's build lock (``LOCK_FILE`` in its cache folder) for the block.
+
+    One build at a time per project: a second ``gongshi build`` (or ``gongshi serve``'s
+    rebuild) of the same project stops at once with a message and changes nothing. The lock
+    is the operating system's (``flock``): it goes with the process, so a build that is
+    killed leaves no stale lock behind.
+    """
+    try:
+        cache_folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(cache_folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise BuildFailed(
+            f"无法创建生成锁文件 {display}/{LOCK_FILE}：{exc.strerror or exc}。"
+            "请检查项目文件夹的写入权限"
+        ) from exc
+    try:
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError as exc:
+            raise BuildFailed(
+                "这个项目正在由另一个 gongshi build（或 gongshi serve）生成网站"
+                f"（锁文件 {display}/{LOCK_FILE}）。同一项目一次只能运行一个生成；"
+                "本次没有改动任何文件。请等那次生成结束后再运行"
+            ) from exc
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock
+
+
+def _memo(entry: Any) -> bool:
+    """A remembered hash as ``FileHashes`` writes it: [size, mtime_ns, sha256]."""
+    return (
+        isinstance(entry, list)
+        and len(entry) == 3
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in entry[:2])
+        and isinstance(entry[2], str)
+        and len(entry[2]) == 64
+    )
+
+
+def named(exc: OSError, path: Path | str) -> OSError:
+    """``exc`` with the file it was about (a failed write names no file by itself)."""
+    if exc.filename is None:
+        exc.filename = str(path)
+    return exc
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -129,6 +205,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise named(exc, path) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -165,7 +243,8 @@ def generator_version(hashes: FileHashes) -> str:
 
 
 class BuildCache:
-    """``.gongshi-cache/``: pickled values and finished folders, each under its key."""
+    """``.gongshi-cache/``: values (JSON, ``entry_bytes``) and finished folders, each under
+    its key."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -175,21 +254,19 @@ class BuildCache:
     # values ---------------------------------------------------------------
 
     def _value_path(self, kind: str, name: str) -> Path:
-        return self.folder / kind / f"{name}.pickle"
+        return self.folder / kind / f"{name}{ENTRY_SUFFIX}"
 
     def get(self, kind: str, name: str, key: str) -> Any | None:
-        """The value stored as ``kind``/``name`` when it was stored under ``key``."""
-        stored = read_stored(self._value_path(kind, name))
+        """The value stored as ``kind``/``name`` when it was stored under ``key`` (None when
+        there is none, or it is damaged: see ``read_entry``)."""
+        stored = read_entry(self._value_path(kind, name))
         if stored is None:
             return None
         stored_key, value = stored
         return value if stored_key == key else None
 
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
-        write_atomic(
-            self._value_path(kind, name),
-            pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL),
-        )
+        write_atomic(self._value_path(kind, name), entry_bytes(key, value))
 
     # folders ---------------------------------------------------------------
 
@@ -223,7 +300,7 @@ class BuildCache:
             return
         keep = set(keep)
         for entry in base.iterdir():
-            name = entry.name.removesuffix(".pickle")
+            name = entry.name.removesuffix(ENTRY_SUFFIX)
             if name not in keep and not entry.name.startswith("."):
                 if entry.is_dir():
                     shutil.rmtree(entry, ignore_errors=True)
@@ -234,20 +311,172 @@ class BuildCache:
         self.hashes.save()
 
 
-def read_stored(path: Path) -> tuple[Any, Any] | None:
-    """A (key, value) pair stored with pickle, or None when it is missing or damaged (a
-    damaged entry is simply made again)."""
+# ---------------------------------------------------------------- values as JSON
+
+# A cache entry is JSON (never pickle: a file planted in the cache is only ever data). The
+# build's values are frozen dataclasses of gongshi (the model, problems, checks, results)
+# holding dates, Decimals, paths, tuples and read-only mappings; each is written with a tag
+# and read back only as a dataclass or enum defined in gongshi's own modules.
+_TAG = "§"
+
+
+class Damaged(ValueError):
+    """A cache entry that cannot be read back (damaged, planted, or of another version)."""
+
+
+def encode(value: Any) -> Any:
+    """``value`` as plain JSON data (see ``decode``)."""
+    if isinstance(value, Enum):  # first: a str or int enum is not a plain str or int
+        return {_TAG: "enum", "t": _type_name(type(value)), "v": value.name}
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return {_TAG: "float", "v": repr(value)}
+    if isinstance(value, Decimal):
+        return {_TAG: "dec", "v": str(value)}
+    if isinstance(value, dt.datetime):
+        return {_TAG: "datetime", "v": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_TAG: "date", "v": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {_TAG: "time", "v": value.isoformat()}
+    if isinstance(value, (bytes, bytearray)):
+        return {_TAG: "bytes", "v": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, PurePath):
+        return {_TAG: "path", "v": str(value)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {_TAG: "dc", "t": _type_name(type(value)), "f": fields}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, tuple):
+        return {_TAG: "tuple", "v": [encode(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        items = sorted((encode(v) for v in value), key=_sort_key)
+        return {_TAG: "frozenset" if isinstance(value, frozenset) else "set", "v": items}
+    if isinstance(value, MappingProxyType):
+        return {_TAG: "proxy", "v": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, dict):
+        return {_TAG: "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
+    raise TypeError(f"cannot store a {type(value).__name__} in the build cache")
+
+
+def _sort_key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
+
+def _type_name(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _allowed_type(name: Any) -> type:
+    """The class a tag names: a dataclass or enum of gongshi's own modules, nothing else."""
+    if not isinstance(name, str) or ":" not in name:
+        raise Damaged(name)
+    module_name, qualname = name.split(":", 1)
+    if module_name != "generator" and not module_name.startswith("generator."):
+        raise Damaged(name)
+    module = sys.modules.get(module_name)
+    if module is None:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise Damaged(name) from exc
+    obj: Any = module
+    for part in qualname.split("."):
+        if part.startswith("_"):
+            raise Damaged(name)
+        obj = getattr(obj, part, None)
+    if not isinstance(obj, type):
+        raise Damaged(name)
+    if not (dataclasses.is_dataclass(obj) or issubclass(obj, Enum)):
+        raise Damaged(name)
+    return obj
+
+
+def decode(data: Any) -> Any:
+    """The value ``encode`` wrote; ``Damaged`` when ``data`` is not such a value."""
+    if data is None or isinstance(data, (bool, int, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if not isinstance(data, dict):
+        raise Damaged(type(data).__name__)
+    tag = data.get(_TAG)
     try:
-        with path.open("rb") as fh:
-            stored_key, value = pickle.load(fh)
-    except (
-        OSError,
-        EOFError,
-        pickle.UnpicklingError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        ImportError,
-    ):
+        if tag == "dc":
+            cls = _allowed_type(data["t"])
+            values = {k: decode(v) for k, v in data["f"].items()}
+            init = {f.name for f in dataclasses.fields(cls) if f.init}
+            obj = cls(**{k: v for k, v in values.items() if k in init})
+            for k, v in values.items():
+                if k not in init:
+                    object.__setattr__(obj, k, v)
+            return obj
+        if tag == "enum":
+            return _allowed_type(data["t"])[data["v"]]
+        if tag == "tuple":
+            return tuple(decode(v) for v in data["v"])
+        if tag == "dict":
+            return {decode(k): decode(v) for k, v in data["v"]}
+        if tag == "proxy":
+            return MappingProxyType({decode(k): decode(v) for k, v in data["v"]})
+        if tag in ("set", "frozenset"):
+            items = (decode(v) for v in data["v"])
+            return frozenset(items) if tag == "frozenset" else set(items)
+        scalar = _SCALARS.get(tag)
+        if scalar is not None:
+            return scalar(data["v"])
+    except Damaged:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as exc:
+        raise Damaged(str(tag)) from exc
+    raise Damaged(str(tag))
+
+
+def _bytes(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+_SCALARS: dict[Any, Callable[[Any], Any]] = {
+    "float": float,
+    "dec": Decimal,
+    "datetime": dt.datetime.fromisoformat,
+    "date": dt.date.fromisoformat,
+    "time": dt.time.fromisoformat,
+    "bytes": _bytes,
+    "path": Path,
+}
+
+# A stored entry: this header line (its format and the SHA-256 of the rest), then the JSON
+# text of [key, value]. The hash is checked before the JSON is parsed: a truncated, damaged
+# or foreign file is not used, and the entry is made again.
+_MAGIC = b"gongshi-cache-entry 1 "
+
+
+def entry_bytes(key: str, value: Any) -> bytes:
+    body = json.dumps([key, encode(value)], ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+    return _MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def read_entry(path: Path) -> tuple[str, Any] | None:
+    """A (key, value) pair stored by ``entry_bytes``, or None when it is missing, damaged,
+    planted or of another version (such an entry is simply made again)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
         return None
-    return stored_key, value
+    head, sep, body = data.partition(b"\n")
+    if not sep or not head.startswith(_MAGIC):
+        return None
+    if hashlib.sha256(body).hexdigest().encode("ascii") != head[len(_MAGIC) :]:
+        return None
+    try:
+        stored = json.loads(body.decode("utf-8"))
+        if not isinstance(stored, list) or len(stored) != 2 or not isinstance(stored[0], str):
+            return None
+        return stored[0], decode(stored[1])
+    except (ValueError, TypeError, RecursionError):  # Damaged is a ValueError
+        return None

@@ -19,13 +19,24 @@ centre and the city pages are published; the build reports the errors and says w
 wait. Errors in content/ (rule packs, catalogues, manual templates), which every centre
 depends on, or in the city pages publish nothing.
 
-After a build has swapped its site in, ``build_site`` records what it published in each
-published centre's ledger (generator.build.ledgers), unless ``ledger=False`` or a preview.
+Just before a build swaps its site in, ``build_site`` records what it publishes in each
+published centre's ledger (generator.build.ledgers), unless ``ledger=False`` or a preview: a
+build stopped between the two leaves a ledger ahead of the site, never behind it. The site
+carries ``published-state.json`` (what each centre's ledger held when it was published, with
+the attachments' hashes); the next build into the same output folder holds back a centre
+whose ledger lost or re-dated an entry or an applied correction, or whose attachment was
+replaced (``ledgers.shortened``).
+
+One build at a time per project (``cache.build_lock``); it first finishes or undoes a swap
+a stopped build left half done (``tree.recover_output``). A file that cannot be written (a
+full disk, a read-only or forbidden folder) stops the build with a message naming it; the
+published site stays as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import sys
@@ -37,9 +48,26 @@ from pathlib import Path
 from typing import Any, Self
 
 from generator.build.awaiting import Unpublished
-from generator.build.cache import CACHE_DIR, BuildCache, digest, part_key, pdf_key
+from generator.build.cache import (
+    CACHE_DIR,
+    BuildCache,
+    build_lock,
+    digest,
+    manifest_line,
+    part_key,
+    pdf_key,
+)
 from generator.build.city import CityResult, build_city, write_joined_data
-from generator.build.ledgers import CentreLedger, write_ledgers
+from generator.build.ledgers import (
+    PUBLISHED_STATE,
+    CentreLedger,
+    attachments_of,
+    centre_state,
+    read_published_state,
+    shortened,
+    state_bytes,
+    write_ledgers,
+)
 from generator.build.parts import (
     CHECKED,
     COMPLIANCE,
@@ -57,12 +85,17 @@ from generator.build.parts import (
     whole_check,
 )
 from generator.build.tree import (
+    MANIFEST,
     check_site_links,
+    folder_matches,
     link_tree,
+    recover_output,
     swap_in,
     write_manifest,
+    write_new,
     write_sitemap,
 )
+from generator.errors import BuildFailed
 from generator.figures.calendar import corrections_on, withheld_keys
 from generator.ledger.published import LEDGER_FILE
 from generator.packs.library import Library
@@ -122,20 +155,56 @@ def build_site(
     today = today or dt.date.today()
     project = find_project(path)
     out = Path(out) if out is not None else project.root / "public"
-    cache = BuildCache(project.root / CACHE_DIR)
-    with Workers(jobs) as workers:
-        return _build(
-            project,
-            path,
-            out,
-            cache,
-            workers,
-            today=today,
-            site_url=site_url,
-            pdf=pdf,
-            ledger=ledger,
-            preview=preview,
-        )
+    cache_folder = project.root / CACHE_DIR
+    try:
+        with build_lock(cache_folder, project.display(cache_folder)):
+            recovered = recover_output(out)
+            cache = BuildCache(cache_folder)
+            with Workers(jobs) as workers:
+                result = _build(
+                    project,
+                    path,
+                    out,
+                    cache,
+                    workers,
+                    today=today,
+                    site_url=site_url,
+                    pdf=pdf,
+                    ledger=ledger,
+                    preview=preview,
+                )
+    except OSError as exc:
+        raise BuildFailed(write_failure(exc, out, project)) from exc
+    result.notes[:0] = recovered
+    return result
+
+
+# errno → what it means for the user, when writing the output, the cache or a ledger fails
+_WRITE_ERRORS = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EFBIG: "文件超出了系统允许的大小",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EROFS: "所在的文件系统是只读的",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+}
+
+
+def write_failure(exc: OSError, out: Path, project: Project) -> str:
+    """The message for a file the build could not write (or read): which file, why, and that
+    the published site is as it was."""
+    if exc.filename is not None:
+        shown = project.display(Path(os.fsdecode(exc.filename)))
+    else:  # a write deep in a tool (mkdocs, typst): the site being made or the cache
+        shown = f"{project.display(out.parent)} 或 {project.display(project.root / CACHE_DIR)}"
+    why = _WRITE_ERRORS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    hint = {
+        errno.ENOSPC: "请腾出磁盘空间后重新运行 gongshi build",
+        errno.EDQUOT: "请腾出磁盘空间后重新运行 gongshi build",
+        errno.EFBIG: "请检查磁盘空间和文件大小限制（ulimit -f）后重新运行 gongshi build",
+        errno.EROFS: "请把输出位置（--out）改到可写的文件夹，或重新挂载为可写后重新运行",
+    }.get(exc.errno or 0, "请检查该位置的写入权限后重新运行 gongshi build")
+    return f"无法写入 {shown}：{why}。本次生成已停止，原有网站 {out} 保持不变；{hint}"
 
 
 def preview_site(
@@ -165,6 +234,15 @@ def _build(
     checks = CachedChecks(cache, workers)
     validated = load(project, centre_folder(project, path), today, checks)
     # its centres are city views (pipeline.city_view): the parts read the whole centres
+    previous = read_published_state(out, MANIFEST) if out.is_dir() else {}
+    for cid, cc in checks.checked.items():
+        if cid in previous and cc.ledger is not None and cc.ledger_path is not None:
+            attachments = attachments_of(
+                cc.centre, cc.folder, set(previous[cid].get("entries", {}))
+            )
+            validated.report.extend(
+                shortened(previous[cid], cc.ledger, project.display(cc.ledger_path), attachments)
+            )
     held = held_back(validated)
     if held.shared:  # content/ has errors: no centre can be published
         return BuildResult(validated.report)
@@ -259,26 +337,43 @@ def _build(
         check_site_links(site, city_result.html + fresh)
         pages = city_result.html + [p for part in parts for p in part.html] + kept_html
         lines += write_sitemap(site, pages, site_url)
+        published = {part.centre_id for part in parts}
+        recorded = ledger and not preview
+        states = {
+            cid: centre_state(
+                cc.ledger, cc.published, cc.centre, cc.folder, today, recorded=recorded
+            )
+            for cid, cc in checks.checked.items()
+            if cid in published and cc.ledger is not None and cc.centre is not None
+        }
+        folders = {folder.name for folder in centre_dirs(project)}
+        for cid, state in previous.items():  # held back, or not built this time
+            if cid not in published and cid in folders:
+                states[cid] = state
+        data = state_bytes(states)
+        write_new(site / PUBLISHED_STATE, data)
+        lines.append(manifest_line(PUBLISHED_STATE, data))
         write_manifest(site, lines)
+        # the ledgers first: a ledger may be ahead of the live site (a build stopped before
+        # its swap), never behind what the site's published-state.json says it holds
+        ledgers = tuple(
+            CentreLedger(
+                cc.ledger_path, cc.ledger, cc.published, lambda cid=cid: checks.whole(cid).centre
+            )
+            for cid, cc in checks.checked.items()
+            if cid in published and cc.ledger is not None and cc.ledger_path is not None
+        )
+        written = write_ledgers(ledgers, today, project) if recorded else []
         swap_in(site, out)
     kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
     cache.forget(PARTS, kept)
     cache.forget(PDFS, kept)
     cache.forget(LAST, kept)
-    published = {part.centre_id for part in parts}
     if not preview:
         unpublished.remember(
             [ce for ce in publish if ce.id in published], checks.inputs, corrections
         )
     cache.save()
-    ledgers = tuple(
-        CentreLedger(
-            cc.ledger_path, cc.ledger, cc.published, lambda cid=cid: checks.whole(cid).centre
-        )
-        for cid, cc in checks.checked.items()
-        if cid in published and cc.ledger is not None and cc.ledger_path is not None
-    )
-    written = write_ledgers(ledgers, today, project) if ledger else []
     notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
     return BuildResult(
         validated.report,
@@ -448,7 +543,13 @@ def make_parts(
     stale = []
     for cid, key in keys.items():
         hit = cache.get(PARTS, cid, key)
-        if hit is not None and cache.folder_key(PARTS, cid) == key:
+        # a part is reused only when its folder still holds exactly the files it was made
+        # with (a damaged or changed cache file makes the part again)
+        if (
+            hit is not None
+            and cache.folder_key(PARTS, cid) == key
+            and folder_matches(cache.folder_for(PARTS, cid), hit.manifest)
+        ):
             hit.fresh = False
             results[cid] = hit
         else:

@@ -4,7 +4,7 @@ The build (generator.build.orchestrate) makes the site in parts: one part per ce
 ``data/<id>/``, ``print/<id>/``) and the city part (home, centres index, open data, about).
 A part is made by ``build_part`` — in a worker process when there are several — from a
 ``PartJob`` that says where everything it needs is, and lands in the build cache
-(``.gongshi-cache/parts/<id>/``) under its key, ready to be linked into the published folder.
+(``.gongshi-cache/parts/<id>/``) under its key, ready to be copied into the published folder.
 A record change therefore re-makes one centre's part; the other parts are reused.
 
 A worker reads the centre's whole check (``CHECKED``) and its rule results on the day
@@ -37,6 +37,7 @@ from generator.build.mkdocs_site import (
     write_search_words,
 )
 from generator.build.privacy import scan_outputs
+from generator.build.tree import write_new
 from generator.compliance import RuleResult
 from generator.errors import BuildFailed
 from generator.figures.calendar import corrections_on, published_on
@@ -281,7 +282,7 @@ def build_part(job: PartJob) -> PartResult:
         for rel, data in files.items():
             target = docs / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            write_new(target, data)
         words = work / "search-words.txt"
         write_search_words(sources.words, words)
         cfg = centre_config(site_config(docs, site, words, job.site_url), ce.id)

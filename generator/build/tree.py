@@ -1,24 +1,36 @@
 """The output tree: checked relative paths, a set of files written into a folder, the folder
-swapped in atomically, parts linked into the assembled site, and the site's sitemap and
-manifest.
+swapped in by renames (and a swap that a stopped build left half done finished or undone),
+parts copied into the assembled site, and the site's sitemap and manifest.
 
 Two outputs wanting the same path is a failure, never a silent overwrite. The published
-folder carries ``manifest.sha256``: the SHA-256 of every other file in it.
+folder carries ``manifest.sha256``: the SHA-256 of every other file in it. It shares no file
+with the build cache (a copy, or a copy-on-write reflink, never a hard link).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from generator.build.cache import manifest_line
+from generator.build.cache import manifest_line, named
 from generator.build.linkcheck import broken_links
 from generator.errors import BuildFailed
+
+try:  # reflinks (copy-on-write copies) where the platform has them
+    import fcntl
+
+    _FICLONE: int | None = 0x40049409 if sys.platform.startswith("linux") else None
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+    _FICLONE = None
 
 MANIFEST = "manifest.sha256"
 
@@ -37,25 +49,82 @@ def write_tree(files: dict[str, bytes], dest: Path) -> None:
     for rel, data in sorted(files.items()):
         target = dest / check_rel(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_new(target, data)
 
 
-def swap_in(new: Path, dest: Path) -> None:
-    """Put the finished folder ``new`` at ``dest``; the old one is removed only afterwards."""
-    dest = dest.resolve() if dest.exists() else dest
-    old = None
-    if dest.exists() or dest.is_symlink():
-        if not dest.is_dir():
-            raise BuildFailed(f"输出位置 {dest} 已存在且不是文件夹")
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+# The swap. A finished site is put in place by renames only, beside the output folder
+# ``dest`` (same file system, so each rename is atomic):
+#
+#   1. the site is made in a temporary folder ``.<name>.build-*``;
+#   2. finished (every file written, the manifest last), it is renamed ``.<name>.new``;
+#   3. ``dest`` (the site being replaced) is renamed ``.<name>.old``;
+#   4. ``.<name>.new`` is renamed ``dest``;
+#   5. ``.<name>.old`` is removed.
+#
+# A build stopped at any point (killed, power cut) leaves either ``dest`` (old or new) or,
+# between 3 and 4 only, no ``dest`` but a complete ``.<name>.new`` and ``.<name>.old``.
+# ``recover_output``, run by the next build before anything else (under the build lock),
+# finishes or undoes that: with no ``dest``, a ``.<name>.new`` (complete, since only a
+# finished site gets that name) becomes ``dest``, else a ``.<name>.old`` is put back; then
+# the debris (``.new``, ``.old``, ``.build-*`` and ``.old-<pid>`` of older versions) is
+# removed. A reader of ``dest`` therefore always sees a whole site, old or new.
+
+
+def _debris(dest: Path) -> tuple[Path, Path]:
+    return dest.with_name(f".{dest.name}.new"), dest.with_name(f".{dest.name}.old")
+
+
+def recover_output(dest: Path) -> list[str]:
+    """Finish or undo a swap that a stopped build left half done, and remove its debris;
+    what was done, as notes (Chinese)."""
+    dest = dest.resolve() if dest.is_symlink() else dest
+    new, old = _debris(dest)
+    notes = []
+    if not os.path.lexists(dest):
+        if new.is_dir():
+            os.replace(new, dest)
+            notes.append(f"上次生成在替换网站时中断：已换上其完整的新网站 {dest}")
+        elif old.is_dir():
+            os.replace(old, dest)
+            notes.append(f"上次生成在替换网站时中断：已恢复原有网站 {dest}")
+    parent = dest.parent
+    if parent.is_dir():
+        prefixes = (f".{dest.name}.build-", f".{dest.name}.old-", f".{dest.name}.new-")
+        for entry in parent.iterdir():
+            if entry in (new, old) or entry.name.startswith(prefixes):
+                _remove(entry)
+    return notes
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def swap_in(site: Path, dest: Path) -> None:
+    """Put the finished folder ``site`` at ``dest`` (see the steps above); the old one is
+    removed only afterwards."""
+    dest = dest.resolve() if dest.is_symlink() else dest
+    if os.path.lexists(dest) and not dest.is_dir():
+        raise BuildFailed(f"输出位置 {dest} 已存在且不是文件夹")
+    new, old = _debris(dest)
+    for stale in (new, old):
+        if os.path.lexists(stale):
+            _remove(stale)
+    os.replace(site, new)
+    had_old = dest.is_dir()
+    if had_old:
         os.replace(dest, old)
     try:
         os.replace(new, dest)
     except OSError:
-        if old is not None:
+        if had_old:
             os.replace(old, dest)
         raise
-    if old is not None:
+    if had_old:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -63,7 +132,8 @@ def write_files(files: dict[str, bytes], dest: Path) -> None:
     """Atomically replace ``dest`` with a folder holding exactly these files."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+    recover_output(dest)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
     try:
         write_tree(files, tmp)
         swap_in(tmp, dest)
@@ -90,7 +160,8 @@ class Gathered:
 
 
 def link_tree(src: Path, dest: Path) -> None:
-    """Hard-link every file of ``src`` into ``dest`` (copy across file systems); two parts
+    """Copy every file of ``src`` into ``dest`` (never a hard link: the published site shares
+    no file with the build cache, so nothing done to a cache file changes it); two parts
     wanting one path is a failure."""
     for dirpath, _dirnames, filenames in os.walk(src):
         rel_dir = os.path.relpath(dirpath, src)
@@ -100,15 +171,60 @@ def link_tree(src: Path, dest: Path) -> None:
             if name == ".key":
                 continue
             source, target = os.path.join(dirpath, name), os.path.join(target_dir, name)
-            try:
-                os.link(source, target)
-            except FileExistsError:
+            if os.path.lexists(target):
                 rel = os.path.relpath(target, dest).replace(os.sep, "/")
-                raise BuildFailed(f"两项输出要写入同一个文件 {rel}") from None
+                raise BuildFailed(f"两项输出要写入同一个文件 {rel}")
+            copy_file(source, target)
+
+
+def copy_file(source: str | Path, target: str | Path) -> None:
+    """A copy of ``source`` at ``target`` (a new file): a reflink where the file system
+    shares blocks copy-on-write (Btrfs, XFS), else the bytes."""
+    try:
+        with open(source, "rb") as src, open(target, "xb") as dst:
+            if _FICLONE is not None:
+                try:
+                    fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+                    return
+                except OSError:
+                    pass
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except OSError as exc:
+        raise named(exc, target) from None
+
+
+def folder_matches(folder: Path, lines: list[str]) -> bool:
+    """Whether ``folder`` holds exactly the files of the manifest ``lines`` ("sha256  path"),
+    each with its hash (a ``.key`` file aside)."""
+    expected = {}
+    for line in lines:
+        sha, _, rel = line.rstrip("\n").partition("  ")
+        expected[rel] = sha
+    found = 0
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, folder).replace(os.sep, "/")
+            if rel == ".key":
+                continue
+            sha = expected.get(rel)
+            if sha is None or not os.path.isfile(path) or os.path.islink(path):
+                return False
+            try:
+                if _sha256(path) != sha:
+                    return False
             except OSError:
-                if os.path.lexists(target):
-                    raise
-                shutil.copyfile(source, target)
+                return False
+            found += 1
+    return found == len(expected)
+
+
+def _sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def check_site_links(site: Path, pages: list[str]) -> None:
@@ -143,11 +259,20 @@ def write_sitemap(site: Path, pages: list[str], site_url: str | None) -> list[st
     packed = gzip.compress(data, mtime=0)
     lines = []
     for name, content in (("sitemap.xml", data), ("sitemap.xml.gz", packed)):
-        (site / name).write_bytes(content)
+        write_new(site / name, content)
         lines.append(manifest_line(name, content))
     return lines
 
 
 def write_manifest(site: Path, lines: list[str]) -> None:
     """``MANIFEST`` in ``site`` from the manifest lines of every other file, by path."""
-    (site / MANIFEST).write_text("".join(sorted(lines, key=lambda x: x[66:])), encoding="utf-8")
+    text = "".join(sorted(lines, key=lambda x: x[66:]))
+    write_new(site / MANIFEST, text.encode("utf-8"))
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file of the site being made (an error names the file)."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise named(exc, path) from None

@@ -4,14 +4,28 @@ its output is the output of a build from nothing. Real builds (mkdocs, typst), n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import pickle
 import shutil
+from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
-from generator.build.cache import CACHE_DIR
+from generator.build.cache import (
+    CACHE_DIR,
+    Damaged,
+    decode,
+    entry_bytes,
+    manifest_line,
+    read_entry,
+)
 from generator.build.linkcheck import broken_links
 from generator.build.orchestrate import build_site
+from generator.build.tree import folder_matches, link_tree, recover_output, swap_in
+from generator.problems import Problem, Severity
 from tests.conftest import MINIMAL, copy_project
 from tests.site_helpers import tree_bytes
 
@@ -80,7 +94,7 @@ def test_a_new_day_remakes_no_centre(tmp_path: Path) -> None:
     project = two_centres(tmp_path)
     first = build(project, tmp_path / "out", pdf=True)
     assert first.pdfs > 0
-    pdfs = project / CACHE_DIR / "pdfs" / "demo.pickle"
+    pdfs = project / CACHE_DIR / "pdfs" / "demo.json"
     stamp = pdfs.stat().st_mtime_ns
     before = tree_bytes(tmp_path / "out")
     nextday = build(project, tmp_path / "out", pdf=True, today=TODAY + dt.timedelta(days=1))
@@ -105,8 +119,10 @@ def test_damaged_cache_is_made_again(tmp_path: Path) -> None:
     build(project, tmp_path / "out")
     before = tree_bytes(tmp_path / "out")
     cache = project / CACHE_DIR
-    for pickle_file in cache.rglob("*.pickle"):
-        pickle_file.write_bytes(b"not a pickle")
+    entries = [p for p in cache.rglob("*.json") if p.name != "files.json"]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not an entry")
     (cache / "files.json").write_text("{", encoding="utf-8")
     again = build(project, tmp_path / "out")
     assert sorted(again.made) == ["demo", "demo-two"]
@@ -220,3 +236,98 @@ def test_city_pages_from_city_views_equal_those_from_whole_centres(samples_loade
         [opendata.finance_csv([ce]) for ce in shown], opendata.finance_csv([])
     )
     assert whole.files["data/activities.csv"].count(b"\r\n") > len(centres) * 50
+
+
+# ---------------------------------------------------------------- entries, folders, the swap
+
+
+def test_an_entry_is_read_back_only_when_whole_and_only_as_gongshi_data(tmp_path: Path) -> None:
+    value = (
+        Problem("centres/a/b.yaml", 3, 1, "x", Severity.ERROR, "说明"),
+        {dt.date(2026, 4, 1): Decimal("12.30"), "p": Path("a/b"), "b": b"\x00\xff"},
+        frozenset({"a", "b"}),
+        MappingProxyType({"k": [1, 2.5, None, True]}),
+    )
+    path = tmp_path / "entry.json"
+    path.write_bytes(entry_bytes("key", value))
+    assert read_entry(path) == ("key", value)
+    assert type(read_entry(path)[1][0].severity) is Severity
+
+    whole = path.read_bytes()
+    for damaged in (whole[: len(whole) // 2], whole.replace(b"12.30", b"99.99"), b"junk", b""):
+        path.write_bytes(damaged)
+        assert read_entry(path) is None
+    path.write_bytes(pickle.dumps(("key", value)))
+    assert read_entry(path) is None
+
+    # a well-formed entry naming a class outside gongshi is refused, not constructed
+    for name in ("subprocess:Popen", "os:system", "builtins:eval", "generator.model:_frozen_map"):
+        body = json.dumps(["key", {"§": "dc", "t": name, "f": {"args": "true"}}]).encode()
+        header = b"gongshi-cache-entry 1 " + hashlib.sha256(body).hexdigest().encode() + b"\n"
+        path.write_bytes(header + body)
+        assert read_entry(path) is None
+        with pytest.raises(Damaged):
+            decode(json.loads(body)[1])
+
+
+def test_a_folder_matches_its_manifest_exactly(tmp_path: Path) -> None:
+    folder = tmp_path / "part"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.html").write_bytes(b"<p>a</p>")
+    (folder / ".key").write_text("k", encoding="utf-8")
+    lines = [manifest_line("sub/a.html", b"<p>a</p>")]
+    assert folder_matches(folder, lines)
+    (folder / "extra.txt").write_bytes(b"")
+    assert not folder_matches(folder, lines)
+    (folder / "extra.txt").unlink()
+    (folder / "sub" / "a.html").write_bytes(b"<p>")
+    assert not folder_matches(folder, lines)
+    (folder / "sub" / "a.html").unlink()
+    assert not folder_matches(folder, lines)
+
+
+def _site(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_half_done_swap_is_finished_or_undone(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    new, old = tmp_path / ".public.new", tmp_path / ".public.old"
+
+    # stopped between the two renames: the complete new site is put in place
+    _site(new, "new")
+    _site(old, "old")
+    assert recover_output(out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+    # only the old one left: it is put back
+    shutil.rmtree(out)
+    _site(old, "old")
+    recover_output(out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "old"
+
+    # a live site stays; the debris of stopped builds goes
+    _site(new, "stale")
+    _site(tmp_path / ".public.build-x1", "part")
+    _site(tmp_path / ".public.old-123", "older")
+    assert recover_output(out) == []
+    assert (out / "index.html").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+    # the swap itself leaves the new site and nothing beside it
+    swap_in(_site(tmp_path / ".public.build-y" / "site", "newer"), out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "newer"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.build-y", "public"]
+
+
+def test_the_site_is_copied_not_linked_from_the_cache(tmp_path: Path) -> None:
+    src = _site(tmp_path / "cache" / "part", "page")
+    dest = tmp_path / "site"
+    link_tree(src, dest)
+    with (src / "index.html").open("r+b") as fh:
+        fh.truncate(0)
+    assert (dest / "index.html").read_text(encoding="utf-8") == "page"
+    assert (dest / "index.html").stat().st_nlink == 1

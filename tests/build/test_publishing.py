@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.ledger.published import read_ledger
+from generator.build.orchestrate import build_site
+from generator.ledger.published import disclosures, read_ledger
 from generator.pipeline import load_project, read_centre
 from generator.records.edit import load_text, set_in
 from generator.records.validate import Project
@@ -354,3 +355,142 @@ def test_a_centre_held_back_stays_as_published_on_its_day(tmp_path: Path) -> Non
         encoding="utf-8"
     )
     assert f"{NOTE}（自{date_cn(after_q1)}起）" in page_text(out, ".")
+
+
+# ---------------------------------------------------------------- the ledger cannot shrink
+
+LEDGER_DAY = dt.date(2027, 4, 1)  # the minimal fixture's audit (and its PDF) is published
+
+
+def _built_twice(tmp_path: Path) -> Path:
+    """The minimal project with a second centre, built, then corrected (a quarter's note
+    added, with its correction) and built again: its ledgers hold entries, an applied
+    correction and the audit's attachment."""
+    proj = copy_project(MINIMAL, tmp_path / "base")
+    shutil.copytree(proj / "centres" / "demo", proj / "centres" / "demo-two")
+    text = (proj / "centres" / "demo-two" / "centre.yaml").read_text(encoding="utf-8")
+    text = text.replace("沙尾社区", "沙头社区")
+    (proj / "centres" / "demo-two" / "centre.yaml").write_text(text, encoding="utf-8")
+    first = build_site(proj, today=LEDGER_DAY, pdf=False, jobs=1)
+    assert not first.report.errors, first.report.format("text")
+    quarter = proj / "centres" / "demo" / "finance" / "2026-Q1.yaml"
+    quarter.write_text(
+        quarter.read_text(encoding="utf-8") + "notes: 水电费含一季度空调维修\n", encoding="utf-8"
+    )
+    with (proj / "centres" / "demo" / "published.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "  - disclosure: finance/2026-Q1\n"
+            f"    date: {LEDGER_DAY.isoformat()}\n"
+            "    reason: 补充水电费说明\n"
+            "    approved_by: 中心主任\n"
+        )
+    second = build_site(proj, today=LEDGER_DAY, pdf=False, jobs=1)
+    assert not second.report.errors, second.report.format("text")
+    ledger = read_ledger(proj / "centres" / "demo" / "published.yaml")
+    assert [c.applied for c in ledger.corrections] == [True]
+    assert {e.disclosure for e in ledger.entries} >= {"finance/2026-Q1", "audit/2026"}
+    return proj
+
+
+def _edit_ledger(proj: Path, edit) -> None:
+    path = proj / "centres" / "demo" / "published.yaml"
+    doc = load_text(path.read_text(encoding="utf-8"))
+    edit(doc.data)
+    path.write_text(doc.dump(), encoding="utf-8")
+
+
+def _drop_entry(proj: Path) -> None:
+    def edit(data) -> None:
+        data["entries"] = [e for e in data["entries"] if e["disclosure"] != "plan/2026-03"]
+
+    _edit_ledger(proj, edit)
+
+
+def _drop_correction(proj: Path) -> None:
+    def edit(data) -> None:
+        data["corrections"] = []
+
+    _edit_ledger(proj, edit)
+
+
+def _redate(proj: Path) -> None:
+    """The quarter's published date moved back, in the record and in the ledger alike."""
+    path = proj / "centres" / "demo" / "finance" / "2026-Q1.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "published: 2026-04-15", "published: 2026-04-01"
+    )
+    path.write_text(text, encoding="utf-8")
+
+    def edit(data) -> None:
+        for e in data["entries"]:
+            if e["disclosure"] == "finance/2026-Q1":
+                e["first_published"] = dt.date(2026, 4, 1)
+
+    _edit_ledger(proj, edit)
+
+
+def _rehash(proj: Path) -> None:
+    """The quarter changed again, and its ledger entry rewritten to match, no correction."""
+    path = proj / "centres" / "demo" / "finance" / "2026-Q1.yaml"
+    text = path.read_text(encoding="utf-8").replace("空调维修", "空调更换")
+    path.write_text(text, encoding="utf-8")
+    _centre, _problems = read_centre(Project(proj), proj / "centres" / "demo")
+    assert _centre is not None, _problems
+    now = disclosures(_centre)["finance/2026-Q1"]
+
+    def edit(data) -> None:
+        for e in data["entries"]:
+            if e["disclosure"] == "finance/2026-Q1":
+                e["sha256"] = now.sha256
+                e["content"] = json.loads(json.dumps(now.content))
+
+    _edit_ledger(proj, edit)
+
+
+def _swap_attachment(proj: Path) -> None:
+    """The signed audit report replaced by another PDF under the same name."""
+    pdf = proj / "centres" / "demo" / "attachments" / "audit.pdf"
+    data = pdf.read_bytes()
+    pdf.write_bytes(data + b"\n% replaced\n")
+
+
+TAMPERING = {
+    "entry deleted": (_drop_entry, "plan/2026-03"),
+    "ledger deleted": (lambda p: (p / "centres" / "demo" / "published.yaml").unlink(), "不见了"),
+    "applied correction deleted": (_drop_correction, "更正说明（"),
+    "published date moved back": (_redate, "2026-04-01"),
+    "hash rewritten without a correction": (_rehash, "没有对应的更正说明"),
+    "attachment swapped": (_swap_attachment, "attachments/audit.pdf"),
+}
+
+
+@pytest.mark.slow
+def test_a_shortened_or_rewritten_ledger_holds_its_centre_back(tmp_path: Path) -> None:
+    base = _built_twice(tmp_path)
+    for name, (tamper, said) in TAMPERING.items():
+        proj = tmp_path / name.replace(" ", "-")
+        shutil.copytree(base, proj, symlinks=True)
+        out = proj / "public"
+        before = own_files(tree_bytes(out), "demo")
+        tamper(proj)
+        result = build_site(proj, today=LEDGER_DAY, pdf=False, jobs=1)
+        errors = [p for p in result.report.errors if p.file == "centres/demo/published.yaml"]
+        assert errors, (name, result.report.format("text"))
+        text = " ".join(p.message for p in errors)
+        assert said in text and "更正" in text, (name, text)
+        assert list(result.awaiting) == ["demo"], name  # the other centre is published
+        assert own_files(tree_bytes(out), "demo") == before, name
+        # and again: the check holds on the next build too (the site kept what it published)
+        again = build_site(proj, today=LEDGER_DAY, pdf=False, jobs=1)
+        assert list(again.awaiting) == ["demo"], name
+
+
+@pytest.mark.slow
+def test_a_build_without_the_ledger_raises_no_false_alarm(tmp_path: Path) -> None:
+    proj = copy_project(MINIMAL, tmp_path / "proj")
+    quiet = build_site(proj, today=dt.date(2026, 6, 1), pdf=False, ledger=False, jobs=1)
+    assert not quiet.report.errors
+    later = build_site(proj, today=LEDGER_DAY, pdf=False, jobs=1)
+    assert not later.report.errors, later.report.format("text")
+    again = build_site(proj, today=LEDGER_DAY, pdf=False, jobs=1)
+    assert not again.report.errors and not again.awaiting, again.report.format("text")
