@@ -24,8 +24,8 @@ def _frozen_map(items: dict) -> Mapping:
     return MappingProxyType(items)
 
 
-# A validated centre is pickled by the build cache (generator.build.cache) and handed to worker
-# processes; read-only mappings travel as plain dicts and come back read-only.
+# A validated centre is handed to worker processes (multiprocessing pickles it); read-only
+# mappings travel as plain dicts and come back read-only.
 copyreg.pickle(MappingProxyType, lambda proxy: (_frozen_map, (dict(proxy),)))
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 

@@ -90,11 +90,18 @@ def part_key(
 
 
 def pdf_key(
-    inputs: str, corrections: object, results: object, withheld: object, site_url: str | None
+    inputs: str,
+    corrections: object,
+    results: object,
+    withheld: object,
+    site_url: str | None,
+    day_inputs: object = (),
 ) -> str:
     """The key of a centre's PDFs: as ``part_key``, with the disclosures not published yet
-    on the day (``calendar.withheld_keys``) instead of the states; no PDF prints the day."""
-    return digest("pdf", inputs, corrections, results, withheld, site_url)
+    on the day (``calendar.withheld_keys``) instead of the states, and what of the day the
+    PDFs print (``print.documents.day_inputs``: the hours posting's coming changes and
+    holidays, the booklets' dates) instead of the day itself."""
+    return digest("pdf", inputs, corrections, results, withheld, site_url, day_inputs)
 
 
 def manifest_line(rel: str, data: bytes) -> str:

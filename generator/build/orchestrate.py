@@ -96,7 +96,7 @@ from generator.build.tree import (
     write_sitemap,
 )
 from generator.errors import BuildFailed
-from generator.figures.calendar import corrections_on, withheld_keys
+from generator.figures.calendar import corrections_on, published_on, withheld_keys
 from generator.ledger.published import LEDGER_FILE
 from generator.packs.library import Library
 from generator.pipeline import (
@@ -107,6 +107,7 @@ from generator.pipeline import (
     load,
     rule_results,
 )
+from generator.print.documents import day_inputs
 from generator.problems import Report
 from generator.records.validate import Project, centre_dirs, find_project
 from generator.site.pages import day_facts
@@ -273,6 +274,7 @@ def _build(
             stored[ce.id],
             sorted(withheld_keys(ce, today)),
             site_url,
+            day_inputs(published_on(ce, today), packs.get(ce.rule_pack), today),
         )
         for ce in publish
     }

@@ -76,7 +76,9 @@ class PartJob:
     site_url: str | None
     pdf: bool
     key: str  # the part's key (cache.part_key): its files, results, day_facts; not the day
-    pdf_key: str  # the PDFs' key (cache.pdf_key): its files, results, withheld; not the day
+    pdf_key: (
+        str  # the PDFs' key (cache.pdf_key): files, results, withheld, what of the day they print
+    )
 
 
 @dataclass
@@ -231,6 +233,7 @@ def _pdfs(
         corrections=corrections_on(validated.corrections[ce.id], ce, job.today),
         manuals=validated.manuals[ce.id],
         typesetter=_typesetter(),
+        today=job.today,
     )
     problems = scan_outputs(pdfs, [ce], Project(job.project_root))
     cache.put(PDFS, ce.id, job.pdf_key, (pdfs, problems))

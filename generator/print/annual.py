@@ -181,8 +181,8 @@ def build_annual(
     # finance
     qs = sorted((q for q in c.quarters if q.year == year), key=lambda q: q.quarter)
     periods = [fig.quarter_period(q) for q in qs]
-    if len(qs) > 1:
-        periods.append(fig.combine(qs, "year" if len(qs) == 4 else "year-to-date"))
+    # the contract's year (or its year so far) as the finance figures count it
+    periods += [p for p in fig.finance_periods(c, year) if p.kind != "quarter"][-1:]
     cols = tuple(
         QUARTER_NAMES[p.quarters[0]]
         if p.kind == "quarter"

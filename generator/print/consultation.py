@@ -7,6 +7,7 @@ from generator import model as m
 from generator.packs.library import Pack
 from generator.print.contexts import ConsultationNotice, ConsultMajor, ConsultTable, Row
 from generator.print.frame import disclosure_rule, frame
+from generator.rules.catalogue import classify
 from generator.text import formats as fmt
 from generator.text.labels import POSTING_LABELS
 
@@ -18,19 +19,18 @@ def catalogue_tables(centre: m.Centre, pack: Pack | None) -> tuple[list[ConsultT
     codes = set(centre.services.catalogue)
     if catalogue is None:
         return [], 0, 0
-    tables, majors_n, items_n = [], 0, 0
+    tables = []
     for t in catalogue.tables:
         majors = []
         for mj in t.majors:
             items = tuple(Row((it.code, it.title)) for it in mj.items if it.code in codes)
             if items or mj.code in codes:
                 majors.append(ConsultMajor(mj.code, mj.title, items))
-                items_n += len(items)
         if majors:
-            majors_n += len(majors)
             label = f"{t.table} {t.title}".strip() if t.table and t.table != t.title else t.title
             tables.append(ConsultTable(label, tuple(majors)))
-    return tables, majors_n, items_n
+    counted = classify(codes, catalogue)  # counted as the checks count them
+    return tables, len(counted.majors), len(counted.items)
 
 
 def build_consultation(centre: m.Centre, pack: Pack | None, *, url: str) -> ConsultationNotice:

@@ -55,11 +55,14 @@ def ratio_basis(results: Sequence[RuleResult]) -> str:
 
 
 def _period_columns(centre: m.Centre, q: m.Quarter) -> list[fig.FinancePeriod]:
-    """The quarter, then the year so far (or the whole year) when earlier quarters exist."""
+    """The quarter, then the contract's year so far (or its whole year) up to this quarter,
+    as the finance figures count it."""
     cols = [fig.quarter_period(q)]
-    earlier = [x for x in centre.quarters if x.year == q.year and x.quarter <= q.quarter]
-    if q.quarter > 1 and len(earlier) == q.quarter:
-        cols.append(fig.combine(earlier, "year" if q.quarter == 4 else "year-to-date"))
+    cols += [
+        p
+        for p in fig.finance_periods(centre, q.year)
+        if p.kind != "quarter" and p.quarters[-1] == q.quarter
+    ]
     return cols
 
 

@@ -15,6 +15,7 @@ them, so a listed service never delivered is visible.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator import model as m
@@ -82,16 +83,11 @@ def delivered_codes(centre: m.Centre, start: dt.date, end: dt.date) -> tuple[set
     return codes, any_record
 
 
-def coverage(centre: m.Centre, catalogue: Catalogue, today: dt.date) -> Coverage:
-    """Sort the service codes delivered in the review period into 细项, 大项 and tables."""
-    start, end, whole = review_period(centre, today)
-    codes, any_record = delivered_codes(centre, start, end) if start <= end else (set(), False)
-    cov = Coverage(
-        period=fmt.date_range_text(start, end) if start <= end else "",
-        complete=whole,
-        delivered_any=any_record,
-        listed_not_delivered=tuple(c for c in centre.services.catalogue if c not in codes),
-    )
+def classify(codes: Iterable[str], catalogue: Catalogue, cov: Coverage | None = None) -> Coverage:
+    """Sort service codes into 细项 (a 大项 without 细项 counts as one), 大项 and tables, and
+    codes outside the catalogue: the one way codes are counted, for the checks and for the
+    consultation notice's list."""
+    cov = cov if cov is not None else Coverage()
     for code in sorted(codes):
         found = catalogue.lookup(code)
         if found is None:
@@ -106,6 +102,20 @@ def coverage(centre: m.Centre, catalogue: Catalogue, today: dt.date) -> Coverage
             cov.majors.add(major.code)
             if not major.items:  # a 大项 without 细项 counts as one 细项
                 cov.items.add(major.code)
+    return cov
+
+
+def coverage(centre: m.Centre, catalogue: Catalogue, today: dt.date) -> Coverage:
+    """Sort the service codes delivered in the review period into 细项, 大项 and tables."""
+    start, end, whole = review_period(centre, today)
+    codes, any_record = delivered_codes(centre, start, end) if start <= end else (set(), False)
+    cov = Coverage(
+        period=fmt.date_range_text(start, end) if start <= end else "",
+        complete=whole,
+        delivered_any=any_record,
+        listed_not_delivered=tuple(c for c in centre.services.catalogue if c not in codes),
+    )
+    classify(codes, catalogue, cov)
     return cov
 
 
