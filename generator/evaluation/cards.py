@@ -37,22 +37,29 @@ class ScoreLine:
 
 @dataclass(frozen=True)
 class Consequence:
-    """A contract consequence of a grade (八(五))."""
+    """A contract consequence of a grade (八(五)); ``severity`` as the pack gives it (a
+    terminated contract is an error whichever grade led to it)."""
 
     id: str
     action: str
     quote: str
+    severity: str | None = None
 
 
 @dataclass(frozen=True)
 class Veto:
-    """A one-vote veto (一票否决, 八(六)) and whether it applies."""
+    """A one-vote veto (一票否决, 八(六)) and whether it applies.
+
+    ``reason`` is the fact alone (for the grade's message); ``pending`` is a veto whose
+    condition is met but which waits for a verification the records cannot show."""
 
     rule: str
     triggered: bool
     message: str
     citation: str
     grade: str | None
+    reason: str = ""
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,8 @@ class Scorecard:
     result_label: str = ""  # 评估等级 | 类型
     result_citation: str | None = None
     stated: str | None = None  # as written in the evaluation record
+    # where the result came from: score (the bands), grade (the stated conclusion), veto
+    result_from: str | None = None
     consequences: tuple[Consequence, ...] = ()
     vetoes: tuple[Veto, ...] = ()
     notes: tuple[str, ...] = ()

@@ -3,7 +3,11 @@
 《深圳市社区（党群）服务中心运营与评估标准》八(五)(六): the pack's ``grade-bands`` rule maps the
 evaluator's score to A+ … C (``half-open``: each band runs from its ``min`` up to the next
 band's ``min``, exclusive, so 899.5 is A and 900 is A+) and lists the contract consequences;
-the ``veto`` rules make the grade C whatever the score.
+the ``veto`` rules make the grade C whatever the score (the resident vote only once the
+verification its clause requires is on record, which the evaluation record cannot show yet:
+such a veto is ``pending``). 《深圳市社区服务中心设置运营方案》七(四) grades by the evaluator's
+conclusion (``input: grade``: 合格 / 不合格); a score on that record is shown, never banded.
+``Scorecard.result_from`` says where the grade came from (score, grade, veto).
 """
 
 from __future__ import annotations
@@ -56,7 +60,10 @@ def grade_for(score: Decimal, rule: Rule) -> str | None:
 
 
 def consequences_for(grade: str, previous: str | None, rule: Rule) -> tuple[Consequence, ...]:
-    """The contract consequences of a grade; a consecutive-years rule overrides the plain one."""
+    """The contract consequences of a grade; a consecutive-years rule overrides the plain one.
+
+    Each carries the pack's ``severity`` for it, if any (e.g. terminating the contract after a
+    second consecutive B- is an error, like a C)."""
     matched = []
     for c in rule.params.consequences:
         when = c.get("when") or {}
@@ -72,40 +79,79 @@ def consequences_for(grade: str, previous: str | None, rule: Rule) -> tuple[Cons
     for c, grades, years in matched:
         if years is None and tuple(grades) in specific:
             continue  # e.g. rectify is replaced by terminate on the second B-
+        severity = c.get("severity")
         out.append(
-            Consequence(str(c.get("id")), str(c.get("action") or ""), str(c.get("quote") or ""))
+            Consequence(
+                str(c.get("id")),
+                str(c.get("action") or ""),
+                str(c.get("quote") or ""),
+                str(severity) if severity else None,
+            )
         )
     return tuple(out)
 
 
+# what the share of a resident vote is taken of (``vote_base``)
+VOTE_BASES = {"attendees": "居民大会与会者", "residents": "全体居民"}
+
+
 def vetoes_for(ev: m.Evaluation, pack: Pack) -> tuple[Veto, ...]:
-    """Apply the pack's ``veto`` rules to an evaluation record."""
+    """Apply the pack's ``veto`` rules to an evaluation record.
+
+    The resident-vote veto takes effect only after the verification its clause requires
+    (``requires_verification_by``, 八(六) “经报区和市主管部门核实”). The evaluation record has
+    no entry for that verification, so a vote above the threshold is ``pending``: reported,
+    never forcing the grade.
+    """
     out = []
     for rule in pack.by_check("veto"):
         trigger = rule.params.trigger
         grade = rule.params.result_grade
+        result = f"直接评定为{grade}级" if grade else "一票否决"
+        pending = False
+        reason = ""
         if trigger == "management-fee-over-limit":
             hit = ev.management_fee_over_limit
-            msg = (
-                "第三方评估机构年度抽查查实机构管理费超过规定，一票否决，直接评定为C级"
-                if hit
-                else "评估记录未载明查实管理费超标"
-            )
+            reason = "第三方评估机构年度抽查查实机构管理费超过规定"
+            msg = f"{reason}，一票否决，{result}" if hit else "评估记录未载明查实管理费超标"
         elif trigger == "resident-assembly-vote":
             share = ev.assembly_vote_share
             threshold, op = rule.params.threshold, rule.params.op
             if share is None:
                 hit, msg = False, "评估记录没有居民大会表决终止合同的情况"
             else:
-                hit = op_holds(share, op, threshold)
-                word = "超过" if hit else "未超过"
-                msg = (
-                    f"居民大会与会者中同意终止合同的占 {fmt.percent(share)}，{word} {fmt.limit_percent(threshold)}"
-                    + ("，一票否决，直接评定为C级" if hit else "")
+                over = op_holds(share, op, threshold)
+                word = "超过" if over else "未超过"
+                base = VOTE_BASES.get(rule.params.vote_base or "attendees", "居民大会与会者")
+                reason = (
+                    f"{base}中同意终止合同的占 {fmt.percent(share)}，"
+                    f"{word} {fmt.limit_percent(threshold)}"
                 )
+                if rule.params.no_evaluation:
+                    result = f"第三方评估机构不予评估，{result}"
+                by = rule.params.requires_verification_by
+                if over and by:
+                    hit, pending = False, True
+                    msg = (
+                        f"{reason}，待区/市核实：须经报{by}核实后才一票否决、{result}；"
+                        f"评估记录没有登记{by}核实结果的栏目，因此等级不按此改变"
+                    )
+                else:
+                    hit = over
+                    msg = reason + (f"，一票否决，{result}" if hit else "")
         else:
             hit, msg = False, f"不认识的否决情形 {trigger}"
-        out.append(Veto(rule.id, hit, msg, rule.citation, str(grade) if grade else None))
+        out.append(
+            Veto(
+                rule.id,
+                hit,
+                msg,
+                rule.citation,
+                str(grade) if grade else None,
+                reason=reason,
+                pending=pending,
+            )
+        )
     return tuple(out)
 
 
@@ -131,10 +177,19 @@ def grade_card(centre: m.Centre, pack: Pack, year: int) -> Scorecard:
     notes: list[str] = []
     lines: list[ScoreLine] = []
     grade: str | None = None
+    source: str | None = None
+    bands = list(rule.params.bands)
+    scored = any(b.get("min") is not None for b in bands)
+    known = [str(b.get("grade")) for b in bands]
     if ev.score is not None:
-        grade = grade_for(ev.score, rule)
-        band = band_for(ev.score, rule)
-        printed = f"（{band.get('printed')}）" if band and band.get("printed") else ""
+        if scored:
+            grade = grade_for(ev.score, rule)
+            band = band_for(ev.score, rule)
+            printed = f"（{band.get('printed')}）" if band and band.get("printed") else ""
+            how = f"按等级分档为 {grade}{printed}" if grade else "不在本规则包的任何分档之内"
+            source = "score" if grade else None
+        else:
+            how = f"本规则包按评估结论（{'、'.join(known)}）定等级，不按分数分档"
         lines.append(
             ScoreLine(
                 "score",
@@ -142,18 +197,22 @@ def grade_card(centre: m.Centre, pack: Pack, year: int) -> Scorecard:
                 ev.score,
                 rule.params.max_total,
                 ASSESSOR,
-                f"第三方评估机构 {ev.evaluator} 给出 {fmt.num(ev.score)} 分，按等级分档为 {grade}{printed}",
+                f"第三方评估机构 {ev.evaluator} 给出 {fmt.num(ev.score)} 分，{how}",
                 rule.citation,
             )
         )
     elif rule.params.input == "score":
         notes.append("评估记录没有总分（score），无法按分档确定等级")
+    if grade is None and rule.params.input == "grade":
+        if ev.grade is None:
+            notes.append(f"评估记录没有写明评估结论（grade，应为 {'、'.join(known)} 之一）")
+        elif ev.grade in known:
+            grade, source = ev.grade, "grade"
+        else:
+            notes.append(f"评估记录的结论 {ev.grade} 不在本规则包的结论（{'、'.join(known)}）之中")
     hit = [v for v in vetoes if v.triggered]
-    if hit:
-        grade = hit[0].grade or grade
-    if grade is None and ev.grade and rule.params.input == "grade":
-        known = [str(b.get("grade")) for b in rule.params.bands]
-        grade = ev.grade if ev.grade in known else None
+    if hit and hit[0].grade:
+        grade, source = hit[0].grade, "veto"
     consequences = consequences_for(grade, ev.previous_grade, rule) if grade else ()
     return Scorecard(
         **base,
@@ -162,6 +221,7 @@ def grade_card(centre: m.Centre, pack: Pack, year: int) -> Scorecard:
         max_total=rule.params.max_total,
         result=grade,
         stated=ev.grade,
+        result_from=source,
         consequences=consequences,
         vetoes=vetoes,
         notes=tuple(notes),

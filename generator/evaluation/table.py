@@ -418,6 +418,7 @@ def table_card(
         result=result,
         result_label="类型",
         result_citation=type_rule.citation if type_rule else None,
+        result_from="score" if result else None,
         stated=ev.grade if ev and type_rule and ev.grade in _types(type_rule) else None,
         notes=tuple(notes),
         unknown_entries=unknown,

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.figures import finance as figures
-from generator.packs.params import Int, Rows, RuleParams, Text, param
+from generator.packs.params import Rows, RuleParams, Text, param
 from generator.problems import Position
 from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckContext, Finding
 
@@ -30,7 +30,6 @@ from generator.rules.base import FAIL, NO_DATA, NOT_APPLICABLE, PASS, CheckConte
 @dataclass(frozen=True)
 class Params(RuleParams):
     evaluations: tuple[dict, ...] = param(Rows(required=("id", "every")), required=True)
-    contract_term_years: int | None = param(Int(1))
     use: str | None = param(Text())  # what the results are used for, as the clause says
 
 
