@@ -18,7 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from generator.problems import Position, Problem
-from generator.records.load import Raw, RMap, RScalar, RSeq, printable
+from generator.records.load import Raw, RMap, RScalar, RSeq
+from generator.text.hidden import hidden_char, show_hidden
+from generator.text.personal import is_id_number, mask_numbers, normalise_number
 
 
 class _Invalid:
@@ -28,8 +30,8 @@ class _Invalid:
 
 INVALID: Any = _Invalid()
 
-# Characters that hide or reorder text: never allowed in records.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# Characters that hide or reorder text (generator.text.hidden) and control characters:
+# never allowed in records.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FULLWIDTH_DIGITS = re.compile("[０-９．，－]")
 
@@ -44,8 +46,10 @@ def _shape(node: Raw) -> str:
 
 def _quote(text: str) -> str:
     # Record text in a message: never raw control or bidirectional characters (a terminal
-    # escape sequence in a key or an unchecked value would otherwise reach the terminal).
-    return '"' + printable(text if len(text) <= 40 else text[:40] + "…") + '"'
+    # escape sequence in a key or an unchecked value would otherwise reach the terminal), and
+    # never a personal number in full (a message may end up in a CI log).
+    text = mask_numbers(text)
+    return '"' + show_hidden(text if len(text) <= 40 else text[:40] + "…") + '"'
 
 
 class Kind:
@@ -69,12 +73,13 @@ class Kind:
 def check_text(node: RScalar, out: list[Problem], multiline: bool = False) -> bool:
     """Refuse control and invisible characters that would hide or reorder text."""
     text = node.text
-    bad = _INVISIBLE.search(text) or _CONTROL.search(text)
+    control = _CONTROL.search(text)
+    bad = hidden_char(text) or (control.group() if control else None)
     if not multiline and ("\n" in text.strip() or "\r" in text):
         out.append(Problem.at(node.pos, "bad-text", "这里只能填写一行文字，不能换行"))
         return False
     if bad:
-        name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
+        name = unicodedata.name(bad, f"U+{ord(bad):04X}")
         msg = f"文字中含有看不见的控制字符（{name}），请删除后重新输入"
         out.append(Problem.at(node.pos, "bad-text", msg))
         return False
@@ -152,7 +157,7 @@ class Number(Kind):
             lo = "" if self.minimum is None else f"不小于 {self.minimum}"
             hi = "" if self.maximum is None else f"不大于 {self.maximum}"
             rng = "、".join(x for x in (lo, hi) if x)
-            msg = f"{self.label}应{rng}，这里是 {text}"
+            msg = f"{self.label}应{rng}，这里是 {mask_numbers(text)}"
             out.append(Problem.at(s.pos, "out-of-range", msg))
             return INVALID
         return int(value) if self.integer else value
@@ -433,3 +438,53 @@ def model(cls: type, rename: dict[str, str] | None = None, drop: tuple[str, ...]
         return cls(**kwargs, src=pos, at=at2)
 
     return build
+
+
+# ---------------------------------------------------------------- declarations about records
+
+
+@dataclass
+class NotPersonalNumber(Kind):
+    """A number that looks like a personal number but is not (centre.yaml
+    ``not_personal_numbers``): ``{number: ..., reason: ...}``, the reason required. An ID
+    number is always personal and cannot be declared."""
+
+    label: str = "不是个人信息的号码（number 号码，reason 理由）"
+
+    def __call__(self, node: Raw, out: list[Problem]) -> Any:
+        shape = Obj(
+            [
+                F("number", Str(label="号码", max_len=40), "号码（如合同编号）"),
+                F("reason", Str(label="理由", max_len=200), "为什么它不是个人信息"),
+            ],
+            None,
+            self.label,
+        )
+        value = shape(node, out)
+        if value is INVALID:
+            return INVALID
+        number = normalise_number(value["number"])
+        if is_id_number(number):
+            msg = "身份证号一律属于个人信息，不能登记为“不是个人信息的号码”：请从记录中删除"
+            out.append(Problem.at(value["__at__"]["number"], "personal-data-in-record", msg))
+            return INVALID
+        if sum(ch.isdigit() for ch in number) < 11:
+            msg = f"号码 {_quote(value['number'])} 不足 11 位数字，不会被当作个人信息，无需登记"
+            out.append(Problem.at(value["__at__"]["number"], "out-of-range", msg))
+            return INVALID
+        return {"number": number, "reason": value["reason"], "pos": value["__pos__"]}
+
+
+#: centre.yaml ``not_personal_numbers``: the numbers a centre declares not personal.
+NOT_PERSONAL_NUMBERS = Seq(NotPersonalNumber(), "不是个人信息的号码列表")
+
+#: On an attachment whose text cannot be read (a scanned image): who checked it by eye for
+#: personal numbers, and when — ``{checked_by: 会计, on: 2026-03-01}``.
+SCANNED = Obj(
+    [
+        F("checked_by", Str(label="核对人的岗位（如 会计、中心主任）", max_len=40), "核对人的岗位"),
+        F("on", Date(), "核对日期"),
+    ],
+    None,
+    "人工核对记录（checked_by 核对人的岗位，on 核对日期）",
+)

@@ -30,8 +30,16 @@ from generator.disclosures import KINDS as DISCLOSURE_KINDS
 from generator.disclosures import MONTH
 from generator.packs.library import Library, Pack
 from generator.problems import Position, Problem, Report
-from generator.records.load import read_document
-from generator.records.schema import INVALID
+from generator.records.attachments import attachment_problems, image_problems
+from generator.records.load import Raw, RMap, read_document
+from generator.records.personal import (
+    NOT_PERSONAL_KEY,
+    number_problem,
+    public_numbers,
+    record_files,
+    record_findings,
+)
+from generator.records.schema import INVALID, NOT_PERSONAL_NUMBERS, SCANNED
 from generator.records.shapes import CENTRE, FILE_KINDS, POPULATIONS
 
 CENTRE_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
@@ -54,6 +62,13 @@ for _kind in DISCLOSURE_KINDS:
 
 # Files and folders that other parts of gongshi own inside a centre folder.
 OTHER_ENTRIES = {"attachments", "manuals", "published.yaml", "README.md"}
+#: Keys read here before a file's shape is checked: (file kind, key) → the kind of its value.
+#: centre.yaml's numbers declared not personal; an audit's note that its attachment, a
+#: scanned image, was checked by eye for personal numbers.
+DECLARATIONS = {
+    ("centre", NOT_PERSONAL_KEY): NOT_PERSONAL_NUMBERS,
+    ("audit", "report_pdf_scanned"): SCANNED,
+}
 
 
 @dataclass(frozen=True)
@@ -147,7 +162,9 @@ def validate_centre(
         msg = "缺少 centre.yaml：每个中心文件夹都需要一个 centre.yaml 记录基本信息"
         out.append(Problem.at(Position(disp), "missing-centre-file", msg))
         return None, out
-    base = _read(project, centre_file, CENTRE, out)
+    roots: dict[Path, Raw | None] = {}
+    declared: dict[tuple[Path, str], Any] = {}
+    base = _read(project, centre_file, CENTRE, out, roots, declared, "centre")
     parts: dict[str, list[tuple[Any, Position, tuple[int, ...]]]] = {k: [] for k in FOLDERS}
     broken: set[tuple[str, tuple[int, ...]]] = set()  # files with errors: skip cross-checks
     for entry in sorted(folder.iterdir()):
@@ -179,25 +196,75 @@ def validate_centre(
                         )
                     )
                 continue
-            value = _read(project, path, FILE_KINDS[kind], out)
+            value = _read(project, path, FILE_KINDS[kind], out, roots, declared, kind)
             period = tuple(int(g) for g in match.groups())
             if value is not INVALID and value is not None:
                 parts[name].append((value, Position(pdisp), period))
             else:
                 broken.add((name, period))
+    allowed = public_numbers(roots.get(centre_file))
+    out.extend(personal_numbers(project, folder, roots, allowed))
     if base is INVALID or base is None:
         return None, out
     pack = lib.packs.get(base["values"]["rule_pack"])
-    centre = _assemble(folder, base, parts, broken, pack, lib, out, project)
+    scans = {
+        project.display(path): value
+        for (path, key), value in declared.items()
+        if key == "report_pdf_scanned"
+    }
+    centre = _assemble(folder, base, parts, broken, pack, lib, out, project, allowed, scans)
     return centre, out
 
 
-def _read(project: Project, path: Path, kind, out: list[Problem]) -> Any:
+def _read(
+    project: Project,
+    path: Path,
+    kind,
+    out: list[Problem],
+    roots: dict[Path, Raw | None] | None = None,
+    declared: dict[tuple[Path, str], Any] | None = None,
+    file_kind: str = "",
+) -> Any:
     doc = read_document(path, project.display(path))
     out.extend(doc.problems)
+    if roots is not None:
+        roots[path] = doc.root
     if doc.root is None or any(p.severity.value == "error" for p in doc.problems):
         return INVALID
-    return kind(doc.root, out)
+    root = doc.root
+    if isinstance(root, RMap) and declared is not None:
+        # declarations are read here and taken out before the file's shape is checked
+        keep = []
+        for key, value in root.items:
+            extra = DECLARATIONS.get((file_kind, key.text))
+            if extra is None:
+                keep.append((key, value))
+                continue
+            result = extra(value, out)
+            if result is not INVALID:
+                declared[(path, key.text)] = result
+        root = RMap(root.pos, keep)
+    return kind(root, out)
+
+
+def personal_numbers(
+    project: Project, folder: Path, roots: dict[Path, Raw | None], allowed: set[str]
+) -> list[Problem]:
+    """A record error for every personal number written in a centre folder's record files
+    (published or not: descriptions, notes, the ledger's correction reasons, manual
+    changes, comments), at its line, the number masked."""
+    out = []
+    for path in record_files(folder):
+        display = project.display(path)
+        if path in roots:
+            root = roots[path]
+        elif path.suffix.lower() in (".yaml", ".yml"):
+            root = read_document(path, display).root
+        else:
+            root = None
+        for finding, pos in record_findings(path, display, root, allowed):
+            out.append(number_problem(finding, pos))
+    return out
 
 
 # ---------------------------------------------------------------- assembling the centre
@@ -212,6 +279,8 @@ def _assemble(
     lib: Library,
     out: list[Problem],
     project: Project,
+    allowed: set[str],
+    scans: dict[str, dict],
 ) -> m.Centre | None:
     v, pos, at = base["values"], base["pos"], base["at"]
     centre_id = folder.name
@@ -304,7 +373,16 @@ def _assemble(
                 Problem.at(value.pos("published"), "date-order", "公布日期不能早于审计报告日期")
             )
         if value.report_pdf:
-            out.extend(check_attachment(folder, value.report_pdf, value.pos("report_pdf"), project))
+            out.extend(
+                check_attachment(
+                    folder,
+                    value.report_pdf,
+                    value.pos("report_pdf"),
+                    project,
+                    allowed=allowed,
+                    scanned=scans.get(fpos.file),
+                )
+            )
         audits.append(value)
     evaluations = []
     for value, fpos, (year,) in parts["evaluations"]:
@@ -638,8 +716,18 @@ def _build_quarter(
     return quarter
 
 
-def check_attachment(folder: Path, rel: str, pos: Position, project: Project) -> list[Problem]:
-    """An attachment must stay inside the centre folder, be a PDF or image, and be small."""
+def check_attachment(
+    folder: Path,
+    rel: str,
+    pos: Position,
+    project: Project,
+    *,
+    allowed: Iterable[str] = (),
+    scanned: dict | None = None,
+) -> list[Problem]:
+    """An attachment must stay inside the centre folder, be a PDF or image, and be small; a
+    PDF is read whole (``records.attachments``): no properties, no embedded files, no
+    personal number, text that can be read unless ``scanned`` says it was checked by eye."""
     p = Path(rel)
     if p.is_absolute() or ".." in p.parts or rel.startswith(("/", "\\")) or ":" in rel:
         return [
@@ -660,6 +748,8 @@ def check_attachment(folder: Path, rel: str, pos: Position, project: Project) ->
         ]
     if not _inside(full, folder) or any(_is_link(folder, p)):
         return [Problem.at(pos, "attachment-bad", f"附件 {rel} 指向中心文件夹以外")]
+    if not full.is_file():
+        return [Problem.at(pos, "attachment-bad", f"附件 {rel} 不是一个普通文件（是文件夹或设备）")]
     suffix = full.suffix.lower()
     if suffix not in ATTACHMENT_MAGIC:
         return [
@@ -676,13 +766,14 @@ def check_attachment(folder: Path, rel: str, pos: Position, project: Project) ->
                 pos, "attachment-bad", f"附件 {size} 字节，超过上限 {MAX_ATTACHMENT_BYTES} 字节"
             )
         ]
-    with full.open("rb") as fh:
-        head = fh.read(16)
-    if not head.startswith(ATTACHMENT_MAGIC[suffix]):
+    data = full.read_bytes()
+    if not data.startswith(ATTACHMENT_MAGIC[suffix]):
         return [
             Problem.at(pos, "attachment-bad", f"附件 {rel} 的内容不是 {suffix[1:].upper()} 文件")
         ]
-    return []
+    if suffix == ".pdf":
+        return attachment_problems(data, rel, pos, allowed=allowed, scanned=scanned)
+    return image_problems(rel, pos, scanned)
 
 
 def _is_link(folder: Path, rel: Path) -> Iterator[bool]:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+from dataclasses import replace as dc_replace
 from decimal import Decimal
 from pathlib import Path
 
+import conftest
 import pytest
-from conftest import MINIMAL, ROOT, make_project
-from hostile_helpers import read_tree
+from conftest import MINIMAL, ROOT
+from hostile_helpers import all_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,14 +28,39 @@ from generator.build.privacy import (
     id_check_char,
     is_id_number,
     luhn_ok,
+    mask,
     scan_outputs,
     scan_records,
     scan_text,
 )
+from generator.cli import main
 from generator.errors import ToolMissing
 from generator.pipeline import load_project
+from generator.records import validate
+from generator.records.load import read_document
 from generator.records.shapes import credit_code_check_char
 from generator.records.validate import Project
+from generator.text.personal import normalise_number
+
+# The signed audit report of a sample centre: a real PDF in the standard Chinese font, clean.
+SIGNED_REPORT = ROOT / "centres" / "shenzhen-xiashi" / "attachments" / "audit-2026.pdf"
+
+
+def make_project(tmp_path: Path, edits: dict | None = None) -> Path:
+    """The minimal project, its signed audit report a real, clean PDF (the check reads it
+    whole)."""
+    proj = conftest.make_project(tmp_path, edits)
+    shutil.copyfile(SIGNED_REPORT, proj / "centres" / "demo" / "attachments" / "audit.pdf")
+    return proj
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its POSIX path relative to it."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def make_id(born: str, seq: str = "002") -> str:
@@ -76,6 +104,8 @@ MOBILE_A = "13900001234"
         ("0086-139-0000-1234", "mobile", MOBILE_A),
         ("１３９００００１２３４", "mobile", MOBILE_A),
         ("tel:13900001234", "mobile", MOBILE_A),
+        ("No13900001234", "mobile", MOBILE_A),  # letters glued in front hide nothing
+        ("1.13900001234", "mobile", MOBILE_A),  # nor list numbering
         (f"卡号{CARD_A}", "bank-card", CARD_A),
         ("卡号 " + " ".join(re.findall(".{1,4}", CARD_A)), "bank-card", CARD_A),
         ("卡号 " + "-".join(re.findall(".{1,4}", CARD_A)), "bank-card", CARD_A),
@@ -120,11 +150,9 @@ def test_the_x_check_character_is_found_in_either_case():
         "示审字〔2027〕第001号",
         "FTMZ-2026-00123456789",
         "52440300MJL0000012",
-        "No13900001234",  # glued to letters: a code, not a phone number
         "13900001234567",  # 14 digits, Luhn fails
         "0000000000000000",  # repeated digit
         "1111111111111111",
-        "版本 1.13900001234",
     ],
 )
 def test_not_found(text):
@@ -199,8 +227,8 @@ def test_samples_and_fixture_hold_no_personal_numbers(samples_loaded):
         assert scan_records(Project(root), validated.centres) == [], root
 
 
-def test_allowed_numbers_of_a_centre():
-    validated = load_project(MINIMAL)
+def test_allowed_numbers_of_a_centre(tmp_path):
+    validated = load_project(make_project(tmp_path))
     (centre,) = validated.centres
     assert allowed_numbers(centre) == {"075501234567"}  # the credit code has letters
 
@@ -227,7 +255,7 @@ PLANTED = [
         "    target: 居民（持卡 {n}）\n",
         make_card("000000000013"),
     ),
-    # Activity descriptions are not published today; the record check still finds the number.
+    # Activity descriptions may not be published; the record check finds the number anyway.
     (
         "plans/2026-03.yaml",
         "    capacity: 20\n",
@@ -313,8 +341,43 @@ def planted_project(tmp: Path) -> tuple[Path, dict[str, tuple[str, int]]]:
     return proj, where
 
 
-def test_planted_project_is_valid(tmp_path):
+def check_json(path: Path, capsys: pytest.CaptureFixture) -> tuple[int, list[dict], str]:
+    """``gongshi check --format json`` on ``path``: exit code, problems, everything printed."""
+    code = main(["check", str(path), "--format", "json"])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return code, json.loads(out.out)["problems"], out.out + out.err
+
+
+def spaced(number: str) -> set[str]:
+    """How a planted number may be printed: as it is, or grouped 3-4-4."""
+    return {number, " ".join([number[:3], number[3:7], number[7:]])}
+
+
+def test_check_reports_every_planted_number_at_its_line(tmp_path, capsys):
+    """Published fields or not (a description, notes), every number is a record error at
+    its line, masked; the centre's public phone passes."""
+    proj, where = planted_project(tmp_path)
+    code, problems, printed = check_json(proj, capsys)
+    assert code == 1
+    errors = [p for p in problems if p["severity"] == "error"]
+    assert {p["code"] for p in errors} == {"personal-data-in-record"}
+    assert {(p["file"], p["line"]) for p in errors} == set(where.values())
+    for number in where:
+        assert not any(s in printed for s in spaced(number)), number
+        assert mask(number) in printed
+    assert ALLOWED_MOBILE not in printed and mask(ALLOWED_MOBILE) not in printed
+
+
+def unguarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch off the record check's search for numbers in this process, so that planted
+    numbers reach the outputs and the build's own scan of them can be tested."""
+    monkeypatch.setattr(validate, "personal_numbers", lambda *args, **kwargs: [])
+
+
+def test_planted_project_is_otherwise_valid(tmp_path, monkeypatch):
     proj, _ = planted_project(tmp_path)
+    unguarded(monkeypatch)
     validated = load_project(proj)
     assert validated.report.errors == [], validated.report.format()
 
@@ -338,8 +401,8 @@ def test_guard_names_the_record_line_of_every_field_kind(tmp_path):
 
 @pytest.mark.slow
 def test_build_refuses_to_publish_and_names_every_record_line(tmp_path):
-    """The real build (site, open data, PDFs) stops the centre at the guard: nothing of it
-    is published, the city pages say its records await correction."""
+    """The real build (site, open data, PDFs) holds the centre back at its records' check:
+    nothing of it is published, the city pages say its records await correction."""
     from generator.build.orchestrate import build_site
 
     proj, where = planted_project(tmp_path)
@@ -352,21 +415,46 @@ def test_build_refuses_to_publish_and_names_every_record_line(tmp_path):
     found = scan_outputs(files, load_project(proj).centres, Project(proj))
     assert [p for p in found if p.code == "personal-data-leak"] == []
     assert "记录待更正" in (out / "index.html").read_text(encoding="utf-8")
-    leaks = [p for p in result.report.errors if p.code == "personal-data-leak"]
-    published = {at for number, at in where.items() if number not in UNPUBLISHED}
-    assert {(p.file, p.line) for p in leaks} == published
-    assert {p.code for p in result.report.errors} == {"personal-data-leak"}
-    for p in leaks:  # each names where the number would have been published
-        assert re.search(r"\.(md|json|csv|ics|pdf|atom)[ 、]", p.message), p.message
-        assert not any(number in p.message for number in where)
+    errors = result.report.errors
+    assert {(p.file, p.line) for p in errors} == set(where.values())  # published or not
+    assert {p.code for p in errors} == {"personal-data-in-record"}
+    for p in errors:
+        assert not any(s in p.message for number in where for s in spaced(number))
 
 
 @pytest.mark.slow
-def test_guard_reads_the_pdfs(tmp_path):
+def test_outputs_scan_names_where_each_number_would_be_published(tmp_path, monkeypatch):
+    """Past the record check, the scan of every output still stops each number (those of
+    the published fields), at its record line, naming the outputs."""
+    from generator.print.documents import render_pdfs
+    from generator.site.pages import render_site
+
+    proj, where = planted_project(tmp_path)
+    unguarded(monkeypatch)
+    validated = load_project(proj, today=dt.date(2027, 6, 1))
+    site = render_site(validated, proj, today=validated.today, site_url="https://example.org/")
+    files = {rel: text.encode("utf-8") for rel, text in site.pages.items()}
+    files.update(site.files)
+    files.update(render_pdfs(validated, site_url="https://example.org/"))
+    leaks = [
+        p
+        for p in scan_outputs(files, validated.centres, Project(proj))
+        if p.code == "personal-data-leak"
+    ]
+    published = {at for number, at in where.items() if number not in UNPUBLISHED}
+    assert published <= {(p.file, p.line) for p in leaks} <= set(where.values())
+    for p in leaks:  # each names where the number would have been published
+        assert re.search(r"\.(md|json|csv|ics|pdf|atom)[ 、]", p.message), p.message
+        assert not any(s in p.message for number in where for s in spaced(number))
+
+
+@pytest.mark.slow
+def test_guard_reads_the_pdfs(tmp_path, monkeypatch):
     """The planted numbers are caught in the print PDFs alone (text read with pdftotext)."""
     from generator.print.documents import render_pdfs
 
     proj, where = planted_project(tmp_path)
+    unguarded(monkeypatch)
     validated = load_project(proj)
     pdfs = render_pdfs(validated, site_url="https://example.org/")
     leaks = [
@@ -464,3 +552,95 @@ def test_problem_codes_are_declared():
         "personal-data-unchecked",
     }
     assert is_id_number(ID_A) and not is_id_number(ID_A[:-1])
+
+
+# ------------------------------------------------------------------ however it is written
+
+PII_CASES = [c for c in all_cases() if c.name.startswith("pii-")]
+
+
+def case_title(case) -> str:
+    """The activity title a personal-number case writes, as YAML reads it."""
+    root = read_document(case.path, case.name).root
+    return root.get("activities").items[0].get("title").text
+
+
+def variants_centre(validated, titles: list[str]):
+    """The minimal centre with one planned activity per title (Tuesdays of March 2026, one
+    hour each), as if the records' check had let them through."""
+    (ce,) = validated.centres
+    (plan,) = ce.plans
+    first = plan.activities[0]
+    tuesdays = [dt.date(2026, 3, d) for d in (3, 10, 17, 24, 31)]
+    activities = []
+    for n, title in enumerate(titles):
+        hour = 9 + n % 12
+        activities.append(
+            dc_replace(
+                first,
+                id=f"P{n:02d}",
+                date=tuesdays[n // 12],
+                start=dt.time(hour),
+                end=dt.time(hour + 1),
+                title=title,
+            )
+        )
+    return dc_replace(ce, plans=(dc_replace(plan, activities=tuple(activities)),))
+
+
+def found_values(path: str, data: bytes) -> set[str]:
+    text = privacy.output_text(path, data)
+    assert text is not None, path
+    return {f.value for f in scan_text(text)}
+
+
+def test_corpus_has_personal_number_variants():
+    assert len(PII_CASES) >= 20
+    assert {k for c in PII_CASES for k, _ in c.leaks} == {"id-number", "mobile", "bank-card"}
+
+
+@pytest.mark.slow
+def test_every_variant_is_caught_in_every_output(tmp_path):
+    """Past the records' check, each written variant is still found in the plan's page,
+    activities.csv, calendar.ics and the plan's printed PDF."""
+    from generator.print.documents import render_centre_pdfs
+    from generator.site.pages import render_centre
+
+    proj = make_project(tmp_path)
+    validated = load_project(proj, today=dt.date(2027, 6, 1))
+    titles = [case_title(c) for c in PII_CASES]
+    numbers = [normalise_number(scan_text(t)[0].value) for t in titles]
+    assert len(set(numbers)) == len(PII_CASES)  # one number per case
+    ce = variants_centre(validated, titles)
+    pack = validated.library.packs[ce.rule_pack]
+    site = render_centre(
+        ce,
+        pack,
+        proj,
+        today=validated.today,
+        pdf_paths=frozenset(),
+        site_url="https://example.org/",
+        corrections=(),
+        results=validated.results[ce.id],
+    )
+    outputs = {
+        "page": [(p, t.encode("utf-8")) for p, t in site.pages.items() if "/plans/2026-03" in p],
+        "activities.csv": [(p, d) for p, d in site.files.items() if p.endswith("activities.csv")],
+        "calendar.ics": [(p, d) for p, d in site.files.items() if p.endswith(".ics")],
+        "pdf": list(
+            render_centre_pdfs(
+                ce,
+                pack,
+                site_url="https://example.org/",
+                results=validated.results[ce.id],
+                corrections=(),
+                manuals=(),
+                kinds=["plan"],
+            ).items()
+        ),
+    }
+    for name, files in outputs.items():
+        assert files, name
+        found = set().union(*(found_values(p, d) for p, d in files))
+        missed = [c.name for c, n in zip(PII_CASES, numbers) if n not in found]
+        assert missed == [], (name, missed)
