@@ -12,7 +12,8 @@ it is published. ``gongshi check`` counts both in its exit code.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 
 
@@ -210,9 +211,11 @@ class Report:
             return 2
         return 0
 
-    def format(self, fmt: str = "text") -> str:
-        """Render the report as ``text``, ``json`` or ``github`` annotations."""
-        problems = self.sorted()
+    def format(self, fmt: str = "text", shown: Callable[[str], str] = str) -> str:
+        """Render the report as ``text``, ``json`` or ``github`` annotations; every message
+        passes through ``shown`` (the commands mask personal numbers with it, a last guard
+        for what reaches a terminal or a CI log)."""
+        problems = [replace(p, message=shown(p.message)) for p in self.sorted()]
         n_err = len([p for p in problems if p.severity is Severity.ERROR])
         n_warn = len([p for p in problems if p.severity is Severity.WARNING])
         if fmt == "json":

@@ -127,7 +127,10 @@ def baseline(**changes) -> m.Centre:
             at={"annual_budget": at(20), "end": at(19)},
         ),
         floor_area=D("450"),
-        rooms=(m.Room("多功能活动室", D("80"), "团体活动", src=at(30)),),
+        rooms=(
+            m.Room("多功能活动室", D("80"), "团体活动", src=at(30)),
+            m.Room("社工办公室", D("30"), "独立办公室", src=at(31)),
+        ),
         opening_hours=hours(),
         staff=default_staff(),
         volunteers=m.Volunteers(

@@ -17,6 +17,7 @@ from generator.cli.args import add_day
 from generator.compliance import counts_text, rule_counts, rule_statuses
 from generator.pipeline import load_project
 from generator.rules.base import STATUSES
+from generator.text.personal import mask_numbers
 
 
 def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     validated = load_project(path, args.today)
     report = validated.report
     if args.format == "json":
-        out = json.loads(report.format("json"))
+        out = json.loads(report.format("json", mask_numbers))
         out["rule_counts"] = {
             centre_id: rule_counts(results) for centre_id, results in validated.results.items()
         }
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         ]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
-        text = report.format(args.format)
+        text = report.format(args.format, mask_numbers)
         counts = count_lines(validated)
         if args.format == "github":
             counts = [f"::notice title=规则检查::{line}" for line in counts]

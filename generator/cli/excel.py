@@ -25,6 +25,7 @@ from generator.pipeline import RECORDS, load
 from generator.problems import Severity
 from generator.records.edit import write_texts
 from generator.records.validate import find_project
+from generator.text.personal import mask_numbers
 from generator.workflow.excel.export import export_workbook
 from generator.workflow.excel.import_ import import_workbook, sort_problems
 from generator.workflow.excel.read import read_workbook
@@ -166,7 +167,7 @@ def run_import(args: argparse.Namespace) -> int:
     for p in problems:
         # a cell is named in the message (工作表「…」第7行「日期」列（B7 格））: the file is enough
         where = f"{p.file}:{p.line}:{p.column}" if p.line else p.file.split("!")[0]
-        sys.stdout.write(f"{where} {p.severity.label} [{p.code}] {p.message}\n")
+        sys.stdout.write(f"{where} {p.severity.label} [{p.code}] {mask_numbers(p.message)}\n")
     if not result.ok:
         sys.stdout.write(
             f"共 {n_err} 个错误，{n_warn} 个警告。没有改动任何文件；请在 Excel 中改正后重新导入。\n"

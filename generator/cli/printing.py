@@ -28,6 +28,7 @@ from generator.pipeline import held_back, load_project
 from generator.print.documents import KIND_LABELS, KINDS, render_pdfs
 from generator.problems import Report
 from generator.records.validate import centre_dirs, find_project
+from generator.text.personal import mask_numbers
 
 DEFAULT_OUT = "print"
 
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     project = validated.project
     held = held_back(validated)
     if held.shared:
-        sys.stderr.write(Report(list(held.shared)).format("text") + "\n")
+        sys.stderr.write(Report(list(held.shared)).format("text", mask_numbers) + "\n")
         sys.stderr.write(
             "gongshi：content/ 中的规则包、服务目录或制度模板有错误，每个中心都用到它们，"
             "因此未生成 PDF；原有打印件保持不变。\n"
@@ -130,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     skipped = sorted(held.centres)
     if skipped:
         errors = [p for name in skipped for p in held.centres[name]]
-        sys.stderr.write(Report(errors).format("text") + "\n")
+        sys.stderr.write(Report(errors).format("text", mask_numbers) + "\n")
     printable = held.publishable(validated.centres)
     ids = [c.id for c in validated.centres]
     if only is not None and only not in ids and only not in held.centres:

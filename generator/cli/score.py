@@ -19,6 +19,7 @@ from generator.evaluation.cards import SOURCE_LABELS, Scorecard
 from generator.pipeline import load_project
 from generator.records.validate import find_project
 from generator.text import formats as fmt
+from generator.text.personal import mask_numbers
 
 
 def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
@@ -78,7 +79,7 @@ def render_text(card: Scorecard, name: str) -> str:
         if card.stated and card.stated != card.result:
             out.append(f"注意：评估记录写的是 {card.stated}，与计算结果不一致")
     for v in card.vetoes:
-        mark = "已触发" if v.triggered else "未触发"
+        mark = "已触发" if v.triggered else ("待核实" if v.pending else "未触发")
         out.append(f"一票否决（{mark}）：{v.message}（依据：{v.citation}）")
     for c in card.consequences:
         out.append(f"合同后果：{c.action}")
@@ -158,7 +159,9 @@ def run(args: argparse.Namespace) -> int:
         errors = [p for p in validated.report.sorted() if p.severity.value == "error"]
         sys.stderr.write(f"gongshi：中心 {folder.name} 的记录有错误，无法计算评估结果：\n")
         for p in errors[:20]:
-            sys.stderr.write(f"  {p.file}:{p.line}:{p.column} [{p.code}] {p.message}\n")
+            sys.stderr.write(
+                f"  {p.file}:{p.line}:{p.column} [{p.code}] {mask_numbers(p.message)}\n"
+            )
         return 1
     pack = validated.library.packs[centre.rule_pack]
     year = args.year or scoring.default_year(centre)

@@ -29,6 +29,8 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 from generator.problems import Position, Problem
+from generator.text.hidden import show_hidden
+from generator.text.personal import mask_numbers
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -133,16 +135,13 @@ def _mark_pos(display: str, mark: object) -> Position:
     return Position(display, line + 1, col + 1)
 
 
-_UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
-
-
 def printable(text: str) -> str:
     """Record text made safe to show in a message: control, invisible and bidirectional
     characters become visible ``\\uXXXX`` escapes, so a key or value can neither send
-    terminal escape sequences nor reorder or hide the message around it."""
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+    terminal escape sequences nor reorder or hide the message around it; a personal number
+    in it is masked."""
+    shown = "".join(f"\\u{ord(ch):04X}" if ch in "\t\n\r" else ch for ch in show_hidden(text))
+    return mask_numbers(shown)  # a resident's number is never echoed whole
 
 
 def _pos(display: str, node: Node) -> Position:

@@ -27,7 +27,7 @@ from typing import Any
 
 from generator import model as m
 from generator.figures import finance as figures
-from generator.packs.params import Choice, Data, ListOf, Op, Rows, RuleParams, Text, param
+from generator.packs.params import Choice, Data, ListOf, Op, RuleParams, Text, param
 from generator.problems import Position
 from generator.rules.base import (
     FAIL,
@@ -309,8 +309,7 @@ class Params(RuleParams):
     threshold: str = param(Text(), required=True)  # a number, or true/false for yes-no metrics
     unit: str | None = param(Text())  # overrides the metric's own unit in messages
     condition: dict | None = param(Data(dict))  # {id, text}: when the rule applies
-    # what the clause lists for readers of the manuals (funders, spending items)
-    funders: tuple[dict, ...] = param(Rows(required=("funder",)), ())
+    # what the clause lists for readers of the manuals (spending items)
     expenditure_items: tuple[str, ...] = param(ListOf(Text()), ())
     expenditure_quote: str | None = param(Text())
 
@@ -354,10 +353,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for ms in measures:
         prefix = f"{ms.period}" if ms.period else ""
         if ms.value is None:
-            note = f"（{ms.note}）" if ms.note else ""
+            reason = f"不能从记录核对：{ms.note}" if ms.note else "无法从记录得出，未检查"
             yield Finding(
                 NO_DATA,
-                f"{prefix}{metric.label}无法从记录得出{note}，未检查",
+                f"{prefix}{metric.label}{reason}",
                 pos=ms.pos,
                 period=ms.period,
                 year=ms.year,

@@ -120,8 +120,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     yield Finding(NOT_APPLICABLE, msg, measured={"base": paid}, **common)
                 else:
                     msg = (
-                        f"{period.label}有经营性服务和捐赠收入 {fmt.yuan(paid)} 元，但记录没有区分从中提取的"
-                        "机构管理费，无法计算该比例，请以审计报告核对"
+                        f"{period.label}有经营性服务和捐赠收入 {fmt.yuan(paid)} 元，从中提取的机构管理费占比"
+                        "不能从记录核对：季度财务记录没有区分从这部分收入中提取的机构管理费，请以审计报告核对"
                     )
                     yield Finding(NO_DATA, msg, measured={"base": paid}, **common)
                 continue
