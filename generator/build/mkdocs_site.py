@@ -1,26 +1,18 @@
-"""Run mkdocs-material on a generated docs folder, in this process.
+"""The generated site configuration (mkdocs.yml) of a build, and running the site engine on it.
 
-No second interpreter start; warnings are collected from mkdocs' logger and turn into a
-failed build (strict mode), and the search word list is handed to the search plugin through
-the generated configuration (``site_config``).
+mkdocs-material runs in this process (no second interpreter start), Zensical in its own
+(``generator.build.engine``); warnings fail the build (strict mode), and the search word list is
+handed to mkdocs' search plugin through the generated configuration (``site_config``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import jieba
 import yaml
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
 
-from generator.errors import BuildFailed
+from generator.build.engine import chosen_engine, quiet_jieba, run_site
 from generator.paths import DEFAULT_MKDOCS_YML, INSTALL_ROOT
 from generator.urls import page_url
 
@@ -69,49 +61,14 @@ def write_search_words(words: tuple[str, ...], path: Path) -> None:
     path.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
 
 
-@contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def _quiet_jieba() -> None:
-    jieba.setLogLevel(logging.WARNING)
+    quiet_jieba()
 
 
 def run_mkdocs(config_file: Path, today: dt.date) -> None:
-    """Build the site in-process; any mkdocs warning fails the build (strict)."""
-    epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp())
-    collect = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collect)
-    _quiet_jieba()
-    try:
-        with _env(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch)):
-            cfg = load_config(config_file=str(config_file), strict=True)
-            build(cfg)
-    except (MkDocsException, SystemExit) as exc:
-        detail = "；".join(collect.messages) or str(exc)
-        raise BuildFailed(f"mkdocs 生成网站失败：{detail}") from exc
-    finally:
-        logger.removeHandler(collect)
+    """Build the site with the engine of this build (``engine.chosen_engine``: mkdocs-material
+    in-process unless ``gongshi build --engine zensical``); any warning fails the build."""
+    run_site(config_file, today, chosen_engine())
 
 
 def write_config(path: Path, cfg: dict) -> Path:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
+from generator.build.engine import ENGINES, UseEngine, engine_name
 from generator.build.mkdocs_site import _quiet_jieba
 from generator.build.orchestrate import BuildResult, build_site, preview_site, print_notes
 from generator.cli.args import add_day
@@ -37,6 +38,7 @@ from generator.errors import GongshiError
 from generator.problems import Severity
 from generator.records.validate import find_project
 from generator.text.formats import date_text
+from generator.text.personal import mask_numbers
 
 
 def _url(text: str) -> str:
@@ -75,6 +77,15 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         help="网站正式地址，用于订阅源、日历和打印件上的二维码，例如 https://gs.example.org",
     )
     p.add_argument("--no-pdf", action="store_true", help="不生成打印版 PDF（更快）")
+    p.add_argument(
+        "--engine",
+        type=engine_name,
+        action=UseEngine,
+        default=None,
+        metavar="|".join(ENGINES),
+        help="生成网站所用的引擎：mkdocs（默认，mkdocs-material）或 zensical（其后继者 Zensical，"
+        "试用；见 docs/site.md“网站引擎”）",
+    )
     if name == "build":
         p.add_argument(
             "--out",
@@ -118,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
     )
     if result.report.errors or result.report.warnings:
-        sys.stderr.write(result.report.format("text") + "\n")
+        sys.stderr.write(result.report.format("text", mask_numbers) + "\n")
     if result.out is None:
         sys.stderr.write("gongshi：有错误（见上），未生成网站；原有网站保持不变。\n")
         return 1
@@ -179,10 +190,10 @@ def serve(args: argparse.Namespace, path: Path) -> int:
         site = Path(tmp) / "site"
         first = preview_site(path, site, today=today, pdf=pdf)
         if first.out is None:
-            sys.stderr.write(first.report.format("text") + "\n")
+            sys.stderr.write(first.report.format("text", mask_numbers) + "\n")
             return 1
         if first.awaiting:
-            sys.stderr.write(first.report.format("text") + "\n")
+            sys.stderr.write(first.report.format("text", mask_numbers) + "\n")
             print_awaiting(first)
 
         def rebuild() -> None:
@@ -200,10 +211,12 @@ def serve(args: argparse.Namespace, path: Path) -> int:
                 )
                 return
             if again.out is None:
-                sys.stderr.write(again.report.format("text") + "\n有错误，预览保持上一次的内容。\n")
+                sys.stderr.write(
+                    again.report.format("text", mask_numbers) + "\n有错误，预览保持上一次的内容。\n"
+                )
                 return
             if again.awaiting:
-                sys.stderr.write(again.report.format("text") + "\n")
+                sys.stderr.write(again.report.format("text", mask_numbers) + "\n")
                 print_awaiting(again)
             sys.stdout.write("记录已更新，页面重新生成。\n")
             sys.stdout.flush()
