@@ -40,8 +40,10 @@ from pathlib import Path, PurePath
 from types import MappingProxyType
 from typing import Any
 
+from generator.build.engine import chosen_engine
+from generator.build.mkdocs_site import config_file
 from generator.errors import BuildFailed
-from generator.paths import INSTALL_ROOT
+from generator.paths import PACKAGE_DIR, TEMPLATES
 
 try:
     import fcntl
@@ -49,7 +51,6 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
     import msvcrt
 
-ROOT = INSTALL_ROOT
 CACHE_DIR = ".gongshi-cache"
 FORMAT = "2"  # bump when the layout of the cache changes
 RACY_SECONDS = 2.0
@@ -226,12 +227,14 @@ def _version(dist: str) -> str:
         return ""
 
 
-def generator_version(hashes: FileHashes) -> str:
-    """The part of every key that stands for gongshi itself and the tools it drives."""
+def generator_version(hashes: FileHashes, project_root: Path | None = None) -> str:
+    """The part of every key that stands for gongshi itself, the site configuration of the
+    project, the site engine chosen and the tools it drives."""
     code = [
-        hashes.tree(ROOT / "generator", skip=lambda rel: not rel.endswith(".py")),
-        hashes.tree(ROOT / "site_templates"),
-        hashes.file(ROOT / "mkdocs.yml"),
+        hashes.tree(PACKAGE_DIR, skip=lambda rel: not rel.endswith(".py")),
+        hashes.tree(TEMPLATES),
+        hashes.file(config_file(project_root)),
+        chosen_engine(),
     ]
     tools = [
         _version(d)
@@ -244,6 +247,7 @@ def generator_version(hashes: FileHashes) -> str:
             "Markdown",
             "pymdown-extensions",
             "segno",
+            "zensical",
         )
     ]
     return digest(FORMAT, code, tools)
@@ -256,7 +260,7 @@ class BuildCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.hashes = FileHashes(folder / "files.json")
-        self.version = generator_version(self.hashes)
+        self.version = generator_version(self.hashes, folder.parent)
 
     # values ---------------------------------------------------------------
 

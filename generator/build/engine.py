@@ -351,18 +351,6 @@ def run_zensical(config_file: Path, today: dt.date) -> None:
             own = site / scope / SEARCH_INDEX[ZENSICAL]
             own.parent.mkdir(parents=True, exist_ok=True)
             own.write_bytes(scoped_index(site, scope, ZENSICAL))
-            # the whole part's index in mkdocs-material's place, read by the build in parts
-            # to make the centre's index of mkdocs-material (build.parts._keep_own)
-            compat = site / SEARCH_INDEX[MKDOCS]
-            compat.parent.mkdir(parents=True, exist_ok=True)
-            whole = json.loads((site / SEARCH_INDEX[ZENSICAL]).read_text(encoding="utf-8"))
-            compat.write_text(
-                json.dumps(
-                    {"config": whole.get("config", {}), "docs": whole.get("items", [])},
-                    ensure_ascii=False,
-                ),
-                encoding="utf-8",
-            )
     finally:
         shutil.rmtree(layout, ignore_errors=True)
         (root / f"{layout.name}.yml").unlink(missing_ok=True)

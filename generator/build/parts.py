@@ -22,13 +22,13 @@ centre (the theme override ``main.html`` points mkdocs-material's search there).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build.cache import BuildCache, manifest_line
+from generator.build.engine import chosen_engine, scoped_index, search_index
 from generator.build.mkdocs_site import (
     centre_config,
     run_mkdocs,
@@ -59,7 +59,6 @@ PDFS = "pdfs"
 # each centre's city view and corrections as last published into an output folder: what the
 # city pages list while its records await correction (awaiting.Unpublished)
 LAST = "published"
-SEARCH_INDEX = "search/search_index.json"
 
 
 @dataclass(frozen=True)
@@ -299,27 +298,18 @@ def build_part(job: PartJob) -> PartResult:
 
 
 def _keep_own(site: Path, made: Path, centre_id: str, result: PartResult) -> None:
-    """Move the centre's own folders of a finished mkdocs site into ``made``; its search
-    index becomes the centre's, with addresses relative to the centre's folder."""
+    """Move the centre's own folders of a finished site into ``made``; the site engine's
+    search index becomes the centre's, with addresses relative to the centre's folder."""
     made.mkdir()
     for root in SHARD_ROOTS:
         src = site / root / centre_id
         if src.is_dir():
             (made / root).mkdir()
             src.rename(made / root / centre_id)
-    scope = f"centres/{centre_id}/"
-    index = json.loads((site / SEARCH_INDEX).read_text(encoding="utf-8"))
-    docs = []
-    for doc in index.get("docs", []):
-        loc = doc.get("location", "")
-        if loc.startswith(scope):
-            docs.append({**doc, "location": loc[len(scope) :]})
-    index["docs"] = docs
-    target = made / "centres" / centre_id / SEARCH_INDEX
+    engine = chosen_engine()
+    target = made / "centres" / centre_id / search_index(engine)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-    )
+    target.write_bytes(scoped_index(site, f"centres/{centre_id}/", engine))
     for path in sorted(made.rglob("*")):
         if path.is_file():
             rel = path.relative_to(made).as_posix()
