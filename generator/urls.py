@@ -29,7 +29,8 @@ HOME = "index.md"
 CENTRES_INDEX = "centres/index.md"
 OPEN_DATA = "open-data.md"
 ABOUT = "about.md"
-CITY_PAGES = (HOME, CENTRES_INDEX, OPEN_DATA, ABOUT)
+OFFICERS = "officers.md"  # the district officers' view of every centre
+CITY_PAGES = (HOME, CENTRES_INDEX, OPEN_DATA, ABOUT, OFFICERS)
 
 # ---------------------------------------------------------------- a centre's pages
 
@@ -166,7 +167,11 @@ FINANCE_CSV = "data/finance.csv"
 FEED = "data/disclosures.atom"
 DATAPACKAGE = "data/datapackage.json"  # Frictionless Data Package of the three tables
 HSDS_SERVICES = "data/hsds-services.json"  # Open Referral HSDS 3.0 export
+OFFICERS_CSV = "data/officers.csv"  # the officers' view as a table
+OFFICERS_JSON = "data/officers.json"
 ALL_DATA = (
+    OFFICERS_CSV,
+    OFFICERS_JSON,
     CENTRES_JSON,
     CENTRES_CSV,
     ACTIVITIES_CSV,

@@ -113,6 +113,7 @@ def build_city(
         corrections=corrections,
         awaiting=awaiting,
         licence=site_licence(project.root),
+        results=validated.results,
     )
     g = Gathered(words=sources.words)
     for rel, text in sources.pages.items():

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from generator.packs.params import Int, Op, RuleParams, param
 from generator.rules.base import FAIL, PASS, CheckContext, Finding, op_holds
 from generator.text import formats as fmt
+from generator.text.labels import OP_WORDS, STATUS_LABELS
 
 # how the comparison of a term with the pack's years is worded
 TERM_WORDS = {
     "==": "为期",
     ">=": "不少于",
-    "<=": "不超过",
+    "<=": OP_WORDS["<="],
     ">": "超过",
     "<": "少于",
 }
@@ -85,7 +86,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     ok = op_holds(contract.end, p.op, due)
     wanted = f"{TERM_WORDS.get(p.op, p.op)} {p.years} 年"
     said = f"合同期限 {fmt.date_text(contract.start)}至{fmt.date_text(contract.end)}，共 {span_text(contract.start, contract.end)}"
-    msg = f"{said}，{'符合' if ok else '不符合'}“{wanted}”"
+    msg = f"{said}，{STATUS_LABELS[PASS if ok else FAIL]}“{wanted}”"
     if not ok and p.op == "==":
         msg += f"（{p.years} 年的合同应于 {fmt.date_text(due)}期满）"
     yield Finding(

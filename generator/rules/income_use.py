@@ -24,8 +24,9 @@ from decimal import Decimal
 from generator.packs.params import Choice, ListOf, RuleParams, param
 from generator.rules.base import NO_DATA, NOT_APPLICABLE, CheckContext, Finding
 from generator.text import formats as fmt
+from generator.text.labels import INCOME_LABELS
 
-SOURCE_WORDS = {"convenience": "经营性服务收入", "donations": "捐赠收入"}
+SOURCE_WORDS = {"convenience": "经营性服务收入", "donations": INCOME_LABELS["donations"]}
 WHY = (
     "季度财务记录只有收入来源和四类支出，没有这部分收入的去向（是否用于分配），请以年度审计报告核对"
 )

@@ -49,12 +49,12 @@ from generator.site.today import WORDS, address, as_of, date_word, due_state
 from generator.text import formats as fmt
 from generator.text import verdicts
 from generator.text.escape import script_json
-from generator.text.labels import EXPENSE_SHORT
+from generator.text.labels import EVALUATION_LABELS, EXPENSE_SHORT
 
 # Where the view is published (the city part of the site).
-PAGE = "officers.md"
-CSV_PATH = "data/officers.csv"
-JSON_PATH = "data/officers.json"
+PAGE = urls.OFFICERS
+CSV_PATH = urls.OFFICERS_CSV
+JSON_PATH = urls.OFFICERS_JSON
 SCRIPT = "assets/officers.js"
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -164,7 +164,7 @@ def centre_figures(
         if card is not None and card.result:
             label, result = card.result_label, card.result
         elif ev.grade:
-            label, result = "评估等级", ev.grade
+            label, result = EVALUATION_LABELS["grade"], ev.grade
         if ev.satisfaction.sample:
             satisfaction = f.satisfaction_rate(ev)
     return CentreFigures(
