@@ -49,6 +49,7 @@ from generator.records.shapes import (
     Phone,
     RecordDate,
 )
+from generator.records.validate import DECLARATIONS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -184,6 +185,12 @@ def file_schema(name: str, kind: Kind, title: str) -> dict[str, Any]:
     """The schema of one record file kind, as committed under docs/schema/records/."""
     body = kind_schema(kind)
     body.pop("title", None)
+    # the keys read before the shape (records.validate.DECLARATIONS): optional, and known
+    for (file_kind, key), extra in DECLARATIONS.items():
+        if file_kind == name:
+            value = _nullable(kind_schema(extra))
+            value["description"] = extra.label + "（选填）"
+            body["properties"][key] = value
     return {
         "$schema": DRAFT,
         "$id": f"{name}.schema.json",

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator import model as m
 from generator.problems import Position, Problem
+from generator.records.load import printable
 from generator.records.schema import (
     INVALID,
     Bool,
@@ -108,7 +109,7 @@ class Phone(Str):
             return INVALID
         compact = text.replace(" ", "")
         if not PHONE.fullmatch(compact):
-            msg = f'电话号码格式不对，应写成 区号-号码（如 0755-12345678）、手机号或服务热线，这里是 "{text}"'
+            msg = f'电话号码格式不对，应写成 区号-号码（如 0755-12345678）、手机号或服务热线，这里是 "{printable(text)}"'
             out.append(Problem.at(node.pos, "bad-phone", msg))
             return INVALID
         return compact

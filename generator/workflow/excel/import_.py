@@ -27,7 +27,7 @@ from generator.records.edit import (
     sync_list,
     update_mapping,
 )
-from generator.records.load import Raw, RMap, RSeq, parse_yaml
+from generator.records.load import Raw, RMap, RSeq, parse_yaml, printable
 from generator.records.schema import INVALID
 from generator.records.validate import Project
 from generator.text.labels import EXPENSE_LABELS, INCOME_LABELS, QUARTER_NAMES
@@ -214,7 +214,7 @@ def _finance_change(
             if key is None:
                 msg = (
                     f"「收入类别」列：应是 {'、'.join(INCOME_LABELS.values())} 之一，"
-                    f'这里是 "{label}"'
+                    f'这里是 "{printable(str(label))}"'
                 )
                 out.append(Problem.at(where["category"], "bad-choice", msg))
                 continue
@@ -265,7 +265,7 @@ def _finance_change(
             label = values.get("category")
             key = by_label.get(str(label).strip()) if isinstance(label, str) else None
             if key is None:
-                msg = f'「支出类别」列：应是 {"、".join(EXPENSE_LABELS.values())} 之一，这里是 "{label}"'
+                msg = f'「支出类别」列：应是 {"、".join(EXPENSE_LABELS.values())} 之一，这里是 "{printable(str(label))}"'
                 out.append(Problem.at(where["category"], "bad-choice", msg))
                 continue
             lines[key].append(

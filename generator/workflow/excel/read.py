@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from generator.problems import CATALOGUE, CodeInfo, Position, Problem
-from generator.records.load import RScalar
+from generator.records.load import RScalar, printable
 from generator.records.schema import INVALID, Date, Money
 from generator.records.shapes import SERVICE_CODE
 from generator.workflow.excel.sheets import (
@@ -191,9 +191,7 @@ def read_sheet(ws, name: str, kind: str, period: str, out: list[Problem]) -> She
         coord = f"{get_column_letter(i + 1)}{HEADER_ROW}"
         col = by_header.get(text.strip().rstrip("*＊").strip())
         if col is None:
-            msg = (
-                f"表头“{text}”不是这个表的列，这一列不会导入（这个表的列：{'、'.join(by_header)}）"
-            )
+            msg = f"表头“{printable(text)}”不是这个表的列，这一列不会导入（这个表的列：{'、'.join(by_header)}）"
             out.append(_problem(cell_position(name, ws.title, coord), "unknown-column", msg))
             continue
         headers[i] = col
