@@ -141,11 +141,11 @@ def run_all(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.all:
         if args.centre:
-            sys.stderr.write("gongshi score：--all 与中心编号不能同时使用\n")
+            sys.stderr.write("gongshi score：参数错误：--all 与中心编号不能同时使用\n")
             return 2
         return run_all(args)
     if args.centre is None:
-        sys.stderr.write("gongshi score：请写明中心编号，或用 --all 列出全部中心\n")
+        sys.stderr.write("gongshi score：参数错误：请写明中心编号，或用 --all 列出全部中心\n")
         return 2
     folder = _centre_dir(args.centre)
     if folder is None:
