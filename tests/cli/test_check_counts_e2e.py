@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from command_helpers import gongshi, sample_project
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-12-06"
@@ -21,22 +20,7 @@ COUNTS = re.compile(
 )
 
 
-def gongshi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
-def project_with(tmp_path: Path, *centres: str) -> Path:
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    for centre in centres:
-        shutil.copytree(ROOT / "centres" / centre, tmp_path / "centres" / centre)
-    return tmp_path
+project_with = sample_project
 
 
 def counts_of(line: str) -> dict[str, int]:

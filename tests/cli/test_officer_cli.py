@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from command_helpers import gongshi, sample_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def gongshi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
-def samples(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "centres", tmp_path / "centres")
-    return tmp_path
+samples = sample_project
 
 
 def test_due_overdue_lists_only_centres_with_overdue_items_and_counts(tmp_path: Path) -> None:

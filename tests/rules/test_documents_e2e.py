@@ -7,33 +7,17 @@ Each test breaks one fact in a copy of a sample centre and reads what ``gongshi 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from ruamel.yaml import YAML
+from command_helpers import edit_yaml, gongshi, sample_project
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-12-06"
 
 
-def gongshi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
 def project_with(tmp_path: Path, centre: str) -> Path:
-    """A project of one sample centre with the shipped content."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "centres" / centre, tmp_path / "centres" / centre)
-    return tmp_path / "centres" / centre
+    """A project of one sample centre with the shipped content; the centre's folder."""
+    return sample_project(tmp_path, centre) / "centres" / centre
 
 
 def check_json(cwd: Path, *extra: str) -> dict:
@@ -82,14 +66,6 @@ def test_a_contract_month_with_neither_plan_nor_record_is_a_shortfall(tmp_path: 
 # ---------------------------------------------------------------- services delivered
 
 
-def _edit_yaml(path: Path, change) -> None:
-    yaml = YAML()
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    change(data)
-    with path.open("w", encoding="utf-8") as f:
-        yaml.dump(data, f)
-
-
 def test_catalogue_rules_count_services_delivered_not_listed(tmp_path: Path) -> None:
     folder = project_with(tmp_path, "shenzhen-xiashi")
 
@@ -99,7 +75,7 @@ def test_catalogue_rules_count_services_delivered_not_listed(tmp_path: Path) -> 
             if str(codes[i]).startswith("2."):
                 del codes[i]
 
-    _edit_yaml(folder / "centre.yaml", drop_table_two)
+    edit_yaml(folder / "centre.yaml", drop_table_two)
     report = check_json(tmp_path)
     # 表二 activities were held: the list's omission is not a shortfall
     assert not [m for m in messages(report, "mandatory-categories") if "表二" in m]
@@ -115,7 +91,7 @@ def test_a_centre_that_lists_services_but_delivers_none_falls_short(tmp_path: Pa
         data.pop("individual", None)
 
     for path in sorted((folder / "activities").glob("*.yaml")):
-        _edit_yaml(path, cancel_all)
+        edit_yaml(path, cancel_all)
     report = check_json(tmp_path)
     (size,) = messages(report, "catalogue-size")
     assert "实际举办的活动和个案服务涉及服务大项 0 项" in size

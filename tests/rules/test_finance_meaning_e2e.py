@@ -10,12 +10,10 @@ deadline the project chose is printed as a local choice with its basis.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
+from command_helpers import gongshi, sample_project
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,22 +21,9 @@ TODAY = "2026-12-06"
 SZ = "shenzhen-xiashi"
 
 
-def gongshi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
 def project_with(tmp_path: Path, centre: str) -> Path:
-    """A project of one sample centre with the shipped content."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "centres" / centre, tmp_path / "centres" / centre)
-    return tmp_path / "centres" / centre
+    """A project of one sample centre with the shipped content; the centre's folder."""
+    return sample_project(tmp_path, centre) / "centres" / centre
 
 
 def check_json(cwd: Path) -> dict:

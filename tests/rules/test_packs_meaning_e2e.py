@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
+from command_helpers import edit_yaml, gongshi, sample_project
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-12-06"
@@ -26,32 +23,12 @@ TODAY = "2026-12-06"
 pytestmark = pytest.mark.slow
 
 
-def gongshi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
 def project_with(tmp_path: Path, centre: str) -> Path:
     """A project of one sample centre with the shipped content, without its ledger."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "centres" / centre, tmp_path / "centres" / centre)
-    (tmp_path / "centres" / centre / "published.yaml").unlink(missing_ok=True)
-    return tmp_path / "centres" / centre
+    return sample_project(tmp_path, centre, ledger=False) / "centres" / centre
 
 
-def edit(path: Path, change) -> None:
-    """Change a YAML file in place with ruamel's round trip (comments and order kept)."""
-    yaml = YAML()
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    change(data)
-    with path.open("w", encoding="utf-8") as fh:
-        yaml.dump(data, fh)
+edit = edit_yaml
 
 
 def check_json(cwd: Path) -> dict:
