@@ -26,20 +26,11 @@ SITE = "https://gs.example.org/"
 TODAY = "2026-04-20"  # the fixture's first quarter is published on 2026-04-15
 
 
-def without_signed_report(project: Path) -> None:
-    """The open data does not use the signed audit report: the copy leaves the fixture's
-    stand-in PDF out, so these builds do not depend on the attachment checks."""
-    audit = project / "centres" / "demo" / "audits" / "2026.yaml"
-    text = audit.read_text(encoding="utf-8")
-    audit.write_text(text.replace("report_pdf: attachments/audit.pdf\n", ""), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("datapackage")
     project = tmp / "project"
     shutil.copytree(MINIMAL, project, ignore=shutil.ignore_patterns(".gongshi-cache"))
-    without_signed_report(project)
     done = build(project, tmp / "public", TODAY, "--site-url", SITE)
     assert done.returncode == 0, done.stderr
     return tmp / "public" / "data"

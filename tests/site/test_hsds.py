@@ -103,20 +103,11 @@ def check_service(s: dict) -> list[str]:
     return found
 
 
-def without_signed_report(project: Path) -> None:
-    """The open data does not use the signed audit report: the copy leaves the fixture's
-    stand-in PDF out, so these builds do not depend on the attachment checks."""
-    audit = project / "centres" / "demo" / "audits" / "2026.yaml"
-    text = audit.read_text(encoding="utf-8")
-    audit.write_text(text.replace("report_pdf: attachments/audit.pdf\n", ""), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> dict:
     tmp = tmp_path_factory.mktemp("hsds")
     project = tmp / "project"
     shutil.copytree(MINIMAL, project, ignore=shutil.ignore_patterns(".gongshi-cache"))
-    without_signed_report(project)
     done = build(project, tmp / "public", "2026-03-15", "--site-url", SITE)
     assert done.returncode == 0, done.stderr
     return json.loads((tmp / "public" / "data" / "hsds-services.json").read_text("utf-8"))
