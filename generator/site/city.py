@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from generator import model as m
 from generator import urls
@@ -23,6 +24,7 @@ from generator.site import opendata
 from generator.site.datapackage import DEFAULT_LICENCE, Licence
 from generator.site.listing import Item, disclosure, due_basis
 from generator.site.render import Out, date_cn, rel
+from generator.site.search import dictionary_words
 from generator.text import formats as fmt
 
 
@@ -229,3 +231,43 @@ def render_about(
         centre_count=len(centres),
     )
     out.page(urls.ABOUT, env.get_template("about.md.j2").render(page=about))
+
+
+# the city page that lists what each centre holds, so that the city search finds a centre
+# by its activities (each centre's own pages are searched from the centre)
+ACTIVITIES = "activities.md"
+
+
+def render_activities(
+    out: Out, env: Environment, centres: Sequence[m.Centre], *, today: dt.date
+) -> None:
+    """找活动: for each centre, its regular activities and own services, with a link to its
+    page (the city pages are made from light views of the centres, without their planned
+    activities: ``pipeline.city_view``; those are found from the centre's own pages). Its search index entry holds the words inside each title
+    (``search.dictionary_words``, the titles themselves left out of the index), so 健康
+    finds the centre of 银龄健康操."""
+    rows = []
+    for ce in centres:
+        titles: dict[str, None] = {}
+        for r in ce.recurring:
+            titles.setdefault(r.title, None)
+        for sv in ce.services.own:
+            titles.setdefault(sv.title, None)
+        words: dict[str, None] = {}
+        for t in titles:
+            for w in dictionary_words(t):
+                words.setdefault(w, None)
+        rows.append(
+            c.CentreActivities(
+                name=ce.name,
+                district=ce.district,
+                street=ce.street,
+                anchor=Markup(f"centre-{ce.id}"),
+                href=rel(ACTIVITIES, urls.page(ce.id, "profile")),
+                plans=rel(ACTIVITIES, urls.page(ce.id, "plans")),
+                titles=tuple(titles),
+                words=" ".join(words),
+            )
+        )
+    page = c.ActivitiesPage(today=today, centres=tuple(rows))
+    out.page(ACTIVITIES, env.get_template("activities.md.j2").render(page=page))

@@ -73,6 +73,8 @@ class WeekItem:
     room: str
     note: str  # 已取消 / 已延期, or ""
     href: Safe  # the published address of its plan page's entry, from the current page
+    description: str = ""  # 活动简介, "" when the plan gives none
+    signup: str = ""  # how to sign up (报名方式)
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,10 @@ class ProfilePage:
     today_status: str = ""  # 今日开放：… on that day
     week: tuple[WeekItem, ...] = ()  # this week's planned activities on that day
     day_data: Safe = Markup("")  # the data the browser recomputes today and this week from
+    phone: str = ""  # the centre's public phone
+    tel: Safe = Markup("")  # tel:0755-02786349, "" when the phone field holds no number
+    map_href: Safe = Markup("")  # a map search of the address (a plain https link)
+    own_words: str = ""  # the words of the own services, for search only (search.title_words)
 
 
 @dataclass(frozen=True)
@@ -197,6 +203,7 @@ class CalendarDay:
 
     day: int
     titles: tuple[str, ...]
+    iso: str = ""  # 2026-12-06, for the browser to mark the reader's day; "" outside the month
 
 
 @dataclass(frozen=True)
@@ -217,6 +224,19 @@ class PlanActivity:
     status: str  # 已举办 / 已取消（原因） / 已延期 / 待举办 / 未记录
     attendance: str
     live: bool = False  # no record yet: 待举办 or 未记录 by the day, recomputed in the browser
+    description: str = ""  # 活动简介, "" when the plan gives none
+    iso: str = ""  # 2026-12-06, for the browser to mark the reader's day
+    words: str = ""  # the words inside the title, for search only (search.title_words)
+
+
+@dataclass(frozen=True)
+class AgendaWeek:
+    """One week of a month plan's agenda: its label and its activities, in order."""
+
+    label: str  # 第1周（12月1日—12月7日）
+    first: str  # its Monday, 2026-11-30 (ISO), for the browser to mark the reader's week
+    last: str  # its Sunday (ISO)
+    activities: tuple[PlanActivity, ...]
 
 
 @dataclass(frozen=True)
@@ -247,6 +267,7 @@ class PlanPage:
     data: tuple[Link, ...]
     day_data: Safe = Markup("")  # the dates of the activities without a record, for the browser
     json_ld: Safe = Markup("")  # the month's activities as schema.org Events
+    agenda: tuple[AgendaWeek, ...] = ()  # the activities grouped by week (Monday first)
 
 
 @dataclass(frozen=True)
@@ -367,6 +388,20 @@ class ManualSection:
     citations: tuple[str, ...]
     body: Safe  # Markdown rendered by the manuals module from escaped record text
     own_articles: tuple[str, ...]
+    href: Safe = Markup("")  # its own page
+
+
+@dataclass(frozen=True)
+class ManualPage:
+    """One manual (制度) on its own page, its chapters as the page's sections."""
+
+    header: CentreHeader
+    title: str
+    citations: tuple[str, ...]
+    own_articles: tuple[str, ...]
+    body: Safe  # Markdown rendered by the manuals module from escaped record text
+    index: Link  # back to the list of manuals
+    pdf: Link | None
 
 
 @dataclass(frozen=True)
@@ -439,3 +474,25 @@ class AboutPage:
     today: dt.date
     packs: tuple[Row, ...]  # (pack name, document)
     centre_count: int
+
+
+@dataclass(frozen=True)
+class CentreActivities:
+    """One centre on the city's 找活动 page: the titles of its recent and regular activities."""
+
+    name: str
+    district: str
+    street: str
+    anchor: Safe  # centre-<id>, the id of its heading
+    href: Safe  # its profile page
+    plans: Safe  # its plans index
+    titles: tuple[str, ...]
+    words: str  # the words inside the titles, for search only (search.dictionary_words)
+
+
+@dataclass(frozen=True)
+class ActivitiesPage:
+    """找活动 (the city pages): what each centre holds, so that search finds the centre."""
+
+    today: dt.date
+    centres: tuple[CentreActivities, ...]

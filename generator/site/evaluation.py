@@ -33,6 +33,20 @@ def scorecard(
     return rules_report.scorecard(centre, pack, year, day, results)
 
 
+def item_names(card: Any) -> dict[str, str]:
+    """The Chinese name of each item of the pack's score table, by the id an evaluation's
+    entries use (``site-location`` → 选址科学; a part ``hygiene.waste-sorting`` → its line's
+    name with the part's), so the page never prints an id."""
+    names: dict[str, str] = {}
+    for ln in card.lines if card is not None else ():
+        names[ln.id] = ln.title
+        for part in ln.parts:
+            name = part.title if ln.title in part.title else f"{ln.title}（{part.title}）"
+            names[part.id] = name
+            names.setdefault(f"{ln.id}.{part.id.rsplit('.', 1)[-1]}", name)
+    return names
+
+
 def render_evaluation(p: CentrePages, ev: m.Evaluation) -> None:
     ce, page = p.centre, p.at("evaluation", ev.year)
     rows = []
@@ -69,9 +83,7 @@ def render_evaluation(p: CentrePages, ev: m.Evaluation) -> None:
         if card.result:
             cite = f"（{card.result_citation}）" if card.result_citation else ""
             total = f"，总分 {fmt.num(card.total)}" if card.total is not None else ""
-            score_result = (
-                f"按规则包计算的{card.result_label or '结果'}：{card.result}{total}{cite}"
-            )
+            score_result = f"按记录计算的{card.result_label or '结果'}：{card.result}{total}{cite}"
     ctx = c.EvaluationPage(
         header=p.header(page),
         year=ev.year,
@@ -81,7 +93,10 @@ def render_evaluation(p: CentrePages, ev: m.Evaluation) -> None:
         published=date_cn(ev.published),
         corrections=p.marks(page, "evaluation", str(ev.year)),
         figures=tuple(c.Row(r) for r in rows),
-        entries=tuple(c.Row((e.item, fmt.num(e.points), e.note or "")) for e in ev.entries),
+        entries=tuple(
+            c.Row((item_names(card).get(e.item, e.item), fmt.num(e.points), e.note or ""))
+            for e in ev.entries
+        ),
         summary=ev.summary,
         score_lines=score_lines,
         score_result=score_result,

@@ -1,5 +1,6 @@
-"""A centre's policy manuals page (制度汇编): every manual as ``generator.manuals`` made it,
-with the articles the centre wrote itself."""
+"""A centre's policy manuals (制度汇编): the list of its manuals, and one page per manual as
+``generator.manuals`` made it, with the articles the centre wrote itself (one manual a page:
+a phone reader opens the one they need, with its chapters as the page's contents)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from markupsafe import Markup
 
 from generator.site import contexts as c
-from generator.site.render import CentrePages
+from generator.site.render import CentrePages, rel
 
 
 def demote_headings(markdown: str) -> str:
@@ -21,21 +22,54 @@ def demote_headings(markdown: str) -> str:
     )
 
 
+def manual_body(title: str, markdown: str) -> str:
+    """A manual's Markdown under its own page's title: its first heading dropped when it
+    repeats the title (its chapters, ``##``, become the page's sections; any other ``#``
+    heading becomes one of them too)."""
+    lines = markdown.lstrip("\n").split("\n")
+    if lines and re.fullmatch(r"#\s+" + re.escape(title.strip()) + r"\s*", lines[0].strip()):
+        lines = lines[1:]
+    return re.sub(r"^# ", "## ", "\n".join(lines), flags=re.MULTILINE)
+
+
+def manual_page(centre_id: str, manual_id: str) -> str:
+    """Docs path of one manual's page: centres/<id>/manuals/<manual id>.md."""
+    slug = re.sub(r"[^a-z0-9-]+", "-", manual_id.lower()).strip("-") or "manual"
+    return f"centres/{centre_id}/manuals/{slug}.md"
+
+
 def render_manuals(p: CentrePages) -> None:
     page = p.at("manuals")
     manuals = p.manuals_made if p.pack is not None else None
-    sections = tuple(
-        c.ManualSection(
-            title=man.title,
-            citations=tuple(man.citations),
-            body=Markup(demote_headings(man.markdown)),
-            own_articles=tuple(a.title for a in man.articles if a.own),
+    sections = []
+    for man in manuals or ():
+        own = tuple(a.title for a in man.articles if a.own)
+        target = manual_page(p.centre.id, man.id)
+        sections.append(
+            c.ManualSection(
+                title=man.title,
+                citations=tuple(man.citations),
+                body=Markup(demote_headings(man.markdown)),
+                own_articles=own,
+                href=rel(page, target),
+            )
         )
-        for man in manuals or ()
-    )
+        p.render(
+            "manual.md.j2",
+            target,
+            c.ManualPage(
+                header=p.header(target),
+                title=man.title,
+                citations=tuple(man.citations),
+                own_articles=own,
+                body=Markup(manual_body(man.title, man.markdown)),
+                index=c.Link("全部制度", rel(target, page)),
+                pdf=p.pdf(target, "manuals"),
+            ),
+        )
     ctx = c.ManualsPage(
         header=p.header(page),
-        manuals=sections,
+        manuals=tuple(sections),
         available=bool(manuals),
         pdf=p.pdf(page, "manuals"),
     )

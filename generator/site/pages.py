@@ -39,6 +39,7 @@ from generator.site.audit import render_audit
 from generator.site.city import (
     AwaitingCorrection,
     render_about,
+    render_activities,
     render_centres_index,
     render_home,
     render_open_data,
@@ -51,6 +52,7 @@ from generator.site.finance import render_finance
 from generator.site.hours import render_hours
 from generator.site.listing import centre_disclosures, correction_item
 from generator.site.manuals import render_manuals
+from generator.site.officers import render_officers
 from generator.site.plans import render_plans
 from generator.site.profile import render_profile
 from generator.site.render import CentrePages, Handed, Out, SiteSources, make_env, shared_env
@@ -121,7 +123,13 @@ def render_site(
         )
     corrections = {ce.id: tuple(validated.corrections.get(ce.id, ())) for ce in centres}
     city = render_city(
-        centres, packs, today=today, site_url=site_url, corrections=corrections, env=env
+        centres,
+        packs,
+        today=today,
+        site_url=site_url,
+        corrections=corrections,
+        env=env,
+        results=validated.results,
     )
     for path, text in city.pages.items():
         out.page(path, text)
@@ -211,6 +219,15 @@ def render_centre(
     )
 
 
+def robots_txt(site_url: str | None) -> bytes:
+    """robots.txt: every page may be read; the sitemap named when the site address is known
+    (a sitemap lists full addresses, so there is none without it)."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url.rstrip('/')}/sitemap.xml")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def render_city(
     centres: Sequence[m.Centre],
     packs: Mapping[str, Pack],
@@ -221,9 +238,11 @@ def render_city(
     env: Environment | None = None,
     awaiting: Sequence[AwaitingCorrection] = (),
     licence: Licence = DEFAULT_LICENCE,
+    results: Mapping[str, Sequence[RuleResult]] | None = None,
 ) -> SiteSources:
-    """The city pages (home, centres index, open data, about) and the all-centres data files
-    (the data package names ``licence``).
+    """The city pages (home, centres index, open data, about, the officers' view) and the
+    all-centres data files (the data package names ``licence``). ``results`` are the rule
+    results the pipeline computed for each centre (the officers' view prints them).
 
     ``awaiting`` are the centres not published by this build because their records have
     errors: the home page and the centres index list them with the note (``site.city``)."""
@@ -234,6 +253,8 @@ def render_city(
     corrections = {  # those published on the day
         ce.id: corrections_on(corrections.get(ce.id, ()), ce, today) for ce in centres
     }
+    # the officers' view reads every record (what becomes public later included)
+    render_officers(out, env, centres, packs, results or {}, today=today, awaiting=awaiting)
     centres = [published_on(ce, today) for ce in centres]  # what is published on the day
     used_packs = [packs[p] for p in dict.fromkeys(ce.rule_pack for ce in centres) if p in packs]
     # What was published, corrections included (home page, Atom feed).
@@ -263,6 +284,8 @@ def render_city(
         licence=licence,
     )
     render_about(out, env, centres, used_packs, today)
+    render_activities(out, env, centres, today=today)
+    out.file("robots.txt", robots_txt(site_url))
     return SiteSources(
         out.pages,
         out.files,

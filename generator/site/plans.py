@@ -8,6 +8,7 @@ on the day the page was made (截至 that day) and computed again in the reader'
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 
 from markupsafe import Markup
 
@@ -17,7 +18,8 @@ from generator.site import contexts as c
 from generator.site import opendata
 from generator.site.jsonld import plan_json_ld_script
 from generator.site.render import CentrePages, date_cn, month_cn, rel, weekday_cn
-from generator.site.today import as_of, day_script, word
+from generator.site.search import title_words
+from generator.site.today import as_of, day_script, monday_of, word
 from generator.text import formats as fmt
 from generator.text.labels import FREE
 
@@ -88,10 +90,20 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
                 status=status,
                 attendance=attendance,
                 live=r is None,
+                description=a.description or "",
+                iso=a.date.isoformat(),
+                words=" ".join(title_words(a.title, a.description or "")),
             )
         )
     weeks = tuple(
-        tuple(c.CalendarDay(d, tuple(by_day.get(d, ())) if d else ()) for d in week)
+        tuple(
+            c.CalendarDay(
+                d,
+                tuple(by_day.get(d, ())) if d else (),
+                dt.date(plan.year, plan.month, d).isoformat() if d else "",
+            )
+            for d in week
+        )
         for week in calendar.Calendar(firstweekday=0).monthdayscalendar(plan.year, plan.month)
     )
     unplanned = tuple(
@@ -129,9 +141,30 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
         ),
         day_data=day_script(p.today, planned=live) if live else Markup(""),
         json_ld=plan_json_ld_script(ce, plan, p.site_url),
+        agenda=agenda(plan, acts),
     )
     p.render("plan.md.j2", page, ctx)
     p.out.file(p.data("plan", plan.key), opendata.plan_json(ce, plan, month))
+
+
+def agenda(plan: m.Plan, acts: list[c.PlanActivity]) -> tuple[c.AgendaWeek, ...]:
+    """The month's activities by week (Monday to Sunday, the weeks of the month's calendar
+    that hold an activity): 第1周（12月1日—12月6日）, the days outside the month left out."""
+    first = dt.date(plan.year, plan.month, 1)
+    last = dt.date(plan.year, plan.month, calendar.monthrange(plan.year, plan.month)[1])
+    out = []
+    monday = monday_of(first)
+    number = 1
+    while monday <= last:
+        sunday = monday + dt.timedelta(days=6)
+        these = tuple(a for a in acts if monday.isoformat() <= a.iso <= sunday.isoformat())
+        if these:
+            start, end = max(monday, first), min(sunday, last)
+            label = f"第{number}周（{start.month}月{start.day}日—{end.month}月{end.day}日）"
+            out.append(c.AgendaWeek(label, monday.isoformat(), sunday.isoformat(), these))
+        monday += dt.timedelta(days=7)
+        number += 1
+    return tuple(out)
 
 
 def service_title(p: CentrePages, code: str) -> str:

@@ -7,7 +7,9 @@ stood on the day the page was made (截至 that day) and computed again in the r
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -19,6 +21,7 @@ from generator.site import contexts as c
 from generator.site import opendata
 from generator.site.corrections import correction_data
 from generator.site.render import CentrePages, date_cn, weekday_cn
+from generator.site.search import title_words
 from generator.site.today import (
     address,
     day_script,
@@ -38,6 +41,33 @@ def centre_json(ce: m.Centre, pack: Pack | None, corrections: Sequence[Correctio
     data = opendata.centre_data(ce, pack)
     data["corrections"] = [correction_data(co) for co in corrections]
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# A map search of the address, opened by the reader's own tap: a plain link, nothing is loaded
+# from the map's site by the page itself.
+MAP_SEARCH = "https://uri.amap.com/search?keyword={}"
+PHONE = re.compile(r"\+?\d[\d\- ]{4,}\d")
+
+
+def plain_table_title(title: str) -> str:
+    """A catalogue table's title as a group of services: 社区助老公共服务内容建议表 →
+    社区助老公共服务 (no table number, no 建议表: the reader sees the services, not the
+    document's table)."""
+    return re.sub(r"(?:内容)?(?:建议|目录)?表$", "", title or "").strip()
+
+
+def tel_href(phone: str) -> Markup:
+    """``tel:0755-02786349`` from the first number in a public phone field; empty when the
+    field holds no number."""
+    found = PHONE.search(phone or "")
+    if found is None:
+        return Markup("")
+    return Markup("tel:" + re.sub(r"[^\d+\-]", "", found.group(0)))
+
+
+def map_href(address: str) -> Markup:
+    """The address of a map search of ``address`` (percent-encoded: record text is data)."""
+    return Markup(MAP_SEARCH.format(quote(address or "", safe="")))
 
 
 def render_profile(p: CentrePages) -> None:
@@ -85,7 +115,7 @@ def render_profile(p: CentrePages) -> None:
             groups.setdefault("其他服务", {}).setdefault(code, [])
             continue
         table, major, item = found
-        ttitle = " ".join(x for x in (table.table, table.title) if x) or table.code
+        ttitle = plain_table_title(table.title) or table.code
         mtitle = major.title if major else table.title
         titles = groups.setdefault(ttitle, {}).setdefault(mtitle, [])
         if item is not None:
@@ -116,6 +146,8 @@ def render_profile(p: CentrePages) -> None:
             room=w.room,
             note=w.note,
             href=Markup(address(page, w.page, w.anchor)),
+            description=w.description,
+            signup=word("signup", signup=w.signup) if w.signup else "",
         )
         for w in in_week(ahead, p.today)
     )
@@ -137,6 +169,11 @@ def render_profile(p: CentrePages) -> None:
         volunteers=tuple(c.Row(r) for r in volunteers),
         services=services,
         own_services=own,
+        own_words=" ".join(
+            dict.fromkeys(
+                w for sv in ce.services.own for w in title_words(sv.title, sv.description or "")
+            )
+        ),
         paid_services=paid,
         pack_name=p.pack.name if p.pack else ce.rule_pack,
         consultation=p.pdf(page, "consultation"),
@@ -146,6 +183,9 @@ def render_profile(p: CentrePages) -> None:
             ("中心信息（JSON）", p.data("centre")),
             ("活动日历（iCalendar）", p.data("calendar")),
         ),
+        phone=contact.phone,
+        tel=tel_href(contact.phone),
+        map_href=map_href(ce.address),
         today_label=word("as_of", date=day_word(p.today)),
         today_status=today_status(ce.opening_hours, p.today),
         week=week,

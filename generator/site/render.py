@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -106,7 +108,41 @@ def make_env(templates: Path = TEMPLATES / "pages") -> Environment:
     env.filters["html"] = lambda v: Markup(html_text(v))  # text in a raw HTML block
     env.filters["attr"] = lambda v: Markup(html_attr(v))  # a double-quoted attribute value
     env.filters["date"] = date_cn
+    env.filters["yaml"] = yaml_text
+    env.filters["nw"] = nowrap_html  # a table cell: html, numbers and dates kept on one line
     return env
+
+
+# A number with what belongs to it — a date, a time span, a phone number, an amount with its
+# unit — which a narrow table cell must not break in the middle (2026年11 / 月27日).
+UNBROKEN = re.compile(
+    r"(?<![A-Za-z0-9])\+?\d[\d,.:/\-]*(?:\s?(?:年\d{1,2}月(?:\d{1,2}日)?|月\d{1,2}日"
+    r"|平方米|万元|元|人次|人|场|小时|天|个|岁|%|％|分))?(?![A-Za-z0-9])"
+)
+
+
+def nowrap_html(value: Any) -> Markup:
+    """``html_text`` of ``value`` with each number and what belongs to it in a
+    ``<span class="gs-nw">`` (white-space: nowrap); markup made by gongshi is kept as it is."""
+    if hasattr(value, "__html__") or value is None:
+        return Markup(html_text(value if value is not None else ""))
+    text = str(value)
+    out, last = [], 0
+    for mo in UNBROKEN.finditer(text):
+        if len(mo.group(0)) < 3:
+            continue
+        out.append(html_text(text[last : mo.start()]))
+        out.append(f'<span class="gs-nw">{html_text(mo.group(0))}</span>')
+        last = mo.end()
+    out.append(html_text(text[last:]))
+    return Markup("".join(out))
+
+
+def yaml_text(value: Any) -> Markup:
+    """A YAML double-quoted scalar of ``value`` for a page's front matter (title,
+    description): any text reads back as itself, never as YAML or Markdown."""
+    dumped = yaml.safe_dump(str(value), allow_unicode=True, default_style='"', width=10**9)
+    return Markup(dumped.strip())
 
 
 @functools.cache

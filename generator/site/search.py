@@ -1,10 +1,15 @@
 """The words search should keep whole: names and titles from the records and the catalogue,
-added to jieba's user dictionary when the search index is built."""
+added to jieba's user dictionary when the search index is built; and the words inside an
+activity's title and description, which its entry in the index carries (``title_words``)."""
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections.abc import Iterable
+
+import jieba
 
 from generator import model as m
 from generator.packs.library import Pack
@@ -42,12 +47,9 @@ def search_words(
             add(s.title)
         for rec in ce.recurring:
             add(rec.title)
-        for p in ce.plans:
-            for a in p.activities:
-                add(a.title)
-        for am in ce.activity_months:
-            for r in am.records:
-                add(r.title)
+        # Not the titles of planned and held activities: cut into their words, each activity's
+        # heading (its entry's title in the index) is found by any of them (健康 finds
+        # 银龄健康操); the words inside are also in the entry's text (``title_words``).
     for pack in packs:
         if pack.catalogue:
             for t in pack.catalogue.tables:
@@ -56,3 +58,61 @@ def search_words(
                     for it in mj.items:
                         add(it.title)
     return tuple(sorted(words))
+
+
+# ---------------------------------------------------------------- words inside a title
+
+# Search matches the start of a word only, and the user dictionary keeps each title whole
+# (one word), so 健康 would not find 银龄健康操. Each activity's entry therefore carries the
+# words inside its title as well (``title_words``), cut by jieba's own dictionary: a private
+# tokenizer, so what the build added to the shared one (the user dictionary of another
+# centre) never changes the result.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@functools.cache
+def _tokenizer() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    return tk
+
+
+def dictionary_words(text: str) -> tuple[str, ...]:
+    """The words of two characters or more of ``text`` in jieba's own dictionary (its search
+    cut): each such word stays one word in the index whatever else the search dictionary of
+    the build holds, so a page listing them indexes the same on every build."""
+    tk = _tokenizer()
+    out: dict[str, None] = {}
+    for w in tk.cut_for_search(text or "", HMM=False):
+        if len(w) >= 2 and _CJK.search(w) and tk.FREQ.get(w):
+            out.setdefault(w, None)
+    return tuple(out)
+
+
+def title_words(title: str, description: str = "") -> tuple[str, ...]:
+    """The words inside ``title`` a reader may search it by: jieba's search cut of each
+    part, and each part from one of its words on (银龄健康操 → 银龄, 健康, 健康操), so that a
+    search for the start of any word in the title finds it; then the words of two characters
+    or more of ``description``. The title itself is left out.
+
+    No single character: the theme cuts a query at the words of the index (a query 讲座 is
+    searched as 讲 when 讲 alone is a word of the index), so single characters would make a
+    query match less than the reader typed."""
+    tk = _tokenizer()
+    out: dict[str, None] = {}
+    for part in re.split(r"[^\u4e00-\u9fffA-Za-z0-9]+", title or ""):
+        if not _CJK.search(part):
+            continue
+        cut = [w for w in tk.cut(part, HMM=False) if w.strip()]
+        pieces = list(tk.cut_for_search(part, HMM=False))
+        pieces += ["".join(cut[i:]) for i in range(1, len(cut))]
+        if part != title:
+            pieces.append(part)
+        for w in pieces:
+            if len(w) >= 2 and _CJK.search(w) and w != title:
+                out.setdefault(w, None)
+    for w in tk.cut_for_search(description or "", HMM=False):
+        if len(w) >= 2 and _CJK.search(w):
+            out.setdefault(w, None)
+    return tuple(out)

@@ -45,6 +45,9 @@ WORDS = {
     "closed": "今日闭馆（{reason}）",
     "shut": "今日不开放",
     "to_come": "待举办",
+    "signup": "报名：{signup}",
+    "today_mark": "今天",
+    "week_mark": "本周",
     "unrecorded": "未记录",
     "left": "{state}（还有 {n} 天）",
     "due_today": "{state}（今日到期）",
@@ -132,6 +135,8 @@ class WeekActivity:
     note: str  # 已取消 / 已延期, or ""
     page: str  # docs path of its plan page
     anchor: str  # activity-<id>
+    description: str = ""  # 活动简介
+    signup: str = ""  # 报名方式
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -162,6 +167,8 @@ def week_activities(centre: m.Centre, day: dt.date) -> list[WeekActivity]:
                     note,
                     urls.page(centre.id, "plan", plan.key),
                     f"activity-{a.id}",
+                    a.description or "",
+                    a.signup,
                 )
             )
     return sorted(out, key=lambda w: (w.date, w.time, w.anchor))
@@ -192,6 +199,8 @@ def week_data(page: str, items: Iterable[WeekActivity]) -> list[dict[str, str]]:
             "title": w.title,
             "room": w.room,
             "note": w.note,
+            "description": w.description,
+            "signup": w.signup,
             "href": address(page, w.page, w.anchor),
         }
         for w in items

@@ -169,9 +169,10 @@ def test_this_weeks_activities_and_one_still_to_come(site: Path, chromium) -> No
         week = read(chromium, base + "centres/demo/", china("2026-09-16"), "article")
         next_week = read(chromium, base + "centres/demo/", china("2026-09-22"), "article")
         plan = base + "centres/demo/plans/2026-09/"
-        before = read(chromium, plan, china("2026-09-15"), "#activity-S01")
-        after = read(chromium, plan, china("2026-09-16"), "#activity-S01")
-    assert "2026年9月15日（周二）14:00-16:00 中秋手工灯笼（多功能活动室）" in week
+        entry = ".gs-activity:has(#activity-S01)"  # its heading carries the anchor
+        before = read(chromium, plan, china("2026-09-15"), entry)
+        after = read(chromium, plan, china("2026-09-16"), entry)
+    assert "2026年9月15日（周二） 14:00-16:00 中秋手工灯笼（多功能活动室）" in week
     assert "本周没有已公布的计划活动" not in week
     assert "中秋手工灯笼" not in next_week and "本周没有已公布的计划活动" in next_week
     assert "举办情况：待举办" in before and "截至" not in before

@@ -257,8 +257,15 @@ def test_every_page_kind_shows_the_text_and_runs_none(every_field_site) -> None:
         page.goto(base + "centres/demo/corrections/finance-2026-Q1-1/")
         assert "<script>alert(1)</script>" in page.inner_text("article")
         # the centre's own manual text: a chapter it added and an article's text
+        # (one page per manual: the list, then each manual's page)
         page.goto(base + "centres/demo/manuals/")
+        links = page.eval_on_selector_all(
+            "article li a", "as => as.map(a => new URL(a.getAttribute('href'), location.href).href)"
+        )
         manuals = page.inner_text("article")
+        for link in links:
+            page.goto(link)
+            manuals += page.inner_text("article")
         assert values["name"][0] in manuals and '<div onclick="alert(1)">HTML 块</div>' in manuals
         # the theme's search shows results as HTML: a search for the payloads runs nothing
         page.set_viewport_size({"width": 1280, "height": 900})

@@ -106,6 +106,32 @@
     });
   }
 
+  /* Tables of three columns or more read as stacked rows on a phone (gongshi.css): each cell
+     carries its column's name. A table that still overflows its box gets a scroll cue. */
+  function stackTables() {
+    var tables = document.querySelectorAll(".md-typeset table");
+    Array.prototype.forEach.call(tables, function (table) {
+      if (table.closest(".gs-calendar") || table.hasAttribute("data-gs-stack")) return;
+      var heads = table.tHead ? table.tHead.rows[0] : null;
+      if (!heads || heads.cells.length < 3) return;
+      var names = Array.prototype.map.call(heads.cells, function (th) {
+        return th.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          Array.prototype.forEach.call(row.cells, function (cell, i) {
+            if (names[i]) cell.setAttribute("data-label", names[i]);
+          });
+        });
+      });
+      table.setAttribute("data-gs-stack", "");
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("data-gs-scrolls", "");
+      else box.removeAttribute("data-gs-scrolls");
+    });
+  }
+
   /* ------------------------------------------------------------ the reader's day */
 
   var DAY = 86400000;
@@ -213,18 +239,61 @@
     data.week.forEach(function (a) {
       if (a.date < monday || a.date > sunday) return;
       var item = document.createElement("li");
-      item.appendChild(document.createTextNode(words.day(a.date) + a.time + " "));
+      item.appendChild(span("gs-nw", words.day(a.date)));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(span("gs-nw", a.time));
+      item.appendChild(document.createTextNode(" "));
       var link = document.createElement("a");
       link.setAttribute("href", a.href);
       link.textContent = a.title;
       item.appendChild(link);
       item.appendChild(document.createTextNode("（" + a.room + "）" + a.note));
+      if (a.description) {
+        item.appendChild(document.createElement("br"));
+        item.appendChild(span("gs-desc", a.description));
+      }
+      if (a.signup) {
+        item.appendChild(document.createElement("br"));
+        item.appendChild(span("gs-signup", words.word("signup", { signup: a.signup })));
+      }
+      if (a.date === today) item.className = "gs-is-today";
       list.appendChild(item);
       count += 1;
     });
     list.hidden = count === 0;
     var none = document.querySelector('[data-gs="week-none"]');
     if (none) none.hidden = count > 0;
+  }
+
+  function span(className, text) {
+    var el = document.createElement("span");
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+
+  /* A month plan: mark the reader's day in the agenda and the calendar, and the reader's
+     week, each with a word (not colour alone). */
+  function markToday(data, today, words) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-gs-date]"), function (el) {
+      var on = el.getAttribute("data-gs-date") === today;
+      el.classList.toggle("gs-is-today", on);
+      var mark = el.querySelector(".gs-mark");
+      if (on && !mark) {
+        var target = el.querySelector("h4, strong") || el;
+        target.appendChild(span("gs-mark", words.word("today_mark")));
+      } else if (!on && mark) {
+        mark.remove();
+      }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-gs-week]"), function (el) {
+      var on = el.getAttribute("data-gs-week") <= today && today <= el.getAttribute("data-gs-week-to");
+      el.classList.toggle("gs-this-week", on);
+      var head = el.querySelector("h3");
+      if (on && head && !head.querySelector(".gs-mark")) {
+        head.appendChild(span("gs-mark", words.word("week_mark")));
+      }
+    });
   }
 
   function showActivities(data, today, words) {
@@ -265,12 +334,14 @@
     showChanges(data, today);
     showWeek(data, today, words);
     showActivities(data, today, words);
+    markToday(data, today, words);
     showDue(data, today, words);
     document.documentElement.setAttribute("data-gs-day", today);
   }
 
   function ready() {
     setUp();
+    stackTables();
     labelScrollBoxes();
     showDay();
   }
