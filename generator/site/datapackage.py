@@ -167,7 +167,7 @@ CENTRES_COLUMNS = (
     Column("operator", "string", "运营机构", f"受委托运营中心的机构。{TEXT_NOTE}"),
     Column("operator_credit_code", "string", "运营机构统一社会信用代码", "18 位，GB 32100"),
     Column("floor_area", "number", "场地面积", "中心的场地总面积，单位：平方米"),
-    Column("rule_pack", "string", "规则包", "检查中心记录所依据的规则包编号（见“关于本站”）"),
+    Column("rule_pack", "string", "适用规范", "检查中心记录所依据的规范的编号（见“关于本站”）"),
 )
 
 ACTIVITIES_COLUMNS = (
@@ -254,7 +254,7 @@ TABLES = (
         "centres",
         "centres.csv",
         "全部中心的基本信息",
-        "一行一个中心：名称、所在区街道社区、地址、联系电话、运营机构、场地面积、规则包",
+        "一行一个中心：名称、所在区街道社区、地址、联系电话、运营机构、场地面积、适用规范",
         CENTRES_COLUMNS,
         primary_key=("id",),
     ),
@@ -300,7 +300,7 @@ def table_schema(t: Table) -> dict:
 def datapackage_json(licence: Licence, site_url: str | None) -> bytes:
     """``data/datapackage.json``: the three all-centres tables, their schemas, the licence."""
     base = site_url.rstrip("/") + "/" if site_url and site_url.strip() else None
-    source = {"title": "各社区（党群）服务中心的工作记录，经规则包检查后公布"}
+    source = {"title": "各社区（党群）服务中心的工作记录，按适用的规范检查后公布"}
     if base:
         source["path"] = base
     data: dict = {
