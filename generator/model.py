@@ -100,17 +100,55 @@ class Room(Located):
 
 @dataclass(frozen=True)
 class Session(Located):
-    """One opening session on a day, e.g. 09:00–12:00."""
+    """One opening session on a day, e.g. 09:00–12:00.
+
+    ``next_day``: the session ends on the following day, either at midnight (written
+    ``12:00-24:00``: ``end`` is 00:00) or overnight (``20:00-02:00``). The session belongs to
+    the day it starts on, and its minutes are counted for that day."""
 
     start: dt.time
     end: dt.time
+    next_day: bool = False
+
+    @property
+    def start_minute(self) -> int:
+        """Minutes from the start of its day to the start."""
+        return self.start.hour * 60 + self.start.minute
+
+    @property
+    def end_minute(self) -> int:
+        """Minutes from the start of its day to the end (beyond 1440 when overnight)."""
+        return self.end.hour * 60 + self.end.minute + (1440 if self.next_day else 0)
 
     @property
     def minutes(self) -> int:
-        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+        return self.end_minute - self.start_minute
+
+    @property
+    def to_midnight(self) -> bool:
+        """Ends exactly at midnight (24:00)."""
+        return self.next_day and self.end == dt.time(0, 0)
+
+    @property
+    def overnight(self) -> bool:
+        """Ends after midnight, on the following day."""
+        return self.next_day and not self.to_midnight
+
+    @property
+    def end_text(self) -> str:
+        """The end as a clock shows it on the session's day: 21:30, 24:00, or 02:00."""
+        return "24:00" if self.to_midnight else f"{self.end:%H:%M}"
+
+    def contains(self, start: dt.time, end: dt.time) -> bool:
+        """Whether a same-day span start–end (an activity) lies within the session."""
+        s = start.hour * 60 + start.minute
+        e = end.hour * 60 + end.minute
+        return self.start_minute <= s and e <= self.end_minute
 
     def __str__(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+        """09:00-12:00, 12:00-24:00, 20:00-次日02:00 (also how it may be written)."""
+        prefix = "次日" if self.overnight else ""
+        return f"{self.start:%H:%M}-{prefix}{self.end_text}"
 
 
 @dataclass(frozen=True)
@@ -198,6 +236,17 @@ class PaidService(Located):
 
 
 @dataclass(frozen=True)
+class PlatformCoverage(Located):
+    """The “12349” public-service platform (深圳 六(三)): of the persons it must cover (70岁以上
+    老人、残疾人、优抚对象、低保家庭等 receiving the community's public services), how many it
+    covers (a terminal installed free of charge and served)."""
+
+    eligible: int
+    covered: int
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Services(Located):
     """The services offered: catalogue codes, own items and paid services."""
 
@@ -205,6 +254,7 @@ class Services(Located):
     own: tuple[OwnService, ...] = ()
     paid: tuple[PaidService, ...] = ()
     filed_exemption: str | None = None  # 报备 text when below the catalogue minimum
+    platform_12349: PlatformCoverage | None = None
 
 
 @dataclass(frozen=True)
@@ -457,10 +507,13 @@ class Audit(Located):
 
 @dataclass(frozen=True)
 class Satisfaction(Located):
-    """Resident satisfaction survey (满意度调查)."""
+    """Resident satisfaction survey (满意度调查); ``random`` and ``phone`` are how many of the
+    sample were drawn at random in the area and by telephone (滨江 附录C: 30 + 30)."""
 
     sample: int
     satisfied: int
+    random: int | None = None
+    phone: int | None = None
 
 
 @dataclass(frozen=True)
@@ -470,6 +523,27 @@ class ScoreEntry(Located):
     item: str
     points: Decimal
     note: str | None = None
+
+
+EVALUATION_KINDS = ("年终考核", "中期评估", "终期评估", "期满评估")
+
+
+@dataclass(frozen=True)
+class EvaluationRound(Located):
+    """Another evaluation of the same year (e.g. the mid-term one beside the final one)."""
+
+    kind: str  # one of EVALUATION_KINDS
+    date: dt.date
+    evaluator: str | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Verification(Located):
+    """Who verified a resident vote to terminate the contract, and when (深圳 八(六))."""
+
+    by: str
+    on: dt.date
 
 
 @dataclass(frozen=True)
@@ -487,4 +561,14 @@ class Evaluation(Located):
     entries: tuple[ScoreEntry, ...] = ()
     management_fee_over_limit: bool = False  # veto 1 of 八(六)
     assembly_vote_share: Decimal | None = None  # veto 2 of 八(六): share voting to terminate
+    vote_verification: Verification | None = None  # 区和市主管部门核实 of that vote
     summary: str | None = None
+    kind: str | None = None  # which evaluation this record is (EVALUATION_KINDS)
+    other_evaluations: tuple[EvaluationRound, ...] = ()  # the year's other evaluations
+    three_year_grade: str | None = None  # 三年营运总评等级 (深圳 八(五)), as the evaluator gave it
+
+    def rounds(self) -> tuple[tuple[str, dt.date, Position], ...]:
+        """Every evaluation of the year this record shows: (kind, date, where written); this
+        record's own only when its ``kind`` is given."""
+        own = ((self.kind, self.date, self.pos("kind")),) if self.kind else ()
+        return own + tuple((r.kind, r.date, r.src) for r in self.other_evaluations)

@@ -4,8 +4,8 @@
 evaluator's score to A+ … C (``half-open``: each band runs from its ``min`` up to the next
 band's ``min``, exclusive, so 899.5 is A and 900 is A+) and lists the contract consequences;
 the ``veto`` rules make the grade C whatever the score (the resident vote only once the
-verification its clause requires is on record, which the evaluation record cannot show yet:
-such a veto is ``pending``). 《深圳市社区服务中心设置运营方案》七(四) grades by the evaluator's
+verification its clause requires is on record, ``vote_verification``: until then such a veto
+is ``pending``). 《深圳市社区服务中心设置运营方案》七(四) grades by the evaluator's
 conclusion (``input: grade``: 合格 / 不合格); a score on that record is shown, never banded.
 ``Scorecard.result_from`` says where the grade came from (score, grade, veto).
 """
@@ -59,14 +59,23 @@ def grade_for(score: Decimal, rule: Rule) -> str | None:
     return str(band["grade"]) if band else None
 
 
-def consequences_for(grade: str, previous: str | None, rule: Rule) -> tuple[Consequence, ...]:
+def consequences_for(
+    grade: str | None, previous: str | None, rule: Rule, three_year: str | None = None
+) -> tuple[Consequence, ...]:
     """The contract consequences of a grade; a consecutive-years rule overrides the plain one.
+    A consequence ``when: {three_year_grades: [...]}`` follows the three-year overall grade
+    the evaluator gave (八(五) 三年营运总评), recorded as ``three_year_grade``.
 
     Each carries the pack's ``severity`` for it, if any (e.g. terminating the contract after a
     second consecutive B- is an error, like a C)."""
     matched = []
     for c in rule.params.consequences:
         when = c.get("when") or {}
+        overall = [str(g) for g in when.get("three_year_grades") or []]
+        if overall:
+            if three_year in overall:
+                matched.append((c, ["three-year", *overall], None))
+            continue
         grades = [str(g) for g in when.get("grades") or []]
         if grade not in grades:
             continue
@@ -99,9 +108,9 @@ def vetoes_for(ev: m.Evaluation, pack: Pack) -> tuple[Veto, ...]:
     """Apply the pack's ``veto`` rules to an evaluation record.
 
     The resident-vote veto takes effect only after the verification its clause requires
-    (``requires_verification_by``, 八(六) “经报区和市主管部门核实”). The evaluation record has
-    no entry for that verification, so a vote above the threshold is ``pending``: reported,
-    never forcing the grade.
+    (``requires_verification_by``, 八(六) “经报区和市主管部门核实”): with the record's
+    ``vote_verification`` (who verified, when) a vote above the threshold forces the grade;
+    without it the veto is ``pending``: reported, never forcing the grade.
     """
     out = []
     for rule in pack.by_check("veto"):
@@ -130,12 +139,17 @@ def vetoes_for(ev: m.Evaluation, pack: Pack) -> tuple[Veto, ...]:
                 if rule.params.no_evaluation:
                     result = f"第三方评估机构不予评估，{result}"
                 by = rule.params.requires_verification_by
-                if over and by:
+                checked = ev.vote_verification
+                if over and by and checked is None:
                     hit, pending = False, True
                     msg = (
                         f"{reason}，待区/市核实：须经报{by}核实后才一票否决、{result}；"
-                        f"评估记录没有登记{by}核实结果的栏目，因此等级不按此改变"
+                        f"评估记录没有登记{by}的核实（vote_verification），因此等级不按此改变"
                     )
+                elif over and by and checked is not None:
+                    hit = True
+                    reason += f"，经{checked.by}于 {fmt.date_text(checked.on)} 核实"
+                    msg = f"{reason}，一票否决，{result}"
                 else:
                     hit = over
                     msg = reason + (f"，一票否决，{result}" if hit else "")
@@ -213,7 +227,7 @@ def grade_card(centre: m.Centre, pack: Pack, year: int) -> Scorecard:
     hit = [v for v in vetoes if v.triggered]
     if hit and hit[0].grade:
         grade, source = hit[0].grade, "veto"
-    consequences = consequences_for(grade, ev.previous_grade, rule) if grade else ()
+    consequences = consequences_for(grade, ev.previous_grade, rule, ev.three_year_grade)
     return Scorecard(
         **base,
         lines=tuple(lines),

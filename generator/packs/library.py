@@ -144,12 +144,20 @@ class Pack:
     catalogue: Catalogue | None
     rules: Mapping[str, Rule]
     chain: tuple[str, ...] = ()
+    # the pack's own numbering of its catalogue's tables (table code → 表七), when its text
+    # numbers them differently from the catalogue it borrows; every message naming a table
+    # uses it (``table_label``)
+    table_labels: Mapping[str, str] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule | None:
         return self.rules.get(rule_id)
 
     def by_check(self, check: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.check == check]
+
+    def table_label(self, code: str) -> str | None:
+        """The pack's name for a catalogue table (表七), or None to use the catalogue's."""
+        return self.table_labels.get(code)
 
 
 _RULE_KEYS = {"check", "clause", "document", "quote", "basis", "severity", "drop"}
@@ -374,6 +382,14 @@ def load_library(
         if cat_id and catalogue is None:
             p = pos.get(("catalogue",), Position(disp, 1, 1))
             problems.append(Problem.at(p, "unknown-rule-pack", f"服务目录 {cat_id} 不存在"))
+        labels = dict(parent.table_labels) if parent else {}
+        raw_labels = data.get("table_labels")
+        if isinstance(raw_labels, dict):
+            labels.update({str(k): str(v) for k, v in raw_labels.items()})
+        elif raw_labels is not None:
+            p = pos.get(("table_labels",), Position(disp, 1, 1))
+            msg = 'table_labels 应为映射（目录表号: 本规则包对该表的称呼，如 "8": 表七）'
+            problems.append(Problem.at(p, "wrong-rule-param", msg))
         pack = Pack(
             pack_id,
             str(data.get("name") or pack_id),
@@ -381,6 +397,7 @@ def load_library(
             catalogue,
             rules,
             (pack_id,) + (parent.chain if parent else ()),
+            labels,
         )
         packs[pack_id] = pack
         return pack

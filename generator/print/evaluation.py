@@ -17,7 +17,7 @@ def _consequences(rule: Rule | None, ev: m.Evaluation) -> tuple[str, ...]:
     """What the recorded grade means for the contract, as the pack's scoring says."""
     if rule is None or not ev.grade:
         return ()
-    found = grading.consequences_for(ev.grade, ev.previous_grade, rule)
+    found = grading.consequences_for(ev.grade, ev.previous_grade, rule, ev.three_year_grade)
     return tuple(c.action for c in found if c.action)
 
 

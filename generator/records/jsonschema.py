@@ -112,7 +112,8 @@ def kind_schema(kind: Kind) -> dict[str, Any]:
     if isinstance(kind, TimeRange):
         sep = "(?:-|–|—|~|～|至|到)"
         t = "[0-9]{1,2}[:：][0-9]{2}"
-        return {"type": "string", "pattern": rf"^\s*{t}\s*{sep}\s*{t}\s*$"}
+        end = rf"(?:次日)?\s*{t}" if kind.overnight else t  # 24:00 matches t
+        return {"type": "string", "pattern": rf"^\s*{t}\s*{sep}\s*{end}\s*$"}
     if isinstance(kind, Str):
         return _str_schema(kind)
     return {}  # anything (a stored snapshot)

@@ -49,7 +49,8 @@ def _quote(text: str) -> str:
     # escape sequence in a key or an unchecked value would otherwise reach the terminal), and
     # never a personal number in full (a message may end up in a CI log).
     text = mask_numbers(text)
-    return '"' + show_hidden(text if len(text) <= 40 else text[:40] + "…") + '"'
+    shown = show_hidden(text if len(text) <= 40 else text[:40] + "…")
+    return '"' + shown.replace("\t", "\\u0009") + '"'
 
 
 class Kind:
@@ -149,7 +150,9 @@ class Number(Kind):
             return INVALID
         value = Decimal(text)
         if self.places is not None and "." in text and len(text.split(".")[1]) > self.places:
-            out.append(Problem.at(s.pos, self.code, f"{self.label_msg()}，这里是 {_quote(text)}"))
+            most = f"最多 {self.places} 位小数" if self.places else "整数，不能有小数"
+            msg = f"{self.label}{most}，这里是 {mask_numbers(text)}"
+            out.append(Problem.at(s.pos, self.code, msg))
             return INVALID
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
@@ -259,31 +262,68 @@ class Time(Kind):
 
 
 _RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*")
+_NEXT_DAY = "次日"
+
+
+def parse_end_time(text: str) -> tuple[dt.time, bool] | None:
+    """An opening session's end: HH:MM, ``24:00`` (midnight) or ``次日HH:MM`` (the next
+    day); returns (time, next_day) with 24:00 as (00:00, True)."""
+    text = text.strip()
+    marked = text.startswith(_NEXT_DAY)
+    text = text.removeprefix(_NEXT_DAY).strip()
+    if re.fullmatch(r"24[:：]00", text) and not marked:
+        return dt.time(0, 0), True
+    t = parse_time(text)
+    return None if t is None else (t, marked)
 
 
 @dataclass
 class TimeRange(Kind):
-    """A session written "09:00-12:00"; returns (start, end, pos)."""
+    """A session written "09:00-12:00"; returns (start, end, next_day, pos).
+
+    With ``overnight`` (opening sessions) the end may be ``24:00`` (midnight), earlier than
+    the start (``20:00-02:00``: the session ends the next day) or marked ``次日02:00``;
+    ``next_day`` says the end is on the following day. Without it (an activity) the end
+    must be later than the start on the same day."""
 
     label: str = "时间段（例如 09:00-12:00）"
+    overnight: bool = False
 
     def __call__(self, node: Raw, out: list[Problem]) -> Any:
         s = self.scalar(node, out)
         if s is None:
             return INVALID
         parts = _RANGE_SPLIT.split(s.text.strip())
-        times = [parse_time(p) for p in parts] if len(parts) == 2 else [None]
-        if None in times:
-            out.append(
-                Problem.at(s.pos, "not-time", f"应填写{self.label}，这里是 {_quote(s.text)}")
-            )
+        start = parse_time(parts[0]) if len(parts) == 2 else None
+        if self.overnight:
+            ending = parse_end_time(parts[1]) if len(parts) == 2 else None
+        else:
+            t = parse_time(parts[1]) if len(parts) == 2 else None
+            ending = None if t is None else (t, False)
+        if start is None or ending is None:
+            label = self.label
+            if self.overnight:
+                label += "；开到午夜写 24:00，跨夜写 20:00-02:00"
+            out.append(Problem.at(s.pos, "not-time", f"应填写{label}，这里是 {_quote(s.text)}"))
             return INVALID
-        start, end = times
-        if end <= start:
+        end, next_day = ending
+        if self.overnight and not next_day and end < start:
+            next_day = True  # 20:00-02:00: ends the next day
+        if end == start and not next_day:
+            msg = f"开始时间与结束时间相同，这里是 {_quote(s.text)}"
+            if self.overnight:
+                msg += "；全天开放写 00:00-24:00"
+            out.append(Problem.at(s.pos, "bad-time-range", msg))
+            return INVALID
+        if next_day and end > start:
+            msg = f"跨夜的开放时段不能超过 24 小时，这里是 {_quote(s.text)}"
+            out.append(Problem.at(s.pos, "bad-time-range", msg))
+            return INVALID
+        if not next_day and end < start:
             msg = f"结束时间应晚于开始时间，这里是 {_quote(s.text)}"
             out.append(Problem.at(s.pos, "bad-time-range", msg))
             return INVALID
-        return (start, end, s.pos)
+        return (start, end, next_day, s.pos)
 
 
 _TRUE = {"true", "True", "TRUE", "是", "yes", "Yes"}

@@ -232,12 +232,12 @@ ROOM = Obj(
 
 
 def _sessions(kind_label: str) -> Seq:
-    return Seq(TimeRange(), kind_label)
+    return Seq(TimeRange(overnight=True), kind_label)
 
 
 def _build_session(value: Any) -> m.Session:
-    start, end, pos = value
-    return m.Session(start, end, src=pos)
+    start, end, next_day, pos = value
+    return m.Session(start, end, next_day, src=pos)
 
 
 def _build_weekly(values: dict, pos: Position, at: dict) -> dict:
@@ -346,12 +346,27 @@ PAID_SERVICE = Obj(
     "经营性便民利民服务",
 )
 
+PLATFORM_12349 = Obj(
+    [
+        F(
+            "eligible",
+            Int("应覆盖人数"),
+            "应覆盖的重点人群人数（接受社区公共服务的70岁以上老人、残疾人、优抚对象、低保家庭等）",
+        ),
+        F("covered", Int("已覆盖人数"), "已覆盖人数（已免费安装信息终端并提供服务）"),
+        F("as_of", RecordDate(), "统计日期", False),
+    ],
+    model(m.PlatformCoverage),
+    "“12349”公益服务平台覆盖情况",
+)
+
 SERVICES = Obj(
     [
         F("catalogue", Seq(ServiceCode(), "服务目录编码列表", 1), "提供的服务目录细项或大项编码"),
         F("own", Seq(OWN_SERVICE, "自设服务列表"), "本中心自设服务项目", False, ()),
         F("paid", Seq(PAID_SERVICE, "经营性服务列表"), "经营性便民利民服务", False, ()),
         F("filed_exemption", Text("报备说明"), "服务项目数量不足时向区主管部门的报备说明", False),
+        F("platform_12349", PLATFORM_12349, "“12349”公益服务平台覆盖重点人群的情况", False),
     ],
     model(m.Services),
     "服务项目",
@@ -395,7 +410,7 @@ def _recurring_weekday(value: str) -> int:
 
 
 def _build_recurring(values: dict, pos: Position, at: dict) -> m.RecurringActivity:
-    start, end, _ = values.pop("time")
+    start, end, _, _ = values.pop("time")
     values["weekday"] = _recurring_weekday(values["weekday"])
     return m.RecurringActivity(start=start, end=end, **values, src=pos, at=at)
 
@@ -668,9 +683,33 @@ AUDIT = Obj(
 # ---------------------------------------------------------------- evaluations/YYYY.yaml
 
 SATISFACTION = Obj(
-    [F("sample", Int("样本数", 1), "调查样本数"), F("satisfied", Int("满意人数"), "满意人数")],
+    [
+        F("sample", Int("样本数", 1), "调查样本数"),
+        F("satisfied", Int("满意人数"), "满意人数"),
+        F("random", Int("随机抽取人数"), "样本中随机抽取辖区居民的人数", False),
+        F("phone", Int("电话抽取人数"), "样本中电话抽取居民的人数", False),
+    ],
     model(m.Satisfaction),
     "满意度调查",
+)
+EVALUATION_KIND = Choice(m.EVALUATION_KINDS, "评估类别")
+EVALUATION_ROUND = Obj(
+    [
+        F("kind", EVALUATION_KIND, "评估类别（年终考核、中期评估、终期评估、期满评估）"),
+        F("date", RecordDate(), "评估日期"),
+        F("evaluator", NAME, "评估机构或考核组", False),
+        F("summary", Text("评估意见"), "评估意见摘要", False),
+    ],
+    model(m.EvaluationRound),
+    "本年度的其他评估",
+)
+VERIFICATION = Obj(
+    [
+        F("by", NAME, "核实的主管部门（如 区民政局、市民政局）"),
+        F("on", RecordDate(), "核实日期"),
+    ],
+    model(m.Verification),
+    "区和市主管部门的核实（by 核实部门，on 核实日期）",
 )
 ENTRY = Obj(
     [
@@ -685,6 +724,12 @@ GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C", "示范型", "标准型", "基�
 EVALUATION = Obj(
     [
         F("year", YEAR, "评估年度"),
+        F(
+            "kind",
+            EVALUATION_KIND,
+            "本记录是哪一次评估（年终考核、中期评估、终期评估、期满评估）",
+            False,
+        ),
         F("evaluator", NAME, "第三方评估机构"),
         F("date", RecordDate(), "评估日期"),
         F("published", RecordDate(), "公布日期", False),
@@ -696,6 +741,12 @@ EVALUATION = Obj(
         ),
         F("grade", Choice(GRADES, "等级"), "评估机构给出的等级或类型", False),
         F("previous_grade", Choice(GRADES, "上一年度等级"), "上一年度等级", False),
+        F(
+            "three_year_grade",
+            Choice(GRADES, "三年营运总评等级"),
+            "三年期满时评估机构给出的三年营运总评等级",
+            False,
+        ),
         F("satisfaction", SATISFACTION, "满意度调查"),
         F("entries", Seq(ENTRY, "评分项列表"), "评估机构打分的评分项", False, ()),
         F("management_fee_over_limit", Bool(), "抽查是否查实管理费超标", False, False),
@@ -704,6 +755,14 @@ EVALUATION = Obj(
             Number(label="居民大会同意终止合同的比例", places=4, maximum=Decimal(1)),
             "居民大会同意终止合同的与会者比例",
             False,
+        ),
+        F("vote_verification", VERIFICATION, "居民大会表决结果经区和市主管部门核实的情况", False),
+        F(
+            "other_evaluations",
+            Seq(EVALUATION_ROUND, "其他评估列表"),
+            "本年度的其他评估（如中期评估）",
+            False,
+            (),
         ),
         F("summary", Text("评估意见"), "评估意见摘要", False),
     ],

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.figures import finance as figures
-from generator.packs.params import Flag, Int, ListOf, Rows, RuleParams, Text, param
+from generator.packs.params import Flag, Int, Rows, RuleParams, param
 from generator.rules.base import (
     FAIL,
     NO_DATA,
@@ -47,7 +47,6 @@ from generator.text import formats as fmt
 @dataclass(frozen=True)
 class MonthlyParams(RuleParams):
     min_themed_per_month: int = param(Int(), required=True)
-    evidence: tuple[str, ...] = param(ListOf(Text()), ())  # what an assessor looks at
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,6 @@ class LargeParams(RuleParams):
     )
     themed_only: bool = param(Flag(), True)
     larger_counts_for_smaller: bool = param(Flag(), False)
-    evidence: tuple[str, ...] = param(ListOf(Text()), ())
 
 
 def _months_between(start: dt.date, end: dt.date) -> list[str]:

@@ -15,7 +15,7 @@ them, so a listed service never delivered is visible.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator import model as m
@@ -123,12 +123,15 @@ def services_pos(centre: m.Centre) -> Position:
     return centre.services.pos("catalogue")
 
 
-def table_name(catalogue: Catalogue, code: str) -> str:
+def table_name(catalogue: Catalogue, code: str, labels: Mapping[str, str] | None = None) -> str:
+    """A table as messages name it: 表七（自助互助服务）. ``labels`` is the pack's own numbering
+    of the tables (``Pack.table_labels``): the early plan's 表七 is the catalogue's 表八."""
+    own = (labels or {}).get(code)
     for t in catalogue.tables:
         if t.code == code:
-            label = t.table or code
+            label = own or t.table or code
             return f"{label}（{t.title}）" if t.title and t.title != label else label
-    return code
+    return own or code
 
 
 def delivered_lead(cov: Coverage) -> str:

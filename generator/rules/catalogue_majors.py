@@ -81,14 +81,16 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for code in ctx.params.categories:
         got = len(cov.majors_in(cat, [code]))
         if need is not None:
-            yield _majors_finding(table_name(cat, code), code, got, need, pos, cov)
+            yield _majors_finding(
+                table_name(cat, code, ctx.pack.table_labels), code, got, need, pos, cov
+            )
     populations = {p.key: p for p in ctx.centre.populations}
     for cond in ctx.params.conditional:
         code = str(cond.get("category"))
         key = str(cond.get("population"))
         above = Decimal(str(cond.get("population_above")))
         cond_need = Decimal(str(cond.get("min_majors")))
-        name = table_name(cat, code)
+        name = table_name(cat, code, ctx.pack.table_labels)
         pop = populations.get(key)
         label = population_label(key)
         if pop is None:

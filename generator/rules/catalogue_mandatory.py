@@ -63,7 +63,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     referral_required = ctx.params.referral_required
     populations = {p.key: p for p in ctx.centre.populations}
     for code in ctx.params.categories:
-        name = table_name(cat, code)
+        name = table_name(cat, code, ctx.pack.table_labels)
         if code in cov.tables:
             msg = f"{delivered_lead(cov)}包括{name}的服务"
             yield Finding(PASS, msg, pos=pos, measured={"category": code})
@@ -104,7 +104,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if table is None:
             continue
         missing = [mj for mj in table.majors if mj.code not in cov.majors]
-        name = table_name(cat, code)
+        name = table_name(cat, code, ctx.pack.table_labels)
         measured = {"covered": len(table.majors) - len(missing), "majors": len(table.majors)}
         if missing:
             codes = "、".join(f"{mj.code} {mj.title}" for mj in missing)

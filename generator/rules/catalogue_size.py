@@ -79,8 +79,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         return
     exempt = ctx.centre.services.filed_exemption
     authority = ctx.params.exemption_authority
+    word = ctx.params.exemption or "报备"
     if exempt:
-        msg = "；".join(short) + f"（已向{authority}报备：{exempt}）"
+        msg = "；".join(short) + f"（已向{authority}{word}：{exempt}）"
         yield Finding(
             FAIL,
             msg,
@@ -92,7 +93,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     else:
         msg = (
             "；".join(short)
-            + f"，且没有向{authority}报备（services.filed_exemption）"
+            + f"，且没有向{authority}{word}（services.filed_exemption）"
             + listed_note(cov)
         )
         yield Finding(FAIL, msg, pos=pos, measured=measured, threshold=threshold)

@@ -169,6 +169,25 @@ def _volunteers(field_name: str) -> Callable[[m.Centre], list[Measure]]:
     return measure
 
 
+def _platform_12349(c: m.Centre) -> list[Measure]:
+    cover = c.services.platform_12349
+    if cover is None:
+        note = "centre.yaml 的 services 中没有填写 platform_12349（应覆盖人数 eligible、已覆盖人数 covered）"
+        return [Measure(None, c.services.src, note=note)]
+    if cover.eligible == 0:
+        return [Measure(None, cover.pos("eligible"), note="应覆盖人数为 0")]
+    if cover.covered > cover.eligible:
+        note = f"已覆盖人数 {cover.covered} 多于应覆盖人数 {cover.eligible}，请核对"
+        return [Measure(None, cover.pos("covered"), note=note)]
+    return [
+        Measure(
+            Decimal(cover.covered) / Decimal(cover.eligible),
+            cover.pos("covered"),
+            parts=(Decimal(cover.covered), Decimal(cover.eligible)),
+        )
+    ]
+
+
 def _no_data(what: str) -> Callable[[m.Centre], list[Measure]]:
     def measure(c: m.Centre) -> list[Measure]:
         return [Measure(None, c.src, note=f"记录中没有{what}的数据")]
@@ -266,7 +285,7 @@ METRICS: dict[str, Metric] = {
         "培育备案或注册的社区社会组织数", "count", _social_orgs("fostered"), "家"
     ),
     "platform_12349_coverage": Metric(
-        "“12349”平台对重点人群的覆盖率", "ratio", _no_data("“12349”平台覆盖情况")
+        "“12349”平台对重点人群的覆盖率", "ratio", _platform_12349, base="应覆盖的重点人群人数"
     ),
     "professional_cases_and_groups": Metric(
         "开展的专项社会工作个案和小组数", "count", _no_data("专项社会工作个案和小组"), "个"
@@ -311,7 +330,6 @@ class Params(RuleParams):
     condition: dict | None = param(Data(dict))  # {id, text}: when the rule applies
     # what the clause lists for readers of the manuals (spending items)
     expenditure_items: tuple[str, ...] = param(ListOf(Text()), ())
-    expenditure_quote: str | None = param(Text())
 
     @property
     def limit(self) -> Any:

@@ -9,8 +9,9 @@ Passing: a 3.3.1 四点半学校 activity with no ``price``; a 10.2.2 晚托 act
 Failing: the 3.3.1 activity with ``price: 10`` → “2026-03-03 的活动 四点半学校（3.3.1，表三）收费 10.00 元：
 公共服务原则上免收费”, at its ``price`` line in plans/2026-03.yaml.
 
-``table_labels`` (table code → the pack's name for it) prints the table as the pack's text
-numbers it: under the early plan an 8.1.1 activity is in its 表七, not the catalogue's 表八.
+The pack's ``table_labels`` (table code → the pack's name for it, ``Pack.table_labels``)
+print the table as the pack's text numbers it: under the early plan an 8.1.1 activity is in
+its 表七, not the catalogue's 表八.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from generator.packs.params import ListOf, MapOf, RuleParams, Text, param
+from generator.packs.params import ListOf, RuleParams, Text, param
 from generator.rules.base import FAIL, NO_DATA, PASS, CheckContext, Finding
 from generator.text import formats as fmt
 
@@ -26,9 +27,6 @@ from generator.text import formats as fmt
 @dataclass(frozen=True)
 class Params(RuleParams):
     tables: tuple[str, ...] = param(ListOf(Text()), required=True)
-    # the pack's own numbering of the catalogue's tables, when its text numbers them
-    # differently (the early plan's 表七 is the catalogue's 表八)
-    table_labels: dict[str, str] = param(MapOf(Text()), None)
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -49,8 +47,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             if table is None or table.code not in tables:
                 continue
             found = True
-            labels = ctx.params.table_labels or {}
-            label = labels.get(table.code) or table.table or table.code
+            label = ctx.pack.table_label(table.code) or table.table or table.code
             msg = (
                 f"{a.date} 的活动 {a.title}（{a.service}，{label}）收费 {fmt.yuan(a.price)} 元："
                 "公共服务原则上免收费"

@@ -38,7 +38,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         problems.append(f"不以{'或'.join(suffixes)}结尾")
     community_part = c.community.removesuffix("社区")
     if c.street not in name or community_part not in name:
-        problems.append("缺少识别名（所在街道名和社区名）")
+        identifier = ctx.params.identifier or "所在街道名和社区名"
+        problems.append(f"缺少识别名（{identifier}）")
     if c.brand and not ctx.params.brand_prefix_allowed:
         problems.append("规则包不允许在名称前加品牌名")
     pos = c.pos("official_name") if "official_name" in c.at else c.pos("community")

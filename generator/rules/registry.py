@@ -37,6 +37,7 @@ from generator.rules import (
     plan_published,
     postings,
     required_rooms,
+    satisfaction_sample,
     score_table,
     service_mix,
     surplus,
@@ -81,6 +82,7 @@ KINDS: dict[str, CheckKind] = {
     "funding-split": CheckKind(funding_split.check, funding_split.Params),
     "required-rooms": CheckKind(required_rooms.check, required_rooms.Params),
     "income-not-distributed": CheckKind(income_use.check, income_use.Params),
+    "satisfaction-sample": CheckKind(satisfaction_sample.check, satisfaction_sample.Params),
 }
 
 # the check functions alone, by kind

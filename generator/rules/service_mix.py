@@ -43,7 +43,6 @@ class Params(RuleParams):
     column_labels: dict[str, str] | None = param(MapOf(Text()))
     redistribution: dict | None = param(Data(dict))
     table: str | None = param(Text())  # the source table's title
-    notes: tuple[str, ...] = param(ListOf(Text()), ())  # the source table's notes
 
 
 def column_volumes(ctx: CheckContext, volume: Counter) -> dict[str, Decimal]:

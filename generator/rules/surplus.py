@@ -37,12 +37,19 @@ class Params(RuleParams):
     carry_to: str | None = param(Text())  # where it goes (e.g. next-year-operating-funds)
 
 
+# where a year's surplus goes, as ``carry_to`` names it
+CARRY_TO = {"next-year-operating-funds": "下年度运营经费"}
+
+
 def _name(q: m.Quarter) -> str:
     return fmt.quarter_text(q.year, q.quarter)
 
 
-def _link(prev: m.Quarter, cur: m.Quarter, closing: Decimal, got: Decimal) -> Finding:
-    """The verdict on one link of the chain: ``cur`` carries in what ``prev`` closed with."""
+def _link(
+    prev: m.Quarter, cur: m.Quarter, closing: Decimal, got: Decimal, carry_to: str | None = None
+) -> Finding:
+    """The verdict on one link of the chain: ``cur`` carries in what ``prev`` closed with;
+    ``carry_to`` is where the pack says a year's surplus goes."""
     expected = max(closing, Decimal(0))
     year_end = prev.quarter == 4
     period = f"{prev.year}年" if year_end else _name(cur)
@@ -69,7 +76,7 @@ def _link(prev: m.Quarter, cur: m.Quarter, closing: Decimal, got: Decimal) -> Fi
     if year_end and closing > 0:
         msg = (
             f"{prev.year}年节余 {fmt.yuan(closing)} 元，但 {cur.year}年第一季度结转的上期结余为 "
-            f"{fmt.yuan(got)} 元，节余应顺延至下年度运营经费"
+            f"{fmt.yuan(got)} 元，节余应顺延至{CARRY_TO.get(carry_to or '', carry_to or '下年度')}"
         )
     else:
         msg = (
@@ -86,7 +93,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         yield Finding(NO_DATA, "还没有季度财务记录，无法核对结余的结转", pos=ctx.centre.src)
         return
     for prev, cur, closing, got in figures.carried_forward_links(ctx.centre):
-        yield _link(prev, cur, closing, got)
+        yield _link(prev, cur, closing, got, ctx.params.carry_to)
     for q4 in (q for q in ctx.centre.quarters if q.quarter == 4):
         if (q4.year + 1, 1) in quarters:
             continue

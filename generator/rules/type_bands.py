@@ -34,6 +34,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.centre.evaluations:
         yield Finding(NO_DATA, "还没有评估记录，无法确定类型", pos=ctx.centre.src)
         return
+    named = ctx.params.score_rule
+    table = ctx.pack.rule(named) if named else None
+    if named and (table is None or table.check != "score-table"):
+        msg = f"规则包中没有评分表规则 {named}（score_rule），无法计算评估分比值"
+        yield Finding(NO_DATA, msg, pos=ctx.centre.src)
+        return
     for ev in ctx.centre.evaluations:
         card = scoring.score_centre(ctx.centre, ctx.pack, ev.year, ctx.today, ctx.findings_of)
         period = f"{ev.year}年"

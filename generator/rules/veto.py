@@ -11,14 +11,16 @@ veto may apply, keeping the failing figure's subject (“2026年全年 机构营
 高于上限 10%：如经……查实，将一票否决，直接评定为C级”).
 ``trigger: resident-assembly-vote``: ``assembly_vote_share`` compared with ``op``/``threshold``
 (超过 → ``>``: exactly 60 % does not trigger; 60.01 % does). With ``requires_verification_by``
-the veto takes effect only after that verification, which the evaluation record has no entry
-for: a share above the threshold is a warning “待区/市核实” naming what is missing, and the
-grade is not forced.
+the veto takes effect only after that verification, recorded as ``vote_verification: {by:
+区民政局、市民政局, on: 2026-11-20}``: with it a share above the threshold is the veto (error,
+grade C); without it it is a warning “待区/市核实” naming what is missing, and the grade is not
+forced.
 
 Passing: ``assembly_vote_share: 0.60``.
 Failing: ``assembly_vote_share: 0.6001`` → “居民大会与会者中同意终止合同的占 60.01%，超过 60%，待区/市核实：
-须经报区和市主管部门核实后才一票否决、直接评定为C级；评估记录没有登记区和市主管部门核实结果的栏目……”
-(warning), at that line.
+须经报区和市主管部门核实后才一票否决、直接评定为C级；评估记录没有登记区和市主管部门的核实……”
+(warning), at that line; with ``vote_verification`` → “……超过 60%，经区民政局、市民政局于 2026年11月20日
+核实，一票否决，第三方评估机构不予评估，直接评定为C级” (error).
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from typing import Any
 from generator import model as m
 from generator import urls
 from generator.packs.library import Pack
+from generator.text import formats as fmt
 from generator.text import labels
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -100,7 +101,7 @@ def schedules(ce: m.Centre, location_id: str) -> list[dict]:
                     "opens_at": f"{s.start:%H:%M}{CHINA_OFFSET}",
                     "closes_at": f"{s.end:%H:%M}{CHINA_OFFSET}",
                     "timezone": CHINA_UTC_HOURS,
-                    "description": f"{WEEKDAY_NAMES[d]} {s.start:%H:%M}–{s.end:%H:%M}开放",
+                    "description": f"{WEEKDAY_NAMES[d]} {fmt.session_text(s, '–')}开放",
                 }
             )
     return out

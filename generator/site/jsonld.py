@@ -65,6 +65,12 @@ def _hhmm(t: dt.time) -> str:
     return f"{t:%H:%M}"
 
 
+def _closes(s: m.Session) -> str:
+    """schema.org ``closes``: a session past midnight closes at its clock time (earlier than
+    ``opens``: the next day); a whole day is 00:00–23:59, as 00:00–00:00 means closed."""
+    return "23:59" if s.minutes >= 24 * 60 else _hhmm(s.end)
+
+
 def centre_node(ce: m.Centre, site_url: str | None) -> dict:
     """The centre as a ``CivicStructure`` with its opening hours."""
     centre_id, _ = _ids(ce, site_url)
@@ -76,7 +82,7 @@ def centre_node(ce: m.Centre, site_url: str | None) -> dict:
                     "@type": "OpeningHoursSpecification",
                     "dayOfWeek": SCHEMA + DAY_URIS[d],
                     "opens": _hhmm(s.start),
-                    "closes": _hhmm(s.end),
+                    "closes": _closes(s),
                 }
             )
     special: list[dict] = []
@@ -91,7 +97,7 @@ def centre_node(ce: m.Centre, site_url: str | None) -> dict:
             special.append({**base, "opens": "00:00", "closes": "00:00"})
         else:
             special.extend(
-                {**base, "opens": _hhmm(s.start), "closes": _hhmm(s.end)} for s in e.sessions
+                {**base, "opens": _hhmm(s.start), "closes": _closes(s)} for s in e.sessions
             )
     node: dict[str, Any] = {
         "@id": centre_id,

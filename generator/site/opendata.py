@@ -98,8 +98,7 @@ def hours_data(ce: m.Centre) -> dict:
                 "weekday": d + 1,
                 "weekday_name": m.WEEKDAYS[d],
                 "sessions": [
-                    {"opens": f"{s.start:%H:%M}", "closes": f"{s.end:%H:%M}"}
-                    for s in h.weekly.get(d, ())
+                    {"opens": f"{s.start:%H:%M}", "closes": s.end_text} for s in h.weekly.get(d, ())
                 ],
             }
             for d in range(7)
@@ -111,7 +110,7 @@ def hours_data(ce: m.Centre) -> dict:
                 "reason": e.reason,
                 "closed": e.closed,
                 "sessions": [
-                    {"opens": f"{s.start:%H:%M}", "closes": f"{s.end:%H:%M}"} for s in e.sessions
+                    {"opens": f"{s.start:%H:%M}", "closes": s.end_text} for s in e.sessions
                 ],
             }
             for e in h.exceptions

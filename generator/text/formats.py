@@ -87,9 +87,16 @@ def hours_text(minutes: int) -> str:
     return f"{h}小时" + (f"{mins}分" if mins else "")
 
 
-def sessions_text(sessions: Iterable[Any]) -> str:
+def session_text(session: Any, dash: str = "-") -> str:
+    """One opening session (``model.Session``) as printed: '09:00-12:00', to midnight
+    '12:00-24:00', overnight '20:00-次日02:00'; ``dash`` joins start and end."""
+    prefix = "次日" if session.overnight else ""
+    return f"{session.start:%H:%M}{dash}{prefix}{session.end_text}"
+
+
+def sessions_text(sessions: Iterable[Any], dash: str = "-") -> str:
     """A day's sessions: '09:00-12:00、14:00-21:00'; none → 闭馆."""
-    return "、".join(str(s) for s in sessions) or CLOSED
+    return "、".join(session_text(s, dash) for s in sessions) or CLOSED
 
 
 def date_text(day: dt.date) -> str:

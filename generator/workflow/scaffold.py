@@ -495,7 +495,7 @@ def draft_activities(
             elif not sessions:
                 reason = exc.reason if exc is not None else "闭馆"
                 skipped.append(SkippedDay(day, rec.title, f"当天闭馆（{reason}）"))
-            elif not any(s.start <= rec.start and rec.end <= s.end for s in sessions):
+            elif not any(s.contains(rec.start, rec.end) for s in sessions):
                 open_text = "、".join(str(s) for s in sessions)
                 skipped.append(SkippedDay(day, rec.title, f"不在当天开放时间内（{open_text}）"))
             else:

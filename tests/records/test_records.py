@@ -65,7 +65,13 @@ CASES = [
     ("not-date", sub(P, "date: 2026-03-03", "date: 2026-02-30"), (P, 5, "not-date")),
     ("not-date-format", sub(P, "date: 2026-03-03", "date: 2026/03/03"), (P, 5, "not-date")),
     ("not-time", sub(P, 'start: "14:00"', 'start: "25:00"'), (P, 6, "not-time")),
-    ("bad-time-range", sub(C, '"09:00-12:00"', '"12:00-09:00"'), (C, 27, "bad-time-range")),
+    ("bad-time-range", sub(C, '"09:00-12:00"', '"12:00-12:00"'), (C, 27, "bad-time-range")),
+    (
+        "bad-time-range-over-a-day",
+        sub(C, '"09:00-12:00"', '"09:00-次日10:00"'),
+        (C, 27, "bad-time-range"),
+    ),
+    ("not-time-24-in-activity", sub(P, 'end: "16:00"', 'end: "24:00"'), (P, 7, "not-time")),
     ("bad-time-range-activity", sub(P, 'end: "16:00"', 'end: "13:00"'), (P, 7, "bad-time-range")),
     ("not-bool", sub(C, "accessible: true", "accessible: 可以"), (C, 24, "not-bool")),
     (

@@ -284,11 +284,147 @@ def test_resident_vote_waits_for_verification():
     c = baseline(evaluations=(evaluation(score="950", assembly_vote_share=D("0.6001")),))
     [f] = run(c, "shenzhen-2015", "veto-resident-vote")
     assert (f.status, f.severity) == ("fail", "warning")
-    assert "待区/市核实" in f.message and "没有登记区和市主管部门核实结果" in f.message
+    assert "待区/市核实" in f.message and "没有登记区和市主管部门的核实" in f.message
     card = compliance.scorecard(c, pack("shenzhen-2015"), 2026, dt.date(2027, 6, 1))
     assert card.result == "A+" and any(v.pending for v in card.vetoes)
     c = baseline(evaluations=(evaluation(score="950", assembly_vote_share=D("0.60")),))
     assert statuses(c, "shenzhen-2015", "veto-resident-vote") == ["pass"]
+
+
+def test_verified_resident_vote_is_the_veto():
+    checked = m.Verification("区民政局、市民政局", dt.date(2026, 11, 20))
+    c = baseline(
+        evaluations=(
+            evaluation(score="950", assembly_vote_share=D("0.6001"), vote_verification=checked),
+        )
+    )
+    [f] = run(c, "shenzhen-2015", "veto-resident-vote")
+    assert (f.status, f.severity) == ("fail", None)  # the rule's own severity: error
+    assert "经区民政局、市民政局于 2026年11月20日 核实，一票否决" in f.message
+    card = compliance.scorecard(c, pack("shenzhen-2015"), 2026, dt.date(2027, 6, 1))
+    assert card.result == "C" and card.result_from == "veto"
+    # a verified vote at the threshold is no veto
+    c = baseline(
+        evaluations=(
+            evaluation(score="950", assembly_vote_share=D("0.60"), vote_verification=checked),
+        )
+    )
+    assert statuses(c, "shenzhen-2015", "veto-resident-vote") == ["pass"]
+
+
+@pytest.mark.parametrize("overall, extends", [("B", True), ("B-", False), (None, False)])
+def test_three_year_grade_extends_two_years(overall, extends):
+    c = baseline(evaluations=(evaluation(score="760", three_year_grade=overall),))
+    card = compliance.scorecard(c, pack("shenzhen-2015"), 2026, dt.date(2027, 6, 1))
+    ids = [x.id for x in card.consequences]
+    assert ("three-year-extension" in ids) == extends
+    [f] = run(c, "shenzhen-2015", "grade")
+    assert ("直接延续营运两年" in f.message) == extends
+
+
+# ---------------------------------------------------------------- evaluation schedule by kind
+
+
+def rounds(*pairs) -> tuple[m.EvaluationRound, ...]:
+    return tuple(m.EvaluationRound(k, dt.date(*d), src=at(30)) for k, d in pairs)
+
+
+@pytest.mark.parametrize(
+    "kind, others, expected",
+    [
+        ("终期评估", (("中期评估", (2026, 7, 10)),), {"中期评估": "pass", "终期评估": "pass"}),
+        ("终期评估", (), {"中期评估": "fail", "终期评估": "pass"}),
+        (None, (), {"中期评估": "no-data", "终期评估": "no-data"}),
+    ],
+)
+def test_binjiang_mid_term_and_final_checked_apart(kind, others, expected):
+    ev = evaluation(grade="标准型", score=None, kind=kind, other_evaluations=rounds(*others))
+    found = run(baseline(evaluations=(ev,)), "binjiang-2023", "evaluation-schedule")
+    of_2026 = [f for f in found if f.year == 2026]
+    # the pack's order: the mid-term entry, then the final one
+    assert [f.status for f in of_2026] == [expected["中期评估"], expected["终期评估"]]
+    if expected["中期评估"] == "fail":
+        (f,) = [f for f in of_2026 if f.status == "fail"]
+        assert f.message.startswith(
+            "2026 年度没有中期评估的记录（年度中期评估；记录中只有终期评估）"
+        )
+        assert f.message.endswith("运营方后期继续签约的依据")  # the pack's use, quoted
+
+
+def huizhou_centre(kind: str | None, day: tuple[int, int, int] | None):
+    contract = replace(baseline().contract, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    others = rounds((kind, day)) if kind and day else ()
+    ev = evaluation(score=None, kind="年终考核", other_evaluations=others)
+    return baseline(contract=contract, evaluations=(ev,))
+
+
+@pytest.mark.parametrize(
+    "kind, day, today, expected",
+    [
+        ("期满评估", (2026, 12, 16), (2027, 1, 5), "pass"),  # exactly 15 days before
+        ("期满评估", (2026, 12, 17), (2027, 1, 5), "fail"),  # 14 days before
+        (None, None, (2026, 12, 16), "not-applicable"),  # not yet due
+        (None, None, (2026, 12, 17), "fail"),  # due and none on record
+        ("中期评估", (2026, 12, 10), (2027, 1, 5), "fail"),  # another kind does not count
+    ],
+)
+def test_huizhou_expiry_evaluation_half_a_month_before_the_end(kind, day, today, expected):
+    c = huizhou_centre(kind, day)
+    found = run(c, "huizhou-pilot", "contract-and-evaluation", today=dt.date(*today))
+    (f,) = [f for f in found if "期满评估" in f.message]
+    assert f.status == expected, f.message
+    if expected == "fail" and day == (2026, 12, 17):
+        assert f.message.startswith(
+            "期满评估于 2026年12月17日 进行，晚于合同结束日前 15 日（2026年12月16日）"
+        )
+
+
+# ---------------------------------------------------------------- satisfaction sample, 12349
+
+
+@pytest.mark.parametrize(
+    "sample, random_, phone, expected, where",
+    [
+        (60, 30, 30, "pass", None),
+        (70, 40, 30, "pass", None),  # more than 30 is no worse
+        (60, 40, 20, "fail", "phone"),
+        (60, 30, 25, "fail", "sample"),  # the parts do not make up the sample
+        (60, None, None, "no-data", None),
+    ],
+)
+def test_satisfaction_sample_composition(sample, random_, phone, expected, where):
+    ev = evaluation(grade="标准型", score=None, sample=sample, satisfied=50)
+    file = "centres/demo/evaluations/2026.yaml"
+    sat = m.Satisfaction(
+        sample,
+        50,
+        random_,
+        phone,
+        src=at(6, file),
+        at={"sample": at(61, file), "phone": at(63, file)},
+    )
+    c = baseline(evaluations=(replace(ev, satisfaction=sat),))
+    [f] = run(c, "binjiang-2023", "satisfaction-sample")
+    assert f.status == expected, f.message
+    if where:
+        assert f.pos == sat.pos(where)
+    if where == "phone":
+        assert f.message == "2026年满意度调查电话抽取 20 名，低于下限 30 名"
+
+
+@pytest.mark.parametrize(
+    "cover, expected",
+    [((186, 186), "pass"), ((186, 185), "fail"), (None, "no-data"), ((10, 11), "no-data")],
+)
+def test_platform_12349_coverage(cover, expected):
+    c = baseline()
+    platform = m.PlatformCoverage(*cover, src=at(70), at={"covered": at(72)}) if cover else None
+    c = replace(c, services=replace(c.services, platform_12349=platform))
+    for pack_id in ("shenzhen-2015", "shenzhen-early"):
+        [f] = run(c, pack_id, "platform-12349-coverage")
+        assert f.status == expected, f.message
+    if expected == "fail":
+        assert f.pos == at(72) and "99.46%" in f.message
 
 
 def test_fee_veto_warning_keeps_its_subject():

@@ -185,13 +185,36 @@ def test_resident_vote_above_60_percent_waits_for_verification(tmp_path: Path) -
     (p,) = problems(report, "veto-resident-vote")
     assert p["severity"] == "warning"
     assert "超过 60%，待区/市核实" in p["message"]
-    assert "评估记录没有登记区和市主管部门核实结果的栏目" in p["message"]
+    assert "评估记录没有登记区和市主管部门的核实（vote_verification）" in p["message"]
     assert p["file"].endswith("evaluations/2026.yaml")
     assert not problems(report, "grade")  # the grade is not forced to C
     out = score_text(tmp_path, "shenzhen-xiashi")
     assert "评估等级：A（" in out and "评估等级：C" not in out
     set_evaluation(folder, assembly_vote_share=0.6)
     assert status(check_json(tmp_path), "veto-resident-vote") == "pass"
+
+
+def test_verified_resident_vote_makes_the_grade_c(tmp_path: Path) -> None:
+    folder = project_with(tmp_path, "shenzhen-xiashi")
+    checked = {"by": "宝安区民政局、深圳市民政局", "on": dt.date(2026, 11, 20)}
+    set_evaluation(folder, assembly_vote_share=0.6001, vote_verification=checked)
+    report = check_json(tmp_path)
+    (p,) = problems(report, "veto-resident-vote")
+    assert p["severity"] == "error"
+    assert "经宝安区民政局、深圳市民政局于 2026年11月20日 核实，一票否决" in p["message"]
+    grades = [g["message"] for g in problems(report, "grade")]
+    assert any(m.startswith("2026年度评估等级为 C（一票否决") for m in grades), grades
+    # the evaluator's stated A is not what the veto gives
+    assert "评估记录的等级 A 与一票否决" in " ".join(grades)
+    assert "评估等级：C" in score_text(tmp_path, "shenzhen-xiashi")
+
+
+def test_three_year_grade_extends_the_contract_two_years(tmp_path: Path) -> None:
+    folder = project_with(tmp_path, "shenzhen-xiashi")
+    set_evaluation(folder, three_year_grade="B+")
+    assert "直接延续营运两年" in score_text(tmp_path, "shenzhen-xiashi")
+    set_evaluation(folder, three_year_grade="B-")
+    assert "直接延续营运两年" not in score_text(tmp_path, "shenzhen-xiashi")
 
 
 def test_fee_veto_warning_keeps_its_subject(tmp_path: Path) -> None:

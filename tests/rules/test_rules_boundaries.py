@@ -17,6 +17,7 @@ from rules_helpers import (
     WORKDAY,
     D,
     activity,
+    at,
     baseline,
     delivering,
     entry,
@@ -32,6 +33,7 @@ from rules_helpers import (
     shenzhen_codes,
     staff_member,
     statuses,
+    t,
     themed_month,
 )
 
@@ -265,17 +267,69 @@ def week(days: int, day_ranges=WORKDAY) -> dict[int, tuple[str, ...]]:
     ],
 )
 def test_opening_hours(weekly, expected):
-    assert statuses(baseline(opening_hours=hours(weekly)), "binjiang-2023", "opening-hours") == [
-        expected
-    ]
+    # the regular week is judged first; when it falls short nothing else is said
+    found = statuses(baseline(opening_hours=hours(weekly)), "binjiang-2023", "opening-hours")
+    assert found[0] == expected
+    assert found == ["fail"] if expected == "fail" else set(found) == {"pass"}
 
 
-def test_opening_hours_holiday_exceptions_do_not_count():
+def test_opening_hours_statutory_holidays_do_not_make_a_week_fail():
+    # 2026-10-01..07 国庆节 (statutory): the week 10-05..10-11 has Thursday and Friday
+    # open 12 h and three statutory days off, so it counts 5
     national_day = m.HoursException(day(2026, 10, 1), day(2026, 10, 7), "国庆节")
-    short_day = m.HoursException(day(2026, 10, 8), day(2026, 10, 8), "调休", False, ())
-    c = baseline(opening_hours=hours(week(5), (national_day, short_day)))
-    [f] = run(c, "binjiang-2023", "opening-hours")
-    assert f.status == "pass" and f.measured["exceptions_not_counted"] == 2
+    c = baseline(opening_hours=hours(week(5), (national_day,)))
+    found = run(c, "binjiang-2023", "opening-hours", today=day(2026, 12, 6))
+    assert [f.status for f in found] == ["pass", "pass", "pass"]  # the week, 2025, 2026
+    assert "法定节假日不计" in found[2].message and found[2].measured["holiday_days"] >= 7
+
+
+def closure(start, end, reason="设备检修") -> m.HoursException:
+    return m.HoursException(start, end, reason, src=at(45))
+
+
+@pytest.mark.parametrize(
+    "closed_days, expected",
+    [
+        (((2026, 3, 9), (2026, 3, 9)), "pass"),  # Monday closed: Tuesday–Saturday still 5
+        (((2026, 3, 9), (2026, 3, 11)), "fail"),  # Monday–Wednesday closed: 2 days
+    ],
+)
+def test_opening_hours_closure_week(closed_days, expected):
+    # Monday–Saturday 12 h each: one closed day leaves 5, three leave 3
+    six = week(6, ("08:00-20:00",))
+    exc = closure(day(*closed_days[0]), day(*closed_days[1]))
+    c = baseline(opening_hours=hours(six, (exc,)))
+    found = run(c, "binjiang-2023", "opening-hours", today=day(2026, 12, 6))
+    year_2026 = [f for f in found if f.year == 2026]
+    assert [f.status for f in year_2026] == [expected]
+    if expected == "fail":
+        [f] = year_2026
+        assert f.pos == at(45)
+        assert f.message == (
+            "2026年有 1 周开放不少于 12 小时的天数少于 5 天（法定节假日不计）："
+            "2026年3月9日至3月15日那周 3 天（闭馆：设备检修）"
+        )
+        assert f.measured["short_weeks"] == ["2026-03-09"]
+
+
+def test_opening_hours_weeks_not_ended_or_outside_the_contract_are_not_judged():
+    six = week(6, ("08:00-20:00",))
+    exc = closure(day(2026, 12, 7), day(2026, 12, 9))  # the coming week
+    c = baseline(opening_hours=hours(six, (exc,)))
+    found = run(c, "binjiang-2023", "opening-hours", today=day(2026, 12, 6))
+    assert {f.status for f in found} == {"pass"}
+    # Mondays 2026-01-05 .. 11-23: the week ending on the day of the check is not over
+    assert found[-1].measured["weeks"] == 47
+
+
+def test_opening_hours_to_midnight_and_overnight_count_for_the_day_they_start():
+    to_midnight = m.Session(t("12:00"), t("00:00"), True)
+    overnight = m.Session(t("14:00"), t("02:00"), True)
+    assert (to_midnight.minutes, str(to_midnight)) == (720, "12:00-24:00")
+    assert (overnight.minutes, str(overnight)) == (720, "14:00-次日02:00")
+    weekly = {d: (to_midnight,) for d in range(3)} | {d: (overnight,) for d in (3, 4)}
+    oh = m.OpeningHours(weekly, (), src=at(38), at={"weekly": at(39)})
+    assert statuses(baseline(opening_hours=oh), "binjiang-2023", "opening-hours")[0] == "pass"
 
 
 def test_opening_hours_failure_message():
