@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from generator import model as m
+from generator.text import formats as fmt
 
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -81,7 +82,7 @@ def opening_hours_text(hours: m.OpeningHours) -> str:
         return "、".join(m.WEEKDAYS[d] for d in ds)
 
     def span(s: m.Session) -> str:
-        return f"{s.start:%H:%M}—{s.end:%H:%M}"
+        return fmt.session_text(s, "—")
 
     open_parts = [f"{days(ds)} {'、'.join(span(s) for s in ss)}" for ds, ss in groups if ss]
     closed = [d for ds, ss in groups if not ss for d in ds]

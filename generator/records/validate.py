@@ -482,9 +482,11 @@ def _check_hours(hours: m.OpeningHours) -> Iterator[Problem]:
 
 
 def _overlaps(sessions: tuple[m.Session, ...], label: str) -> Iterator[Problem]:
-    ordered = sorted(sessions, key=lambda s: s.start)
+    """Sessions of one day that overlap (a session running to midnight or overnight ends
+    after the day's last minute, so nothing can start after it that day)."""
+    ordered = sorted(sessions, key=lambda s: s.start_minute)
     for a, b in itertools.pairwise(ordered):
-        if b.start < a.end:
+        if b.start_minute < a.end_minute:
             yield Problem.at(b.src, "overlapping-sessions", f"{label}的开放时段 {a} 与 {b} 重叠")
 
 
@@ -552,7 +554,7 @@ def _check_plan(
             msg = f"paid_service {a.paid_service} 不在 centre.yaml 的 services.paid 中（须先备案）"
             out.append(Problem.at(a.pos("paid_service"), "unknown-service", msg))
         sessions = hours.sessions_on(a.date)
-        if a.end > a.start and not any(s.start <= a.start and a.end <= s.end for s in sessions):
+        if a.end > a.start and not any(s.contains(a.start, a.end) for s in sessions):
             open_text = "、".join(str(s) for s in sessions) or "闭馆"
             msg = f"活动时间 {a.start:%H:%M}-{a.end:%H:%M} 不在当天开放时间内（{a.date} 开放时间：{open_text}）"
             out.append(Problem.at(a.pos("start"), "outside-opening-hours", msg))

@@ -99,7 +99,9 @@ def schedules(ce: m.Centre, location_id: str) -> list[dict]:
                     "wkst": "MO",
                     "byday": BYDAY[d],
                     "opens_at": f"{s.start:%H:%M}{CHINA_OFFSET}",
-                    "closes_at": f"{s.end:%H:%M}{CHINA_OFFSET}",
+                    # HSDS times are times of a day: a session to midnight closes at 23:59
+                    "closes_at": f"{'23:59' if s.to_midnight else format(s.end, '%H:%M')}"
+                    f"{CHINA_OFFSET}",
                     "timezone": CHINA_UTC_HOURS,
                     "description": f"{WEEKDAY_NAMES[d]} {fmt.session_text(s, '–')}开放",
                 }

@@ -112,3 +112,17 @@ def test_platform_12349(tmp_path):
     cover = centre.services.platform_12349
     assert (cover.eligible, cover.covered, cover.as_of) == (40, 38, None)
     assert Decimal(cover.covered) / cover.eligible < 1
+
+
+def test_a_planned_activity_inside_a_session_to_midnight_is_within_hours(tmp_path):
+    edits = sub(C, '周二: ["09:00-21:00"]', '周二: ["09:00-24:00"]')
+    plan = "plans/2026-03.yaml"
+    edits |= sub(plan, 'start: "14:00"\n    end: "16:00"', 'start: "21:30"\n    end: "23:30"')
+    _, problems = validated(tmp_path, edits)
+    assert not [p for p in problems if p.code == "outside-opening-hours"]
+    # past the day's close, the same activity is outside
+    edits[C] = edits[C].replace('周二: ["09:00-24:00"]', '周二: ["09:00-22:00"]')
+    _, problems = validated(tmp_path / "again", edits)
+    assert [p.code for p in problems if p.code == "outside-opening-hours"] == [
+        "outside-opening-hours"
+    ]
