@@ -363,6 +363,10 @@ _SEEDS: dict[str, dict] = {
     "centre/populations": {key: {"count": "12", "referral": "@"} for key in POPULATIONS},
     "centre/volunteers/teams": ["@"],
     "evaluation/entries": [{"item": "@", "points": "1", "note": "@"}],
+    "evaluation/other_evaluations": [
+        {"kind": "中期评估", "date": "2026-07-01", "evaluator": "@", "summary": "@"}
+    ],
+    "evaluation/vote_verification": {"by": "@", "on": "2027-01-20"},
     "centre/recurring": [
         {
             "weekday": "周三",
