@@ -200,6 +200,16 @@ def evaluation_snapshot(e: m.Evaluation) -> dict:
         "management_fee_over_limit": _bool(e.management_fee_over_limit),
         "assembly_vote_share": _num(e.assembly_vote_share),
         "summary": e.summary,
+        "kind": e.kind,
+        "three_year_grade": e.three_year_grade,
+        "other_evaluations": [
+            {"kind": r.kind, "date": r.date.isoformat(), "evaluator": r.evaluator}
+            for r in e.other_evaluations
+        ]
+        or None,  # absent fields are left out of the stored snapshot
+        "vote_verification": (
+            {"by": v.by, "on": v.on.isoformat()} if (v := e.vote_verification) else None
+        ),
     }
 
 

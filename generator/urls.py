@@ -30,7 +30,10 @@ CENTRES_INDEX = "centres/index.md"
 OPEN_DATA = "open-data.md"
 ABOUT = "about.md"
 OFFICERS = "officers.md"  # the district officers' view of every centre
-CITY_PAGES = (HOME, CENTRES_INDEX, OPEN_DATA, ABOUT, OFFICERS)
+ACTIVITIES = "activities.md"  # every centre's activities, for the city-wide search
+CITY_PAGES = (HOME, CENTRES_INDEX, OPEN_DATA, ABOUT, OFFICERS, ACTIVITIES)
+ROBOTS = "robots.txt"  # for search engines: where the sitemap is
+CITY_FILES = (ROBOTS,)  # the city's files that are neither pages nor open data
 
 # ---------------------------------------------------------------- a centre's pages
 
@@ -46,6 +49,7 @@ PAGES = {
     "evaluation": "evaluation/{}.md",
     "compliance": "compliance.md",
     "manuals": "manuals.md",
+    "manual": "manuals/{}.md",  # one manual's page, by the manual's id
     "archive": "archive.md",
     "correction": "corrections/{}.md",
 }

@@ -32,6 +32,7 @@ from generator.records.schema import (
     TimeRange,
     model,
 )
+from generator.text.labels import EVALUATION_LABELS
 
 COMMUNITY_TYPES = {
     "传统城市社区": "traditional-urban",
@@ -692,7 +693,7 @@ SATISFACTION = Obj(
     model(m.Satisfaction),
     "满意度调查",
 )
-EVALUATION_KIND = Choice(m.EVALUATION_KINDS, "评估类别")
+EVALUATION_KIND = Choice(m.EVALUATION_KINDS, EVALUATION_LABELS["kind"])
 EVALUATION_ROUND = Obj(
     [
         F("kind", EVALUATION_KIND, "评估类别（年终考核、中期评估、终期评估、期满评估）"),
@@ -743,7 +744,7 @@ EVALUATION = Obj(
         F("previous_grade", Choice(GRADES, "上一年度等级"), "上一年度等级", False),
         F(
             "three_year_grade",
-            Choice(GRADES, "三年营运总评等级"),
+            Choice(GRADES, EVALUATION_LABELS["three_year_grade"]),
             "三年期满时评估机构给出的三年营运总评等级",
             False,
         ),

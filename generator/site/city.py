@@ -235,7 +235,7 @@ def render_about(
 
 # the city page that lists what each centre holds, so that the city search finds a centre
 # by its activities (each centre's own pages are searched from the centre)
-ACTIVITIES = "activities.md"
+ACTIVITIES = urls.ACTIVITIES
 
 
 def render_activities(

@@ -50,12 +50,22 @@ def item_names(card: Any) -> dict[str, str]:
 def render_evaluation(p: CentrePages, ev: m.Evaluation) -> None:
     ce, page = p.centre, p.at("evaluation", ev.year)
     rows = []
+    if ev.kind:
+        rows.append((EVALUATION_LABELS["kind"], ev.kind))
     if ev.score is not None:
         rows.append((EVALUATION_LABELS["score"], fmt.num(ev.score)))
     if ev.grade:
         rows.append((EVALUATION_LABELS["grade"], ev.grade))
     if ev.previous_grade:
         rows.append((EVALUATION_LABELS["previous_grade"], ev.previous_grade))
+    if ev.three_year_grade:
+        rows.append((EVALUATION_LABELS["three_year_grade"], ev.three_year_grade))
+    for r in ev.other_evaluations:
+        by = f"，{r.evaluator}" if r.evaluator else ""
+        rows.append((EVALUATION_LABELS["other_evaluations"], f"{r.kind}（{date_cn(r.date)}{by}）"))
+    if ev.vote_verification:
+        v = ev.vote_verification
+        rows.append((EVALUATION_LABELS["vote_verification"], f"{v.by}于{date_cn(v.on)}核实"))
     sat = ev.satisfaction
     rows.append(
         (

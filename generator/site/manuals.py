@@ -8,6 +8,7 @@ import re
 
 from markupsafe import Markup
 
+from generator import urls
 from generator.site import contexts as c
 from generator.site.render import CentrePages, rel
 
@@ -35,7 +36,7 @@ def manual_body(title: str, markdown: str) -> str:
 def manual_page(centre_id: str, manual_id: str) -> str:
     """Docs path of one manual's page: centres/<id>/manuals/<manual id>.md."""
     slug = re.sub(r"[^a-z0-9-]+", "-", manual_id.lower()).strip("-") or "manual"
-    return f"centres/{centre_id}/manuals/{slug}.md"
+    return urls.page(centre_id, "manual", slug)
 
 
 def render_manuals(p: CentrePages) -> None:

@@ -285,7 +285,7 @@ def render_city(
     )
     render_about(out, env, centres, used_packs, today)
     render_activities(out, env, centres, today=today)
-    out.file("robots.txt", robots_txt(site_url))
+    out.file(urls.ROBOTS, robots_txt(site_url))
     return SiteSources(
         out.pages,
         out.files,

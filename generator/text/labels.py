@@ -52,6 +52,10 @@ EVALUATION_LABELS = {
     "grade": "评估等级",
     "previous_grade": "上一年度等级",
     "satisfaction": "居民满意率",
+    "kind": "评估类别",
+    "three_year_grade": "三年营运总评等级",
+    "other_evaluations": "本年度其他评估",
+    "vote_verification": "居民大会表决的核实",
 }
 
 # ---------------------------------------------------------------- periods

@@ -86,7 +86,7 @@ def test_every_page_and_file_is_an_address_of_urls(boundary) -> None:
     files |= {urls.data_path(centre.id, "finance", q.key) for q in centre.quarters}
     files |= {urls.data_path(centre.id, "audit", str(a.year)) for a in centre.audits}
     files |= {urls.data_path(centre.id, "evaluation", str(e.year)) for e in centre.evaluations}
-    assert set(site.files) == files | set(urls.ALL_DATA)
+    assert set(site.files) == files | set(urls.ALL_DATA) | set(urls.CITY_FILES)
     assert set(site.copies) == {urls.signed_report(centre.id, a.year) for a in centre.audits}
 
 
