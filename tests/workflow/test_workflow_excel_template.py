@@ -231,7 +231,7 @@ def test_excel_an_amount_with_three_decimals_says_amounts_go_to_the_fen(
     assert run_cli(["import", book], monkeypatch, proj) == 1
     out = capsys.readouterr().out
     assert "工作表「2026年第一季度支出」第3行「金额」列（C3 格）" in out
-    assert out.count("3 位小数") == 2 and "到分" in out and "最多两位小数" in out
+    assert out.count("3 位小数") == 2 and "到分" in out and "最多 2 位小数" in out
 
 
 def test_excel_record_problems_point_at_the_cell_to_change_in_sheet_words(
