@@ -1069,11 +1069,16 @@ def _overlap(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 
 def _tiny_pdf() -> bytes:
-    """A one-page blank PDF standing in for the signed audit report."""
+    """A one-page PDF standing in for the signed audit report, with a line of text (the build
+    reads every page of an attachment for personal numbers; a page without text is refused)."""
+    text = b"BT /F1 14 Tf 72 760 Td (Audit report - synthetic city, no personal data) Tj ET"
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

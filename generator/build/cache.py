@@ -14,8 +14,10 @@ again next time (its time stamp may not yet tell a second change in the same tic
 Nothing in the cache is trusted: a value is JSON (never pickle) behind a header with its
 SHA-256, read back only as gongshi's own dataclasses (``entry_bytes``, ``read_entry``); a
 finished folder is reused only when every file still has the hash its manifest lines record
-(``tree.folder_matches``). A truncated, damaged or planted entry is made again. One build at
-a time holds the project's lock (``build_lock``).
+(``tree.stats_match``: a file whose inode, size, modification and change times are those
+recorded when the folder was stored is taken as unchanged, any other is hashed). A truncated,
+damaged or planted entry is made again. One build at a time holds the project's lock
+(``build_lock``).
 """
 
 from __future__ import annotations
@@ -275,6 +277,12 @@ class BuildCache:
             return None
         stored_key, value = stored
         return value if stored_key == key else None
+
+    def get_entry(self, kind: str, name: str) -> tuple[str, Any] | None:
+        """The (key, value) stored as ``kind``/``name`` whatever its key (None when there is
+        none or it is damaged): what of an older entry may still be used is the caller's to
+        check (``parts._pdfs`` reuses the PDFs whose own key matches)."""
+        return read_entry(self._value_path(kind, name))
 
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
         write_atomic(self._value_path(kind, name), entry_bytes(key, value))

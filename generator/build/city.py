@@ -96,10 +96,13 @@ def build_city(
     today: dt.date,
     site_url: str | None,
     awaiting: Sequence[AwaitingCorrection] = (),
+    clean: set[str] | None = None,
 ) -> CityResult:
     """The city pages, all-centres data, styles and data schemas, built by mkdocs into
     ``site`` (emptied first): ``centres`` with their ``corrections``, and the centres
-    ``awaiting`` correction listed with the note."""
+    ``awaiting`` correction listed with the note. ``clean``: the city files the
+    personal-data guard found nothing in before (``privacy.scan_outputs``), kept by the
+    build from one build to the next."""
     for folder in (site, tmp / "docs"):
         if folder.exists():
             shutil.rmtree(folder)
@@ -124,7 +127,7 @@ def build_city(
         g.add(rel, b"" if rel in JOINED else data, "开放数据")
     add_static(g)
     result = CityResult(centres=centres, notes=list(sources.notes), pages=len(sources.pages))
-    result.problems = scan_outputs(g.files, centres, project)
+    result.problems = scan_outputs(g.files, centres, project, clean=clean)
     if any(p.severity.value == "error" for p in result.problems):
         return result
     docs = tmp / "docs"

@@ -86,10 +86,11 @@ from generator.build.parts import (
 )
 from generator.build.tree import (
     MANIFEST,
+    Published,
     check_site_links,
-    folder_matches,
-    link_tree,
+    published_record,
     recover_output,
+    stats_match,
     swap_in,
     write_manifest,
     write_new,
@@ -125,6 +126,9 @@ class BuildResult:
     ledgers: list[Path] = field(default_factory=list)  # the published.yaml files written
     made: list[str] = field(default_factory=list)  # centres whose part was made, not reused
     reused: list[str] = field(default_factory=list)  # centres whose part came from the cache
+    # of those, the centres whose pages printing the day were made again for this day
+    refreshed: list[str] = field(default_factory=list)
+    pdfs_made: int = 0  # PDFs compiled by this build (the others came from the cache)
     # centres not published because their records have errors → since when (the first build
     # day of the errors); the site keeps the last published part of those in ``kept``
     awaiting: dict[str, dt.date] = field(default_factory=dict)
@@ -279,7 +283,7 @@ def _build(
         for ce in publish
     }
 
-    def job(cid: str) -> PartJob:
+    def job(cid: str, refresh: bool) -> PartJob:
         return PartJob(
             cid,
             checks.refs[cid],
@@ -292,8 +296,16 @@ def _build(
             pdf,
             key=keys[cid],
             pdf_key=pdf_keys[cid],
+            refresh=refresh,
         )
 
+    published_files = Published(out, _published_files(cache, out))
+    stored_clean = cache.get(GUARD, "city", cache.version)
+    clean = (
+        {k for k in stored_clean if isinstance(k, str)}
+        if isinstance(stored_clean, frozenset)
+        else set()
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.build-", dir=out.parent) as tmp_name:
         tmp = Path(tmp_name)
@@ -311,9 +323,10 @@ def _build(
                 today=today,
                 site_url=site_url,
                 awaiting=unpublished.awaiting(),
+                clean=clean,
             )
 
-        made, city_result = make_parts(keys, job, cache, workers, city)
+        made, city_result = make_parts(keys, job, cache, workers, city, today)
         parts = []
         for part in made:
             validated.report.extend(part.problems)
@@ -329,13 +342,13 @@ def _build(
             return BuildResult(validated.report)
         for part in parts:
             notes.extend(part.notes)
-            link_tree(cache.folder_for(PARTS, part.centre_id), site)
+            published_files.place(cache.folder_for(PARTS, part.centre_id), part.manifest, site)
         kept_lines, kept_html = unpublished.keep(site)
         lines = city_result.manifest + [line for part in parts for line in part.manifest]
         lines += kept_lines
         lines += write_joined_data(site, city_result.centres)
         lines.append(unpublished.write_state(site))
-        fresh = [p for part in parts if part.fresh for p in part.html]
+        fresh = [p for part in parts for p in (part.html if part.fresh else part.refreshed)]
         check_site_links(site, city_result.html + fresh)
         pages = city_result.html + [p for part in parts for p in part.html] + kept_html
         lines += write_sitemap(site, pages, site_url)
@@ -367,6 +380,9 @@ def _build(
         )
         written = write_ledgers(ledgers, today, project) if recorded else []
         swap_in(site, out)
+    if not preview:
+        cache.put(SITE_FILES, _site_name(out), _site_key(cache, out), published_record(out, lines))
+    cache.put(GUARD, "city", cache.version, frozenset(clean))
     kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
     cache.forget(PARTS, kept)
     cache.forget(PDFS, kept)
@@ -377,6 +393,12 @@ def _build(
         )
     cache.save()
     notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
+    refreshed = [p.centre_id for p in parts if not p.fresh and p.refreshed]
+    if refreshed:
+        notes.append(f"{len(refreshed)} 个中心的记录未改动，只按今天的日期重新生成了注明日期的页面")
+    if pdf and any(not p.fresh for p in parts):
+        made_pdfs = sum(p.pdfs_made for p in parts)
+        notes.append(f"本次排版了 {made_pdfs} 个 PDF，其余取自缓存")
     return BuildResult(
         validated.report,
         out,
@@ -386,9 +408,40 @@ def _build(
         written,
         made=[p.centre_id for p in parts if p.fresh],
         reused=[p.centre_id for p in parts if not p.fresh],
+        refreshed=refreshed,
+        pdfs_made=sum(p.pdfs_made for p in parts),
         awaiting={name: a.since for name, a in unpublished.entries.items()},
         kept=[name for name, a in unpublished.entries.items() if a.pages],
     )
+
+
+SITE_FILES = "site-files"  # the files of each output folder as last published (tree.Published)
+GUARD = "guard"  # the city files the personal-data guard found clean (privacy.clean_key)
+
+
+def _site_name(out: Path) -> str:
+    return digest("output folder", str(out.resolve()))[:24]
+
+
+def _site_key(cache: BuildCache, out: Path) -> str:
+    return digest(cache.version, str(out.resolve()))
+
+
+def _published_files(cache: BuildCache, out: Path) -> dict[str, list]:
+    """The files of the output folder as the last build recorded them (``tree.Published``);
+    nothing when there is no such record or it is not well formed."""
+    files = cache.get(SITE_FILES, _site_name(out), _site_key(cache, out)) if out.is_dir() else None
+    if not isinstance(files, dict):
+        return {}
+    return {
+        rel: entry
+        for rel, entry in files.items()
+        if isinstance(rel, str)
+        and isinstance(entry, list)
+        and len(entry) == 5
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in entry[:4])
+        and isinstance(entry[4], str)
+    }
 
 
 # ---------------------------------------------------------------- the checks, cached
@@ -501,7 +554,7 @@ class Workers:
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["generator.build.parts"])
+            ctx.set_forkserver_preload(["generator.build.preload"])
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
         return self.pool
 
@@ -534,29 +587,36 @@ class Workers:
 
 def make_parts(
     keys: dict[str, str],
-    job: Callable[[str], PartJob],
+    job: Callable[[str, bool], PartJob],
     cache: BuildCache,
     workers: Workers,
     city: Callable[[], CityResult],
+    today: dt.date,
 ) -> tuple[list[PartResult], CityResult]:
     """Every centre's part (cached or made now, by the workers) and the city part (made in
-    this process meanwhile)."""
+    this process meanwhile). A part cached under its key but made on another day has only
+    its pages that print the day made again (``parts.refresh_part``)."""
     results: dict[str, PartResult] = {}
-    stale = []
+    stale: list[PartJob] = []
     for cid, key in keys.items():
         hit = cache.get(PARTS, cid, key)
-        # a part is reused only when its folder still holds exactly the files it was made
-        # with (a damaged or changed cache file makes the part again)
+        # a part is reused only when its cache folder still holds every file it was made
+        # with (checked by stat, a file changed since is hashed: ``tree.stats_match``); a
+        # damaged or changed cache file makes the part again. Its files then go into the
+        # new site from the output folder where they are unchanged there (``Published``)
         if (
             hit is not None
             and cache.folder_key(PARTS, cid) == key
-            and folder_matches(cache.folder_for(PARTS, cid), hit.manifest)
+            and stats_match(cache.folder_for(PARTS, cid), hit.manifest, hit.stats)
         ):
-            hit.fresh = False
-            results[cid] = hit
+            if hit.day == today:
+                hit.fresh, hit.pdfs_made, hit.refreshed = False, 0, []
+                results[cid] = hit
+            else:
+                stale.append(job(cid, True))
         else:
-            stale.append(cid)
-    made, city_result = workers.map_meanwhile(build_part, [job(cid) for cid in stale], city)
+            stale.append(job(cid, False))
+    made, city_result = workers.map_meanwhile(build_part, stale, city)
     for part in made:
         results[part.centre_id] = part
     return [results[cid] for cid in keys], city_result

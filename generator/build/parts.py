@@ -21,14 +21,17 @@ centre (the theme override ``main.html`` points mkdocs-material's search there).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build.cache import BuildCache, manifest_line
-from generator.build.engine import chosen_engine, scoped_index, search_index
+from generator.build.cache import BuildCache, digest, manifest_line
+from generator.build.engine import MKDOCS, chosen_engine, merged_index, scoped_index, search_index
 from generator.build.mkdocs_site import (
     centre_config,
     run_mkdocs,
@@ -36,19 +39,21 @@ from generator.build.mkdocs_site import (
     write_config,
     write_search_words,
 )
-from generator.build.privacy import scan_outputs
-from generator.build.tree import write_new
+from generator.build.privacy import scan_outputs, typst_text
+from generator.build.tree import folder_stats, write_new
 from generator.compliance import RuleResult
 from generator.errors import BuildFailed
 from generator.figures.calendar import corrections_on, published_on
 from generator.packs.library import Library
 from generator.pipeline import CentreChecked, assemble, check_centre, project_library, rule_results
-from generator.print.documents import render_centre_pdfs
+from generator.print.documents import centre_sources
+from generator.print.render import PrintSource
 from generator.print.typeset import Typesetter
 from generator.problems import Problem, Severity
 from generator.records.validate import Project, Validated
 from generator.rules.base import Finding
 from generator.site.pages import render_centre
+from generator.site.render import SiteSources
 from generator.urls import SHARD_ROOTS
 
 CHECKED = "checked"  # a centre's whole check (pipeline.CentreChecked)
@@ -78,6 +83,9 @@ class PartJob:
     pdf_key: (
         str  # the PDFs' key (cache.pdf_key): files, results, withheld, what of the day they print
     )
+    # the part in the cache has this key but was made on another day: make again only the
+    # pages and data files that print something else on this day (``refresh_part``)
+    refresh: bool = False
 
 
 @dataclass
@@ -92,6 +100,14 @@ class PartResult:
     html: list[str] = field(default_factory=list)  # site paths of its pages (link check)
     manifest: list[str] = field(default_factory=list)  # "sha256  path" lines of its files
     fresh: bool = True  # made by this build (False: taken from the cache)
+    day: dt.date | None = None  # the day its pages and data files were made for
+    # docs path → SHA-256 of each generated page (Markdown) and data file, as made on ``day``
+    digests: dict[str, str] = field(default_factory=dict)
+    pdf_paths: list[str] = field(default_factory=list)  # site paths of its PDFs
+    pdfs_made: int = 0  # PDFs compiled by this build (not taken from the cache)
+    refreshed: list[str] = field(default_factory=list)  # site paths of pages made again today
+    # its files in the cache as stored there (tree.folder_stats): a reuse checks them by stat
+    stats: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -214,57 +230,131 @@ def part_validated(job: PartJob, cache: BuildCache) -> Validated:
 
 def _pdfs(
     job: PartJob, validated: Validated, cache: BuildCache
-) -> tuple[dict[str, bytes], list[Problem]]:
-    """The centre's PDFs and what the personal-data guard found in them, cached by pdf_key."""
+) -> tuple[dict[str, bytes], list[Problem], int]:
+    """The centre's PDFs and what the personal-data guard found in them; and how many were
+    compiled now.
+
+    Kept in the cache under ``pdf_key`` (all of them at once) and each under its own key, the
+    digest of its Typst source and the files it reads (``_document_key``): when the centre's
+    key changed, the sources are made again (cheap) and only the documents whose source
+    differs are compiled. One changed finance file thus compiles the postings that print it
+    (its quarter's, the booklet of its year), not every PDF of the centre."""
     if not job.pdf:
-        return {}, []
+        return {}, [], 0
     (ce,) = validated.centres
-    hit = cache.get(PDFS, ce.id, job.pdf_key)
-    if hit is not None:
-        return hit
+    stored = cache.get_entry(PDFS, ce.id)
+    docs, found = _stored_pdfs(stored[1] if stored is not None else None)
+    if stored is not None and stored[0] == job.pdf_key and docs is not None:
+        return {path: pdf for path, (_, pdf) in docs.items()}, list(found), 0
+    docs = docs or {}
     packs = validated.library.packs if validated.library else {}
+    ts = _typesetter()
     # what is published on the day: nothing dated for publication later is printed
-    pdfs = render_centre_pdfs(
+    sources = centre_sources(
         published_on(ce, job.today),
         packs.get(ce.rule_pack),
         site_url=job.site_url or "",
         results=validated.results[ce.id],
         corrections=corrections_on(validated.corrections[ce.id], ce, job.today),
         manuals=validated.manuals[ce.id],
-        typesetter=_typesetter(),
+        fonts=ts.fonts,
         today=job.today,
     )
-    problems = scan_outputs(pdfs, [ce], Project(job.project_root))
-    cache.put(PDFS, ce.id, job.pdf_key, (pdfs, problems))
-    return pdfs, problems
-
-
-def build_part(job: PartJob) -> PartResult:
-    """Make one centre's part and store it in the cache; its result (problems stop the build)."""
-    cache = _cache(job.cache_folder)
+    made: dict[str, tuple[str, bytes]] = {}
+    compiled: dict[str, str] = {}  # path → the text it prints (privacy.typst_text)
+    for path, src in sources.items():
+        key = _document_key(cache, path, src)
+        old = docs.get(path)
+        if old is not None and old[0] == key:
+            made[path] = old
+        else:
+            made[path] = (key, ts.compile(src.source, files=src.files))
+            compiled[path] = typst_text(src.source, src.files)
+    pdfs = {path: pdf for path, (_, pdf) in made.items()}
     project = Project(job.project_root)
-    validated = part_validated(job, cache)
+    # the guard reads what the PDFs compiled now print, from their sources; all of them
+    # again when it found anything (its problems name every file a number is in)
+    problems = scan_outputs({}, [ce], project, texts=compiled)
+    if problems or found:
+        every = {path: typst_text(src.source, src.files) for path, src in sources.items()}
+        problems = scan_outputs({}, [ce], project, texts=every)
+    cache.put(PDFS, ce.id, job.pdf_key, (made, tuple(problems)))
+    return pdfs, problems, len(compiled)
+
+
+def _document_key(cache: BuildCache, path: str, src: PrintSource) -> str:
+    """The key of one PDF: the generator and tools (``cache.version``), its path, its Typst
+    source and the files it reads (a QR code, a chart)."""
+    return digest("pdf-document", cache.version, path, src.source, sorted(src.files.items()))
+
+
+def _stored_pdfs(
+    value: object,
+) -> tuple[dict[str, tuple[str, bytes]] | None, tuple[Problem, ...]]:
+    """The documents (path → (key, PDF)) and problems of a stored PDFs entry; (None, ()) when
+    it is not one."""
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)):
+        return None, ()
+    docs, problems = value
+    for item in docs.values():
+        if not (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and isinstance(item[1], bytes)
+        ):
+            return None, ()
+    if not isinstance(problems, tuple) or not all(isinstance(p, Problem) for p in problems):
+        return None, ()
+    return docs, problems
+
+
+def _sources(
+    job: PartJob, validated: Validated, pdf_paths: frozenset[str]
+) -> tuple[SiteSources, dict[str, bytes]]:
+    """The centre's pages and data files on the day, and each one's bytes by docs path."""
     (ce,) = validated.centres
     packs = validated.library.packs if validated.library else {}
-    result = PartResult(ce.id)
-    pdfs, pdf_problems = _pdfs(job, validated, cache)
-    result.problems.extend(pdf_problems)
     sources = render_centre(
         ce,
         packs.get(ce.rule_pack),
         job.project_root,
         today=job.today,
-        pdf_paths=frozenset(pdfs),
+        pdf_paths=pdf_paths,
         site_url=job.site_url,
         corrections=validated.corrections[ce.id],
         results=validated.results[ce.id],
         manuals=validated.manuals[ce.id],
     )
+    made = {rel: text.encode("utf-8") for rel, text in sources.pages.items()}
+    made.update(sources.files)
+    return sources, made
+
+
+def _digests(made: dict[str, bytes]) -> dict[str, str]:
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(made.items())}
+
+
+def build_part(job: PartJob) -> PartResult:
+    """Make one centre's part and store it in the cache; its result (problems stop the build).
+    A part made on another day with the same key has only what prints the day made again
+    (``refresh_part``)."""
+    cache = _cache(job.cache_folder)
+    validated = part_validated(job, cache)
+    if job.refresh:
+        refreshed = refresh_part(job, validated, cache)
+        if refreshed is not None:
+            return refreshed
+    project = Project(job.project_root)
+    (ce,) = validated.centres
+    result = PartResult(ce.id, day=job.today)
+    pdfs, pdf_problems, result.pdfs_made = _pdfs(job, validated, cache)
+    result.problems.extend(pdf_problems)
+    sources, made_now = _sources(job, validated, frozenset(pdfs))
     result.notes.extend(sources.notes)
-    files: dict[str, bytes] = {}
-    for rel, text in sources.pages.items():
-        files[rel] = text.encode("utf-8")
-    files.update(sources.files)
+    result.digests = _digests(made_now)
+    result.pdf_paths = sorted(pdfs)
+    files = dict(made_now)
     for rel, src in sources.copies.items():
         files[rel] = src.read_bytes()
     result.problems.extend(scan_outputs(files, [ce], project))
@@ -290,11 +380,133 @@ def build_part(job: PartJob) -> PartResult:
         cfg = centre_config(site_config(docs, site, words, job.site_url), ce.id)
         run_mkdocs(write_config(work / "mkdocs.yml", cfg), job.today)
         _keep_own(site, made, ce.id, result)
-        cache.put_folder(PARTS, ce.id, job.key, made)
+        kept = cache.put_folder(PARTS, ce.id, job.key, made)
+        result.stats = folder_stats(kept, result.manifest)
         cache.put(PARTS, ce.id, job.key, result)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def refresh_part(job: PartJob, validated: Validated, cache: BuildCache) -> PartResult | None:
+    """The centre's part in the cache, made on another day under the same key, brought to
+    ``job.today``: its pages and data files are rendered for the day and those that print
+    something else (截至 the day, 今日开放, the date of the compliance report) are made again,
+    the pages by mkdocs-material alone (``engine.run_mkdocs_here(only=...)``), their search
+    entries put in place of the old ones. Nothing else is made: the PDFs and every other page
+    are the part's. None when that cannot be done (another site engine, another set of files,
+    the cached part gone): the part is then made whole.
+
+    The refreshed folder is assembled beside the old one (hard links within the cache, the
+    changed files written anew, never in place) and moved in as a whole (``put_folder``)."""
+    cid = job.centre_id
+    hit = cache.get(PARTS, cid, job.key)
+    old = cache.folder_for(PARTS, cid)
+    if (
+        chosen_engine() != MKDOCS
+        or hit is None
+        or hit.day is None
+        or not hit.digests
+        or cache.folder_key(PARTS, cid) != job.key
+    ):
+        return None
+    (ce,) = validated.centres
+    sources, made_now = _sources(job, validated, frozenset(hit.pdf_paths))
+    digests = _digests(made_now)
+    if set(digests) != set(hit.digests):
+        return None
+    changed = [rel for rel, sha in digests.items() if hit.digests[rel] != sha]
+    result = dataclasses.replace(
+        hit,
+        notes=list(sources.notes),
+        fresh=False,
+        day=job.today,
+        digests=digests,
+        pdfs_made=0,
+        refreshed=[],
+    )
+    if changed:
+        found = scan_outputs(
+            {rel: made_now[rel] for rel in changed}, [ce], Project(job.project_root)
+        )
+        result.problems = [*hit.problems, *found]
+        if result.failed:
+            return result
+        if not _refresh_folder(job, sources, made_now, changed, hit, old, result):
+            return None
+    cache.put(PARTS, cid, job.key, result)
+    return result
+
+
+def _refresh_folder(
+    job: PartJob,
+    sources: SiteSources,
+    made_now: dict[str, bytes],
+    changed: list[str],
+    hit: PartResult,
+    old: Path,
+    result: PartResult,
+) -> bool:
+    """Make the ``changed`` pages and files of the part in ``old`` again into a new folder
+    that replaces it in the cache; False when the pages made are not the part's."""
+    cid = job.centre_id
+    cache = _cache(job.cache_folder)
+    pages = frozenset(rel for rel in changed if rel in sources.pages)
+    work = Path(tempfile.mkdtemp(prefix=f".{cid}.day-", dir=cache.folder / PARTS))
+    try:
+        replaced: dict[str, bytes] = {}
+        for rel in changed:
+            if rel not in pages and (old / rel).is_file():
+                replaced[rel] = made_now[rel]
+        if pages:
+            docs, site = work / "docs", work / "site"
+            # every file a page may link to is there (a link to a missing file is not
+            # rewritten); only the pages named are read and rendered
+            for rel in [*sources.copies, *hit.pdf_paths]:
+                _write(docs / rel, b"")
+            for rel, data in made_now.items():
+                _write(docs / rel, data)
+            words = work / "search-words.txt"
+            write_search_words(sources.words, words)
+            cfg = centre_config(site_config(docs, site, words, job.site_url), cid)
+            run_mkdocs(write_config(work / "mkdocs.yml", cfg), job.today, only=pages)
+            for root in SHARD_ROOTS:
+                for path in sorted((site / root / cid).rglob("*.html")):
+                    rel = path.relative_to(site).as_posix()
+                    if not (old / rel).is_file():
+                        return False
+                    replaced[rel] = path.read_bytes()
+                    result.refreshed.append(rel)
+            index = f"centres/{cid}/{search_index(MKDOCS)}"
+            replaced[index] = merged_index(
+                (old / index).read_bytes(), scoped_index(site, f"centres/{cid}/", MKDOCS)
+            )
+        made = work / "part"
+        for dirpath, _dirnames, filenames in os.walk(old):
+            for name in filenames:
+                source = Path(dirpath, name)
+                rel = source.relative_to(old).as_posix()
+                if rel in replaced or rel == ".key":
+                    continue
+                target = made / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, target)
+        for rel, data in replaced.items():
+            _write(made / rel, data)
+        lines = {line.split("  ", 1)[1].rstrip("\n"): line for line in hit.manifest}
+        for rel, data in replaced.items():
+            lines[rel] = manifest_line(rel, data)
+        result.manifest = list(lines.values())
+        kept = cache.put_folder(PARTS, cid, job.key, made)
+        result.stats = folder_stats(kept, result.manifest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return True
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_new(path, data)
 
 
 def _keep_own(site: Path, made: Path, centre_id: str, result: PartResult) -> None:

@@ -17,6 +17,7 @@ a CI log, does not repeat the number.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -27,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from generator.errors import ToolMissing
@@ -69,6 +71,7 @@ __all__ = [
     "scan_outputs",
     "scan_records",
     "scan_text",
+    "typst_text",
 ]
 
 #: Problem codes of this module: code → (Chinese title, severity). To be listed in the
@@ -313,12 +316,62 @@ def _texts(files: Mapping[str, bytes]) -> Iterator[tuple[str, str | None]]:
             yield from zip(pdfs, pool.map(lambda p: pdf_all_text(files[p], exe), pdfs))
 
 
-def scan_outputs(files: Mapping[str, bytes], centres: Iterable[Any], project: Any) -> list[Problem]:
+# Typst's escapes, undone for the guard: ``\u{...}`` code points, the string escapes, and a
+# backslash before any other character (``print.typeset.typst_escape`` puts one before every
+# ASCII punctuation character of record text; a backslash at a line's end is a line break)
+_TYPST_UNICODE = re.compile(r"\\u\{([0-9A-Fa-f]{1,6})\}")
+_TYPST_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_TYPST_STRING = {"n": "\n", "r": "\r", "t": "\t"}
+
+
+def typst_text(source: str, files: Mapping[str, bytes] = MappingProxyType({})) -> str:
+    """The text a generated Typst document prints, for the guard, without compiling it: its
+    source with Typst's escapes undone, then the text of each SVG file it reads (a chart's
+    labels). Every value a document prints is in its source (the generator computes the
+    figures; the templates only place them), and the markup between two table cells or
+    fields (``], [``) keeps them apart as the page does, where the text of a PDF read back
+    runs a table's columns together into one long number."""
+
+    def code_point(m: re.Match) -> str:
+        value = int(m.group(1), 16)
+        return chr(value) if value <= 0x10FFFF else ""
+
+    def escaped(m: re.Match) -> str:
+        return _TYPST_STRING.get(m.group(1), m.group(1))
+
+    text = _TYPST_ESCAPE.sub(escaped, _TYPST_UNICODE.sub(code_point, source))
+    parts = [text]
+    for name in sorted(files):
+        if name.lower().endswith(".svg"):
+            parts.append(
+                html.unescape(re.sub(r"<[^>]*>", " ", files[name].decode("utf-8", "replace")))
+            )
+    return "\n".join(parts)
+
+
+def clean_key(path: str, data: bytes, allowed_key: str) -> str:
+    """What a file found clean is remembered by (``scan_outputs(clean=...)``): its path, the
+    SHA-256 of its bytes and of the numbers allowed."""
+    return hashlib.sha256(f"{path}\0{allowed_key}\0".encode() + data).hexdigest()
+
+
+def scan_outputs(
+    files: Mapping[str, bytes],
+    centres: Iterable[Any],
+    project: Any,
+    texts: Mapping[str, str] = MappingProxyType({}),
+    clean: set[str] | None = None,
+) -> list[Problem]:
     """Problems for every personal number found in the generated files, at its record line.
 
     Args:
         files: every file about to be published, path → bytes (site pages, data files,
             print PDFs, copied attachments).
+        texts: files whose text is known without reading them back, path → text (the PDFs
+            the build compiles: ``typst_text`` of their sources).
+        clean: the files (other than PDFs) this scan found nothing in before, each as
+            ``clean_key`` (its path, its bytes and the numbers allowed): such a file is not
+            read again; every file found clean now is added. None: every file is read.
         centres: the validated centres; their declared public phones are allowed.
         project: the ``generator.records.validate.Project`` whose ``centres/`` folders are searched
             for the record line each number came from.
@@ -333,7 +386,16 @@ def scan_outputs(files: Mapping[str, bytes], centres: Iterable[Any], project: An
     allowed = _union_allowed(list(centres), project)
     where: dict[tuple[str, str], list[str]] = {}  # (kind, value) → output paths
     out: list[Problem] = []
-    for path, text in _texts(files):
+    keys: dict[str, str] = {}
+    if clean is not None:
+        allowed_key = hashlib.sha256(repr(sorted(allowed)).encode("utf-8")).hexdigest()
+        keys = {
+            path: clean_key(path, data, allowed_key)
+            for path, data in files.items()
+            if not path.lower().endswith(".pdf")
+        }
+        files = {path: data for path, data in files.items() if keys.get(path) not in clean}
+    for path, text in [*_texts(files), *sorted(texts.items())]:
         if text is None:
             msg = (
                 f"无法提取 PDF 文件 {mask_numbers(path)} 的文字（可能已加密），"
@@ -341,10 +403,15 @@ def scan_outputs(files: Mapping[str, bytes], centres: Iterable[Any], project: An
             )
             out.append(_problem(Position(path), "personal-data-unchecked", msg))
             continue
-        for f in scan_text(text, allowed):
+        found = scan_text(text, allowed)
+        for f in found:
             paths = where.setdefault((f.kind, f.value), [])
             if path not in paths:
                 paths.append(path)
+        if clean is not None and not found and path in keys:
+            clean.add(keys[path])
+    if clean is not None:  # only what this build published is remembered
+        clean.intersection_update(keys.values())
     if not where:
         return out
     index = _index_records(project, _centre_folders(project))

@@ -177,6 +177,87 @@ def link_tree(src: Path, dest: Path) -> None:
             copy_file(source, target)
 
 
+def manifest_items(lines: list[str]) -> list[tuple[str, str]]:
+    """(path, sha256) of each manifest line ("sha256  path")."""
+    out = []
+    for line in lines:
+        sha, _, rel = line.rstrip("\n").partition("  ")
+        out.append((rel, sha))
+    return out
+
+
+class Published:
+    """The files of the output folder as the last build left them, to publish again without
+    copying: a file whose path, SHA-256 (from that build's manifest lines) and inode, size,
+    modification and change times are still those recorded right after its swap is the same
+    file, and goes into the new site as a hard link to it (both are the site's: nothing is
+    shared with the build cache). The change time cannot be set by a user, and writing,
+    truncating, replacing or renaming a file changes it, so a published file changed since
+    is copied from the cache again. The record is one hash-checked cache entry
+    (``cache.entry_bytes``) for the whole output folder (``SITE_FILES``)."""
+
+    def __init__(self, out: Path, files: dict[str, list]) -> None:
+        self.out = out
+        self.files = files
+        self.seen: dict[str, bool] = {}
+
+    def has(self, rel: str, sha: str) -> bool:
+        """Whether ``out/rel`` is, unchanged, the published file with this hash."""
+        entry = self.files.get(rel)
+        if entry is None or entry[4] != sha:
+            return False
+        if rel not in self.seen:
+            try:
+                st = os.lstat(self.out / rel)
+                self.seen[rel] = _stat_of(st) == entry[:4]
+            except OSError:
+                self.seen[rel] = False
+        return self.seen[rel]
+
+    def lacking(self, lines: list[str]) -> list[tuple[str, str]]:
+        """The (path, sha256) of ``lines`` that cannot be published from the output folder."""
+        return [(rel, sha) for rel, sha in manifest_items(lines) if not self.has(rel, sha)]
+
+    def place(self, src: Path, lines: list[str], dest: Path) -> None:
+        """Put the files of a part (``lines``, its manifest) into the site ``dest``: a hard
+        link to the published file where it is unchanged (``has``), else a copy of the part's
+        file in the cache ``src`` (``link_tree``'s rules: never a link into the cache, two
+        outputs wanting one path fail)."""
+        made: set[str] = set()
+        for rel, sha in manifest_items(lines):
+            target = dest / check_rel(rel)
+            if target.parent.as_posix() not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent.as_posix())
+            if os.path.lexists(target):
+                raise BuildFailed(f"两项输出要写入同一个文件 {rel}")
+            if self.has(rel, sha):
+                try:
+                    os.link(self.out / rel, target)
+                    continue
+                except OSError:  # another file system, or a file system without links
+                    pass
+            copy_file(src / rel, target)
+
+
+def _stat_of(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def published_record(out: Path, lines: list[str]) -> dict[str, list]:
+    """What ``Published`` compares, for every file of the manifest ``lines`` of the site now
+    at ``out``: path → [inode, size, mtime_ns, ctime_ns, sha256] (taken once the swap is done
+    and the old site removed: linking and unlinking change a file's change time)."""
+    record = {}
+    for rel, sha in manifest_items(lines):
+        try:
+            st = os.lstat(out / rel)
+        except OSError:
+            continue
+        record[rel] = [*_stat_of(st), sha]
+    return record
+
+
 def copy_file(source: str | Path, target: str | Path) -> None:
     """A copy of ``source`` at ``target`` (a new file): a reflink where the file system
     shares blocks copy-on-write (Btrfs, XFS), else the bytes."""
@@ -217,6 +298,47 @@ def folder_matches(folder: Path, lines: list[str]) -> bool:
                 return False
             found += 1
     return found == len(expected)
+
+
+def folder_stats(folder: Path, lines: list[str]) -> dict[str, list[int]]:
+    """Inode, size, modification and change times of each file of the manifest ``lines`` in
+    ``folder``, taken when the folder is put in the cache (``stats_match``)."""
+    stats = {}
+    for rel, _sha in manifest_items(lines):
+        with contextlib.suppress(OSError):
+            stats[rel] = _stat_of(os.lstat(folder / rel))
+    return stats
+
+
+def stats_match(folder: Path, lines: list[str], stats: dict[str, list[int]]) -> bool:
+    """Whether ``folder`` still holds every file of the manifest ``lines`` with its hash: a
+    file whose inode, size and times are those ``folder_stats`` recorded is taken as
+    unchanged (writing, truncating or replacing a file changes its change time, which no
+    user can set back), any other is hashed (like git's index)."""
+    for rel, sha in manifest_items(lines):
+        path = folder / check_rel(rel)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return False
+        if stats.get(rel) == _stat_of(st):
+            continue
+        if not files_match(folder, [(rel, sha)]):
+            return False
+    return True
+
+
+def files_match(folder: Path, items: list[tuple[str, str]]) -> bool:
+    """Whether each (path, sha256) of ``items`` is a regular file of ``folder`` with that
+    hash."""
+    for rel, sha in items:
+        path = folder / check_rel(rel)
+        try:
+            if not path.is_file() or path.is_symlink() or _sha256(path) != sha:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _sha256(path: str | Path) -> str:

@@ -51,6 +51,7 @@ Numbers are shown masked (``138****8000``, ``4499**********0025``).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import unicodedata
@@ -383,9 +384,11 @@ def scan_text(text: str, allowed: Iterable[str] = ()) -> list[Finding]:
     """
     allow = {normalise_number(a) for a in allowed if a}
     hashes = [m.span() for m in _HASH.finditer(text)] if len(text) >= 32 else []
+    starts = [a for a, _ in hashes]  # in order and never overlapping, as finditer gives them
     found: list[Finding] = []
     for run in _runs(text):
-        if any(a <= run[0].start and run[-1].end <= b for a, b in hashes):
+        k = bisect.bisect_right(starts, run[0].start) - 1
+        if k >= 0 and run[-1].end <= hashes[k][1]:  # inside a hash: not a number
             continue
         for groups, decimal in _segments(run):
             end = groups[-1].end

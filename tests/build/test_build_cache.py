@@ -88,24 +88,6 @@ def test_rebuild_makes_only_the_changed_centre(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_new_day_remakes_no_centre(tmp_path: Path) -> None:
-    # 今日开放 and the days left are computed in the reader's browser: the build day is not in
-    # a centre part's key (build.cache.part_key)
-    project = two_centres(tmp_path)
-    first = build(project, tmp_path / "out", pdf=True)
-    assert first.pdfs > 0
-    pdfs = project / CACHE_DIR / "pdfs" / "demo.json"
-    stamp = pdfs.stat().st_mtime_ns
-    before = tree_bytes(tmp_path / "out")
-    nextday = build(project, tmp_path / "out", pdf=True, today=TODAY + dt.timedelta(days=1))
-    assert nextday.made == [] and sorted(nextday.reused) == ["demo", "demo-two"]
-    assert pdfs.stat().st_mtime_ns == stamp  # the PDFs do not depend on the day
-    after = tree_bytes(tmp_path / "out")
-    parts = [k for k in before if k.startswith(("centres/demo", "data/demo", "print/"))]
-    assert parts and all(after[k] == before[k] for k in parts)
-
-
-@pytest.mark.slow
 def test_parallel_build_equals_one_process(tmp_path: Path) -> None:
     one = build(two_centres(tmp_path, "a"), tmp_path / "one", jobs=1)
     two = build(two_centres(tmp_path, "b"), tmp_path / "two", jobs=2)
@@ -156,6 +138,8 @@ def test_a_record_error_holds_back_its_centre_alone(tmp_path: Path) -> None:
     # both centres' parts are as they were: demo's made again (from the cache), demo-two's
     # kept from the output folder; only the city pages that list demo-two say it waits
     differs = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    # the officers' view (a city page, with its data) lists the centres awaiting correction
+    differs -= {k for k in differs if k.startswith(("officers/", "data/officers."))}
     assert differs == {
         "index.html",
         "centres/index.html",

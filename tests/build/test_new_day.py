@@ -1,0 +1,157 @@
+"""A new day costs what changed: no part and no PDF is made again when no record changed, and
+the site of the new day is byte for byte the site a build from nothing makes on that day.
+
+The pages that print the day (截至, 今日开放, the compliance report's date) are made again for
+the day without making their part again (``build.parts.refresh_part``). Real builds (mkdocs,
+typst), no mocks; nothing is timed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build.cache import CACHE_DIR
+from generator.build.orchestrate import build_site
+from generator.build.privacy import _union_allowed, clean_key, scan_outputs
+from generator.pipeline import load_project
+from generator.records.validate import Project
+from tests.conftest import MINIMAL, copy_project
+from tests.site_helpers import tree_bytes
+
+DAY = dt.date(2026, 4, 20)  # the fixture's first quarter is published (2026-04-15)
+NEXT = DAY + dt.timedelta(days=1)  # a Tuesday: the hours page's 今日开放 differs from Monday's
+QUARTER = Path("centres/demo-two/finance/2026-Q1.yaml")
+
+
+def two_centres(tmp_path: Path, name: str) -> Path:
+    """The minimal project with a second centre (a copy of demo, as demo-two)."""
+    dest = copy_project(MINIMAL, tmp_path / name)
+    shutil.copytree(dest / "centres" / "demo", dest / "centres" / "demo-two")
+    centre = dest / "centres" / "demo-two" / "centre.yaml"
+    text = centre.read_text(encoding="utf-8")
+    text = text.replace("community: 沙尾社区", "community: 沙头社区").replace(
+        "沙尾社区（", "沙头社区（"
+    )
+    centre.write_text(text, encoding="utf-8")
+    return dest
+
+
+def build(project: Path, out: Path, today: dt.date):
+    result = build_site(project, out, today=today, pdf=True, ledger=False, jobs=1)
+    assert not result.report.errors, result.report.format("text")
+    return result
+
+
+def cold(tmp_path: Path, project: Path, name: str, today: dt.date) -> dict[str, bytes]:
+    """The site a build from nothing makes of ``project``'s records on ``today``."""
+    fresh = copy_project(project, tmp_path / f"{name}-proj")
+    result = build(fresh, tmp_path / name, today)
+    assert sorted(result.made) == ["demo", "demo-two"] and result.reused == []
+    assert result.pdfs_made == result.pdfs > 0
+    return tree_bytes(tmp_path / name)
+
+
+@pytest.mark.slow
+def test_a_new_day_remakes_no_part_and_no_pdf(tmp_path: Path) -> None:
+    project = two_centres(tmp_path, "proj")
+    out = tmp_path / "out"
+    first = build(project, out, DAY)
+    assert sorted(first.made) == ["demo", "demo-two"] and first.pdfs_made == first.pdfs > 0
+    pdfs = project / CACHE_DIR / "pdfs" / "demo.json"
+    stamp = pdfs.stat().st_mtime_ns
+    on_day = tree_bytes(out)
+
+    nextday = build(project, out, NEXT)
+    assert nextday.made == [] and sorted(nextday.reused) == ["demo", "demo-two"]
+    assert nextday.pdfs_made == 0 and nextday.pdfs == first.pdfs
+    assert pdfs.stat().st_mtime_ns == stamp
+    after = tree_bytes(out)
+    assert after == cold(tmp_path, project, "cold", NEXT)
+    # what prints the day was made again for it; the PDFs are those of the first day
+    changed = {k for k in after if on_day.get(k) != after[k]}
+    assert not any(k.startswith("print/") for k in changed), changed
+    if any(k.startswith("centres/demo/") for k in changed):
+        assert sorted(nextday.refreshed) == ["demo", "demo-two"]
+
+    # the same day once more: nothing at all is made
+    again = build(project, out, NEXT)
+    assert again.made == [] and again.refreshed == [] and again.pdfs_made == 0
+    assert tree_bytes(out) == after
+
+
+@pytest.mark.slow
+def test_a_new_day_with_one_file_changed_remakes_that_centre(tmp_path: Path) -> None:
+    project = two_centres(tmp_path, "proj")
+    out = tmp_path / "out"
+    build(project, out, DAY)
+    path = project / QUARTER
+    path.write_text(path.read_text(encoding="utf-8").replace("投影仪", "投影机"), encoding="utf-8")
+    nextday = build(project, out, NEXT)
+    assert nextday.made == ["demo-two"] and nextday.reused == ["demo"]
+    assert tree_bytes(out) == cold(tmp_path, project, "cold", NEXT)
+
+
+def overwrite_in_place(path: Path) -> None:
+    """Change a file's first byte, keeping its size and its modification time."""
+    data = path.read_bytes()
+    st = path.stat()
+    with open(path, "r+b") as fh:
+        fh.write(bytes([data[0] ^ 1]))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+@pytest.mark.slow
+def test_a_changed_file_in_the_cache_or_the_site_is_never_published(tmp_path: Path) -> None:
+    # a rebuild checks the cached parts' files by stat (a file changed since is hashed) and
+    # publishes each file again from the output folder where it is unchanged there (else a
+    # copy from the cache): a file changed in either place is never published
+    project = two_centres(tmp_path, "proj")
+    out = tmp_path / "out"
+    build(project, out, DAY)
+    expected = cold(tmp_path, project, "cold", NEXT)
+    cached = project / CACHE_DIR / "parts" / "demo" / "print" / "demo" / "hours.pdf"
+    overwrite_in_place(cached)
+    nextday = build(project, out, NEXT)
+    assert nextday.made == ["demo"] and nextday.reused == ["demo-two"]
+    assert nextday.pdfs_made == 0  # the PDFs' own cache entry is intact
+    assert tree_bytes(out) == expected
+
+    # the same cache into a new output folder: every file copied from the cache
+    elsewhere = build(project, tmp_path / "elsewhere", NEXT)
+    assert elsewhere.made == [] and elsewhere.refreshed == []
+    assert tree_bytes(tmp_path / "elsewhere") == expected
+
+    # a published file changed in place is copied from the cache again
+    overwrite_in_place(out / "print" / "demo-two" / "hours.pdf")
+    again = build(project, out, NEXT)
+    assert again.made == []
+    assert tree_bytes(out) == expected
+    assert all(p.stat().st_nlink == 1 for p in out.rglob("*") if p.is_file())
+
+
+def _allowed_key(centres, project: Path) -> str:
+    allowed = _union_allowed(list(centres), Project(project))
+    return hashlib.sha256(repr(sorted(allowed)).encode("utf-8")).hexdigest()
+
+
+def test_the_guard_reads_again_only_what_it_has_not_found_clean(tmp_path: Path) -> None:
+    project = copy_project(MINIMAL, tmp_path / "proj")
+    centres = load_project(project, DAY).centres
+    clean: set[str] = set()
+    quiet = {"data/a.json": b'{"x": "2026-04-20"}', "index.html": b"<p>ok</p>"}
+    assert scan_outputs(quiet, centres, Project(project), clean=clean) == []
+    assert len(clean) == 2
+    # a number in a file at the same path: its bytes differ, so it is read and found
+    leaky = {"data/a.json": b'{"x": "13912345678"}', "index.html": b"<p>ok</p>"}
+    (found,) = scan_outputs(leaky, centres, Project(project), clean=clean)
+    assert found.code == "personal-data-leak" and "data/a.json" in found.message
+    assert len(clean) == 1  # index.html; the clean data/a.json of before is forgotten
+    # a file remembered clean is not read again (here, falsely remembered)
+    clean.add(clean_key("data/a.json", leaky["data/a.json"], _allowed_key(centres, project)))
+    assert scan_outputs(leaky, centres, Project(project), clean=clean) == []
+    assert scan_outputs(leaky, centres, Project(project)) != []  # without the memory: read
