@@ -160,6 +160,14 @@
     });
   }
 
+  /* the day arithmetic other scripts of the site share (assets/officers.js) */
+  window.gongshiDay = {
+    chinaToday: chinaToday,
+    stamp: stamp,
+    daysBetween: daysBetween,
+    fillIn: fillIn
+  };
+
   function dayData() {
     var script = document.querySelector("script.gs-day");
     if (!script) return null;

@@ -10,25 +10,13 @@
 (function () {
   "use strict";
 
-  var DAY = 86400000;
-  var CHINA = 8 * 3600000; /* China Standard Time, UTC+8, no summer time */
+  /* the reader's day in China and the site's wording, from assets/gongshi.js (loaded on every
+     page; both scripts run their set-up once the page is parsed) */
+  function chinaToday() { return window.gongshiDay.chinaToday(); }
 
-  function chinaToday() {
-    return new Date(Date.now() + CHINA).toISOString().slice(0, 10);
-  }
+  function daysBetween(from, to) { return window.gongshiDay.daysBetween(from, to); }
 
-  function stamp(iso) {
-    var p = iso.split("-");
-    return Date.UTC(+p[0], +p[1] - 1, +p[2]);
-  }
-
-  function daysBetween(from, to) { return Math.round((stamp(to) - stamp(from)) / DAY); }
-
-  function fillIn(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (all, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
-    });
-  }
+  function fillIn(template, values) { return window.gongshiDay.fillIn(template, values); }
 
   function readData() {
     var script = document.getElementById("gs-of-data");
