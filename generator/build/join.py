@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 import jinja2
 
 from generator.build.cache import manifest_line
+from generator.build.tree import write_files
 from generator.errors import GongshiError
 from generator.paths import TEMPLATES
 
@@ -142,21 +141,5 @@ def join_shards(shards: list[Shard], dest: Path, today: dt.date, title: str = DE
     if dupes:
         raise GongshiError(f"分站名称重复：{'、'.join(dupes)}")
     read = [read_shard(s) for s in shards]
-    files = render_index(read, title, today)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".join-", dir=dest.parent))
-    try:
-        for rel, data in files.items():
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / rel).write_bytes(data)
-        if dest.exists():
-            old = dest.with_name(dest.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            dest.rename(old)
-            tmp.rename(dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(dest)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    write_files(render_index(read, title, today), dest)
     return sum(len(s.centres) for s in read)
