@@ -46,3 +46,16 @@ def edit_yaml(path: Path, change: Callable[[Any], None]) -> None:
     change(data)
     with path.open("w", encoding="utf-8") as f:
         yaml.dump(data, f)
+
+
+def set_keys(path: Path, **values: Any) -> None:
+    """Set top-level keys of a YAML record (``None`` removes the key), comments kept."""
+
+    def change(data: Any) -> None:
+        for key, value in values.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+
+    edit_yaml(path, change)

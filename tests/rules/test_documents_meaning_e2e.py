@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from command_helpers import edit_yaml, gongshi, sample_project
+from command_helpers import edit_yaml, gongshi, sample_project, set_keys
 
 pytestmark = pytest.mark.slow
 
@@ -155,14 +155,7 @@ def test_a_session_that_cannot_be_read_says_how_to_write_midnight(tmp_path: Path
 
 
 def set_evaluation(folder: Path, **values) -> None:
-    def change(d):
-        for k, v in values.items():
-            if v is None:
-                d.pop(k, None)
-            else:
-                d[k] = v
-
-    edit_yaml(folder / "evaluations" / "2026.yaml", change)
+    set_keys(folder / "evaluations" / "2026.yaml", **values)
 
 
 def test_binjiang_mid_term_and_final_evaluations_apart(tmp_path: Path) -> None:

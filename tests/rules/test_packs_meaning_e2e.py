@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
-from command_helpers import edit_yaml, gongshi, sample_project
+from command_helpers import edit_yaml, gongshi, sample_project, set_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-12-06"
@@ -70,14 +70,7 @@ def set_contract(folder: Path, start: dt.date, end: dt.date) -> None:
 
 
 def set_evaluation(folder: Path, **values) -> None:
-    def change(d):
-        for k, v in values.items():
-            if v is None:
-                d.pop(k, None)
-            else:
-                d[k] = v
-
-    edit(folder / "evaluations" / "2026.yaml", change)
+    set_keys(folder / "evaluations" / "2026.yaml", **values)
 
 
 # ---------------------------------------------------------------- the early plan (shenzhen-early)
