@@ -21,11 +21,11 @@ from conftest import MINIMAL, ROOT
 from hostile_helpers import all_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from personal_helpers import make_card, make_id
 
 from generator.build import privacy
 from generator.build.privacy import (
     allowed_numbers,
-    id_check_char,
     is_id_number,
     luhn_ok,
     mask,
@@ -61,20 +61,6 @@ def read_tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def make_id(born: str, seq: str = "002") -> str:
-    """A fictional ID number: region 449999 (no such county), the birth date, a check digit."""
-    first17 = "449999" + born + seq
-    return first17 + id_check_char(first17)
-
-
-def make_card(body: str) -> str:
-    """A fictional card number: prefix 629999 + body + the Luhn check digit."""
-    for d in "0123456789":
-        if luhn_ok("629999" + body + d):
-            return "629999" + body + d
-    raise AssertionError
 
 
 def make_credit_code(first17: str) -> str:

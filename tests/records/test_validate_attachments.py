@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import make_project
 from hostile_helpers import all_cases, apply_case
+from personal_helpers import make_id
 from pypdf import PdfWriter
 from pypdf.annotations import FreeText, Text
 from pypdf.generic import (
@@ -30,16 +31,11 @@ from pypdf.generic import (
 )
 
 from generator.cli import main
-from generator.text.personal import id_check_char, mask
+from generator.text.personal import mask
 
 AUDIT = "centres/demo/audits/2026.yaml"
 PDF = "centres/demo/attachments/audit.pdf"
 REPORT_LINE = 13  # report_pdf: in the minimal audit record
-
-
-def make_id(born: str, seq: str = "002") -> str:
-    first17 = "449999" + born + seq
-    return first17 + id_check_char(first17)
 
 
 ID_A = make_id("19850315", "401")

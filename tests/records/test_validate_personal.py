@@ -16,10 +16,11 @@ import conftest
 import pytest
 from conftest import ROOT
 from hostile_helpers import all_cases, apply_case
+from personal_helpers import make_id
 
 from generator.cli import main
 from generator.records.load import read_document
-from generator.text.personal import id_check_char, mask, scan_text
+from generator.text.personal import mask, scan_text
 
 C = "centres/demo/centre.yaml"
 P = "centres/demo/plans/2026-03.yaml"
@@ -36,11 +37,6 @@ def make_project(tmp_path: Path, edits: dict | None = None) -> Path:
     proj = conftest.make_project(tmp_path, edits)
     shutil.copyfile(SIGNED_REPORT, proj / "centres" / "demo" / "attachments" / "audit.pdf")
     return proj
-
-
-def make_id(born: str, seq: str = "002") -> str:
-    first17 = "449999" + born + seq
-    return first17 + id_check_char(first17)
 
 
 ID_A = make_id("19850315", "501")

@@ -16,28 +16,15 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from personal_helpers import make_card, make_id
 
 from generator.text.personal import (
-    id_check_char,
     join_wrapped_lines,
-    luhn_ok,
     mask,
     mask_numbers,
     normalise_number,
     scan_text,
 )
-
-
-def make_id(born: str, seq: str = "002") -> str:
-    first17 = "449999" + born + seq
-    return first17 + id_check_char(first17)
-
-
-def make_card(body: str) -> str:
-    for d in "0123456789":
-        if luhn_ok("629999" + body + d):
-            return "629999" + body + d
-    raise AssertionError
 
 
 def id_with_x() -> str:
