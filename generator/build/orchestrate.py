@@ -35,6 +35,7 @@ published site stays as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import multiprocessing
@@ -58,6 +59,7 @@ from generator.build.cache import (
     pdf_key,
 )
 from generator.build.city import CityResult, build_city, write_joined_data
+from generator.build.days import DayState, centre_day
 from generator.build.ledgers import (
     PUBLISHED_STATE,
     CentreLedger,
@@ -80,8 +82,8 @@ from generator.build.parts import (
     PartResult,
     build_part,
     check_part,
+    day_state_on,
     restored_results,
-    stored_results,
     whole_check,
 )
 from generator.build.tree import (
@@ -97,7 +99,6 @@ from generator.build.tree import (
     write_sitemap,
 )
 from generator.errors import BuildFailed
-from generator.figures.calendar import corrections_on, published_on, withheld_keys
 from generator.ledger.published import LEDGER_FILE
 from generator.packs.library import Library
 from generator.pipeline import (
@@ -106,12 +107,9 @@ from generator.pipeline import (
     centre_folder,
     held_back,
     load,
-    rule_results,
 )
-from generator.print.documents import day_inputs
 from generator.problems import Report
 from generator.records.validate import Project, centre_dirs, find_project
-from generator.site.pages import day_facts
 
 
 @dataclass
@@ -126,8 +124,6 @@ class BuildResult:
     ledgers: list[Path] = field(default_factory=list)  # the published.yaml files written
     made: list[str] = field(default_factory=list)  # centres whose part was made, not reused
     reused: list[str] = field(default_factory=list)  # centres whose part came from the cache
-    # of those, the centres whose pages printing the day were made again for this day
-    refreshed: list[str] = field(default_factory=list)
     pdfs_made: int = 0  # PDFs compiled by this build (the others came from the cache)
     # centres not published because their records have errors → since when (the first build
     # day of the errors); the site keeps the last published part of those in ``kept``
@@ -236,8 +232,17 @@ def _build(
     ledger: bool,
     preview: bool,
 ) -> BuildResult:
+    only = centre_folder(project, path)
+    published_files = Published(out, _published_files(cache, out))
+    # a whole build of the same records, content, generator, options and day into the same,
+    # untouched output folder: the site is already what this build would make
+    inputs = _inputs_key(project, cache, out, today, site_url, pdf, ledger) if only is None else ""
+    if inputs and not preview:
+        unchanged = _unchanged(cache, out, inputs, published_files)
+        if unchanged is not None:
+            return unchanged
     checks = CachedChecks(cache, workers)
-    validated = load(project, centre_folder(project, path), today, checks)
+    validated = load(project, only, today, checks)
     # its centres are city views (pipeline.city_view): the parts read the whole centres
     previous = read_published_state(out, MANIFEST) if out.is_dir() else {}
     for cid, cc in checks.checked.items():
@@ -257,37 +262,21 @@ def _build(
         unpublished.add(name)
     publish = held.publishable(validated.centres)
 
-    # a part's key: what its pages and PDFs print, not the build day (cache.part_key)
-    packs = validated.library.packs if validated.library else {}
-    stored = {ce.id: stored_results(validated.results[ce.id]) for ce in publish}
-    keys = {
-        ce.id: part_key(
-            checks.inputs[ce.id],
-            corrections_on(corrections[ce.id], ce, today),
-            stored[ce.id],
-            day_facts(ce, packs.get(ce.rule_pack), today),
-            site_url,
-            pdf,
+    # a part's key: its files and its day state, not the build day (cache.part_key)
+    keys, pdf_keys = {}, {}
+    for ce in publish:
+        st = checks.states[ce.id]
+        files = checks.inputs[ce.id]
+        keys[ce.id] = part_key(files, st.corrections, st.results, st.facts, site_url, pdf)
+        pdf_keys[ce.id] = pdf_key(
+            files, st.corrections, st.results, st.withheld, site_url, st.printed
         )
-        for ce in publish
-    }
-    pdf_keys = {
-        ce.id: pdf_key(
-            checks.inputs[ce.id],
-            corrections_on(corrections[ce.id], ce, today),
-            stored[ce.id],
-            sorted(withheld_keys(ce, today)),
-            site_url,
-            day_inputs(published_on(ce, today), packs.get(ce.rule_pack), today),
-        )
-        for ce in publish
-    }
 
-    def job(cid: str, refresh: bool) -> PartJob:
+    def job(cid: str) -> PartJob:
         return PartJob(
             cid,
             checks.refs[cid],
-            checks.result_refs[cid],
+            checks.refs[cid],
             checks.content,
             project.root,
             cache.folder,
@@ -296,10 +285,8 @@ def _build(
             pdf,
             key=keys[cid],
             pdf_key=pdf_keys[cid],
-            refresh=refresh,
         )
 
-    published_files = Published(out, _published_files(cache, out))
     stored_clean = cache.get(GUARD, "city", cache.version)
     clean = (
         {k for k in stored_clean if isinstance(k, str)}
@@ -348,7 +335,7 @@ def _build(
         lines += kept_lines
         lines += write_joined_data(site, city_result.centres)
         lines.append(unpublished.write_state(site))
-        fresh = [p for part in parts for p in (part.html if part.fresh else part.refreshed)]
+        fresh = [p for part in parts if part.fresh for p in part.html]
         check_site_links(site, city_result.html + fresh)
         pages = city_result.html + [p for part in parts for p in part.html] + kept_html
         lines += write_sitemap(site, pages, site_url)
@@ -392,14 +379,12 @@ def _build(
             [ce for ce in publish if ce.id in published], checks.inputs, corrections
         )
     cache.save()
+    replay = list(notes)
     notes.extend(f"已把新公布的公示和更正记入公示台账 {project.display(p)}" for p in written)
-    refreshed = [p.centre_id for p in parts if not p.fresh and p.refreshed]
-    if refreshed:
-        notes.append(f"{len(refreshed)} 个中心的记录未改动，只按今天的日期重新生成了注明日期的页面")
     if pdf and any(not p.fresh for p in parts):
         made_pdfs = sum(p.pdfs_made for p in parts)
         notes.append(f"本次排版了 {made_pdfs} 个 PDF，其余取自缓存")
-    return BuildResult(
+    result = BuildResult(
         validated.report,
         out,
         sum(p.pages for p in parts) + city_result.pages,
@@ -408,14 +393,26 @@ def _build(
         written,
         made=[p.centre_id for p in parts if p.fresh],
         reused=[p.centre_id for p in parts if not p.fresh],
-        refreshed=refreshed,
         pdfs_made=sum(p.pdfs_made for p in parts),
         awaiting={name: a.since for name, a in unpublished.entries.items()},
         kept=[name for name, a in unpublished.entries.items() if a.pages],
     )
+    if inputs and not preview:
+        # what the next build of the same inputs reports without making anything
+        same = dataclasses.replace(
+            result,
+            notes=replay,
+            ledgers=[],
+            made=[],
+            reused=result.made + result.reused,
+            pdfs_made=0,
+        )
+        cache.put(BUILDS, _site_name(out), _build_key(inputs, out), same)
+    return result
 
 
 SITE_FILES = "site-files"  # the files of each output folder as last published (tree.Published)
+BUILDS = "builds"  # each output folder's last whole build: its inputs and what it reported
 GUARD = "guard"  # the city files the personal-data guard found clean (privacy.clean_key)
 
 
@@ -425,6 +422,54 @@ def _site_name(out: Path) -> str:
 
 def _site_key(cache: BuildCache, out: Path) -> str:
     return digest(cache.version, str(out.resolve()))
+
+
+def _inputs_key(
+    project: Project,
+    cache: BuildCache,
+    out: Path,
+    today: dt.date,
+    site_url: str | None,
+    pdf: bool,
+    ledger: bool,
+) -> str:
+    """Everything a whole build of the project is made from: the generator and tools
+    (``cache.version``), content/, every file of every centre folder (its ledger included),
+    the day and the options; file hashes remembered by stat (``FileHashes``)."""
+    hashes = cache.hashes
+    folders = [(f.name, hashes.tree(f)) for f in centre_dirs(project)]
+    return digest(
+        "build",
+        cache.version,
+        hashes.tree(project.content),
+        folders,
+        today,
+        site_url,
+        pdf,
+        ledger,
+        str(out.resolve()),
+    )
+
+
+def _build_key(inputs: str, out: Path) -> str:
+    """The key of the stored build: its inputs and the output's published-state.json, which
+    a ledger check compares against (``ledgers.shortened``)."""
+    state = out / PUBLISHED_STATE
+    return digest(inputs, state.read_bytes() if state.is_file() else b"")
+
+
+def _unchanged(
+    cache: BuildCache, out: Path, inputs: str, published: Published
+) -> BuildResult | None:
+    """What the last whole build into ``out`` reported, when it was made from ``inputs`` and
+    the output folder is still, file for file, what it published (``Published.intact``);
+    None otherwise."""
+    stored = cache.get(BUILDS, _site_name(out), _build_key(inputs, out))
+    if not isinstance(stored, BuildResult) or not published.intact():
+        return None
+    stored.out = out
+    stored.notes = [*stored.notes, "记录、内容和日期都没有变化，网站已是最新，未重新生成"]
+    return stored
 
 
 def _published_files(cache: BuildCache, out: Path) -> dict[str, list]:
@@ -453,11 +498,15 @@ class CachedChecks:
     packs, the manual templates and the generator are unchanged; the others are checked by
     the workers (``parts.check_part``), which store them in the cache.
 
+    A centre's rule results come with the rest of its day state (generator.build.days) and
+    the window of days on which that state is the same: on another day of the window the
+    state is taken from the cache as it is, on a day after it the workers compute it again.
+
     ``run`` returns each centre's *light* check (its city view, problems, ledger) and its
     rule results; the whole check of a centre is read from the cache only where it is needed
     (``whole``). What the parts are made from is kept by centre id: ``inputs`` (the key of
-    the centre's files), ``refs`` and ``result_refs`` (where its whole check and its rule
-    results are in the cache).
+    the centre's files), ``states`` (its day state), ``refs`` (where its whole check and its
+    day state are in the cache).
     """
 
     def __init__(self, cache: BuildCache, workers: Workers) -> None:
@@ -466,8 +515,8 @@ class CachedChecks:
         self.content = ""  # hash of content/
         self.checked: dict[str, CentreChecked] = {}  # light checks of error-free centres
         self.inputs: dict[str, str] = {}
+        self.states: dict[str, DayState] = {}
         self.refs: dict[str, tuple[str, str]] = {}
-        self.result_refs: dict[str, tuple[str, str]] = {}
         self._whole: dict[str, Callable[[], CentreChecked]] = {}
 
     def run(
@@ -482,12 +531,11 @@ class CachedChecks:
             ledger_file = folder / LEDGER_FILE
             ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
             key = digest(cache.version, content, records, ledger_hash, str(folder))
-            ckey = digest(key, today)
             light = cache.get(LIGHT, folder.name, key)
-            results = None
+            state = None
             if light is not None and light.centre is not None:
-                results = restored_results(library, light, cache.get(COMPLIANCE, folder.name, ckey))
-            if light is None or (light.centre is not None and results is None):
+                state = day_state_on(cache.get(COMPLIANCE, folder.name, key), today)
+            if light is None or (light.centre is not None and state is None):
                 todo.append(
                     CheckJob(
                         project.root,
@@ -496,31 +544,33 @@ class CachedChecks:
                         key,
                         content,
                         today,
-                        ckey,
                         check=light is None,
                     )
                 )
-            rows.append((folder, key, ckey, records, light, results))
+            rows.append((folder, key, records, light, state))
         done = dict(
             zip((j.folder.name for j in todo), self.workers.map(check_part, todo), strict=True)
         )
         out: list[Checked] = []
-        for folder, key, ckey, records, light, results in rows:
+        for folder, key, records, light, state in rows:
             if folder.name in done:
                 light, stored = done[folder.name]
-                results = restored_results(library, light, stored)
+                state = stored[0] if stored is not None else None
             if light.centre is None:
                 out.append((light, None))
                 continue
             whole = self._whole_of(project, folder, library, key)
-            if results is None:  # stored by a process with other rule packs: apply them here
-                results = self._results(whole(), library, today, folder.name, ckey)
+            results = restored_results(library, light, state.results if state else None)
+            if state is None or results is None:  # stored by a process with other rule packs
+                state, window = centre_day(whole(), library, today)
+                cache.put(COMPLIANCE, folder.name, key, (state, window))
+                results = restored_results(library, light, state.results if state else None)
             out.append((light, results))
             cid = light.centre.id
             self.checked[cid] = light
+            self.states[cid] = state
             self._whole[cid] = whole
             self.refs[cid] = (folder.name, key)
-            self.result_refs[cid] = (folder.name, ckey)
             self.inputs[cid] = digest(cache.version, content, records, str(folder))
         names = [folder.name for folder in centre_dirs(project)]
         for kind in (CHECKED, LIGHT, COMPLIANCE):
@@ -535,13 +585,6 @@ class CachedChecks:
         self, project: Project, folder: Path, library: Library, key: str
     ) -> Callable[[], CentreChecked]:
         return lambda: whole_check(self.cache, project, folder, key, library)
-
-    def _results(
-        self, whole: CentreChecked, library: Library, today: dt.date, name: str, ckey: str
-    ) -> tuple:
-        results = rule_results(whole, library, today)
-        self.cache.put(COMPLIANCE, name, ckey, stored_results(results))
-        return results
 
 
 class Workers:
@@ -587,15 +630,15 @@ class Workers:
 
 def make_parts(
     keys: dict[str, str],
-    job: Callable[[str, bool], PartJob],
+    job: Callable[[str], PartJob],
     cache: BuildCache,
     workers: Workers,
     city: Callable[[], CityResult],
     today: dt.date,
 ) -> tuple[list[PartResult], CityResult]:
     """Every centre's part (cached or made now, by the workers) and the city part (made in
-    this process meanwhile). A part cached under its key but made on another day has only
-    its pages that print the day made again (``parts.refresh_part``)."""
+    this process meanwhile). A part is reused when its key matches and the day is in its
+    window (``PartResult.window``)."""
     results: dict[str, PartResult] = {}
     stale: list[PartJob] = []
     for cid, key in keys.items():
@@ -606,16 +649,15 @@ def make_parts(
         # new site from the output folder where they are unchanged there (``Published``)
         if (
             hit is not None
+            and hit.window is not None
+            and today in hit.window
             and cache.folder_key(PARTS, cid) == key
             and stats_match(cache.folder_for(PARTS, cid), hit.manifest, hit.stats)
         ):
-            if hit.day == today:
-                hit.fresh, hit.pdfs_made, hit.refreshed = False, 0, []
-                results[cid] = hit
-            else:
-                stale.append(job(cid, True))
+            hit.fresh, hit.pdfs_made = False, 0
+            results[cid] = hit
         else:
-            stale.append(job(cid, False))
+            stale.append(job(cid))
     made, city_result = workers.map_meanwhile(build_part, stale, city)
     for part in made:
         results[part.centre_id] = part

@@ -7,11 +7,17 @@ A part is made by ``build_part`` — in a worker process when there are several 
 (``.gongshi-cache/parts/<id>/``) under its key, ready to be copied into the published folder.
 A record change therefore re-makes one centre's part; the other parts are reused.
 
-A worker reads the centre's whole check (``CHECKED``) and its rule results on the day
-(``COMPLIANCE``) from the cache, where ``check_part`` put them, and hands them to the writers
-on a one-centre ``Validated`` (``pipeline.assemble``): a part recomputes neither. Rule
-results are stored as each rule's id and findings (``stored_results``) and restored with the
-rules of the pack as loaded (``restored_results``).
+A worker reads the centre's whole check (``CHECKED``) and its day state (``COMPLIANCE``:
+its rule results and what else of it changes with the day, generator.build.days) from the
+cache, where ``check_part`` put them, and hands them to the writers on a one-centre
+``Validated`` (``pipeline.assemble``): a part recomputes neither. Rule results are stored as
+each rule's id and findings (``days.stored_results``) and restored with the rules of the pack
+as loaded (``restored_results``).
+
+No part is kept for a day: a part's key holds the centre's files and its day state, never the
+build day, and the part is rendered with the day watched (``figures.window.on_days``), so it
+is reused on every day of its window with the same key. Nothing of the day is printed in it
+but the day state (generator.site.today: the reader's browser computes the rest).
 
 Each part's mkdocs run writes its own search index; the part keeps only its centre's
 entries, with addresses relative to the centre's folder, as
@@ -21,17 +27,15 @@ centre (the theme override ``main.html`` points mkdocs-material's search there).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build.cache import BuildCache, digest, manifest_line
-from generator.build.engine import MKDOCS, chosen_engine, merged_index, scoped_index, search_index
+from generator.build.days import DayState, StoredResults, centre_day
+from generator.build.engine import chosen_engine, scoped_index, search_index
 from generator.build.mkdocs_site import (
     centre_config,
     run_mkdocs,
@@ -44,6 +48,7 @@ from generator.build.tree import folder_stats, write_new
 from generator.compliance import RuleResult
 from generator.errors import BuildFailed
 from generator.figures.calendar import corrections_on, published_on
+from generator.figures.window import Window, on_days
 from generator.packs.library import Library
 from generator.pipeline import CentreChecked, assemble, check_centre, project_library, rule_results
 from generator.print.documents import centre_sources
@@ -51,7 +56,6 @@ from generator.print.render import PrintSource
 from generator.print.typeset import Typesetter
 from generator.problems import Problem, Severity
 from generator.records.validate import Project, Validated
-from generator.rules.base import Finding
 from generator.site.pages import render_centre
 from generator.site.render import SiteSources
 from generator.urls import SHARD_ROOTS
@@ -72,20 +76,16 @@ class PartJob:
 
     centre_id: str
     checked: tuple[str, str]  # (name, key) of the centre's whole check in the cache (CHECKED)
-    results: tuple[str, str]  # (name, key) of its rule results on today (COMPLIANCE)
+    state: tuple[str, str]  # (name, key) of its day state and window in the cache (COMPLIANCE)
     content_key: str  # hash of content/ (the rule packs the worker loads)
     project_root: Path
     cache_folder: Path
     today: dt.date
     site_url: str | None
     pdf: bool
-    key: str  # the part's key (cache.part_key): its files, results, day_facts; not the day
-    pdf_key: (
-        str  # the PDFs' key (cache.pdf_key): files, results, withheld, what of the day they print
-    )
-    # the part in the cache has this key but was made on another day: make again only the
-    # pages and data files that print something else on this day (``refresh_part``)
-    refresh: bool = False
+    key: str  # the part's key (cache.part_key): its files and day state; not the day
+    # the PDFs' key (cache.pdf_key): its files, results, withheld, what of the day they print
+    pdf_key: str
 
 
 @dataclass
@@ -100,12 +100,10 @@ class PartResult:
     html: list[str] = field(default_factory=list)  # site paths of its pages (link check)
     manifest: list[str] = field(default_factory=list)  # "sha256  path" lines of its files
     fresh: bool = True  # made by this build (False: taken from the cache)
-    day: dt.date | None = None  # the day its pages and data files were made for
-    # docs path → SHA-256 of each generated page (Markdown) and data file, as made on ``day``
-    digests: dict[str, str] = field(default_factory=dict)
-    pdf_paths: list[str] = field(default_factory=list)  # site paths of its PDFs
+    # the days on which its pages, data files and PDFs are made the same (``build_part``): a
+    # build on another day makes the part again
+    window: Window | None = None
     pdfs_made: int = 0  # PDFs compiled by this build (not taken from the cache)
-    refreshed: list[str] = field(default_factory=list)  # site paths of pages made again today
     # its files in the cache as stored there (tree.folder_stats): a reuse checks them by stat
     stats: dict[str, list[int]] = field(default_factory=dict)
 
@@ -135,16 +133,6 @@ def _library(project: Project, content_key: str) -> Library:
     return _LIBRARIES[key]
 
 
-# A rule result as the cache keeps it: the rule's id and its findings (the rule itself is
-# the pack's, restored from the library: one copy of each rule in a process, not one per
-# centre).
-StoredResults = tuple[tuple[str, tuple[Finding, ...]], ...]
-
-
-def stored_results(results: tuple[RuleResult, ...]) -> StoredResults:
-    return tuple((r.rule.id, r.findings) for r in results)
-
-
 def restored_results(
     library: Library, checked: CentreChecked, stored: StoredResults | None
 ) -> tuple[RuleResult, ...] | None:
@@ -161,7 +149,7 @@ def restored_results(
 
 @dataclass(frozen=True)
 class CheckJob:
-    """A centre folder to check and its compliance on ``today`` (``check``: its light check is
+    """A centre folder to check and its day state on ``today`` (``check``: its light check is
     not in the cache either, so it is stored too)."""
 
     project_root: Path
@@ -170,7 +158,6 @@ class CheckJob:
     key: str  # the check's key (orchestrate.CachedChecks)
     content_key: str  # hash of content/ (the rule packs the worker loads)
     today: dt.date
-    compliance_key: str
     check: bool
 
 
@@ -185,9 +172,10 @@ def whole_check(
     return whole
 
 
-def check_part(job: CheckJob) -> tuple[CentreChecked, StoredResults | None]:
-    """Check one centre folder into the cache (whole and light) and apply its rules on the
-    day (stored in the cache too); the light check and the stored rule results (None when
+def check_part(job: CheckJob) -> tuple[CentreChecked, tuple[DayState, Window] | None]:
+    """Check one centre folder into the cache (whole and light) and compute its day state on
+    the day with its window (stored in the cache too, under the check's key: a build on
+    another day of the window takes it from there); the light check and the state (None when
     the records have errors)."""
     cache = _cache(job.cache_folder)
     project = Project(job.project_root)
@@ -195,11 +183,19 @@ def check_part(job: CheckJob) -> tuple[CentreChecked, StoredResults | None]:
     whole = whole_check(cache, project, job.folder, job.key, library)
     if job.check:
         cache.put(LIGHT, job.folder.name, job.key, whole.light())
-    if whole.centre is None:
+    state, window = centre_day(whole, library, job.today)
+    if state is None:
         return whole, None
-    stored = stored_results(rule_results(whole, library, job.today))
-    cache.put(COMPLIANCE, job.folder.name, job.compliance_key, stored)
-    return whole.light(), stored
+    cache.put(COMPLIANCE, job.folder.name, job.key, (state, window))
+    return whole.light(), (state, window)
+
+
+def day_state_on(value: object, day: dt.date) -> DayState | None:
+    """The day state in a cache entry of ``COMPLIANCE`` when ``day`` is in its window."""
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], DayState)):
+        return None
+    window = Window.of(value[1])
+    return value[0] if window is not None and day in window else None
 
 
 def _typesetter() -> Typesetter:
@@ -222,7 +218,8 @@ def part_validated(job: PartJob, cache: BuildCache) -> Validated:
             f"生成缓存中缺少中心 {job.centre_id} 的检查结果（可能被同时运行的另一次生成改动）；"
             "请重新运行 gongshi build"
         )
-    results = restored_results(library, whole, cache.get(COMPLIANCE, *job.results))
+    state = day_state_on(cache.get(COMPLIANCE, *job.state), job.today)
+    results = restored_results(library, whole, state.results if state is not None else None)
     if results is None:  # the cache changed under the build: apply the rules again
         results = rule_results(whole, library, job.today)
     return assemble(project, library, [(whole, results)], job.today)
@@ -230,35 +227,45 @@ def part_validated(job: PartJob, cache: BuildCache) -> Validated:
 
 def _pdfs(
     job: PartJob, validated: Validated, cache: BuildCache
-) -> tuple[dict[str, bytes], list[Problem], int]:
-    """The centre's PDFs and what the personal-data guard found in them; and how many were
-    compiled now.
+) -> tuple[dict[str, bytes], list[Problem], int, Window]:
+    """The centre's PDFs and what the personal-data guard found in them; how many were
+    compiled now; and the days on which their sources are the same.
 
-    Kept in the cache under ``pdf_key`` (all of them at once) and each under its own key, the
-    digest of its Typst source and the files it reads (``_document_key``): when the centre's
-    key changed, the sources are made again (cheap) and only the documents whose source
-    differs are compiled. One changed finance file thus compiles the postings that print it
-    (its quarter's, the booklet of its year), not every PDF of the centre."""
+    Kept in the cache under ``pdf_key`` (all of them at once, with that window) and each
+    under its own key, the digest of its Typst source and the files it reads
+    (``_document_key``): when the centre's key changed, or the day left the window, the
+    sources are made again (cheap) and only the documents whose source differs are compiled.
+    One changed finance file thus compiles the postings that print it (its quarter's, the
+    booklet of its year), not every PDF of the centre."""
     if not job.pdf:
-        return {}, [], 0
+        return {}, [], 0, Window(dt.date.min, dt.date.max)
     (ce,) = validated.centres
     stored = cache.get_entry(PDFS, ce.id)
-    docs, found = _stored_pdfs(stored[1] if stored is not None else None)
-    if stored is not None and stored[0] == job.pdf_key and docs is not None:
-        return {path: pdf for path, (_, pdf) in docs.items()}, list(found), 0
+    docs, found, window = _stored_pdfs(stored[1] if stored is not None else None)
+    if (
+        stored is not None
+        and stored[0] == job.pdf_key
+        and docs is not None
+        and window is not None
+        and job.today in window
+    ):
+        return {path: pdf for path, (_, pdf) in docs.items()}, list(found), 0, window
     docs = docs or {}
     packs = validated.library.packs if validated.library else {}
     ts = _typesetter()
     # what is published on the day: nothing dated for publication later is printed
-    sources = centre_sources(
-        published_on(ce, job.today),
-        packs.get(ce.rule_pack),
-        site_url=job.site_url or "",
-        results=validated.results[ce.id],
-        corrections=corrections_on(validated.corrections[ce.id], ce, job.today),
-        manuals=validated.manuals[ce.id],
-        fonts=ts.fonts,
-        today=job.today,
+    sources, window = on_days(
+        lambda day: centre_sources(
+            published_on(ce, day),
+            packs.get(ce.rule_pack),
+            site_url=job.site_url or "",
+            results=validated.results[ce.id],
+            corrections=corrections_on(validated.corrections[ce.id], ce, day),
+            manuals=validated.manuals[ce.id],
+            fonts=ts.fonts,
+            today=day,
+        ),
+        job.today,
     )
     made: dict[str, tuple[str, bytes]] = {}
     compiled: dict[str, str] = {}  # path → the text it prints (privacy.typst_text)
@@ -278,8 +285,8 @@ def _pdfs(
     if problems or found:
         every = {path: typst_text(src.source, src.files) for path, src in sources.items()}
         problems = scan_outputs({}, [ce], project, texts=every)
-    cache.put(PDFS, ce.id, job.pdf_key, (made, tuple(problems)))
-    return pdfs, problems, len(compiled)
+    cache.put(PDFS, ce.id, job.pdf_key, (made, tuple(problems), window))
+    return pdfs, problems, len(compiled), window
 
 
 def _document_key(cache: BuildCache, path: str, src: PrintSource) -> str:
@@ -290,12 +297,12 @@ def _document_key(cache: BuildCache, path: str, src: PrintSource) -> str:
 
 def _stored_pdfs(
     value: object,
-) -> tuple[dict[str, tuple[str, bytes]] | None, tuple[Problem, ...]]:
-    """The documents (path → (key, PDF)) and problems of a stored PDFs entry; (None, ()) when
-    it is not one."""
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)):
-        return None, ()
-    docs, problems = value
+) -> tuple[dict[str, tuple[str, bytes]] | None, tuple[Problem, ...], Window | None]:
+    """The documents (path → (key, PDF)), problems and window of a stored PDFs entry;
+    (None, (), None) when it is not one."""
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], dict)):
+        return None, (), None
+    docs, problems, window = value
     for item in docs.values():
         if not (
             isinstance(item, tuple)
@@ -303,23 +310,23 @@ def _stored_pdfs(
             and isinstance(item[0], str)
             and isinstance(item[1], bytes)
         ):
-            return None, ()
+            return None, (), None
     if not isinstance(problems, tuple) or not all(isinstance(p, Problem) for p in problems):
-        return None, ()
-    return docs, problems
+        return None, (), None
+    return docs, problems, Window.of(window)
 
 
 def _sources(
-    job: PartJob, validated: Validated, pdf_paths: frozenset[str]
+    job: PartJob, validated: Validated, pdf_paths: frozenset[str], day: dt.date
 ) -> tuple[SiteSources, dict[str, bytes]]:
-    """The centre's pages and data files on the day, and each one's bytes by docs path."""
+    """The centre's pages and data files on ``day``, and each one's bytes by docs path."""
     (ce,) = validated.centres
     packs = validated.library.packs if validated.library else {}
     sources = render_centre(
         ce,
         packs.get(ce.rule_pack),
         job.project_root,
-        today=job.today,
+        today=day,
         pdf_paths=pdf_paths,
         site_url=job.site_url,
         corrections=validated.corrections[ce.id],
@@ -331,29 +338,24 @@ def _sources(
     return sources, made
 
 
-def _digests(made: dict[str, bytes]) -> dict[str, str]:
-    return {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(made.items())}
-
-
 def build_part(job: PartJob) -> PartResult:
     """Make one centre's part and store it in the cache; its result (problems stop the build).
-    A part made on another day with the same key has only what prints the day made again
-    (``refresh_part``)."""
+
+    Its pages and data files are rendered with the day watched (``figures.window.on_days``),
+    as its PDFs' sources are: the part holds on every day of both windows, and a build on one
+    of those days with the same key reuses it."""
     cache = _cache(job.cache_folder)
     validated = part_validated(job, cache)
-    if job.refresh:
-        refreshed = refresh_part(job, validated, cache)
-        if refreshed is not None:
-            return refreshed
     project = Project(job.project_root)
     (ce,) = validated.centres
-    result = PartResult(ce.id, day=job.today)
-    pdfs, pdf_problems, result.pdfs_made = _pdfs(job, validated, cache)
+    result = PartResult(ce.id)
+    pdfs, pdf_problems, result.pdfs_made, pdf_window = _pdfs(job, validated, cache)
     result.problems.extend(pdf_problems)
-    sources, made_now = _sources(job, validated, frozenset(pdfs))
+    (sources, made_now), window = on_days(
+        lambda day: _sources(job, validated, frozenset(pdfs), day), job.today
+    )
+    result.window = Window(max(window.first, pdf_window.first), min(window.last, pdf_window.last))
     result.notes.extend(sources.notes)
-    result.digests = _digests(made_now)
-    result.pdf_paths = sorted(pdfs)
     files = dict(made_now)
     for rel, src in sources.copies.items():
         files[rel] = src.read_bytes()
@@ -386,127 +388,6 @@ def build_part(job: PartJob) -> PartResult:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result
-
-
-def refresh_part(job: PartJob, validated: Validated, cache: BuildCache) -> PartResult | None:
-    """The centre's part in the cache, made on another day under the same key, brought to
-    ``job.today``: its pages and data files are rendered for the day and those that print
-    something else (截至 the day, 今日开放, the date of the compliance report) are made again,
-    the pages by mkdocs-material alone (``engine.run_mkdocs_here(only=...)``), their search
-    entries put in place of the old ones. Nothing else is made: the PDFs and every other page
-    are the part's. None when that cannot be done (another site engine, another set of files,
-    the cached part gone): the part is then made whole.
-
-    The refreshed folder is assembled beside the old one (hard links within the cache, the
-    changed files written anew, never in place) and moved in as a whole (``put_folder``)."""
-    cid = job.centre_id
-    hit = cache.get(PARTS, cid, job.key)
-    old = cache.folder_for(PARTS, cid)
-    if (
-        chosen_engine() != MKDOCS
-        or hit is None
-        or hit.day is None
-        or not hit.digests
-        or cache.folder_key(PARTS, cid) != job.key
-    ):
-        return None
-    (ce,) = validated.centres
-    sources, made_now = _sources(job, validated, frozenset(hit.pdf_paths))
-    digests = _digests(made_now)
-    if set(digests) != set(hit.digests):
-        return None
-    changed = [rel for rel, sha in digests.items() if hit.digests[rel] != sha]
-    result = dataclasses.replace(
-        hit,
-        notes=list(sources.notes),
-        fresh=False,
-        day=job.today,
-        digests=digests,
-        pdfs_made=0,
-        refreshed=[],
-    )
-    if changed:
-        found = scan_outputs(
-            {rel: made_now[rel] for rel in changed}, [ce], Project(job.project_root)
-        )
-        result.problems = [*hit.problems, *found]
-        if result.failed:
-            return result
-        if not _refresh_folder(job, sources, made_now, changed, hit, old, result):
-            return None
-    cache.put(PARTS, cid, job.key, result)
-    return result
-
-
-def _refresh_folder(
-    job: PartJob,
-    sources: SiteSources,
-    made_now: dict[str, bytes],
-    changed: list[str],
-    hit: PartResult,
-    old: Path,
-    result: PartResult,
-) -> bool:
-    """Make the ``changed`` pages and files of the part in ``old`` again into a new folder
-    that replaces it in the cache; False when the pages made are not the part's."""
-    cid = job.centre_id
-    cache = _cache(job.cache_folder)
-    pages = frozenset(rel for rel in changed if rel in sources.pages)
-    work = Path(tempfile.mkdtemp(prefix=f".{cid}.day-", dir=cache.folder / PARTS))
-    try:
-        replaced: dict[str, bytes] = {}
-        for rel in changed:
-            if rel not in pages and (old / rel).is_file():
-                replaced[rel] = made_now[rel]
-        if pages:
-            docs, site = work / "docs", work / "site"
-            # every file a page may link to is there (a link to a missing file is not
-            # rewritten); only the pages named are read and rendered
-            for rel in [*sources.copies, *hit.pdf_paths]:
-                _write(docs / rel, b"")
-            for rel, data in made_now.items():
-                _write(docs / rel, data)
-            words = work / "search-words.txt"
-            write_search_words(sources.words, words)
-            cfg = centre_config(site_config(docs, site, words, job.site_url), cid)
-            run_mkdocs(write_config(work / "mkdocs.yml", cfg), job.today, only=pages)
-            for root in SHARD_ROOTS:
-                for path in sorted((site / root / cid).rglob("*.html")):
-                    rel = path.relative_to(site).as_posix()
-                    if not (old / rel).is_file():
-                        return False
-                    replaced[rel] = path.read_bytes()
-                    result.refreshed.append(rel)
-            index = f"centres/{cid}/{search_index(MKDOCS)}"
-            replaced[index] = merged_index(
-                (old / index).read_bytes(), scoped_index(site, f"centres/{cid}/", MKDOCS)
-            )
-        made = work / "part"
-        for dirpath, _dirnames, filenames in os.walk(old):
-            for name in filenames:
-                source = Path(dirpath, name)
-                rel = source.relative_to(old).as_posix()
-                if rel in replaced or rel == ".key":
-                    continue
-                target = made / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(source, target)
-        for rel, data in replaced.items():
-            _write(made / rel, data)
-        lines = {line.split("  ", 1)[1].rstrip("\n"): line for line in hit.manifest}
-        for rel, data in replaced.items():
-            lines[rel] = manifest_line(rel, data)
-        result.manifest = list(lines.values())
-        kept = cache.put_folder(PARTS, cid, job.key, made)
-        result.stats = folder_stats(kept, result.manifest)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return True
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_new(path, data)
 
 
 def _keep_own(site: Path, made: Path, centre_id: str, result: PartResult) -> None:

@@ -214,6 +214,21 @@ class Published:
                 self.seen[rel] = False
         return self.seen[rel]
 
+    def intact(self) -> bool:
+        """Whether the output folder holds exactly the recorded files, each unchanged since
+        its swap (by ``has``'s stat comparison): nothing added, removed or changed."""
+        if not self.files:
+            return False
+        found = 0
+        for dirpath, _dirnames, filenames in os.walk(self.out):
+            for name in filenames:
+                rel = Path(dirpath, name).relative_to(self.out).as_posix()
+                entry = self.files.get(rel)
+                if entry is None or not self.has(rel, entry[4]):
+                    return False
+                found += 1
+        return found == len(self.files)
+
     def lacking(self, lines: list[str]) -> list[tuple[str, str]]:
         """The (path, sha256) of ``lines`` that cannot be published from the output folder."""
         return [(rel, sha) for rel, sha in manifest_items(lines) if not self.has(rel, sha)]
@@ -255,6 +270,10 @@ def published_record(out: Path, lines: list[str]) -> dict[str, list]:
         except OSError:
             continue
         record[rel] = [*_stat_of(st), sha]
+    manifest = out / MANIFEST  # the manifest does not list itself
+    with contextlib.suppress(OSError):
+        data = manifest.read_bytes()
+        record[MANIFEST] = [*_stat_of(os.lstat(manifest)), hashlib.sha256(data).hexdigest()]
     return record
 
 

@@ -1,0 +1,67 @@
+"""What of a centre changes with the day, and the days over which it stays the same.
+
+A centre's part of the site (its pages, data files and PDFs) is made from its records and
+its *day state*: its rule results on the day, which of its disclosures are published and the
+state of each, the corrections shown, and what of the day its PDFs print. Nothing else of the
+day is printed in a centre's part (what its pages say about the reader's day is computed in
+the reader's browser, generator.site.today). The day state is computed with the day watched
+(``figures.window.on_days``) and kept with its window: a build on another day of the window
+takes it as it is, without reading the centre's records or applying its rules again, and the
+part made from it is the same file for file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator.compliance import RuleResult
+from generator.figures.calendar import corrections_on, published_on, withheld_keys
+from generator.figures.window import Window, on_days
+from generator.packs.library import Library
+from generator.pipeline import CentreChecked, rule_results
+from generator.print.documents import day_inputs
+from generator.rules.base import Finding
+from generator.site.pages import day_facts
+
+# A rule result as the cache keeps it: the rule's id and its findings (the rule itself is
+# the pack's, restored from the library: one copy of each rule in a process, not one per
+# centre).
+StoredResults = tuple[tuple[str, tuple[Finding, ...]], ...]
+
+
+def stored_results(results: tuple[RuleResult, ...]) -> StoredResults:
+    return tuple((r.rule.id, r.findings) for r in results)
+
+
+@dataclass(frozen=True)
+class DayState:
+    """What of one centre its part prints that changes with the day."""
+
+    results: StoredResults  # its rule results (``stored_results``)
+    facts: tuple  # which disclosures are published and the state of each (site.pages.day_facts)
+    corrections: tuple  # the corrections published (calendar.corrections_on)
+    withheld: tuple[str, ...]  # the disclosures published later (calendar.withheld_keys)
+    printed: tuple  # what of the day its PDFs print (print.documents.day_inputs)
+
+
+def day_state(checked: CentreChecked, library: Library, day: dt.date) -> DayState | None:
+    """The centre's day state on ``day``; None for a centre whose records have errors."""
+    centre = checked.centre
+    if centre is None:
+        return None
+    pack = library.packs.get(centre.rule_pack)
+    return DayState(
+        stored_results(rule_results(checked, library, day)),
+        day_facts(centre, pack, day),
+        corrections_on(checked.corrections, centre, day),
+        tuple(sorted(withheld_keys(centre, day))),
+        day_inputs(published_on(centre, day), pack, day),
+    )
+
+
+def centre_day(
+    checked: CentreChecked, library: Library, day: dt.date
+) -> tuple[DayState | None, Window]:
+    """The centre's day state on ``day`` and the days on which it is the same."""
+    return on_days(lambda watched: day_state(checked, library, watched), day)
