@@ -85,11 +85,12 @@ class CentreChecked:
     held: tuple[HeldRecord, ...] = ()
 
     def light(self) -> CentreChecked:
-        """The same without the bulk of the records (a centre's activities), for what only
-        lists centres and their disclosures (the city pages); see ``city_view``."""
+        """The same without the bulk of the records (a centre's activities, what they say
+        was held, its manuals), for what only lists centres and their disclosures (the city
+        pages); see ``city_view``. Whoever keeps it reports ``held_after`` of the whole."""
         if self.centre is None:
             return self
-        return replace(self, centre=city_view(self.centre))
+        return replace(self, centre=city_view(self.centre), held=(), manuals=())
 
 
 # a centre checked, and its rule results on the day (None: the rules were not applied)

@@ -243,6 +243,8 @@ def _build(
             return unchanged
     checks = CachedChecks(cache, workers)
     validated = load(project, only, today, checks)
+    for state in checks.states.values():  # what the light checks leave out (``light``)
+        validated.report.extend(state.late)
     # its centres are city views (pipeline.city_view): the parts read the whole centres
     previous = read_published_state(out, MANIFEST) if out.is_dir() else {}
     for cid, cc in checks.checked.items():

@@ -154,3 +154,17 @@ def test_the_guard_reads_again_only_what_it_has_not_found_clean(tmp_path: Path) 
     clean.add(clean_key("data/a.json", leaky["data/a.json"], _allowed_key(centres, project)))
     assert scan_outputs(leaky, centres, Project(project), clean=clean) == []
     assert scan_outputs(leaky, centres, Project(project)) != []  # without the memory: read
+
+
+@pytest.mark.slow
+def test_what_the_records_say_was_held_after_the_day_holds_the_centre_back(tmp_path: Path) -> None:
+    # the build keeps each centre's light check and day state, not its activities: the
+    # record errors for an activity held after the day come with the state, day by day
+    project = copy_project(MINIMAL, tmp_path / "proj")
+    out = tmp_path / "out"
+    early = build_site(project, out, today=dt.date(2026, 3, 2), pdf=False, ledger=False, jobs=1)
+    assert {p.code for p in early.report.errors} == {"date-order"}, early.report.format("text")
+    assert list(early.awaiting) == ["demo"]
+    later = build_site(project, out, today=dt.date(2026, 3, 13), pdf=False, ledger=False, jobs=1)
+    assert not later.report.errors and later.awaiting == {}
+    assert (out / "centres" / "demo" / "index.html").is_file()
