@@ -20,6 +20,7 @@ from generator import model as m
 from generator.build.cache import BuildCache, digest, entry_bytes, manifest_line, read_entry
 from generator.build.city import JOINED
 from generator.build.parts import LAST
+from generator.build.publish import output_path
 from generator.build.tree import link_tree, write_new
 from generator.figures.calendar import corrections_on, published_on, withheld_keys
 from generator.records.validate import CENTRE_ID, Project, Validated, validate_centre
@@ -58,7 +59,7 @@ class Unpublished:
         self.today = today
         self.since = read_state(out)
         # where the last published records are valid: this generator, this output folder
-        self.stamp = digest(cache.version, str(out.resolve()))
+        self.stamp = digest(cache.version, str(output_path(out)))
         self.entries: dict[str, AwaitingCorrection] = {}
         self.views: dict[str, tuple[m.Centre, tuple]] = {}  # id → (city view, corrections)
 

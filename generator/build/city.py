@@ -46,12 +46,18 @@ JOINED = {
 }
 
 
-def write_joined_data(site: Path, centres: Sequence[m.Centre]) -> list[str]:
-    """The all-centres tables from the centres' own tables in the assembled ``site`` (made by
-    this build, or kept as last published); their manifest lines."""
+def write_joined_data(
+    site: Path, centres: Sequence[m.Centre], parts: Mapping[str, Path] | None = None
+) -> list[str]:
+    """The all-centres tables from the centres' own tables — in ``parts`` (a site path →
+    where the file is) or else in ``site`` (kept as last published) — written into
+    ``site``; their manifest lines."""
     lines = []
     for target, (name, table) in JOINED.items():
-        pieces = [(site / "data" / ce.id / name).read_bytes() for ce in centres]
+        pieces = [
+            (parts or {}).get(f"data/{ce.id}/{name}", site / "data" / ce.id / name).read_bytes()
+            for ce in centres
+        ]
         data = join_csv(pieces, table([]))
         (site / target).write_bytes(data)
         lines.append(manifest_line(target, data))

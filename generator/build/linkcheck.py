@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -29,21 +29,29 @@ def links(page_html: str) -> Iterator[str]:
             yield path
 
 
-def broken_links(site: Path, pages: Iterable[str]) -> list[tuple[str, str]]:
-    """(page, link) for every link of ``pages`` (paths under ``site``) that resolves nowhere."""
+def broken_links(site: Path | Mapping[str, Path], pages: Iterable[str]) -> list[tuple[str, str]]:
+    """(page, link) for every link of ``pages`` that resolves nowhere. ``site`` is the site's
+    folder, or every file of the site by path with where its bytes are (a site assembled from
+    parts kept apart)."""
+    files = site if isinstance(site, Mapping) else None
+
+    def exists(rel: str) -> bool:
+        return rel in files if files is not None else (site / rel).is_file()  # type: ignore[operator]
+
     out = []
     for page in pages:
-        text = (site / page).read_text(encoding="utf-8")
+        path = files[page] if files is not None else site / page  # type: ignore[operator]
+        text = Path(path).read_text(encoding="utf-8")
         for link in dict.fromkeys(links(text)):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(link)))
             if target == ".." or target.startswith("../"):
                 out.append((page, link))
                 continue
-            path = site / target
+            index = "index.html" if target == "." else f"{target}/index.html"
             if link.endswith("/") or target == ".":
-                ok = (path / "index.html").is_file()
+                ok = exists(index)
             else:
-                ok = path.is_file() or (path / "index.html").is_file()
+                ok = exists(target) or exists(index)
             if not ok:
                 out.append((page, link))
     return out

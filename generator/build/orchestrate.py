@@ -38,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import errno
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -86,14 +87,14 @@ from generator.build.parts import (
     restored_results,
     whole_check,
 )
+from generator.build.publish import Trees, intact, output_path, recover
+from generator.build.publish import publish as publish_site
 from generator.build.tree import (
     MANIFEST,
-    Published,
     check_site_links,
-    published_record,
+    manifest_items,
     recover_output,
     stats_match,
-    swap_in,
     write_manifest,
     write_new,
     write_sitemap,
@@ -161,6 +162,7 @@ def build_site(
         with build_lock(cache_folder, project.display(cache_folder)):
             recovered = recover_output(out)
             cache = BuildCache(cache_folder)
+            recovered += recover(out, _trees(cache, out))
             with Workers(jobs) as workers:
                 result = _build(
                     project,
@@ -233,12 +235,12 @@ def _build(
     preview: bool,
 ) -> BuildResult:
     only = centre_folder(project, path)
-    published_files = Published(out, _published_files(cache, out))
+    trees = _trees(cache, out)
     # a whole build of the same records, content, generator, options and day into the same,
     # untouched output folder: the site is already what this build would make
     inputs = _inputs_key(project, cache, out, today, site_url, pdf, ledger) if only is None else ""
     if inputs and not preview:
-        unchanged = _unchanged(cache, out, inputs, published_files)
+        unchanged = _unchanged(cache, out, inputs, trees)
         if unchanged is not None:
             return unchanged
     checks = CachedChecks(cache, workers)
@@ -329,16 +331,26 @@ def _build(
         validated.report.extend(city_result.problems)
         if any(p.record_error for p in city_result.problems):
             return BuildResult(validated.report)
+        # the parts' files stay in the cache until they are published (a copy of each, or
+        # a link to the same file already published: build.publish); the rest is written
+        # into ``site``
+        from_parts: dict[str, tuple[str, Path]] = {}
         for part in parts:
             notes.extend(part.notes)
-            published_files.place(cache.folder_for(PARTS, part.centre_id), part.manifest, site)
+            folder = cache.folder_for(PARTS, part.centre_id)
+            for rel, sha in manifest_items(part.manifest):
+                if rel in from_parts:
+                    raise BuildFailed(f"两项输出要写入同一个文件 {rel}")
+                from_parts[rel] = (sha, folder / rel)
         kept_lines, kept_html = unpublished.keep(site)
-        lines = city_result.manifest + [line for part in parts for line in part.manifest]
-        lines += kept_lines
-        lines += write_joined_data(site, city_result.centres)
+        lines = city_result.manifest + kept_lines
+        parts_at = {rel: path for rel, (_sha, path) in from_parts.items()}
+        lines += write_joined_data(site, city_result.centres, parts_at)
         lines.append(unpublished.write_state(site))
         fresh = [p for part in parts if part.fresh for p in part.html]
-        check_site_links(site, city_result.html + fresh)
+        every = {rel: site / rel for rel, _sha in manifest_items(lines)}
+        every.update((rel, path) for rel, (_sha, path) in from_parts.items())
+        check_site_links(every, city_result.html + fresh)
         pages = city_result.html + [p for part in parts for p in part.html] + kept_html
         lines += write_sitemap(site, pages, site_url)
         published = {part.centre_id for part in parts}
@@ -357,7 +369,14 @@ def _build(
         data = state_bytes(states)
         write_new(site / PUBLISHED_STATE, data)
         lines.append(manifest_line(PUBLISHED_STATE, data))
-        write_manifest(site, lines)
+        written_here = {rel: (sha, site / rel) for rel, sha in manifest_items(lines)}
+        lines += [line for part in parts for line in part.manifest]
+        manifest = write_manifest(site, lines)
+        written_here[MANIFEST] = (hashlib.sha256(manifest).hexdigest(), site / MANIFEST)
+        files = {**from_parts, **written_here}
+        if len(files) != len(from_parts) + len(written_here):
+            clash = sorted(set(from_parts) & set(written_here))
+            raise BuildFailed(f"两项输出要写入同一个文件 {clash[0]}")
         # the ledgers first: a ledger may be ahead of the live site (a build stopped before
         # its swap), never behind what the site's published-state.json says it holds
         ledgers = tuple(
@@ -368,9 +387,7 @@ def _build(
             if cid in published and cc.ledger is not None and cc.ledger_path is not None
         )
         written = write_ledgers(ledgers, today, project) if recorded else []
-        swap_in(site, out)
-    if not preview:
-        cache.put(SITE_FILES, _site_name(out), _site_key(cache, out), published_record(out, lines))
+        publish_site(out, files, trees, lambda new: _save_trees(cache, out, new))
     cache.put(GUARD, "city", cache.version, frozenset(clean))
     kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
     cache.forget(PARTS, kept)
@@ -413,17 +430,26 @@ def _build(
     return result
 
 
-SITE_FILES = "site-files"  # the files of each output folder as last published (tree.Published)
+SITE_FILES = "site-trees"  # the files of each output folder's two trees (build.publish)
 BUILDS = "builds"  # each output folder's last whole build: its inputs and what it reported
 GUARD = "guard"  # the city files the personal-data guard found clean (privacy.clean_key)
 
 
 def _site_name(out: Path) -> str:
-    return digest("output folder", str(out.resolve()))[:24]
+    return digest("output folder", str(output_path(out)))[:24]
 
 
-def _site_key(cache: BuildCache, out: Path) -> str:
-    return digest(cache.version, str(out.resolve()))
+def _site_key(out: Path) -> str:
+    return digest("output trees", str(output_path(out)))
+
+
+def _trees(cache: BuildCache, out: Path) -> Trees:
+    """What the last build recorded of the output folder's trees (``build.publish``)."""
+    return Trees.of(cache.get(SITE_FILES, _site_name(out), _site_key(out)))
+
+
+def _save_trees(cache: BuildCache, out: Path, trees: Trees) -> None:
+    cache.put(SITE_FILES, _site_name(out), _site_key(out), trees)
 
 
 def _inputs_key(
@@ -449,7 +475,7 @@ def _inputs_key(
         site_url,
         pdf,
         ledger,
-        str(out.resolve()),
+        str(output_path(out)),
     )
 
 
@@ -460,35 +486,16 @@ def _build_key(inputs: str, out: Path) -> str:
     return digest(inputs, state.read_bytes() if state.is_file() else b"")
 
 
-def _unchanged(
-    cache: BuildCache, out: Path, inputs: str, published: Published
-) -> BuildResult | None:
+def _unchanged(cache: BuildCache, out: Path, inputs: str, trees: Trees) -> BuildResult | None:
     """What the last whole build into ``out`` reported, when it was made from ``inputs`` and
-    the output folder is still, file for file, what it published (``Published.intact``);
+    the output folder is still, file for file, what it published (``publish.intact``);
     None otherwise."""
     stored = cache.get(BUILDS, _site_name(out), _build_key(inputs, out))
-    if not isinstance(stored, BuildResult) or not published.intact():
+    if not isinstance(stored, BuildResult) or not intact(out, trees):
         return None
     stored.out = out
     stored.notes = [*stored.notes, "记录、内容和日期都没有变化，网站已是最新，未重新生成"]
     return stored
-
-
-def _published_files(cache: BuildCache, out: Path) -> dict[str, list]:
-    """The files of the output folder as the last build recorded them (``tree.Published``);
-    nothing when there is no such record or it is not well formed."""
-    files = cache.get(SITE_FILES, _site_name(out), _site_key(cache, out)) if out.is_dir() else None
-    if not isinstance(files, dict):
-        return {}
-    return {
-        rel: entry
-        for rel, entry in files.items()
-        if isinstance(rel, str)
-        and isinstance(entry, list)
-        and len(entry) == 5
-        and all(isinstance(x, int) and not isinstance(x, bool) for x in entry[:4])
-        and isinstance(entry[4], str)
-    }
 
 
 # ---------------------------------------------------------------- the checks, cached
@@ -648,7 +655,7 @@ def make_parts(
         # a part is reused only when its cache folder still holds every file it was made
         # with (checked by stat, a file changed since is hashed: ``tree.stats_match``); a
         # damaged or changed cache file makes the part again. Its files then go into the
-        # new site from the output folder where they are unchanged there (``Published``)
+        # site from the published tree where they are unchanged there (``build.publish``)
         if (
             hit is not None
             and hit.window is not None

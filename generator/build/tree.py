@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -70,6 +71,12 @@ def write_tree(files: dict[str, bytes], dest: Path) -> None:
 # removed. A reader of ``dest`` therefore always sees a whole site, old or new.
 
 
+def _foreign_link(dest: Path) -> bool:
+    """Whether ``dest`` is a link of the user's (to the folder the site goes into), not the
+    build's own link to one of its trees (build.publish)."""
+    return dest.is_symlink() and not os.readlink(dest).startswith(f".{dest.name}.")
+
+
 def _debris(dest: Path) -> tuple[Path, Path]:
     return dest.with_name(f".{dest.name}.new"), dest.with_name(f".{dest.name}.old")
 
@@ -77,7 +84,7 @@ def _debris(dest: Path) -> tuple[Path, Path]:
 def recover_output(dest: Path) -> list[str]:
     """Finish or undo a swap that a stopped build left half done, and remove its debris;
     what was done, as notes (Chinese)."""
-    dest = dest.resolve() if dest.is_symlink() else dest
+    dest = dest.resolve() if _foreign_link(dest) else dest
     new, old = _debris(dest)
     notes = []
     if not os.path.lexists(dest):
@@ -92,11 +99,11 @@ def recover_output(dest: Path) -> list[str]:
         prefixes = (f".{dest.name}.build-", f".{dest.name}.old-", f".{dest.name}.new-")
         for entry in parent.iterdir():
             if entry in (new, old) or entry.name.startswith(prefixes):
-                _remove(entry)
+                remove_path(entry)
     return notes
 
 
-def _remove(path: Path) -> None:
+def remove_path(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
@@ -113,7 +120,7 @@ def swap_in(site: Path, dest: Path) -> None:
     new, old = _debris(dest)
     for stale in (new, old):
         if os.path.lexists(stale):
-            _remove(stale)
+            remove_path(stale)
     os.replace(site, new)
     had_old = dest.is_dir()
     if had_old:
@@ -186,95 +193,8 @@ def manifest_items(lines: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-class Published:
-    """The files of the output folder as the last build left them, to publish again without
-    copying: a file whose path, SHA-256 (from that build's manifest lines) and inode, size,
-    modification and change times are still those recorded right after its swap is the same
-    file, and goes into the new site as a hard link to it (both are the site's: nothing is
-    shared with the build cache). The change time cannot be set by a user, and writing,
-    truncating, replacing or renaming a file changes it, so a published file changed since
-    is copied from the cache again. The record is one hash-checked cache entry
-    (``cache.entry_bytes``) for the whole output folder (``SITE_FILES``)."""
-
-    def __init__(self, out: Path, files: dict[str, list]) -> None:
-        self.out = out
-        self.files = files
-        self.seen: dict[str, bool] = {}
-
-    def has(self, rel: str, sha: str) -> bool:
-        """Whether ``out/rel`` is, unchanged, the published file with this hash."""
-        entry = self.files.get(rel)
-        if entry is None or entry[4] != sha:
-            return False
-        if rel not in self.seen:
-            try:
-                st = os.lstat(self.out / rel)
-                self.seen[rel] = _stat_of(st) == entry[:4]
-            except OSError:
-                self.seen[rel] = False
-        return self.seen[rel]
-
-    def intact(self) -> bool:
-        """Whether the output folder holds exactly the recorded files, each unchanged since
-        its swap (by ``has``'s stat comparison): nothing added, removed or changed."""
-        if not self.files:
-            return False
-        found = 0
-        for dirpath, _dirnames, filenames in os.walk(self.out):
-            for name in filenames:
-                rel = Path(dirpath, name).relative_to(self.out).as_posix()
-                entry = self.files.get(rel)
-                if entry is None or not self.has(rel, entry[4]):
-                    return False
-                found += 1
-        return found == len(self.files)
-
-    def lacking(self, lines: list[str]) -> list[tuple[str, str]]:
-        """The (path, sha256) of ``lines`` that cannot be published from the output folder."""
-        return [(rel, sha) for rel, sha in manifest_items(lines) if not self.has(rel, sha)]
-
-    def place(self, src: Path, lines: list[str], dest: Path) -> None:
-        """Put the files of a part (``lines``, its manifest) into the site ``dest``: a hard
-        link to the published file where it is unchanged (``has``), else a copy of the part's
-        file in the cache ``src`` (``link_tree``'s rules: never a link into the cache, two
-        outputs wanting one path fail)."""
-        made: set[str] = set()
-        for rel, sha in manifest_items(lines):
-            target = dest / check_rel(rel)
-            if target.parent.as_posix() not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent.as_posix())
-            if os.path.lexists(target):
-                raise BuildFailed(f"两项输出要写入同一个文件 {rel}")
-            if self.has(rel, sha):
-                try:
-                    os.link(self.out / rel, target)
-                    continue
-                except OSError:  # another file system, or a file system without links
-                    pass
-            copy_file(src / rel, target)
-
-
-def _stat_of(st: os.stat_result) -> list[int]:
+def stat_of(st: os.stat_result) -> list[int]:
     return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-
-def published_record(out: Path, lines: list[str]) -> dict[str, list]:
-    """What ``Published`` compares, for every file of the manifest ``lines`` of the site now
-    at ``out``: path → [inode, size, mtime_ns, ctime_ns, sha256] (taken once the swap is done
-    and the old site removed: linking and unlinking change a file's change time)."""
-    record = {}
-    for rel, sha in manifest_items(lines):
-        try:
-            st = os.lstat(out / rel)
-        except OSError:
-            continue
-        record[rel] = [*_stat_of(st), sha]
-    manifest = out / MANIFEST  # the manifest does not list itself
-    with contextlib.suppress(OSError):
-        data = manifest.read_bytes()
-        record[MANIFEST] = [*_stat_of(os.lstat(manifest)), hashlib.sha256(data).hexdigest()]
-    return record
 
 
 def copy_file(source: str | Path, target: str | Path) -> None:
@@ -325,7 +245,7 @@ def folder_stats(folder: Path, lines: list[str]) -> dict[str, list[int]]:
     stats = {}
     for rel, _sha in manifest_items(lines):
         with contextlib.suppress(OSError):
-            stats[rel] = _stat_of(os.lstat(folder / rel))
+            stats[rel] = stat_of(os.lstat(folder / rel))
     return stats
 
 
@@ -340,7 +260,7 @@ def stats_match(folder: Path, lines: list[str], stats: dict[str, list[int]]) -> 
             st = os.lstat(path)
         except OSError:
             return False
-        if stats.get(rel) == _stat_of(st):
+        if stats.get(rel) == stat_of(st):
             continue
         if not files_match(folder, [(rel, sha)]):
             return False
@@ -368,7 +288,7 @@ def _sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def check_site_links(site: Path, pages: list[str]) -> None:
+def check_site_links(site: Path | Mapping[str, Path], pages: list[str]) -> None:
     broken = broken_links(site, pages)
     if broken:
         shown = "；".join(f"{page} → {link}" for page, link in broken[:10])
@@ -405,10 +325,12 @@ def write_sitemap(site: Path, pages: list[str], site_url: str | None) -> list[st
     return lines
 
 
-def write_manifest(site: Path, lines: list[str]) -> None:
-    """``MANIFEST`` in ``site`` from the manifest lines of every other file, by path."""
-    text = "".join(sorted(lines, key=lambda x: x[66:]))
-    write_new(site / MANIFEST, text.encode("utf-8"))
+def write_manifest(site: Path, lines: list[str]) -> bytes:
+    """``MANIFEST`` in ``site`` from the manifest lines of every other file, by path; its
+    bytes."""
+    data = "".join(sorted(lines, key=lambda x: x[66:])).encode("utf-8")
+    write_new(site / MANIFEST, data)
+    return data
 
 
 def write_new(path: Path, data: bytes) -> None:

@@ -156,7 +156,8 @@ def test_record_error_leaves_the_centre_as_published(tmp_path: Path) -> None:
         k: v for k, v in before.items() if k.startswith(own)
     }
     assert "记录待更正" in after["index.html"].decode("utf-8")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["proj", "public"], "no temporary left"
+    # no temporary left: the output link and its two trees (build.publish)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.a", ".public.b", "proj", "public"]
 
 
 @pytest.mark.slow

@@ -1,0 +1,249 @@
+"""Publishing a built site into its output folder: whole or not at all, touching what changed.
+
+The output folder ``out`` is a symbolic link to one of two trees beside it, ``.<name>.a`` and
+``.<name>.b``. The one it points to is *live*; the other is the *spare*, holding an older
+site. A build brings the spare to the new site file by file — a file already there with the
+wanted hash and unchanged since it was recorded (inode, size, modification and change times)
+stays; else it is a hard link to the live tree's file when that one is the wanted file,
+unchanged since recorded, or a copy of the part's file in the build cache (the site never
+shares a file with the cache) — removes what the new site does not have, and then points
+``out`` at it in one rename of a new link over the old. A reader of ``out`` sees the old site
+or the new one, never a mixture; a build stopped at any moment leaves the live tree as it was.
+
+What each tree holds is recorded (``Trees``, one hash-checked cache entry per output folder):
+a path, its SHA-256 and the stat of the file. A spare being changed carries a mark beside it
+(``.<name>.<tree>.dirty``) until its new record is stored: a spare found marked is walked
+again to find what a stopped build left in it. A build therefore costs the files that changed
+and a ``stat`` of each file kept, not a new folder of every file and the removal of the old
+one (removing tens of thousands of folders takes minutes on a file system that discards
+freed blocks at once).
+
+An output folder made by an earlier build as a plain folder is taken over as the live tree
+``.<name>.b`` (renamed, and ``out`` made a link to it) before the first publication.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.build.tree import check_rel, copy_file, remove_path, stat_of
+from generator.errors import BuildFailed
+
+TREES = ("a", "b")
+
+# path → [inode, size, mtime_ns, ctime_ns, sha256] of each file of a tree
+TreeRecord = dict[str, list]
+
+
+@dataclass
+class Trees:
+    """What the last build recorded of an output folder's two trees."""
+
+    live: str | None = None
+    files: dict[str, TreeRecord] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, value: object) -> Trees:
+        """A record as the cache keeps it; an empty one when it is not well formed."""
+        if not isinstance(value, Trees) or value.live not in (None, *TREES):
+            return cls()
+        files = {}
+        for name, record in value.files.items():
+            if name in TREES and isinstance(record, dict):
+                files[name] = {
+                    rel: entry
+                    for rel, entry in record.items()
+                    if isinstance(rel, str)
+                    and isinstance(entry, list)
+                    and len(entry) == 5
+                    and all(isinstance(x, int) and not isinstance(x, bool) for x in entry[:4])
+                    and isinstance(entry[4], str)
+                }
+        return cls(value.live, files)
+
+
+def destination(out: Path) -> Path:
+    """Where the link is: ``out``, or the folder a link of the user's at ``out`` points to."""
+    if out.is_symlink() and _tree_named(out, os.readlink(out)) is None:
+        return out.resolve()
+    return out
+
+
+def output_path(out: Path) -> Path:
+    """The output folder's own absolute path (the build's link at it not followed): what
+    names it in the build cache."""
+    dest = destination(out)
+    return dest.parent.resolve() / dest.name
+
+
+def _tree(dest: Path, name: str) -> Path:
+    return dest.with_name(f".{dest.name}.{name}")
+
+
+def _dirty(dest: Path, name: str) -> Path:
+    return dest.with_name(f".{dest.name}.{name}.dirty")
+
+
+def _tree_named(dest: Path, target: str) -> str | None:
+    for name in TREES:
+        if target == _tree(dest, name).name:
+            return name
+    return None
+
+
+def live_tree(out: Path) -> Path | None:
+    """The tree ``out`` points to (None when it is not one of the two)."""
+    dest = destination(out)
+    if not dest.is_symlink():
+        return None
+    name = _tree_named(dest, os.readlink(dest))
+    return _tree(dest, name) if name is not None else None
+
+
+def recover(out: Path, trees: Trees) -> list[str]:
+    """Put back the link that a build stopped while taking over a plain output folder left
+    missing; what was done, as notes (Chinese)."""
+    dest = destination(out)
+    with contextlib.suppress(OSError):
+        _tree(dest, "link").unlink()
+    if os.path.lexists(dest):
+        return []
+    for name in (trees.live, "b", "a"):
+        if name is not None and _tree(dest, name).is_dir():
+            os.symlink(_tree(dest, name).name, dest)
+            return [f"上次生成在替换网站时中断：已恢复网站 {dest}"]
+    return []
+
+
+def intact(out: Path, trees: Trees) -> bool:
+    """Whether ``out`` points to the live tree of the record and that tree holds exactly the
+    recorded files, each unchanged (inode, size, modification and change times)."""
+    live = live_tree(out)
+    if live is None or trees.live is None or live != _tree(destination(out), trees.live):
+        return False
+    if _dirty(destination(out), trees.live).exists():
+        return False
+    record = trees.files.get(trees.live) or {}
+    if not record:
+        return False
+    found = 0
+    for rel in _walk(live):
+        entry = record.get(rel)
+        st = _lstat(live / rel)
+        if entry is None or st is None or stat_of(st) != entry[:4]:
+            return False
+        found += 1
+    return found == len(record)
+
+
+def publish(
+    out: Path,
+    files: Mapping[str, tuple[str, Path]],
+    trees: Trees,
+    save: Callable[[Trees], None],
+) -> Trees:
+    """Make the site of ``files`` (path → (SHA-256, a file with those bytes)) the one at
+    ``out`` (see the module docstring); ``save`` stores the new record before the spare's
+    mark is removed. The new record."""
+    dest = destination(out)
+    if os.path.lexists(dest) and not dest.is_symlink() and not dest.is_dir():
+        raise BuildFailed(f"输出位置 {dest} 已存在且不是文件夹")
+    live = _tree_named(dest, os.readlink(dest)) if dest.is_symlink() else None
+    records = dict(trees.files) if trees.live == live else {}
+    if dest.is_dir() and not dest.is_symlink():  # a plain folder: take it over as tree b
+        remove_path(_tree(dest, "b"))
+        remove_path(_dirty(dest, "b"))
+        os.rename(dest, _tree(dest, "b"))
+        os.symlink(_tree(dest, "b").name, dest)
+        live, records = "b", {}
+    spare = "b" if live == "a" else "a"
+    tree, mark = _tree(dest, spare), _dirty(dest, spare)
+    known = records.get(spare) if tree.is_dir() and not mark.exists() else None
+    mark.touch()
+    tree.mkdir(exist_ok=True)
+    live_record = records.get(live, {}) if live is not None else {}
+    live_path = _tree(dest, live) if live is not None else None
+    existing = set(known) if known is not None else set(_walk(tree))
+    record: TreeRecord = {}
+    folders: set[str] = set()
+    for rel, (sha, source) in files.items():
+        target = tree / check_rel(rel)
+        st = _lstat(target)
+        entry = (known or {}).get(rel)
+        if st is not None and entry is not None and entry[4] == sha and stat_of(st) == entry[:4]:
+            record[rel] = entry
+            continue
+        if os.path.lexists(target):
+            remove_path(target)
+        else:
+            parent = target.parent.as_posix()
+            if parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(parent)
+        linked = live_path is not None and _link_same(
+            live_path / rel, live_record.get(rel), sha, target
+        )
+        if not linked:
+            copy_file(source, target)
+        record[rel] = [*stat_of(os.lstat(target)), sha]
+        if linked:  # the same file: its change time moved with the new link
+            live_record[rel] = record[rel]
+    for rel in sorted(existing - set(files)):
+        remove_path(tree / rel)
+        _prune(tree, Path(rel).parent)
+    link = _tree(dest, "link")
+    remove_path(link)
+    os.symlink(tree.name, link)
+    os.replace(link, dest)
+    new = Trees(spare, {spare: record, **({live: live_record} if live is not None else {})})
+    save(new)
+    mark.unlink()
+    return new
+
+
+def _link_same(source: Path, entry: list | None, sha: str, target: Path) -> bool:
+    """Hard-link ``target`` to the live tree's ``source`` when that is, unchanged since
+    recorded, the file wanted (``sha``); whether it did."""
+    if entry is None or entry[4] != sha:
+        return False
+    st = _lstat(source)
+    if st is None or stat_of(st) != entry[:4]:
+        return False
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without links
+        return False
+    return True
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st if not _is_dir(st) else None
+
+
+def _is_dir(st: os.stat_result) -> bool:
+    return (st.st_mode & 0o170000) == 0o040000
+
+
+def _walk(root: Path) -> Iterator[str]:
+    """The paths of every file and link under ``root``."""
+    for dirpath, _dirnames, filenames in os.walk(root):
+        for name in filenames:
+            yield Path(dirpath, name).relative_to(root).as_posix()
+
+
+def _prune(root: Path, folder: Path) -> None:
+    """Remove ``folder`` (relative to ``root``) and its parents while they are empty."""
+    while folder.parts:
+        try:
+            (root / folder).rmdir()
+        except OSError:
+            return
+        folder = folder.parent
