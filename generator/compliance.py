@@ -324,9 +324,14 @@ def compliance_report(
     today: dt.date | None = None,
     documents: Mapping[str, str] | None = None,
     results: Sequence[RuleResult] | None = None,
+    *,
+    dated: bool = True,
 ) -> dict:
     """Every rule of the pack evaluated for one centre (``results`` when the pipeline already
-    computed them for ``today``), the fund ratios and the evaluation result."""
+    computed them for ``today``), the fund ratios and the evaluation result.
+
+    ``dated=False`` leaves out the date of the check (``date``): the site's copy, the same
+    file on every day the results hold (the site says its date in ``data/updated.json``)."""
     today = today or dt.date.today()
     if results is None:
         results = evaluate_rules(centre, pack, today, documents)
@@ -340,7 +345,7 @@ def compliance_report(
     return {
         "centre": {"id": centre.id, "name": centre.name},
         "pack": {"id": pack.id, "name": pack.name, "document": pack.document},
-        "date": today.isoformat(),
+        **({"date": today.isoformat()} if dated else {}),
         "summary": summary,
         "shortfalls": sum(1 for r in results for f in r.findings if f.status == FAIL),
         "rules": [_rule_dict(centre, r) for r in results],

@@ -1,9 +1,9 @@
 """A centre's archive page (公示档案): every disclosure with its dates and state, those still to
 come or overdue, the annual booklets and the correction notices.
 
-The state of what is not published yet (还有 N 天, 逾期 N 天) is printed as it stood on the day
-the page was made (截至 that day) and computed again in the reader's browser
-(``site.today``)."""
+What is not published yet is printed with its state (未到期, 即将到期, 逾期未公布: part of the
+centre's day state, as the site was last updated); the days left or overdue are computed in
+the reader's browser (``site.today``)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from generator import urls
 from generator.site import contexts as c
 from generator.site.listing import centre_disclosures, correction_item, disclosure
 from generator.site.render import CentrePages, rel
-from generator.site.today import as_of, day_script, word
+from generator.site.today import day_script, word
 
 
 def render_archive(p: CentrePages) -> None:
     page = p.at("archive")
-    listed = centre_disclosures(p.recorded, p.pack, p.today)
+    listed = centre_disclosures(p.recorded, p.pack, p.today, days=False)
     items = tuple(disclosure(p.centre, i, page) for i in listed if i.page)
     pending = tuple(disclosure(p.centre, i, page) for i in listed if i.live and not i.page)
     years = sorted({i.period[:4] for i in listed if i.page}, reverse=True)
@@ -37,7 +37,7 @@ def render_archive(p: CentrePages) -> None:
         booklets=booklets,
         corrections=corrections,
         feed=c.Link("订阅公示更新（Atom）", rel(page, urls.FEED)),
-        as_of=word("states", when=as_of(p.today)),
-        day_data=day_script(p.today, due=due) if due else Markup(""),
+        as_of=word("states", when=word("last_update")),
+        day_data=day_script(due=due) if due else Markup(""),
     )
     p.render("archive.md.j2", page, ctx)

@@ -1,5 +1,9 @@
 """A centre's compliance page (合规检查): every rule of its pack with the result the pipeline
-found, and the same as compliance.json."""
+found, and the same as compliance.json.
+
+The results are those of every day of the centre's day state (generator.build.days), so the
+page and the file print no date: the reader's browser adds the day the site was last updated
+(``data/updated.json``, ``site.today``), the day the results were last found to hold."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from generator import compliance as rules_report
 from generator.rules.base import FAIL, STATUSES
 from generator.site import contexts as c
 from generator.site.render import CentrePages
+from generator.site.today import day_script
 from generator.text import verdicts
 from generator.text.labels import STATUS_LABELS
 
@@ -36,16 +41,18 @@ def render_compliance(p: CentrePages) -> None:
             counts.append(c.Row((STATUS_LABELS[status], f"{n} 条")))
     ctx = c.CompliancePage(
         header=p.header(page),
-        today=p.checked_on,
+        today=None,  # type: ignore[arg-type]  # the page prints no day
         pack_name=p.pack.name if p.pack else p.centre.rule_pack,
         available=available,
         counts=tuple(counts),
         shortfalls=tuple(i for r, i in zip(results, items) if r.status == FAIL),
         items=tuple(items),
     )
-    p.render("compliance.md.j2", page, ctx)
+    p.render("compliance.md.j2", page, ctx, day_data=day_script() if available else "")
     if available and p.pack is not None:
-        data = rules_report.compliance_report(p.centre, p.pack, p.checked_on, results=results)
+        data = rules_report.compliance_report(
+            p.centre, p.pack, p.checked_on, results=results, dated=False
+        )
         p.out.file(
             p.data("compliance"),
             (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),

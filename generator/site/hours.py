@@ -1,7 +1,8 @@
 """A centre's opening hours page (开放时间): the week, today's status, the changes ahead.
 
-Today's status and which changes are ahead are printed as they stood on the day the page was
-made (截至 that day) and computed again in the reader's browser (``site.today``)."""
+Today's status and which changes are near are computed in the reader's browser
+(``site.today``): the page lists every change its records hold, and without JavaScript shows
+them all and says to read today's opening from the week and the changes."""
 
 from __future__ import annotations
 
@@ -10,14 +11,7 @@ from generator.figures import finance as f
 from generator.site import contexts as c
 from generator.site import opendata
 from generator.site.render import CentrePages, hours_text
-from generator.site.today import (
-    day_script,
-    day_word,
-    hours_data,
-    today_status,
-    upcoming,
-    word,
-)
+from generator.site.today import day_script, hours_data, today_status, word
 from generator.text import formats as fmt
 from generator.text.labels import CLOSED
 
@@ -25,7 +19,7 @@ __all__ = ["render_hours", "today_status"]
 
 
 def render_hours(p: CentrePages) -> None:
-    ce, page, today = p.centre, p.at("hours"), p.today
+    ce, page = p.centre, p.at("hours")
     hours = ce.opening_hours
     week = []
     minutes = f.weekly_minutes(hours)
@@ -40,24 +34,22 @@ def render_hours(p: CentrePages) -> None:
             )
         )
     changes = []
-    # every change not over on the day: the browser shows those near the reader's day
-    for i, (e, near) in enumerate(zip(hours.exceptions, upcoming(hours, today), strict=True)):
-        if e.end < today:
-            continue
+    # every change recorded: the browser shows those near the reader's day
+    for i, e in enumerate(hours.exceptions):
         span = fmt.date_range_text(e.start, e.end)
         change = CLOSED if e.closed else f"开放 {fmt.sessions_text(e.sessions)}"
-        changes.append(c.LiveRow((span, change, e.reason), str(i), near))
+        changes.append(c.LiveRow((span, change, e.reason), str(i), True))
     ctx = c.HoursPage(
         header=p.header(page),
-        today=today,
-        today_label=word("as_of", date=day_word(today)),
-        today_status=today_status(hours, today),
+        today=None,  # type: ignore[arg-type]  # the page prints no day
+        today_label="",
+        today_status=word("see_week"),
         week=tuple(week),
         weekly_hours=hours_text(sum(minutes.values())),
         upcoming=tuple(changes),
         pdf=p.pdf(page, "hours"),
         data=p.data_links(page, ("开放时间（JSON）", p.data("hours"))),
-        day_data=day_script(today, hours=hours_data(hours)),
+        day_data=day_script(hours=hours_data(hours)),
     )
     p.render("hours.md.j2", page, ctx)
     p.out.file(p.data("hours"), opendata.hours_json(ce))

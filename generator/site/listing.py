@@ -55,12 +55,15 @@ class Item:
         return f"{self.kind}/{self.period}"
 
 
-def centre_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> list[Item]:
+def centre_disclosures(
+    centre: m.Centre, pack: Pack | None, today: dt.date, *, days: bool = True
+) -> list[Item]:
     """Every disclosure of a centre on ``today`` (generator.figures.calendar), newest first:
     what is published (with its page), and what is not published yet but has a due date.
 
     ``centre`` holds every record, those published after ``today`` included (they are
-    listed as not published, without a page)."""
+    listed as not published, without a page). ``days=False``: a live item's state is its
+    label alone (未到期), without the days left or overdue (还有 N 天), which change every day."""
     out = []
     withheld = withheld_keys(centre, today)
     for d in disclosure_states(centre, pack, today):
@@ -75,7 +78,7 @@ def centre_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> l
                 d.title,
                 d.published,
                 d.due,
-                due_state(d.due, today) if live and d.due is not None else d.state_label,
+                due_state(d.due, today) if days and live and d.due is not None else d.state_label,
                 d.state == "missing",
                 urls.page(centre.id, d.kind, d.period) if shown else None,
                 d.published or d.due or dt.date.min,

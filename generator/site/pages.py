@@ -57,6 +57,7 @@ from generator.site.plans import render_plans
 from generator.site.profile import render_profile
 from generator.site.render import CentrePages, Handed, Out, SiteSources, make_env, shared_env
 from generator.site.search import search_words
+from generator.site.today import UPDATED, updated_json
 
 
 def sorted_centres(centres: Iterable[m.Centre]) -> list[m.Centre]:
@@ -76,8 +77,8 @@ def handed_of(validated: Validated, centre_id: str) -> Handed:
 
 
 def day_facts(centre: m.Centre, pack: Pack | None, today: dt.date) -> tuple:
-    """What a centre's pages print that changes with the day, apart from what they label
-    截至 the day they were made and the reader's browser computes again (``site.today``):
+    """What a centre's pages print that changes with the day (what depends on the reader's
+    day is computed in the reader's browser, ``site.today``, and never printed):
     which of its disclosures are published on ``today`` and the state of each
     (``calendar.disclosure_states``: 已公布, 未到期, 即将到期, 逾期未公布 …, not the days
     left). It changes when a publication date comes or a due date passes, not every day:
@@ -240,8 +241,9 @@ def render_city(
     licence: Licence = DEFAULT_LICENCE,
     results: Mapping[str, Sequence[RuleResult]] | None = None,
 ) -> SiteSources:
-    """The city pages (home, centres index, open data, about, the officers' view) and the
-    all-centres data files (the data package names ``licence``). ``results`` are the rule
+    """The city pages (home, centres index, open data, about, the officers' view), the
+    all-centres data files (the data package names ``licence``) and ``data/updated.json``, the
+    day of this build, which the centres' pages read (``site.today``). ``results`` are the rule
     results the pipeline computed for each centre (the officers' view prints them).
 
     ``awaiting`` are the centres not published by this build because their records have
@@ -286,6 +288,7 @@ def render_city(
     render_about(out, env, centres, used_packs, today)
     render_activities(out, env, centres, today=today)
     out.file(urls.ROBOTS, robots_txt(site_url))
+    out.file(UPDATED, updated_json(today))  # the day the centres' pages were last updated
     return SiteSources(
         out.pages,
         out.files,

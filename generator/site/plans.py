@@ -1,9 +1,9 @@
 """A centre's activity plan pages (活动计划): the index of months and one page per month with
 its calendar, activities and what was held.
 
-An activity without a record is 待举办 until its day and 未记录 after it: printed as it stood
-on the day the page was made (截至 that day) and computed again in the reader's browser
-(``site.today``)."""
+An activity without a record is 待举办 until its day and 未记录 after it: computed in the
+reader's browser (``site.today``); without JavaScript the page says 暂无记录, which holds on
+every day."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from generator.site import opendata
 from generator.site.jsonld import plan_json_ld_script
 from generator.site.render import CentrePages, date_cn, month_cn, rel, weekday_cn
 from generator.site.search import title_words
-from generator.site.today import as_of, day_script, monday_of, word
+from generator.site.today import day_script, monday_of, word
 from generator.text import formats as fmt
 from generator.text.labels import FREE
 
@@ -68,8 +68,7 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
                 status += f"，改至{date_cn(r.date)}"
             attendance = f"{r.attendance} 人次" if r.status == "已举办" else "—"
         else:
-            status = word("to_come" if a.date >= p.today else "unrecorded")
-            status += f"（{as_of(p.today)}）"
+            status = word("no_record")
             attendance = "—"
             live[f"activity-{a.id}"] = a.date.isoformat()
         fee = FREE if a.price == 0 else f"{fmt.yuan(a.price)} 元"
@@ -139,7 +138,7 @@ def render_plan(p: CentrePages, plan: m.Plan) -> None:
             ("本月计划与记录（JSON）", p.data("plan", plan.key)),
             ("全部活动（CSV）", p.data("activities")),
         ),
-        day_data=day_script(p.today, planned=live) if live else Markup(""),
+        day_data=day_script(planned=live) if live else Markup(""),
         json_ld=plan_json_ld_script(ce, plan, p.site_url),
         agenda=agenda(plan, acts),
     )

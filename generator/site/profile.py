@@ -1,8 +1,8 @@
 """A centre's profile page (概况) and its data files: centre.json and the activity calendar.
 
-The page opens with today's opening and this week's planned activities, printed as they
-stood on the day the page was made (截至 that day) and computed again in the reader's browser
-(``site.today``)."""
+The page opens with today's opening and this week's planned activities, computed in the
+reader's browser from the data the page carries (``site.today``); without JavaScript it says
+where to find them (the hours page, the month plans)."""
 
 from __future__ import annotations
 
@@ -20,19 +20,9 @@ from generator.packs.library import Pack
 from generator.site import contexts as c
 from generator.site import opendata
 from generator.site.corrections import correction_data
-from generator.site.render import CentrePages, date_cn, weekday_cn
+from generator.site.render import CentrePages, date_cn, rel
 from generator.site.search import title_words
-from generator.site.today import (
-    address,
-    day_script,
-    day_word,
-    hours_data,
-    in_week,
-    today_status,
-    week_activities,
-    week_data,
-    word,
-)
+from generator.site.today import day_script, hours_data, week_activities, week_data, word
 from generator.text import formats as fmt
 
 
@@ -136,21 +126,6 @@ def render_profile(p: CentrePages) -> None:
         )
         for s in ce.services.paid
     )
-    ahead = week_activities(ce, p.today)
-    week = tuple(
-        c.WeekItem(
-            date=date_cn(w.date),
-            weekday=weekday_cn(w.date),
-            time=w.time,
-            title=w.title,
-            room=w.room,
-            note=w.note,
-            href=Markup(address(page, w.page, w.anchor)),
-            description=w.description,
-            signup=word("signup", signup=w.signup) if w.signup else "",
-        )
-        for w in in_week(ahead, p.today)
-    )
     ctx = c.ProfilePage(
         header=p.header(page),
         address=ce.address,
@@ -186,13 +161,17 @@ def render_profile(p: CentrePages) -> None:
         phone=contact.phone,
         tel=tel_href(contact.phone),
         map_href=map_href(ce.address),
-        today_label=word("as_of", date=day_word(p.today)),
-        today_status=today_status(ce.opening_hours, p.today),
-        week=week,
+        # what the page says without JavaScript; the script puts the reader's day in its place
+        today_status=Markup(word("see_hours", href=rel(page, p.at("hours")))),
         day_data=day_script(
-            p.today, hours=hours_data(ce.opening_hours), week=week_data(page, ahead)
+            hours=hours_data(ce.opening_hours), week=week_data(page, week_activities(ce))
         ),
     )
-    p.render("profile.md.j2", page, ctx)
+    p.render(
+        "profile.md.j2",
+        page,
+        ctx,
+        week_fallback=Markup(word("see_plans", href=rel(page, p.at("plans")))),
+    )
     p.out.file(p.data("centre"), centre_json(ce, p.pack, p.corrections))
     p.out.file(p.data("calendar"), opendata.centre_ics(ce, p.site_url))

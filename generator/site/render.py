@@ -213,8 +213,9 @@ class CentrePages:
 
     ``centre`` is the centre as published on ``today`` (``calendar.published_on``: no record
     published after the day); ``recorded`` every record of it, for the lists of what is
-    still to come. ``today`` is the day the pages are made: what they print about the day is
-    labelled with it and computed again in the reader's browser (``site.today``)."""
+    still to come. ``today`` is the day the pages are made: they print nothing of it beyond
+    the centre's day state (generator.build.days); what depends on the reader's day is
+    computed in the reader's browser (``site.today``)."""
 
     def __init__(
         self,
@@ -246,8 +247,9 @@ class CentrePages:
         """The path of one of this centre's open-data files."""
         return urls.data_path(self.centre.id, kind, None if period is None else str(period))
 
-    def render(self, template: str, page: str, ctx: object) -> None:
-        self.out.page(page, self.env.get_template(template).render(page=ctx))
+    def render(self, template: str, page: str, ctx: object, **extra: object) -> None:
+        """Render ``template`` with ``ctx`` as ``page`` (and ``extra`` by name) into ``page``."""
+        self.out.page(page, self.env.get_template(template).render(page=ctx, **extra))
 
     def header(self, page: str) -> c.CentreHeader:
         menu = [

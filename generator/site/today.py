@@ -1,13 +1,19 @@
 """What a centre's pages say about the day they are read on.
 
-A centre's pages are made once and kept until something they print changes (the build
-remakes a centre's part when its records, its rule results or the states of its disclosures
-change, not every day). What depends on the day — today's opening, this week's activities, an
-activity still to come, the days left before a disclosure is due or how long it is overdue —
-is therefore printed as it stood on the day the page was made, labelled 截至 that day, for
-readers without JavaScript and for search engines; and the page carries the data it is
-computed from as JSON (``day_script``), from which ``site_templates/site/assets/gongshi.js``
-computes it again in the reader's browser, for the day it is in China (UTC+8).
+A centre's pages are made once and kept while its records and its day state
+(generator.build.days) stay the same, so they print nothing of the day they were made on.
+What depends on the reader's day — today's opening, this week's activities, whether an
+activity is still to come, the days left before a disclosure is due or how long it is
+overdue, the holiday changes ahead — is computed in the reader's browser, for the day it is
+in China (UTC+8), by ``site_templates/site/assets/gongshi.js`` from the data the page carries
+as JSON (``day_script``): the weekly hours and their exceptions, the activities of the latest
+plans, the due dates of what is not published yet. Without JavaScript a page says what holds
+on every day: the states that are part of the day state (已公布, 未到期, 逾期未公布 …, as the
+site was last updated), and where to look for the rest (``fallback`` words).
+
+The date of the site's last update is in ``data/updated.json`` (``updated_json``), written by
+the city part, which every build makes again; the script reads it to date the compliance
+check.
 
 The wording is here once, for both: the page prints it and hands it to the script in the
 same JSON (``WORDS``), so the two never read differently.
@@ -16,6 +22,7 @@ same JSON (``WORDS``), so the two never read differently.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,8 +36,13 @@ from generator.figures import finance as f
 from generator.figures.calendar import SOON_DAYS, STATE_LABELS
 from generator.text.escape import script_json
 
-# How far ahead the hours page lists holiday changes (a display choice, not a rule).
+# How far ahead the hours page shows holiday changes (a display choice, not a rule).
 UPCOMING_DAYS = 60
+# How many of the latest published month plans the profile hands the script for the week's
+# list: the reader's week is in them while the centre publishes at most a month ahead.
+WEEK_PLANS = 3
+# Where the site says the day it was last updated (``updated_json``), from the site's root.
+UPDATED = "data/updated.json"
 
 # Every word the page and the script print about the day; ``{name}`` is filled in by both.
 WORDS = {
@@ -48,6 +60,7 @@ WORDS = {
     "signup": "报名：{signup}",
     "today_mark": "今天",
     "week_mark": "本周",
+    "week_none": "本周没有已公布的计划活动。",
     "unrecorded": "未记录",
     "left": "{state}（还有 {n} 天）",
     "due_today": "{state}（今日到期）",
@@ -55,6 +68,13 @@ WORDS = {
     "upcoming": STATE_LABELS["upcoming"],
     "due": STATE_LABELS["due"],
     "missing": STATE_LABELS["missing"],
+    "checked": "，截至{date}",  # the date of the compliance check
+    # what a page says where the script computes the day and does not run (no day in it)
+    "see_hours": "今日是否开放，请看[开放时间]({href})。",
+    "see_week": "今日是否开放，请对照下方的每周开放时间和节假日调整。",
+    "see_plans": "本周的活动请看[每月活动计划]({href})。",
+    "no_record": "暂无记录",
+    "last_update": "按本站最近一次更新计算",
 }
 
 
@@ -96,9 +116,9 @@ def today_status(hours: m.OpeningHours, day: dt.date) -> str:
 
 
 def upcoming(hours: m.OpeningHours, day: dt.date) -> list[bool]:
-    """For each exception of ``hours``, whether the hours page lists it on ``day``
+    """For each exception of ``hours``, whether the hours page shows it to a reader on ``day``
     (``figures.finance.upcoming_exceptions``: it ends on the day or later and starts within
-    ``UPCOMING_DAYS``)."""
+    ``UPCOMING_DAYS``); what the script computes, for the tests to check it against."""
     near = f.upcoming_exceptions(hours, day, UPCOMING_DAYS)
     return [any(e is x for x in near) for e in hours.exceptions]
 
@@ -143,19 +163,16 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def week_activities(centre: m.Centre, day: dt.date) -> list[WeekActivity]:
-    """The centre's planned activities from the Monday of ``day``'s week on, in order: the
-    week's list on the day the page is made, and what the script picks the week from later.
-    Only published plans are in ``centre`` (``calendar.published_on``)."""
-    start = monday_of(day)
+def week_activities(centre: m.Centre) -> list[WeekActivity]:
+    """The planned activities of the centre's latest ``WEEK_PLANS`` month plans, in order:
+    what the script picks the reader's week from. Only published plans are in ``centre``
+    (``calendar.published_on``)."""
     months = {a.key: a for a in centre.activity_months}
     out = []
-    for plan in centre.plans:
+    for plan in sorted(centre.plans, key=lambda p: p.key)[-WEEK_PLANS:]:
         month = months.get(plan.key)
         records = {r.plan: r for r in (month.records if month else ()) if r.plan}
         for a in plan.activities:
-            if a.date < start:
-                continue
             r = records.get(a.id)
             note = r.status if r is not None and r.status in ("已取消", "已延期") else ""
             out.append(
@@ -175,6 +192,8 @@ def week_activities(centre: m.Centre, day: dt.date) -> list[WeekActivity]:
 
 
 def in_week(items: Iterable[WeekActivity], day: dt.date) -> list[WeekActivity]:
+    """The items in the week (Monday to Sunday) of ``day``: what the script lists for a reader
+    on that day, for the tests to check it against."""
     start = monday_of(day)
     end = start + dt.timedelta(days=6)
     return [w for w in items if start <= w.date <= end]
@@ -225,14 +244,21 @@ def due_state(due: dt.date, day: dt.date, soon_days: int = SOON_DAYS) -> str:
 # ---------------------------------------------------------------- the page's data
 
 
-def day_script(made: dt.date, **data: Any) -> Markup:
+def day_script(**data: Any) -> Markup:
     """The page's data for the script: a ``<script type="application/json">`` element whose
-    text cannot end it (``<``, ``>`` and ``&`` are written as ``\\u`` escapes)."""
+    text cannot end it (``<``, ``>`` and ``&`` are written as ``\\u`` escapes). It holds no day:
+    the reader's day is the script's."""
     payload = {
-        "made": made.isoformat(),
         "words": WORDS,
         "weekdays": list(m.WEEKDAYS),
         "soon_days": SOON_DAYS,
         **data,
     }
     return Markup(f'<script type="application/json" class="gs-day">{script_json(payload)}</script>')
+
+
+def updated_json(day: dt.date) -> bytes:
+    """``data/updated.json``: the day the site was last updated, ``{"day": "2027-04-20"}``.
+    Written by the city part (every build makes it again); the script reads it to date the
+    compliance check, which holds from that day on until the site is updated again."""
+    return (json.dumps({"day": day.isoformat()}) + "\n").encode("utf-8")

@@ -1,18 +1,24 @@
 """The day in the reader's browser: one build, read on other days without building again.
 
-The pages print today's opening, this week's activities, an activity still to come and the
-days left before a disclosure is due as they stood on the build day (截至 that day) and carry
-the data gongshi.js computes them from again for the reader's day in China (UTC+8). Debian's
-Chromium under Playwright, its clock set with ``page.clock``; needs /usr/bin/chromium."""
+A centre's pages print nothing of the build day: they carry the data gongshi.js computes
+today's opening, this week's activities, whether an activity is still to come and the days
+left before a disclosure is due from, for the reader's day in China (UTC+8), and say without
+JavaScript what holds on every day. The compliance page's date is the site's last update
+(data/updated.json). Debian's Chromium under Playwright, its clock set with ``page.clock``;
+needs /usr/bin/chromium."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import copy_project
 
+from generator.pipeline import load_project
+from generator.site.today import day_word, due_state, in_week, today_status, week_activities
 from tests.site_helpers import MINIMAL, build, chromium_browser, new_context, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -93,6 +99,12 @@ def china(day: str, hour: int = 10) -> dt.datetime:
 
 def read(b, url: str, when: dt.datetime, selector: str, **options) -> str:
     """The text of ``selector`` on ``url`` read at ``when`` (the browser's clock fixed)."""
+    return read_all(b, url, when, [selector], **options)[0]
+
+
+def read_all(b, url: str, when: dt.datetime, selectors: list[str], **options) -> list[str]:
+    """The text of each of ``selectors`` (all its matches, one per line) on ``url`` read at
+    ``when``, once the page's requests are done."""
     ctx = new_context(b, **options)
     try:
         page = ctx.new_page()
@@ -100,9 +112,13 @@ def read(b, url: str, when: dt.datetime, selector: str, **options) -> str:
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.clock.set_fixed_time(when)
         page.goto(url)
-        text = page.inner_text(selector)
+        page.wait_for_load_state("networkidle")
+        texts = [
+            "\n".join(el.inner_text() for el in page.query_selector_all(sel) if el.is_visible())
+            for sel in selectors
+        ]
         assert errors == [], errors  # the page's scripts ran without an error
-        return text
+        return texts
     finally:
         ctx.close()
 
@@ -141,16 +157,45 @@ def test_the_day_is_the_day_in_china_whatever_the_readers_time_zone(site: Path, 
     assert text == "2026年10月1日（周四）　今日闭馆（国庆节）"
 
 
-def test_without_javascript_the_page_says_the_build_day(site: Path, chromium) -> None:
+def test_without_javascript_the_pages_name_no_day(site: Path, chromium) -> None:
     with serve(site) as base:
-        text = read(
+        hours, profile = (
+            read(chromium, base + path, china("2026-10-05"), "article", java_script_enabled=False)
+            for path in ("centres/demo/hours/", "centres/demo/")
+        )
+        plan = read(
             chromium,
-            base + "centres/demo/hours/",
-            china("2026-10-05"),
-            TODAY,
+            base + "centres/demo/plans/2026-09/",
+            china("2026-09-16"),
+            ".gs-activity:has(#activity-S01)",
             java_script_enabled=False,
         )
-    assert text == "截至2026年9月14日（周一）　今日开放：09:00-12:00、14:00-21:00"
+        checked = read(
+            chromium,
+            base + "centres/demo/compliance/",
+            china("2026-10-05"),
+            "article",
+            java_script_enabled=False,
+        )
+    assert "今日是否开放，请对照下方的每周开放时间和节假日调整。" in hours
+    assert "今日是否开放，请看开放时间。" in profile
+    assert "本周的活动请看每月活动计划。" in profile
+    # every change recorded is listed; none is said to be near
+    assert "国庆节" in hours and "调休上班" in hours and "近期没有" not in hours
+    assert "举办情况：暂无记录" in plan
+    assert "逐条检查本中心的记录。" in checked
+    for text in (hours, profile, plan, checked):
+        assert "截至" not in text and "今日开放：" not in text and "2026年9月14日" not in text
+    # nor does any page or data file of the centre say the build day (the month plan's
+    # calendar has the day's date as it has every other day of the month)
+    for path in [
+        *site.joinpath("centres", "demo").rglob("*"),
+        *site.joinpath("data", "demo").rglob("*"),
+    ]:
+        if path.suffix in (".html", ".json"):
+            text = path.read_text(encoding="utf-8")
+            assert "2026年9月14日" not in text and '"made"' not in text, path
+            assert f'"date": "{BUILD_DAY}"' not in text, path  # compliance.json
 
 
 def test_holiday_changes_ahead_follow_the_day(site: Path, chromium) -> None:
@@ -190,14 +235,84 @@ def test_an_undisclosed_quarter_turns_overdue_on_its_day(site: Path, chromium) -
         later = read(chromium, base + url, china("2026-11-09"), cell)
         plain = read(chromium, base + url, china("2026-10-31"), cell, java_script_enabled=False)
         label = read(chromium, base + url, china("2026-10-31"), '[data-gs="as-of"]')
+        plain_label = read(
+            chromium,
+            base + url,
+            china("2026-10-31"),
+            '[data-gs="as-of"]',
+            java_script_enabled=False,
+        )
     assert made == "未到期（还有 46 天）"
     assert eve == "即将到期（还有 1 天）"
     assert due == "即将到期（今日到期）"
     assert late == "逾期未公布（逾期 1 天）"
     assert later == "逾期未公布（逾期 10 天）"
     assert "逾期" not in made + eve + due
-    # without JavaScript: the state on the build day, and the page says so
-    assert plain == "未到期（还有 46 天）"
     assert label == "尚未公布的公示，状态按今天（2026年10月31日）计算。"
-    html = (site / "centres" / "demo" / "archive" / "index.html").read_text(encoding="utf-8")
-    assert "尚未公布的公示，状态截至2026年9月14日。" in html
+    # without JavaScript: the state as the site was last updated (part of the centre's day
+    # state), without a count of days, and the page says so
+    assert plain == "未到期"
+    assert plain_label == "尚未公布的公示，状态按本站最近一次更新计算。"
+
+
+def test_the_compliance_check_is_dated_by_the_sites_last_update(
+    site: Path, chromium, tmp_path: Path
+) -> None:
+    url = "centres/demo/compliance/"
+    checked = '[data-gs="checked"]'
+    with serve(site) as base:
+        text = read(chromium, base + url, china("2026-10-20"), "article")
+    assert "逐条检查本中心的记录，截至2026年9月14日。" in text
+    # without data/updated.json (a site assembled without it) the check is shown undated
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "data" / "updated.json").unlink()
+    with serve(copy) as base:
+        text, span = read_all(chromium, base + url, china("2026-10-20"), ["article", checked])
+    assert "逐条检查本中心的记录。" in text and span == ""
+
+
+# The reader's days the script is checked on against the same computations in Python
+# (site.today): the build's week, a holiday, a 调休 working day, the due date and after it,
+# a week of the next month, and a day after every plan.
+READER_DAYS = [
+    "2026-09-14",
+    "2026-09-17",
+    "2026-10-03",
+    "2026-10-10",
+    "2026-10-30",
+    "2026-11-02",
+    "2027-02-01",
+]
+
+
+def test_the_filled_in_values_are_those_of_the_readers_day(site: Path, chromium) -> None:
+    # the records the site was built from (the fixture's project beside it)
+    validated = load_project(site.parent / "proj", dt.date.fromisoformat(BUILD_DAY))
+    (centre,) = validated.centres
+    hours = centre.opening_hours
+    items = week_activities(centre)
+    with serve(site) as base:
+        for iso in READER_DAYS:
+            day = dt.date.fromisoformat(iso)
+            today, week, none = read_all(
+                chromium,
+                base + "centres/demo/",
+                china(iso),
+                [TODAY, '[data-gs="week"] li', '[data-gs="week-none"]'],
+            )
+            assert today == f"{day_word(day)}\u3000{today_status(hours, day)}", iso
+            expected = [
+                f"{day_word(w.date)} {w.time} {w.title}（{w.room}）{w.note}"
+                for w in in_week(items, day)
+            ]
+            shown = [line for line in week.split("\n") if re.match(r"\d{4}年", line)]
+            assert shown == expected, iso
+            assert (none == "本周没有已公布的计划活动。") == (not expected), iso
+            (due,) = read_all(
+                chromium,
+                base + "centres/demo/archive/",
+                china(iso),
+                ['[data-gs-due="finance/2026-Q3"]'],
+            )
+            assert due == due_state(dt.date(2026, 10, 30), day), iso

@@ -1,14 +1,20 @@
 /* Filter the home page's centre table by district and street.
    Without JavaScript the full table is shown; the controls exist only when this runs.
 
-   The day: a centre's pages print today's opening, this week's activities, activities still
-   to come and the days left before a disclosure is due as they stood on the day the page was
-   made (labelled 截至 that day), and carry the data they come from in
+   The day: a centre's pages print nothing of the day they were made on (they are kept while
+   the centre's records and the states of its disclosures stay the same). They carry, in
    <script type="application/json" class="gs-day"> (generator/site/today.py, with every word
-   printed). Here they are computed again for the reader's day in China (UTC+8), whatever the
-   reader's own time zone. Record text is only ever set as text (textContent), never as HTML. */
+   printed), the data today's opening, this week's activities, whether an activity is still to
+   come and the days left before a disclosure is due are computed from; here they are computed
+   for the reader's day in China (UTC+8), whatever the reader's own time zone. The day the site
+   was last updated, which dates the compliance check, is read from data/updated.json beside
+   this script's folder; without it the check is shown undated. Record text is only ever set
+   as text (textContent), never as HTML. */
 (function () {
   "use strict";
+
+  /* this script's own address, to find data/updated.json from any page (read while it runs) */
+  var SCRIPT = document.currentScript ? document.currentScript.src : "";
 
   function cellText(row, index) {
     var cell = row.cells[index];
@@ -270,7 +276,10 @@
     });
     list.hidden = count === 0;
     var none = document.querySelector('[data-gs="week-none"]');
-    if (none) none.hidden = count > 0;
+    if (none) {
+      none.textContent = words.word("week_none");
+      none.hidden = count > 0;
+    }
   }
 
   function span(className, text) {
@@ -333,6 +342,29 @@
     });
   }
 
+  /* The compliance page: the day the site was last updated, when data/updated.json says it. */
+  function showChecked(words) {
+    var spans = document.querySelectorAll('[data-gs="checked"]');
+    if (!spans.length || !SCRIPT || !window.fetch) return;
+    var url;
+    try {
+      url = new URL("../data/updated.json", SCRIPT).href;
+    } catch (e) {
+      return;
+    }
+    fetch(url, { cache: "no-cache" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (updated) {
+        var day = updated && updated.day;
+        if (typeof day !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+        Array.prototype.forEach.call(spans, function (span) {
+          span.textContent = words.word("checked", { date: words.date(day) });
+          span.hidden = false;
+        });
+      })
+      .catch(function () { /* no date: the check is shown undated */ });
+  }
+
   function showDay() {
     var data = dayData();
     if (!data || !data.words) return;
@@ -344,6 +376,7 @@
     showActivities(data, today, words);
     markToday(data, today, words);
     showDue(data, today, words);
+    showChecked(words);
     document.documentElement.setAttribute("data-gs-day", today);
   }
 
