@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from generator import disclosures
@@ -78,12 +78,18 @@ class DueItem:
     due: dt.date | None
     published: dt.date | None  # as recorded and not after as_of
     state: str  # one of STATES
-    days: int | None  # days late (late/missing), days left (due/upcoming); None otherwise
     rule: str | None  # rule id the due date comes from
     citation: str | None  # 《…》clause of that rule
     deadline_text: str | None  # how the due date is set, e.g. 季度结束后 30 日内
     file: str  # the record file (relative to the centre folder), present or expected
     recorded: bool  # whether the record file exists
+    as_of: dt.date = field(repr=False, compare=False)  # the day the state is on
+
+    @property
+    def days(self) -> int | None:
+        """Days late (late/missing), days left (due/upcoming); None otherwise. Counted only
+        when asked: the state itself holds over days, the count changes every day."""
+        return days_of(self.state, self.published, self.due, self.as_of)
 
     @property
     def state_label(self) -> str:
@@ -99,7 +105,12 @@ class DueItem:
         return self.state in ("late", "missing")
 
     def as_dict(self) -> dict:
-        d = asdict(self)
+        d: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name != "as_of":
+                d[f.name] = getattr(self, f.name)
+            if f.name == "state":
+                d["days"] = self.days
         d["due"] = self.due.isoformat() if self.due else None
         d["published"] = self.published.isoformat() if self.published else None
         d["state_label"] = self.state_label
@@ -225,20 +236,41 @@ def expected_periods(centre: m.Centre, kind: str, as_of: dt.date) -> list[str]:
     return []
 
 
+def state_on(
+    published: dt.date | None, due: dt.date | None, as_of: dt.date, soon_days: int = SOON_DAYS
+) -> str:
+    """The state of a disclosure on ``as_of``; ``published`` after ``as_of`` counts as not
+    yet. Only compares ``as_of`` with dates (no count of days), so the state is known to hold
+    until the next date it is compared with (``figures.window``)."""
+    if published is not None and published <= as_of:
+        return "late" if due is not None and published > due else "published"
+    if due is None:
+        return "undated"
+    if as_of > due:
+        return "missing"
+    return "due" if as_of >= due - dt.timedelta(days=soon_days) else "upcoming"
+
+
+def days_of(
+    state: str, published: dt.date | None, due: dt.date | None, as_of: dt.date
+) -> int | None:
+    """Days late (``late``, ``missing``) or left (``due``, ``upcoming``) of a disclosure in
+    ``state`` on ``as_of``; None for the other states."""
+    if state == "late" and published is not None and due is not None:
+        return (published - due).days
+    if state == "missing" and due is not None:
+        return (as_of - due).days
+    if state in ("due", "upcoming") and due is not None:
+        return (due - as_of).days
+    return None
+
+
 def state_of(
     published: dt.date | None, due: dt.date | None, as_of: dt.date, soon_days: int = SOON_DAYS
 ) -> tuple[str, int | None]:
-    """(state, days) for a disclosure; ``published`` after ``as_of`` counts as not yet."""
-    if published is not None and published <= as_of:
-        if due is not None and published > due:
-            return "late", (published - due).days
-        return "published", None
-    if due is None:
-        return "undated", None
-    if as_of > due:
-        return "missing", (as_of - due).days
-    left = (due - as_of).days
-    return ("due" if left <= soon_days else "upcoming"), left
+    """(state, days) for a disclosure: ``state_on`` and ``days_of``."""
+    state = state_on(published, due, as_of, soon_days)
+    return state, days_of(state, published, due, as_of)
 
 
 def disclosure_states(
@@ -258,7 +290,7 @@ def disclosure_states(
             published = getattr(rec, "published", None)
             shown = published if published is not None and published <= as_of else None
             due = due_date(rule, kind, period)
-            state, days = state_of(published, due, as_of, soon_days)
+            state = state_on(published, due, as_of, soon_days)
             items.append(
                 DueItem(
                     centre=centre.id,
@@ -269,12 +301,12 @@ def disclosure_states(
                     due=due,
                     published=shown,
                     state=state,
-                    days=days,
                     rule=rule.id if rule else None,
                     citation=rule.citation if rule else None,
                     deadline_text=deadline_text(rule, kind),
                     file=disclosures.BY_KEY[kind].file(period),
                     recorded=rec is not None,
+                    as_of=as_of,
                 )
             )
     far = dt.date.max

@@ -66,11 +66,38 @@ def announced(year: int) -> bool:
     return year <= last_announced_year()
 
 
+def _years(start: dt.date, end: dt.date) -> tuple[int, int]:
+    """Years whose calendar covers ``start``..``end`` with a year to spare on each side (a
+    break running over New Year, the nearest break of an adjusted workday).
+
+    Found by comparing the days with 1 January of years, never by asking their year: 1
+    January is a day off, so whether ``start`` is on or before it and whether ``end`` is on
+    or after it is asked anyway of the days in the range, and the answer holds until the
+    next such day (``figures.window``): a posting of the coming holidays stays the same
+    over New Year's Eve."""
+    lo, hi = dt.MINYEAR, dt.MAXYEAR + 1  # the first year whose 1 January is not before start
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if start <= dt.date(mid, 1, 1):
+            hi = mid
+        else:
+            lo = mid + 1
+    first = max(dt.MINYEAR, lo - 2)  # start is in lo - 1 (after its 1 January) or on lo's
+    lo, hi = dt.MINYEAR - 1, dt.MAXYEAR  # the last year whose 1 January is not after end
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if end >= dt.date(mid, 1, 1):
+            lo = mid
+        else:
+            hi = mid - 1
+    return first, min(dt.MAXYEAR, max(lo, dt.MINYEAR) + 1)
+
+
 def statutory_days_off(start: dt.date, end: dt.date) -> list[DayOff]:
     """Every day of a statutory holiday break from ``start`` to ``end`` (inclusive), sorted."""
     if end < start:
         return []
-    days, _ = _calendar(start.year - 1, end.year + 1)
+    days, _ = _calendar(*_years(start, end))
     return [DayOff(day, name) for day, name in days if start <= day <= end]
 
 
@@ -81,7 +108,7 @@ def adjusted_workdays(start: dt.date, end: dt.date) -> list[DayOff]:
     """
     if end < start:
         return []
-    _, workdays = _calendar(start.year - 1, end.year + 1)
+    _, workdays = _calendar(*_years(start, end))
     return [DayOff(day, name) for day, name in workdays if start <= day <= end]
 
 
@@ -160,7 +187,7 @@ def holiday_breaks(start: dt.date, end: dt.date) -> list[HolidayBreak]:
     ``start`` or ``end`` keeps its first and last day), sorted."""
     if end < start:
         return []
-    days, _ = _calendar(start.year - 1, end.year + 1)
+    days, _ = _calendar(*_years(start, end))
     out: list[HolidayBreak] = []
     run: list[tuple[dt.date, str]] = []
 

@@ -13,8 +13,14 @@ it reuses the result instead of computing it again (generator.build.orchestrate)
 
 The window is the same whichever of its days the computation ran on: every answer is the
 same on each of them, so the same questions are asked. ``tests/figures/test_window.py`` checks
-both promises on the sample centres and a synthetic city, day by day, against the same
-computation on a plain date.
+both promises on the sample centres and a synthetic city, window by window, against the
+same computation on a plain date.
+
+What the watch cannot see: code that reads the date's fields in C without calling its
+methods (``datetime.combine(day, time)``, ``dt.date.isoformat(day)`` called on the class),
+and a day kept outside the result (a module-level "today", a cache keyed on something else)
+and asked later. A computation on a watched day asks the day itself: ``day.isoformat()``,
+``day + timedelta``, ``datetime(day.year, day.month, day.day)``.
 """
 
 from __future__ import annotations
@@ -286,6 +292,8 @@ def on_days(compute: Callable[[dt.date], T], day: dt.date) -> tuple[T, Window]:
     known): a watched day found in the result's tuples, lists, dicts, sets and dataclasses is
     replaced by the plain day, one found anywhere else in it (an object's attributes, a
     function's closure) stays, and either way the window is then the day alone."""
+    if isinstance(day, _Day):  # watched by an enclosing computation: it is asked exactly
+        day = day._exactly()
     watch = _Watch(day)
     result = compute(_Day(watch, 0))
     result = _unwatched(result, watch)

@@ -61,26 +61,17 @@ class LargeParams(RuleParams):
     larger_counts_for_smaller: bool = param(Flag(), False)
 
 
-def _months_between(start: dt.date, end: dt.date) -> list[str]:
-    """YYYY-MM of every month from ``start``'s to ``end``'s, both included."""
-    out, y, mo = [], start.year, start.month
-    while (y, mo) <= (end.year, end.month):
-        out.append(f"{y:04d}-{mo:02d}")
-        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
-    return out
-
-
 def _operating_months(ctx: CheckContext) -> list[str]:
-    """The months of the contract that have ended by ``ctx.today``: each must have held its
-    themed activities, whether or not a plan or a record was written for it."""
+    """The months of the contract that have ended by ``ctx.today`` (their last day is before
+    it, and not after the contract's end): each must have held its themed activities, whether
+    or not a plan or a record was written for it. ``ctx.today`` is only compared with those
+    last days, so the answer holds from one month's end to the next."""
     contract = ctx.centre.contract
-    last = min(contract.end, ctx.today - dt.timedelta(days=1))
-    if last < contract.start:
-        return []
-    keys = _months_between(contract.start, last)
-    # the month ``last`` falls in counts only when it has ended by then
-    if last < month_end(last.year, last.month):
-        keys = keys[:-1]
+    keys = []
+    y, mo = contract.start.year, contract.start.month
+    while (end := month_end(y, mo)) <= contract.end and end < ctx.today:
+        keys.append(f"{y:04d}-{mo:02d}")
+        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
     return keys
 
 

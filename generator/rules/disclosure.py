@@ -96,7 +96,7 @@ def _judge(
     """The verdict on one disclosure, by the calendar's state of it on ``ctx.today``."""
     measured = {"published": published, "deadline": due}
     common = {"pos": pos, "period": period, "year": year, "measured": measured, "threshold": due}
-    state, _days = calendar.state_of(published, due, ctx.today)
+    state = calendar.state_on(published, due, ctx.today)
     if published is not None and published > ctx.today:
         msg = (
             f"{what}的公布日期 {fmt.date_text(published)}还没有到，按尚未公开计；"

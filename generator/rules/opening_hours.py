@@ -116,7 +116,9 @@ def judged_weeks(centre: m.Centre, today: dt.date, min_minutes: int) -> Iterator
     monday = start + dt.timedelta(days=(7 - start.weekday()) % 7)
     if monday + dt.timedelta(days=6) > end:
         return
-    days_off = {d.day for d in holidays.statutory_days_off(monday, end)}
+    # the days off up to the contract's end, not ``end``: only the days of weeks ended by
+    # ``today`` are looked up, and which those are is asked of ``today`` below
+    days_off = {d.day for d in holidays.statutory_days_off(monday, centre.contract.end)}
     while monday + dt.timedelta(days=6) <= end:
         long_days = holiday_days = 0
         touched: list[m.HoursException] = []

@@ -67,7 +67,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         )
     for plan in ctx.centre.plans:
         due = calendar.due_date(ctx.rule, "plan", plan.key)
-        state, late = calendar.state_of(plan.published, due, ctx.today)
+        state = calendar.state_on(plan.published, due, ctx.today)
         measured = {"published": plan.published, "deadline": due}
         common = {"period": plan.key, "year": plan.year, "measured": measured, "threshold": due}
         if plan.published is not None and plan.published > ctx.today:
@@ -91,6 +91,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             msg = f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，不晚于截止日 {fmt.date_text(due)}"
             yield Finding(PASS, msg, pos=pos, **common)
         else:
+            late = calendar.days_of(state, plan.published, due, ctx.today)
             msg = (
                 f"{plan.key} 的活动计划于 {fmt.date_text(plan.published)} 公布，"
                 f"晚于截止日 {fmt.date_text(due)}（迟了 {late} 天）{tail}"
