@@ -3,7 +3,9 @@
 #
 #   bash sync.sh NEW_SITE TARGET
 #
-# NEW_SITE: the folder `gongshi build` wrote (public/). TARGET: the published folder, either a
+# NEW_SITE: the folder `gongshi build` wrote (public/: a link to the tree holding the site,
+# .public.a or .public.b, followed once at the start, so a build that points the link at its
+# other tree meanwhile cannot mix two sites into one copy). TARGET: the published folder, either a
 # local path (the web server's root, or a mounted share) or an rsync destination
 # (user@host:/srv/gongshi/public; needs rsync and ssh on both ends). The manifest on TARGET says
 # what is there now; new and changed files are copied first, the new manifest after them, and
@@ -17,6 +19,7 @@ TARGET="${2:?$usage}"
     echo "错误：$NEW 里没有 manifest.sha256，不是 gongshi 生成的网站" >&2
     exit 1
 }
+NEW="$(cd "$NEW" && pwd -P)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 REMOTE=0

@@ -388,8 +388,13 @@ def _type_name(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
+_ALLOWED: dict[str, tuple[type, frozenset[str]]] = {}
+
+
 def _allowed_type(name: Any) -> type:
     """The class a tag names: a dataclass or enum of gongshi's own modules, nothing else."""
+    if isinstance(name, str) and name in _ALLOWED:
+        return _ALLOWED[name][0]
     if not isinstance(name, str) or ":" not in name:
         raise Damaged(name)
     module_name, qualname = name.split(":", 1)
@@ -408,25 +413,49 @@ def _allowed_type(name: Any) -> type:
         obj = getattr(obj, part, None)
     if not isinstance(obj, type):
         raise Damaged(name)
-    if not (dataclasses.is_dataclass(obj) or issubclass(obj, Enum)):
+    if dataclasses.is_dataclass(obj):
+        init = frozenset(f.name for f in dataclasses.fields(obj) if f.init)
+    elif issubclass(obj, Enum):
+        init = frozenset()
+    else:
         raise Damaged(name)
+    _ALLOWED[name] = (obj, init)
     return obj
 
 
 def decode(data: Any) -> Any:
     """The value ``encode`` wrote; ``Damaged`` when ``data`` is not such a value."""
-    if data is None or isinstance(data, (bool, int, str)):
-        return data
+    if isinstance(data, dict):
+        return _decoded_object(data)
     if isinstance(data, list):
         return [decode(v) for v in data]
-    if not isinstance(data, dict):
-        raise Damaged(type(data).__name__)
+    if data is None or isinstance(data, (bool, int, str)):
+        return data
+    raise Damaged(type(data).__name__)
+
+
+def _decoded_object(data: dict) -> Any:
+    """One JSON object of an entry as ``encode`` wrote it, its contents decoded already."""
+    return _object_hook({k: decode(v) for k, v in data.items()})
+
+
+class _Fields(dict):
+    """The fields of a stored dataclass, before the dataclass is made of them."""
+
+
+def _object_hook(data: dict) -> Any:
+    """The value of one tagged JSON object whose contents are decoded (``json.loads`` calls it
+    innermost first); an untagged object is the fields of a dataclass (``_Fields``)."""
     tag = data.get(_TAG)
+    if tag is None:
+        return _Fields(data)
     try:
         if tag == "dc":
             cls = _allowed_type(data["t"])
-            values = {k: decode(v) for k, v in data["f"].items()}
-            init = {f.name for f in dataclasses.fields(cls) if f.init}
+            values = data["f"]
+            if not isinstance(values, _Fields):
+                raise Damaged("dc")
+            init = _ALLOWED[data["t"]][1]
             obj = cls(**{k: v for k, v in values.items() if k in init})
             for k, v in values.items():
                 if k not in init:
@@ -435,14 +464,13 @@ def decode(data: Any) -> Any:
         if tag == "enum":
             return _allowed_type(data["t"])[data["v"]]
         if tag == "tuple":
-            return tuple(decode(v) for v in data["v"])
+            return tuple(data["v"])
         if tag == "dict":
-            return {decode(k): decode(v) for k, v in data["v"]}
+            return {k: v for k, v in data["v"]}
         if tag == "proxy":
-            return MappingProxyType({decode(k): decode(v) for k, v in data["v"]})
+            return MappingProxyType({k: v for k, v in data["v"]})
         if tag in ("set", "frozenset"):
-            items = (decode(v) for v in data["v"])
-            return frozenset(items) if tag == "frozenset" else set(items)
+            return frozenset(data["v"]) if tag == "frozenset" else set(data["v"])
         scalar = _SCALARS.get(tag)
         if scalar is not None:
             return scalar(data["v"])
@@ -493,9 +521,11 @@ def read_entry(path: Path) -> tuple[str, Any] | None:
     if hashlib.sha256(body).hexdigest().encode("ascii") != head[len(_MAGIC) :]:
         return None
     try:
-        stored = json.loads(body.decode("utf-8"))
+        stored = json.loads(body.decode("utf-8"), object_hook=_object_hook)
         if not isinstance(stored, list) or len(stored) != 2 or not isinstance(stored[0], str):
             return None
-        return stored[0], decode(stored[1])
+        if isinstance(stored[1], _Fields):
+            return None  # an untagged object is only ever a dataclass's fields
+        return stored[0], stored[1]
     except (ValueError, TypeError, RecursionError):  # Damaged is a ValueError
         return None

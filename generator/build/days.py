@@ -21,8 +21,7 @@ from generator.figures.window import Window, on_days
 from generator.packs.library import Library
 from generator.pipeline import CentreChecked, rule_results
 from generator.print.documents import day_inputs
-from generator.problems import Problem
-from generator.records.validate import held_after
+from generator.records.validate import HeldRecord
 from generator.rules.base import Finding
 from generator.site.pages import day_facts
 
@@ -45,9 +44,9 @@ class DayState:
     corrections: tuple  # the corrections published (calendar.corrections_on)
     withheld: tuple[str, ...]  # the disclosures published later (calendar.withheld_keys)
     printed: tuple  # what of the day its PDFs print (print.documents.day_inputs)
-    # record errors for what its records say took place after the day (``held_after``):
-    # reported by the build, not printed in the part (not in its key)
-    late: tuple[Problem, ...] = ()
+    # what its records say took place after the day: record errors (``held_after``, which
+    # the loader reports from the light check given these), not printed in the part
+    late: tuple[HeldRecord, ...] = ()
 
 
 def day_state(checked: CentreChecked, library: Library, day: dt.date) -> DayState | None:
@@ -62,7 +61,7 @@ def day_state(checked: CentreChecked, library: Library, day: dt.date) -> DayStat
         corrections_on(checked.corrections, centre, day),
         tuple(sorted(withheld_keys(centre, day))),
         day_inputs(published_on(centre, day), pack, day),
-        tuple(held_after(checked.held, day)),
+        tuple(h for h in checked.held if h.day > day),
     )
 
 

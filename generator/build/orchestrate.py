@@ -245,8 +245,6 @@ def _build(
             return unchanged
     checks = CachedChecks(cache, workers)
     validated = load(project, only, today, checks)
-    for state in checks.states.values():  # what the light checks leave out (``light``)
-        validated.report.extend(state.late)
     # its centres are city views (pipeline.city_view): the parts read the whole centres
     previous = read_published_state(out, MANIFEST) if out.is_dir() else {}
     for cid, cc in checks.checked.items():
@@ -574,7 +572,9 @@ class CachedChecks:
                 state, window = centre_day(whole(), library, today)
                 cache.put(COMPLIANCE, folder.name, key, (state, window))
                 results = restored_results(library, light, state.results if state else None)
-            out.append((light, results))
+            # the light check leaves out what was held; the loader reports what of it is
+            # after the day (``pipeline.assemble``: ``held_after``)
+            out.append((dataclasses.replace(light, held=state.late), results))
             cid = light.centre.id
             self.checked[cid] = light
             self.states[cid] = state

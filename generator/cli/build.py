@@ -68,7 +68,7 @@ def add_arguments(p: argparse.ArgumentParser, name: str) -> None:
         default=".",
         help="项目文件夹、centres/ 或某个中心的文件夹（默认当前文件夹）",
     )
-    add_day(p, "按这一天生成“今日开放”和逾期状态（YYYY-MM-DD，默认今天）")
+    add_day(p, "按这一天生成：哪些公示已公布、合规检查结果和网站的更新日期（YYYY-MM-DD，默认今天）")
     p.add_argument(
         "--site-url",
         type=_url,

@@ -7,6 +7,7 @@ read as the platforms read them.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -109,11 +111,57 @@ def test_deploy_md_step_by_step(tmp_path: Path, nginx_serving) -> None:
             shutil.copy(f, project / "content" / part / f.name)
     assert gongshi("check", cwd=project).returncode == 0
 
-    # 3. build (the site's address is where nginx will serve it under a sub-path)
+    # 3. build (the site's address is where nginx will serve it under a sub-path), over the
+    # plain output folder an earlier version left: it is taken over as the tree .public.b
+    public = project / "public"
+    public.mkdir()
+    (public / "index.html").write_text("earlier", encoding="utf-8")
     port_hint = "https://gs.example.org/gongshi/"
     r = gongshi("build", "--today", "2027-04-01", "--site-url", port_hint, cwd=project)
     assert r.returncode == 0, r.stdout + r.stderr
-    public = project / "public"
+    # the output is a link to one of two trees beside it (build.publish)
+    assert public.is_symlink() and os.readlink(public) == ".public.a"
+    assert (project / ".public.b" / "index.html").read_text(encoding="utf-8") == "earlier"
+    listed = (public / "manifest.sha256").read_text(encoding="utf-8").splitlines()
+    rels = [line.split("  ", 1)[1] for line in listed]
+
+    # 3b. what the CI templates do with the link: GitLab copies the site out with the link
+    # followed (its artifacts keep no links); GitHub's upload-pages-artifact packs ``path``
+    # with tar --dereference --hard-dereference
+    gitlab = yaml.safe_load((DEPLOY / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    copy = next(line for line in gitlab["build"]["script"] if "cp " in line)
+    c = subprocess.run(["sh", "-c", copy], cwd=project, capture_output=True, text=True)
+    assert c.returncode == 0, c.stderr
+    artifact = project / gitlab["build"]["artifacts"]["paths"][0]
+    assert not any(p.is_symlink() for p in artifact.rglob("*"))
+    check = subprocess.run(
+        ["sha256sum", "-c", "--quiet", "manifest.sha256"],
+        cwd=artifact,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout
+    github = yaml.safe_load((DEPLOY / "github-actions.yml").read_text(encoding="utf-8"))
+    path = next(
+        step["with"]["path"]
+        for step in github["jobs"]["build"]["steps"]
+        if step.get("uses", "").startswith("actions/upload-pages-artifact")
+    )
+    tar = tmp_path / "artifact.tar"
+    t = subprocess.run(
+        ["tar", "--dereference", "--hard-dereference", "--directory", path, "-cf", str(tar)]
+        + ["--exclude=.git", "--exclude=.github", "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert t.returncode == 0, t.stderr
+    members = subprocess.run(
+        ["tar", "-tvf", str(tar)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert all(m[0] in "-d" for m in members), [m for m in members if m[0] not in "-d"]
+    packed = {m.split()[-1].removeprefix("./") for m in members if m[0] == "-"}
+    assert set(rels) | {"manifest.sha256"} <= packed
 
     # 4. publish with sync.sh; a second run after a change copies only what changed
     srv = tmp_path / "srv" / "public"
@@ -121,7 +169,6 @@ def test_deploy_md_step_by_step(tmp_path: Path, nginx_serving) -> None:
         ["bash", str(DEPLOY / "sync.sh"), str(public), str(srv)], capture_output=True, text=True
     )
     assert s.returncode == 0, s.stderr
-    listed = (public / "manifest.sha256").read_text(encoding="utf-8").splitlines()
     assert f"{len(listed)} 个文件新增或有变化，删除 0 个" in s.stdout
     check = subprocess.run(
         ["sha256sum", "-c", "--quiet", "manifest.sha256"], cwd=srv, capture_output=True, text=True
@@ -143,7 +190,6 @@ def test_deploy_md_step_by_step(tmp_path: Path, nginx_serving) -> None:
     status, headers, body = fetch(base)
     assert status == 200 and "text/html" in headers["content-type"]
     assert headers["cache-control"] == "no-cache"
-    rels = [line.split("  ", 1)[1] for line in listed]
     ics = next(r for r in rels if r.endswith(".ics"))
     csv = next(r for r in rels if r.endswith(".csv"))
     status, headers, _ = fetch(base + ics)
@@ -180,6 +226,30 @@ def test_deploy_md_step_by_step(tmp_path: Path, nginx_serving) -> None:
     assert status == 200
     status, headers, _ = fetch(base + ics)
     assert headers["content-type"] == "text/calendar; charset=utf-8"
+
+    # 5c. nginx serving the build's own output: its root is the link, which nginx follows;
+    # the next build points the link at the other tree and the next request reads the new site
+    port = nginx_serving(server.replace("root /srv/gongshi/public;", f"root {public};"))
+    base = f"http://127.0.0.1:{port}/"
+    status, _, body = fetch(base + "data/updated.json")
+    assert status == 200 and json.loads(body) == {"day": "2027-04-01"}
+    before = os.readlink(public)
+    r = gongshi("build", "--today", "2027-04-02", "--site-url", port_hint, cwd=project)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert os.readlink(public) != before
+    status, _, body = fetch(base + "data/updated.json")
+    assert status == 200 and json.loads(body) == {"day": "2027-04-02"}
+    for rel in rels:
+        if rel.endswith("index.html"):
+            status, _, _ = fetch(base + rel)
+            assert status == 200, rel
+    # the two trees hold files only: no link in them, and a file's hard links are all in the
+    # two trees (none into the build cache or anywhere else)
+    trees = [project / ".public.a", project / ".public.b"]
+    files = [p for t in trees for p in t.rglob("*") if not p.is_dir()]
+    assert files and not any(p.is_symlink() for p in files)
+    inodes = Counter(p.stat().st_ino for p in files)
+    assert all(p.stat().st_nlink == inodes[p.stat().st_ino] for p in files)
 
 
 def test_ci_templates_run_check_build_with_the_cache_and_publish() -> None:
