@@ -118,7 +118,7 @@ def _site_for(s: int, a, run, work: Path, log: Path) -> tuple[Path, dict | None]
 
     city, _ = run.ensure_city(s, a.years, a.seed, a.out)
     site = work / f"site-{s}"
-    shutil.rmtree(site, ignore_errors=True)
+    run.remove_site(site)
     u = run.run_tree(
         [
             run.sys.executable,
@@ -177,7 +177,7 @@ def first_result(a, run) -> dict:
             f"{entry['city_index_bytes'] / 1024:.0f} KB) ≤ {_slowest(entry['home_page']):.2f} s"
         )
         if not a.keep and build is not None:
-            shutil.rmtree(site, ignore_errors=True)
+            run.remove_site(site)
     results["table"] = fmt_search(results)
     return results
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +35,9 @@ from generator.errors import BuildFailed
 
 TREES = ("a", "b")
 
-# path → [inode, size, mtime_ns, ctime_ns, sha256] of each file of a tree
+# path → [inode, size, mtime_ns, ctime_ns, sha256] of each file of a tree, and
+# folder path + "/" → [inode, mtime_ns] of each folder (a file added or removed in a folder
+# moves its modification time: a tree whose folders are as recorded holds no file unrecorded)
 TreeRecord = dict[str, list]
 
 
@@ -59,9 +61,9 @@ class Trees:
                     for rel, entry in record.items()
                     if isinstance(rel, str)
                     and isinstance(entry, list)
-                    and len(entry) == 5
+                    and len(entry) == (2 if rel.endswith("/") else 5)
                     and all(isinstance(x, int) and not isinstance(x, bool) for x in entry[:4])
-                    and isinstance(entry[4], str)
+                    and (rel.endswith("/") or isinstance(entry[4], str))
                 }
         return cls(value.live, files)
 
@@ -121,23 +123,45 @@ def recover(out: Path, trees: Trees) -> list[str]:
 
 def intact(out: Path, trees: Trees) -> bool:
     """Whether ``out`` points to the live tree of the record and that tree holds exactly the
-    recorded files, each unchanged (inode, size, modification and change times)."""
+    recorded files, each unchanged (inode, size, modification and change times), in folders
+    whose modification times say nothing was added or removed."""
     live = live_tree(out)
     if live is None or trees.live is None or live != _tree(destination(out), trees.live):
         return False
     if _dirty(destination(out), trees.live).exists():
         return False
     record = trees.files.get(trees.live) or {}
-    if not record:
-        return False
-    found = 0
-    for rel in _walk(live):
-        entry = record.get(rel)
-        st = _lstat(live / rel)
-        if entry is None or st is None or stat_of(st) != entry[:4]:
+    return bool(record) and _as_recorded(live, record)
+
+
+def _as_recorded(tree: Path, record: TreeRecord) -> bool:
+    """Every folder and file of ``record`` unchanged in ``tree`` (see ``TreeRecord``)."""
+    for rel, entry in record.items():
+        try:
+            st = os.lstat(tree / rel) if rel != "/" else os.lstat(tree)
+        except OSError:
             return False
-        found += 1
-    return found == len(record)
+        if rel.endswith("/"):
+            if [st.st_ino, st.st_mtime_ns] != entry:
+                return False
+        elif stat_of(st) != entry[:4]:
+            return False
+    return True
+
+
+def _folders(tree: Path, files: Iterable[str]) -> TreeRecord:
+    """The record of every folder holding ``files`` in ``tree`` (the tree itself as "/")."""
+    names = {"/"}
+    for rel in files:
+        parent = Path(rel).parent
+        while parent.parts:
+            names.add(f"{parent.as_posix()}/")
+            parent = parent.parent
+    out: TreeRecord = {}
+    for name in names:
+        st = os.lstat(tree if name == "/" else tree / name)
+        out[name] = [st.st_ino, st.st_mtime_ns]
+    return out
 
 
 def publish(
@@ -163,11 +187,15 @@ def publish(
     spare = "b" if live == "a" else "a"
     tree, mark = _tree(dest, spare), _dirty(dest, spare)
     known = records.get(spare) if tree.is_dir() and not mark.exists() else None
+    if known is not None and not _as_recorded(
+        tree, {k: v for k, v in known.items() if k.endswith("/")}
+    ):
+        known = None  # something was added or removed since: walk it
     mark.touch()
     tree.mkdir(exist_ok=True)
     live_record = records.get(live, {}) if live is not None else {}
     live_path = _tree(dest, live) if live is not None else None
-    existing = set(known) if known is not None else set(_walk(tree))
+    existing = {k for k in known if not k.endswith("/")} if known is not None else set(_walk(tree))
     record: TreeRecord = {}
     folders: set[str] = set()
     for rel, (sha, source) in files.items():
@@ -195,6 +223,7 @@ def publish(
     for rel in sorted(existing - set(files)):
         remove_path(tree / rel)
         _prune(tree, Path(rel).parent)
+    record.update(_folders(tree, files))
     link = _tree(dest, "link")
     remove_path(link)
     os.symlink(tree.name, link)

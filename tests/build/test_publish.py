@@ -1,0 +1,109 @@
+"""Publishing into the output folder (build.publish): the output is a link to one of two
+trees; a publication brings the spare tree to the new site file by file and flips the link;
+a file kept is not touched, a file wanted again is linked from the live tree, never from its
+source; a plain folder of an earlier version is taken over; a spare left half done by a
+stopped publication is walked and finished. Real files, no mocks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from generator.build.publish import Trees, intact, live_tree, publish, recover
+
+
+def sources(tmp_path: Path, files: dict[str, bytes]) -> dict[str, tuple[str, Path]]:
+    """Each file written once under ``tmp_path/src`` (as a part's file in the cache)."""
+    out = {}
+    for rel, data in files.items():
+        path = tmp_path / "src" / hashlib.sha256(data).hexdigest()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        out[rel] = (hashlib.sha256(data).hexdigest(), path)
+    return out
+
+
+def site(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out.resolve()).as_posix(): p.read_bytes()
+        for p in out.resolve().rglob("*")
+        if p.is_file()
+    }
+
+
+class Saved:
+    def __init__(self) -> None:
+        self.trees = Trees()
+
+    def __call__(self, trees: Trees) -> None:
+        self.trees = trees
+
+
+def test_a_publication_touches_only_what_changed(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    saved = Saved()
+    first = {"index.html": b"home", "centres/a/index.html": b"a", "print/a/x.pdf": b"%PDF-1"}
+    publish(out, sources(tmp_path, first), saved.trees, saved)
+    assert out.is_symlink() and site(out) == first
+    assert intact(out, saved.trees)
+
+    second = {**first, "centres/a/index.html": b"a, changed"}
+    publish(out, sources(tmp_path, second), saved.trees, saved)
+    assert site(out) == second
+    live = live_tree(out)
+    assert live is not None and live.name == ".public.b"
+    # a file wanted in both was linked from the live tree: one file, two names
+    assert (live / "index.html").stat().st_nlink == 2
+    assert (live / "centres/a/index.html").stat().st_nlink == 1
+
+    kept = (tmp_path / ".public.b" / "print/a/x.pdf").stat()
+    third = {k: v for k, v in second.items() if k != "centres/a/index.html"}
+    publish(out, sources(tmp_path, third), saved.trees, saved)
+    assert site(out) == third and not (out / "centres" / "a").exists()
+    publish(out, sources(tmp_path, third), saved.trees, saved)
+    # back on tree b: the unchanged file is the same file, untouched
+    assert (out.resolve() / "print/a/x.pdf").stat().st_ino == kept.st_ino
+    assert intact(out, saved.trees)
+    # nothing shares a file with the sources
+    source_inodes = {p.stat().st_ino for p in (tmp_path / "src").iterdir()}
+    for tree in (tmp_path / ".public.a", tmp_path / ".public.b"):
+        assert not source_inodes & {p.stat().st_ino for p in tree.rglob("*") if p.is_file()}
+
+
+def test_a_file_changed_in_the_site_is_never_kept(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    saved = Saved()
+    files = {"index.html": b"home", "data/x.csv": b"a,b\r\n"}
+    for _ in range(2):
+        publish(out, sources(tmp_path, files), saved.trees, saved)
+    (out / "data" / "x.csv").write_bytes(b"tampered")  # same path, in place
+    (out / "planted.html").write_bytes(b"planted")
+    assert not intact(out, saved.trees)
+    for _ in range(2):  # into each tree once
+        publish(out, sources(tmp_path, files), saved.trees, saved)
+        assert site(out) == files
+    assert intact(out, saved.trees)
+
+
+def test_a_plain_folder_is_taken_over_and_a_half_done_spare_finished(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    (out / "old").mkdir(parents=True)
+    (out / "old" / "index.html").write_bytes(b"old site")
+    saved = Saved()
+    files = {"index.html": b"new site"}
+    publish(out, sources(tmp_path, files), saved.trees, saved)
+    assert site(out) == files
+    assert (tmp_path / ".public.b" / "old" / "index.html").read_bytes() == b"old site"
+
+    # a publication stopped while writing the spare (tree b): its mark is still there and
+    # it holds a stray file; the next publication walks it and finishes it
+    (tmp_path / ".public.b.dirty").touch()
+    (tmp_path / ".public.b" / "stray.txt").write_bytes(b"left behind")
+    publish(out, sources(tmp_path, files), saved.trees, saved)
+    assert site(out) == files and not (tmp_path / ".public.b.dirty").exists()
+
+    # the link gone (a takeover stopped between its two renames): put back
+    os.unlink(out)
+    notes = recover(out, saved.trees)
+    assert notes and site(out) == files
