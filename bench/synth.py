@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from generator.figures.calendar import SOON_DAYS  # noqa: E402
 from generator.packs.library import Catalogue, Pack  # noqa: E402
 from generator.records.shapes import credit_code_check_char  # noqa: E402
 from generator.rules.registry import load_library  # noqa: E402
@@ -440,6 +441,14 @@ def generate_city(
     for place in city_places(centres, rng):
         CentreWriter(place, pack, random.Random(f"{seed}:{place.id}"), first_year, years).write(out)
     return dest
+
+
+def deadline_near(today: dt.date) -> dt.date:
+    """The first day after ``today`` on which every centre's plan of the next month is due
+    within ``calendar.SOON_DAYS`` (due the day before the month begins): the day its state turns
+    即将到期 for the whole city at once."""
+    first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return first - dt.timedelta(days=1) - dt.timedelta(days=SOON_DAYS)
 
 
 def today_for(first_year: int = 2026, years: int = 1) -> dt.date:
