@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import shutil
 import socketserver
 import threading
 import time

@@ -33,7 +33,10 @@ OFFICERS = "officers.md"  # the district officers' view of every centre
 ACTIVITIES = "activities.md"  # every centre's activities, for the city-wide search
 CITY_PAGES = (HOME, CENTRES_INDEX, OPEN_DATA, ABOUT, OFFICERS, ACTIVITIES)
 ROBOTS = "robots.txt"  # for search engines: where the sitemap is
-CITY_FILES = (ROBOTS,)  # the city's files that are neither pages nor open data
+# the day the site was last updated (site.today.updated_json), which a centre's compliance
+# page reads in the browser (site_templates/site/assets/gongshi.js: beside the assets folder)
+UPDATED = "data/updated.json"
+CITY_FILES = (ROBOTS, UPDATED)  # the city's files that are neither pages nor open data
 
 # ---------------------------------------------------------------- a centre's pages
 

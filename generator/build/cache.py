@@ -81,13 +81,13 @@ def part_key(
     """The key of a centre's part (its pages, data and PDFs; ``build.parts``).
 
     What it is made from: ``inputs``, the key of the centre's files, the content and the
-    generator; its ``corrections``; its rule ``results`` on the day (as stored,
-    ``parts.stored_results``); ``day``, what its pages print that changes with the day
-    (``site.pages.day_facts``: which disclosures are published, the state of each); the
-    site address and whether PDFs are made. The build day itself is not in it: what the
-    pages print about the day is labelled 截至 the day they were made and computed again in
-    the reader's browser, so a new day with no record changed remakes no part, and a
-    deadline passing or a publication date coming remakes that centre's part only.
+    generator; and its day state (``build.days.DayState``): its ``corrections`` shown, its
+    rule ``results`` (as stored, ``days.stored_results``) and ``day``, what its pages print
+    that changes with the day (``site.pages.day_facts``: which disclosures are listed and
+    published; not their states); the site address and whether PDFs are made. The build day
+    itself is not in it: a centre's pages print nothing else of the day (the reader's
+    browser computes the rest), so a new day with no record changed remakes no part, and a
+    publication date coming or a rule's finding changing remakes that centre's part only.
     """
     return digest("part", inputs, corrections, results, day, site_url, pdf)
 

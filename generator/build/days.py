@@ -1,8 +1,9 @@
 """What of a centre changes with the day, and the days over which it stays the same.
 
 A centre's part of the site (its pages, data files and PDFs) is made from its records and
-its *day state*: its rule results on the day, which of its disclosures are published and the
-state of each, the corrections shown, and what of the day its PDFs print. Nothing else of the
+its *day state*: its rule results on the day, which of its disclosures are listed and published
+(and when; not their states, which the reader's browser computes), the corrections shown, and
+what of the day its PDFs print. Nothing else of the
 day is printed in a centre's part (what its pages say about the reader's day is computed in
 the reader's browser, generator.site.today). The day state is computed with the day watched
 (``figures.window.on_days``) and kept with its window: a build on another day of the window
@@ -40,7 +41,9 @@ class DayState:
     """What of one centre its part prints that changes with the day."""
 
     results: StoredResults  # its rule results (``stored_results``)
-    facts: tuple  # which disclosures are published and the state of each (site.pages.day_facts)
+    # which disclosures are listed, published (and when) and recorded (site.pages.day_facts);
+    # not their states
+    facts: tuple
     corrections: tuple  # the corrections published (calendar.corrections_on)
     withheld: tuple[str, ...]  # the disclosures published later (calendar.withheld_keys)
     printed: tuple  # what of the day its PDFs print (print.documents.day_inputs)

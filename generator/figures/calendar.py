@@ -273,12 +273,14 @@ def state_of(
     return state, days_of(state, published, due, as_of)
 
 
-def disclosure_states(
-    centre: m.Centre, pack: Pack | None, as_of: dt.date, soon_days: int = SOON_DAYS
-) -> list[DueItem]:
-    """Every disclosure of a centre with its due date and state on ``as_of``, by due date."""
+def listed(
+    centre: m.Centre, pack: Pack | None, as_of: dt.date
+) -> Iterator[tuple[str, str, object | None, dt.date | None, Any]]:
+    """Every disclosure of a centre listed on ``as_of``, by kind then period: (kind, period,
+    its record or None, its due date, the deadline rule). ``as_of`` decides only which periods
+    are due by then (``expected_periods``): it is never compared with a due date, so the
+    list holds from one month, quarter or year to the next (``figures.window``)."""
     rules = deadline_rules(pack)
-    items: list[DueItem] = []
     for kind in KINDS:
         rule = rules[kind]
         records = disclosures.BY_KEY[kind].records(centre)
@@ -286,29 +288,36 @@ def disclosure_states(
         if rule is not None:
             periods |= set(expected_periods(centre, kind, as_of))
         for period in sorted(periods):
-            rec = records.get(period)
-            published = getattr(rec, "published", None)
-            shown = published if published is not None and published <= as_of else None
-            due = due_date(rule, kind, period)
-            state = state_on(published, due, as_of, soon_days)
-            items.append(
-                DueItem(
-                    centre=centre.id,
-                    key=f"{kind}/{period}",
-                    kind=kind,
-                    period=period,
-                    title=disclosures.period_title(kind, period),
-                    due=due,
-                    published=shown,
-                    state=state,
-                    rule=rule.id if rule else None,
-                    citation=rule.citation if rule else None,
-                    deadline_text=deadline_text(rule, kind),
-                    file=disclosures.BY_KEY[kind].file(period),
-                    recorded=rec is not None,
-                    as_of=as_of,
-                )
+            yield kind, period, records.get(period), due_date(rule, kind, period), rule
+
+
+def disclosure_states(
+    centre: m.Centre, pack: Pack | None, as_of: dt.date, soon_days: int = SOON_DAYS
+) -> list[DueItem]:
+    """Every disclosure of a centre with its due date and state on ``as_of``, by due date."""
+    items: list[DueItem] = []
+    for kind, period, rec, due, rule in listed(centre, pack, as_of):
+        published = getattr(rec, "published", None)
+        shown = published if published is not None and published <= as_of else None
+        state = state_on(published, due, as_of, soon_days)
+        items.append(
+            DueItem(
+                centre=centre.id,
+                key=f"{kind}/{period}",
+                kind=kind,
+                period=period,
+                title=disclosures.period_title(kind, period),
+                due=due,
+                published=shown,
+                state=state,
+                rule=rule.id if rule else None,
+                citation=rule.citation if rule else None,
+                deadline_text=deadline_text(rule, kind),
+                file=disclosures.BY_KEY[kind].file(period),
+                recorded=rec is not None,
+                as_of=as_of,
             )
+        )
     far = dt.date.max
     items.sort(key=lambda i: (i.due or far, KINDS.index(i.kind), i.period))
     return items

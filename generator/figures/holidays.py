@@ -125,9 +125,9 @@ def _calendar(
         moved = _MOVED.match(name)
         if moved:
             moved_from[day] = dt.date.fromisoformat(moved.group(1))
-        else:
-            base = _SUFFIX.sub("", name)
-            named[day] = _SAME_BREAK.get(base, base)
+        else:  # two holidays on one day come joined by "; " (国庆节; 中秋节)
+            bases = (_SUFFIX.sub("", part) for part in name.split("; "))
+            named[day] = "、".join(dict.fromkeys(_SAME_BREAK.get(b, b) for b in bases))
 
     # One break: the holidays, their moved days off and the weekend days joining them.
     off = set(named) | set(moved_from)

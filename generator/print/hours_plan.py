@@ -8,7 +8,7 @@ import datetime as dt
 
 from generator import model as m
 from generator.figures import finance as fig
-from generator.figures.holidays import announced, statutory_days_off
+from generator.figures.holidays import announced, holiday_breaks
 from generator.packs.library import Pack
 from generator.print.contexts import HoursNotice, PlanNotice, Row
 from generator.print.frame import disclosure_rule, frame
@@ -32,23 +32,13 @@ def day_hours_text(minutes: int) -> str:
 
 #: How far ahead the opening hours posting lists the statutory holidays: the year from the
 #: day it is printed. The posting stays up for months (长期公示), so it shows every holiday
-#: break residents will meet before it is next reprinted, and no more.
+#: break residents will meet before it is next reprinted, and no more. A break with a day
+#: in that year is listed whole (``figures.holidays.holiday_breaks``), so the posting changes
+#: when a whole break comes into the year or is over, not on each of its days.
 HOLIDAY_HORIZON = dt.timedelta(days=365)
 
 #: What a statutory holiday break that the record does not arrange prints as its arrangement.
 HOLIDAY_TO_COME = "另行公示"
-
-
-def holiday_breaks(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, str]]:
-    """The statutory holiday breaks from ``start`` to ``end``: (first day, last day, holiday),
-    consecutive days off of one holiday joined into one break."""
-    breaks: list[tuple[dt.date, dt.date, str]] = []
-    for off in statutory_days_off(start, end):
-        if breaks and breaks[-1][2] == off.name and breaks[-1][1] + ONE_DAY == off.day:
-            breaks[-1] = (breaks[-1][0], off.day, off.name)
-        else:
-            breaks.append((off.day, off.day, off.name))
-    return breaks
 
 
 def build_hours(
@@ -57,9 +47,10 @@ def build_hours(
     """Opening hours posting: the regular week and the changes still ahead.
 
     ``today`` is the day it is printed: the record's dated changes ending before it are left
-    out, and the statutory holiday breaks of the year from it are listed with them, each
-    with the centre's arrangement when the record has one for every day of it (then the
-    record's rows say it) or :data:`HOLIDAY_TO_COME`. Without ``today`` every dated change
+    out, and the statutory holiday breaks with a day in the year from it are listed with
+    them, each whole (from its first day to its last, a break under way included), with the
+    centre's arrangement when the record has one for every day of it (then the record's
+    rows say it) or :data:`HOLIDAY_TO_COME`. Without ``today`` every dated change
     in the record is listed and no statutory holiday.
     """
     hours = centre.opening_hours
@@ -86,8 +77,9 @@ def build_hours(
         dated.append((exc.start, exc.end, row))
     unannounced: list[int] = []
     if today is not None:
-        for first, last, name in holiday_breaks(today, today + HOLIDAY_HORIZON - ONE_DAY):
-            days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+        for brk in holiday_breaks(today, today + HOLIDAY_HORIZON - ONE_DAY):
+            first, last, name = brk.first, brk.last, brk.name
+            days = [first + dt.timedelta(days=i) for i in range(brk.days)]
             if all(any(exc.covers(day) for exc in hours.exceptions) for day in days):
                 continue  # the record arranges every day of it: its rows say how
             if not announced(first.year) and first.year not in unannounced:

@@ -1,9 +1,11 @@
 """A centre's archive page (公示档案): every disclosure with its dates and state, those still to
 come or overdue, the annual booklets and the correction notices.
 
-What is not published yet is printed with its state (未到期, 即将到期, 逾期未公布: part of the
-centre's day state, as the site was last updated); the days left or overdue are computed in
-the reader's browser (``site.today``)."""
+What is not published yet is printed with its due date and words that hold on every day
+(最迟应于…公布, ``listing.dated_disclosures``); its state (未到期, 即将到期, 逾期未公布) and the
+days left or overdue are computed in the reader's browser (``site.today``), so the page
+changes only when a disclosure is published or a new period is listed, not when a due date
+comes near or passes."""
 
 from __future__ import annotations
 
@@ -11,14 +13,14 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.site import contexts as c
-from generator.site.listing import centre_disclosures, correction_item, disclosure
+from generator.site.listing import correction_item, dated_disclosures, disclosure
 from generator.site.render import CentrePages, rel
 from generator.site.today import day_script, word
 
 
 def render_archive(p: CentrePages) -> None:
     page = p.at("archive")
-    listed = centre_disclosures(p.recorded, p.pack, p.today, days=False)
+    listed = dated_disclosures(p.recorded, p.pack, p.today)
     items = tuple(disclosure(p.centre, i, page) for i in listed if i.page)
     pending = tuple(disclosure(p.centre, i, page) for i in listed if i.live and not i.page)
     years = sorted({i.period[:4] for i in listed if i.page}, reverse=True)
@@ -37,7 +39,7 @@ def render_archive(p: CentrePages) -> None:
         booklets=booklets,
         corrections=corrections,
         feed=c.Link("订阅公示更新（Atom）", rel(page, urls.FEED)),
-        as_of=word("states", when=word("last_update")),
+        as_of=word("no_states"),
         day_data=day_script(due=due) if due else Markup(""),
     )
     p.render("archive.md.j2", page, ctx)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from markupsafe import Markup
+
 from generator import compliance as rules_report
 from generator.rules.base import FAIL, STATUSES
 from generator.site import contexts as c
@@ -41,14 +43,14 @@ def render_compliance(p: CentrePages) -> None:
             counts.append(c.Row((STATUS_LABELS[status], f"{n} 条")))
     ctx = c.CompliancePage(
         header=p.header(page),
-        today=None,  # type: ignore[arg-type]  # the page prints no day
         pack_name=p.pack.name if p.pack else p.centre.rule_pack,
         available=available,
         counts=tuple(counts),
         shortfalls=tuple(i for r, i in zip(results, items) if r.status == FAIL),
         items=tuple(items),
+        day_data=day_script() if available else Markup(""),
     )
-    p.render("compliance.md.j2", page, ctx, day_data=day_script() if available else "")
+    p.render("compliance.md.j2", page, ctx)
     if available and p.pack is not None:
         data = rules_report.compliance_report(
             p.centre, p.pack, p.checked_on, results=results, dated=False

@@ -47,7 +47,10 @@ class Disclosure:
     title: str  # 2026年3月活动计划
     published: dt.date | None
     due: dt.date | None
-    state: str  # 已公布 | 逾期公布 | 未规定期限; a live one: 未到期（还有 N 天） … 逾期未公布（逾期 N 天）
+    # 已公布 | 逾期公布 | 未规定期限; a live one: 最迟应于…公布 on a centre's page (the browser
+    # puts 未到期 … 逾期未公布 with its days in its place), with its days on the city pages
+    # (未到期（还有 N 天） … 逾期未公布（逾期 N 天）)
+    state: str
     href: Safe  # from the page it is listed on
     key: str = ""  # plan/2026-03, finance/2026-Q3: the disclosure's key
     live: bool = False  # not published and due on a date: the browser recomputes its state
@@ -55,26 +58,11 @@ class Disclosure:
 
 @dataclass(frozen=True)
 class LiveRow:
-    """A table row the reader's browser shows or hides by the day (an hours change)."""
+    """A table row the reader's browser shows or hides by the day (an hours change); every
+    row is shown without JavaScript."""
 
     cells: tuple[str, ...]
     key: str  # what the page's data calls it
-    shown: bool  # shown on the day the page was made
-
-
-@dataclass(frozen=True)
-class WeekItem:
-    """A planned activity in this week's list (本周活动)."""
-
-    date: str  # 2026年12月8日
-    weekday: str  # 周二
-    time: str
-    title: str
-    room: str
-    note: str  # 已取消 / 已延期, or ""
-    href: Safe  # the published address of its plan page's entry, from the current page
-    description: str = ""  # 活动简介, "" when the plan gives none
-    signup: str = ""  # how to sign up (报名方式)
 
 
 @dataclass(frozen=True)
@@ -171,10 +159,12 @@ class ProfilePage:
     consultation: Link | None  # the printed call for residents' comments on the services
     json_ld: Safe  # a <script type="application/ld+json"> element
     data: tuple[Link, ...]
-    today_label: str = ""  # 截至2026年11月22日（周日）: the day the page was made
-    today_status: str = ""  # 今日开放：… on that day
-    week: tuple[WeekItem, ...] = ()  # this week's planned activities on that day
-    day_data: Safe = Markup("")  # the data the browser recomputes today and this week from
+    # where to read today's opening (a link to the hours page): what the page says without
+    # JavaScript; the browser puts the reader's day in its place
+    today_status: Safe = Markup("")
+    # where to find this week's activities (a link to the month plans), without JavaScript
+    week_fallback: Safe = Markup("")
+    day_data: Safe = Markup("")  # the data the browser computes today and this week from
     phone: str = ""  # the centre's public phone
     tel: Safe = Markup("")  # tel:0755-02786349, "" when the phone field holds no number
     map_href: Safe = Markup("")  # a map search of the address (a plain https link)
@@ -186,15 +176,15 @@ class HoursPage:
     """Opening hours (开放时间): the week, today's status, upcoming changes."""
 
     header: CentreHeader
-    today: dt.date  # the day the page was made
-    today_label: str  # 截至2026年11月22日（周日）
-    today_status: str  # 今日开放：09:00-12:00 / 今日闭馆（春节）
+    # what the page says without JavaScript (to read today's opening from the week and the
+    # changes); the browser puts 今日开放：09:00-12:00 / 今日闭馆（春节） in its place
+    today_status: str
     week: tuple[Row, ...]  # (weekday, sessions, hours)
     weekly_hours: str
-    upcoming: tuple[LiveRow, ...]  # (dates, change, reason) of every change not yet over
+    upcoming: tuple[LiveRow, ...]  # (dates, change, reason) of every change the records hold
     pdf: Link | None
     data: tuple[Link, ...]
-    day_data: Safe = Markup("")  # the data the browser recomputes today and the changes from
+    day_data: Safe = Markup("")  # the data the browser computes today and the changes from
 
 
 @dataclass(frozen=True)
@@ -372,12 +362,14 @@ class CompliancePage:
     """Compliance results (合规检查) of a centre against every rule of its pack."""
 
     header: CentreHeader
-    today: dt.date
     pack_name: str
     available: bool
     counts: tuple[Row, ...]  # (result, number of rules)
     shortfalls: tuple[ComplianceItem, ...]
     items: tuple[ComplianceItem, ...]
+    # the page's data for the browser (no day: it dates the check from data/updated.json);
+    # empty when the pack is not available
+    day_data: Safe = Markup("")
 
 
 @dataclass(frozen=True)
@@ -424,7 +416,7 @@ class ArchivePage:
     booklets: tuple[Link, ...]  # the annual report booklets (年度报告, print PDFs)
     corrections: tuple[Disclosure, ...]  # correction notices (更正说明), newest first
     feed: Link
-    as_of: str = ""  # 截至2026年11月22日: the states as they stood when the page was made
+    as_of: str = ""  # 尚未公布的公示列出应公布日期，是否逾期请对照当天日期。(no day)
     day_data: Safe = Markup("")  # the due dates of the live items, for the browser
 
 

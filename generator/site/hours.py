@@ -38,11 +38,9 @@ def render_hours(p: CentrePages) -> None:
     for i, e in enumerate(hours.exceptions):
         span = fmt.date_range_text(e.start, e.end)
         change = CLOSED if e.closed else f"开放 {fmt.sessions_text(e.sessions)}"
-        changes.append(c.LiveRow((span, change, e.reason), str(i), True))
+        changes.append(c.LiveRow((span, change, e.reason), str(i)))
     ctx = c.HoursPage(
         header=p.header(page),
-        today=None,  # type: ignore[arg-type]  # the page prints no day
-        today_label="",
         today_status=word("see_week"),
         week=tuple(week),
         weekly_hours=hours_text(sum(minutes.values())),

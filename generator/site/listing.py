@@ -4,9 +4,12 @@ are set. The archive, the home page, the Atom feed and the open data list these.
 
 A record whose publication date is after the day is not published yet: it has no page and
 is listed, like a period with no record, only as a disclosure still to come when it has a due
-date. Such an item is *live*: its state (还有 N 天, 逾期 N 天) changes with the day, so the
-pages print it as it stood on the day they were made and the reader's browser computes it
-again (``site.today``)."""
+date. Such an item is *live*: its state (未到期, 即将到期, 逾期未公布, and the days left or
+overdue) changes with the day. The city pages, made again by every build, print it as it
+stands on the build day (``centre_disclosures``); a centre's pages, kept while its records and
+its day state stay the same, print its due date with words that hold on every day
+(``dated_disclosures``: 最迟应于…公布) and the reader's browser computes the state
+(``site.today``)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator import disclosures as kinds
 from generator import model as m
 from generator import urls
 from generator.figures.calendar import (
@@ -23,6 +27,8 @@ from generator.figures.calendar import (
     deadline_rules,
     deadline_text,
     disclosure_states,
+    listed,
+    state_on,
     withheld_keys,
 )
 from generator.ledger.published import Correction
@@ -30,7 +36,7 @@ from generator.packs.library import Pack
 from generator.print.correction import correction_title
 from generator.site import contexts as c
 from generator.site.render import correction_page, correction_period, rel
-from generator.site.today import due_state
+from generator.site.today import date_word, due_state, word
 from generator.text.labels import DISCLOSURE_LABELS
 
 
@@ -43,7 +49,9 @@ class Item:
     title: str
     published: dt.date | None
     due: dt.date | None
-    state: str  # Chinese label of calendar.STATE_LABELS; a live one with its days (site.today)
+    # Chinese label of calendar.STATE_LABELS; a live one with its days on the city pages
+    # (site.today), 最迟应于…公布 on a centre's pages (``dated_disclosures``)
+    state: str
     overdue: bool  # past its due date and not published (逾期未公布)
     page: str | None  # docs path of its page; None when the record is missing or withheld
     sort: dt.date
@@ -55,15 +63,13 @@ class Item:
         return f"{self.kind}/{self.period}"
 
 
-def centre_disclosures(
-    centre: m.Centre, pack: Pack | None, today: dt.date, *, days: bool = True
-) -> list[Item]:
+def centre_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> list[Item]:
     """Every disclosure of a centre on ``today`` (generator.figures.calendar), newest first:
-    what is published (with its page), and what is not published yet but has a due date.
+    what is published (with its page), and what is not published yet but has a due date,
+    with its state on ``today`` and the days left or overdue (the city pages).
 
     ``centre`` holds every record, those published after ``today`` included (they are
-    listed as not published, without a page). ``days=False``: a live item's state is its
-    label alone (未到期), without the days left or overdue (还有 N 天), which change every day."""
+    listed as not published, without a page)."""
     out = []
     withheld = withheld_keys(centre, today)
     for d in disclosure_states(centre, pack, today):
@@ -78,14 +84,84 @@ def centre_disclosures(
                 d.title,
                 d.published,
                 d.due,
-                due_state(d.due, today) if days and live and d.due is not None else d.state_label,
+                due_state(d.due, today) if live and d.due is not None else d.state_label,
                 d.state == "missing",
                 urls.page(centre.id, d.kind, d.period) if shown else None,
                 d.published or d.due or dt.date.min,
                 live,
             )
         )
-    return sorted(out, key=lambda i: (i.sort, i.kind, i.period), reverse=True)
+    return _newest_first(out)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A disclosure of a centre on a day, without its state: what the day decides of it is
+    only whether it is published (``published``) and which periods are listed."""
+
+    kind: str
+    period: str
+    due: dt.date | None
+    published: dt.date | None  # its publication date when it is on or before the day
+    recorded: bool  # whether the record exists (published on the day or not)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.period}"
+
+
+def listed_on(centre: m.Centre, pack: Pack | None, today: dt.date) -> list[Listed]:
+    """The disclosures ``calendar.disclosure_states`` lists on ``today`` (``calendar.listed``),
+    without their state: ``today`` is compared only with the records' publication dates and
+    the periods due, never with a due date, so the list holds from one publication, month,
+    quarter or year to the next (``figures.window``) instead of changing when a due date
+    comes near or passes."""
+    out = []
+    for kind, period, record, due, _rule in listed(centre, pack, today):
+        published = getattr(record, "published", None)
+        shown = published if published is not None and published <= today else None
+        out.append(Listed(kind, period, due, shown, record is not None))
+    return out
+
+
+def dated_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> list[Item]:
+    """``centre_disclosures`` as a centre's pages print it, newest first: nothing in it
+    changes with the day but what is published and which periods are listed
+    (``listed_on``). A published disclosure has its state (已公布, 逾期公布: its own dates
+    decide it); one not published yet has its due date and 最迟应于…公布, and the reader's
+    browser computes its state (未到期 … 逾期未公布, ``site.today``)."""
+    out = []
+    withheld = withheld_keys(centre, today)
+    for d in listed_on(centre, pack, today):
+        shown = d.recorded and d.key not in withheld
+        live = d.published is None and d.due is not None
+        if not shown and not live:
+            continue  # an evaluation still to be published: nothing to list yet
+        if d.published is not None:  # its state on its own publication day holds on every later day
+            state = STATE_LABELS[state_on(d.published, d.due, d.published)]
+        elif d.due is not None:
+            state = word("due_by", date=date_word(d.due))
+        else:
+            state = STATE_LABELS["undated"]
+        out.append(
+            Item(
+                d.kind,
+                d.period,
+                kinds.period_title(d.kind, d.period),
+                d.published,
+                d.due,
+                state,
+                False,  # whether it is overdue is the reader's day's
+                urls.page(centre.id, d.kind, d.period) if shown else None,
+                d.published or d.due or dt.date.min,
+                live,
+            )
+        )
+    return _newest_first(out)
+
+
+def _newest_first(items: list[Item]) -> list[Item]:
+    return sorted(items, key=lambda i: (i.sort, i.kind, i.period), reverse=True)
 
 
 def correction_item(centre: m.Centre, co: Correction) -> Item:

@@ -24,12 +24,7 @@ from jinja2 import Environment
 from generator import model as m
 from generator import urls
 from generator.compliance import RuleResult
-from generator.figures.calendar import (
-    corrections_on,
-    disclosure_states,
-    published_on,
-    withheld_keys,
-)
+from generator.figures.calendar import corrections_on, published_on, withheld_keys
 from generator.ledger.published import Correction
 from generator.packs.library import Pack
 from generator.records.validate import Validated
@@ -50,14 +45,14 @@ from generator.site.datapackage import DEFAULT_LICENCE, Licence
 from generator.site.evaluation import render_evaluation
 from generator.site.finance import render_finance
 from generator.site.hours import render_hours
-from generator.site.listing import centre_disclosures, correction_item
+from generator.site.listing import centre_disclosures, correction_item, listed_on
 from generator.site.manuals import render_manuals
 from generator.site.officers import render_officers
 from generator.site.plans import render_plans
 from generator.site.profile import render_profile
 from generator.site.render import CentrePages, Handed, Out, SiteSources, make_env, shared_env
 from generator.site.search import search_words
-from generator.site.today import UPDATED, updated_json
+from generator.site.today import updated_json
 
 
 def sorted_centres(centres: Iterable[m.Centre]) -> list[m.Centre]:
@@ -77,17 +72,18 @@ def handed_of(validated: Validated, centre_id: str) -> Handed:
 
 
 def day_facts(centre: m.Centre, pack: Pack | None, today: dt.date) -> tuple:
-    """What a centre's pages print that changes with the day (what depends on the reader's
-    day is computed in the reader's browser, ``site.today``, and never printed):
-    which of its disclosures are published on ``today`` and the state of each
-    (``calendar.disclosure_states``: 已公布, 未到期, 即将到期, 逾期未公布 …, not the days
-    left). It changes when a publication date comes or a due date passes, not every day:
-    with the rule results it stands for the day in the key of a centre's part
-    (``build.cache.part_key``). ``centre`` may be a light view (``pipeline.city_view``)."""
-    states = disclosure_states(centre, pack, today)
+    """What a centre's pages print that changes with the day: which of its disclosures are
+    listed on ``today``, which of them are published and when, and which are recorded
+    (``listing.listed_on``), with the records published later (``calendar.withheld_keys``).
+    Not the state of what is not published yet (未到期, 即将到期, 逾期未公布): the pages
+    print its due date and the reader's browser computes the state (``site.today``), so the
+    facts change when a publication date comes or a new period is listed, not when a due
+    date comes near or passes. With the rule results they stand for the day in the key of a
+    centre's part (``build.cache.part_key``). ``centre`` may be a light view
+    (``pipeline.city_view``)."""
     return (
         tuple(sorted(withheld_keys(centre, today))),
-        tuple((d.key, d.state, d.published, d.recorded) for d in states),
+        tuple((d.key, d.published, d.recorded) for d in listed_on(centre, pack, today)),
     )
 
 
@@ -288,7 +284,7 @@ def render_city(
     render_about(out, env, centres, used_packs, today)
     render_activities(out, env, centres, today=today)
     out.file(urls.ROBOTS, robots_txt(site_url))
-    out.file(UPDATED, updated_json(today))  # the day the centres' pages were last updated
+    out.file(urls.UPDATED, updated_json(today))  # the day the centres' pages were last updated
     return SiteSources(
         out.pages,
         out.files,

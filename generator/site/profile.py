@@ -163,15 +163,11 @@ def render_profile(p: CentrePages) -> None:
         map_href=map_href(ce.address),
         # what the page says without JavaScript; the script puts the reader's day in its place
         today_status=Markup(word("see_hours", href=rel(page, p.at("hours")))),
+        week_fallback=Markup(word("see_plans", href=rel(page, p.at("plans")))),
         day_data=day_script(
             hours=hours_data(ce.opening_hours), week=week_data(page, week_activities(ce))
         ),
     )
-    p.render(
-        "profile.md.j2",
-        page,
-        ctx,
-        week_fallback=Markup(word("see_plans", href=rel(page, p.at("plans")))),
-    )
+    p.render("profile.md.j2", page, ctx)
     p.out.file(p.data("centre"), centre_json(ce, p.pack, p.corrections))
     p.out.file(p.data("calendar"), opendata.centre_ics(ce, p.site_url))

@@ -247,9 +247,9 @@ class CentrePages:
         """The path of one of this centre's open-data files."""
         return urls.data_path(self.centre.id, kind, None if period is None else str(period))
 
-    def render(self, template: str, page: str, ctx: object, **extra: object) -> None:
-        """Render ``template`` with ``ctx`` as ``page`` (and ``extra`` by name) into ``page``."""
-        self.out.page(page, self.env.get_template(template).render(page=ctx, **extra))
+    def render(self, template: str, page: str, ctx: object) -> None:
+        """Render ``template`` with ``ctx`` as ``page`` into ``page``."""
+        self.out.page(page, self.env.get_template(template).render(page=ctx))
 
     def header(self, page: str) -> c.CentreHeader:
         menu = [

@@ -8,8 +8,8 @@ overdue, the holiday changes ahead — is computed in the reader's browser, for 
 in China (UTC+8), by ``site_templates/site/assets/gongshi.js`` from the data the page carries
 as JSON (``day_script``): the weekly hours and their exceptions, the activities of the latest
 plans, the due dates of what is not published yet. Without JavaScript a page says what holds
-on every day: the states that are part of the day state (已公布, 未到期, 逾期未公布 …, as the
-site was last updated), and where to look for the rest (``fallback`` words).
+on every day: what is published (已公布, 逾期公布), the due date of what is not
+(最迟应于…公布), and where to look for the rest (``fallback`` words).
 
 The date of the site's last update is in ``data/updated.json`` (``updated_json``), written by
 the city part, which every build makes again; the script reads it to date the compliance
@@ -41,8 +41,6 @@ UPCOMING_DAYS = 60
 # How many of the latest published month plans the profile hands the script for the week's
 # list: the reader's week is in them while the centre publishes at most a month ahead.
 WEEK_PLANS = 3
-# Where the site says the day it was last updated (``updated_json``), from the site's root.
-UPDATED = "data/updated.json"
 
 # Every word the page and the script print about the day; ``{name}`` is filled in by both.
 WORDS = {
@@ -74,7 +72,10 @@ WORDS = {
     "see_week": "今日是否开放，请对照下方的每周开放时间和节假日调整。",
     "see_plans": "本周的活动请看[每月活动计划]({href})。",
     "no_record": "暂无记录",
-    "last_update": "按本站最近一次更新计算",
+    # a disclosure not published yet, without JavaScript: its due date, no state (the state
+    # the script puts in its place is the reader's day's)
+    "due_by": "最迟应于{date}公布",
+    "no_states": "尚未公布的公示列出应公布日期，是否逾期请对照当天日期。",
 }
 
 

@@ -100,3 +100,10 @@ def test_holiday_breaks_are_whole_and_named():
         HolidayBreak(D(2025, 10, 1), D(2025, 10, 8), "国庆节、中秋节")
     ]
     assert holiday_breaks(D(2027, 3, 1), D(2027, 3, 31)) == []
+
+
+def test_two_holidays_on_one_day_name_the_break_once_each() -> None:
+    # the holidays package joins two holidays of one day with "; " (2028-10-03: 国庆节 and
+    # 中秋节); the break names each once
+    (autumn,) = holiday_breaks(dt.date(2028, 9, 29), dt.date(2028, 10, 5))
+    assert autumn.name == "国庆节、中秋节"

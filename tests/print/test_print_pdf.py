@@ -29,6 +29,7 @@ from print_helpers import (
 )
 
 from generator.figures import finance as fig
+from generator.figures.holidays import holiday_breaks
 from generator.pipeline import load_project
 from generator.print.annual import build_annual, render_annual
 from generator.print.consultation import build_consultation
@@ -211,6 +212,26 @@ def test_other_postings_print_their_records(minimal):
     assert "09:00-12:00、14:00-21:00" in text and "长期公示" in text
     text = pdf_text(pdfs[_key(centre, "manuals")])
     assert all(squash(mn.title) in text for mn in STUB_MANUALS) and "第一条" in text
+
+
+def test_the_hours_posting_prints_a_holiday_break_under_way_whole(minimal, typesetter):
+    # printed on a day inside 春节 2027 (2月5日至10日): the row gives the whole break, the
+    # same as on its first day, so the posting is not printed again on each day of it
+    centre, pack, _sources, _pdfs = minimal
+    (spring,) = [
+        b for b in holiday_breaks(dt.date(2027, 2, 1), dt.date(2027, 2, 28)) if "春节" in b.name
+    ]
+    inside = spring.first + dt.timedelta(days=2)
+
+    def printed(day: dt.date) -> str:
+        src = render_notice(build_hours(centre, pack, url=SITE, today=day), typesetter.fonts)
+        return pdf_text(typesetter.compile(src.source, files=src.files))
+
+    texts = [printed(spring.first), printed(inside)]
+    whole = squash(fmt.date_range_text(spring.first, spring.last))
+    assert whole in texts[1] and "另行公示" in texts[1] and "春节（法定节假日）" in texts[1]
+    assert squash(fmt.date_range_text(inside, spring.last)) not in texts[1]
+    assert texts[0] == texts[1]
 
 
 def test_annual_report_holds_the_year(minimal):

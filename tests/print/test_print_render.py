@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from generator import urls
 from generator.figures import charts
+from generator.figures.holidays import holiday_breaks
+from generator.figures.window import on_days
 from generator.packs.library import Rule
 from generator.pipeline import load_project
 from generator.print.consultation import build_consultation
@@ -22,7 +24,7 @@ from generator.print.contexts import Row
 from generator.print.documents import KINDS, pdf_file
 from generator.print.finance_audit import build_audit, build_finance
 from generator.print.frame import BLANK_DATE, DEFAULT_POSTING_DAYS
-from generator.print.hours_plan import build_hours, build_plan, holiday_breaks
+from generator.print.hours_plan import build_hours, build_plan
 from generator.print.manuals import manual_body
 from generator.print.render import render_body, render_markdown, typst_row
 from generator.rules.base import FAIL
@@ -30,6 +32,9 @@ from generator.rules.postings import PostingParams
 from generator.text import formats as fmt
 from generator.text import verdicts
 from generator.text.labels import STATUS_LABELS
+
+D = dt.date
+ONE = dt.timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
@@ -294,13 +299,34 @@ def test_hours_list_what_is_ahead_of_the_day_printed(minimal):
     ]
 
 
-def test_statutory_holiday_breaks_join_their_days():
-    # 2026 as announced: 中秋节 9月25日至27日, 国庆节 10月1日至7日 (one break each)
-    assert holiday_breaks(dt.date(2026, 9, 20), dt.date(2026, 10, 31)) == [
-        (dt.date(2026, 9, 25), dt.date(2026, 9, 27), "中秋节"),
-        (dt.date(2026, 10, 1), dt.date(2026, 10, 7), "国庆节"),
-    ]
-    # a break cut by the range keeps the days inside it
-    assert holiday_breaks(dt.date(2026, 10, 5), dt.date(2026, 10, 5)) == [
-        (dt.date(2026, 10, 5), dt.date(2026, 10, 5), "国庆节")
-    ]
+def test_a_holiday_break_is_listed_whole_while_any_day_of_it_is_ahead(minimal):
+    # 春节 2027 as the holidays package has it: 2月5日至10日 (figures.holidays.holiday_breaks)
+    centre, pack, _ = minimal
+    (spring,) = [b for b in holiday_breaks(D(2027, 2, 1), D(2027, 2, 28)) if "春节" in b.name]
+    row = (fmt.date_range_text(spring.first, spring.last), "另行公示", "春节（法定节假日）")
+    postings = {
+        day: build_hours(centre, pack, url="", today=day).exceptions
+        for day in (spring.first, spring.first + ONE, spring.last, spring.last + ONE)
+    }
+    # on its first day, on a day of it and on its last day: the whole break, the same posting
+    assert row in [r.cells for r in postings[spring.first + ONE]]
+    assert postings[spring.first] == postings[spring.first + ONE] == postings[spring.last]
+    # the day after it, it is gone (the next year's 春节 is listed by its own dates)
+    assert row not in [r.cells for r in postings[spring.last + ONE]]
+
+
+def test_the_hours_posting_changes_only_when_a_whole_break_comes_or_goes(minimal):
+    centre, pack, _ = minimal
+    (spring,) = [b for b in holiday_breaks(D(2027, 2, 1), D(2027, 2, 28)) if "春节" in b.name]
+    day = spring.first + 2 * ONE  # a day inside it
+    _, window = on_days(lambda d: build_hours(centre, pack, url="", today=d).exceptions, day)
+    # not cut day by day: it holds from the break's first day (when the last break before it
+    # ended) to its last day, unless a break of the next year enters the year ahead sooner
+    breaks = holiday_breaks(day, day + dt.timedelta(days=730))
+    entering = min(b.first for b in breaks if b.first > day + dt.timedelta(days=364))
+    assert window.first <= spring.first
+    assert window.last == min(spring.last, entering - dt.timedelta(days=364) - ONE)
+    for other in (window.first, window.last):
+        assert build_hours(centre, pack, url="", today=other).exceptions == (
+            build_hours(centre, pack, url="", today=day).exceptions
+        )

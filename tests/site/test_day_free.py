@@ -6,7 +6,9 @@ its files must be the same on all those days. ``figures.window.on_days`` runs a 
 with a watched day and returns the days on which its result is the same: rendering a
 centre's pages (``site.pages.render_centre``, as ``build.parts`` calls it) must hold on every
 day its day state holds. What depends on the reader's day is computed in the reader's
-browser (``site.today``; checked in Chromium by test_site_day.py).
+browser (``site.today``; checked in Chromium by test_site_day.py), the state of a disclosure
+not published yet (未到期, 即将到期, 逾期未公布) included: it is not in the day state
+(``site.pages.day_facts``), and a due date coming near changes no file.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from pathlib import Path
 import pytest
 
 from generator.build.days import day_state
+from generator.figures.calendar import SOON_DAYS, STATE_LABELS, STATES, disclosure_states
 from generator.figures.window import on_days
 from generator.pipeline import CentreChecked, check_centre, project_library, rule_results
 from generator.records.validate import Project
-from generator.site.pages import render_centre, render_city
+from generator.site.listing import listed_on
+from generator.site.pages import day_facts, render_centre, render_city
 from generator.site.render import SiteSources
-from generator.site.today import UPDATED, day_word
+from generator.site.today import day_word
+from generator.urls import UPDATED
 from tests.conftest import ROOT
 
 # the samples' last day of November's records, a Sunday in December, the Wednesday after,
@@ -71,7 +76,13 @@ def files(sources: SiteSources) -> dict[str, bytes]:
 def test_rendering_holds_on_every_day_of_the_day_state(samples, name: str, day: dt.date) -> None:
     library, checked = samples
     centre = checked[name]
-    _, state = on_days(lambda d: day_state(centre, library, d), day)
+    held, state = on_days(lambda d: day_state(centre, library, d), day)
+    # the day state holds the pages' facts as site.pages.day_facts gives them: no state of
+    # a disclosure, only what is listed, published and recorded
+    assert held is not None and centre.centre is not None
+    pack = library.packs.get(centre.centre.rule_pack)
+    assert held.facts == day_facts(centre.centre, pack, day)
+    assert not set(STATES) & set(_strings(held.facts))
     made, pages = on_days(lambda d: files(render(centre, library, d)), day)
     assert pages.first <= state.first and state.last <= pages.last, (
         f"{name} on {day}: its pages hold from {pages.first} to {pages.last}, "
@@ -83,6 +94,68 @@ def test_rendering_holds_on_every_day_of_the_day_state(samples, name: str, day: 
         assert sorted(again) == sorted(made), (name, other)
         changed = [rel for rel in made if again[rel] != made[rel]]
         assert not changed, f"{name}: made on {day} and on {other}, these differ: {changed}"
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_the_listing_without_states_is_the_calendars(samples, day: dt.date) -> None:
+    # listing.listed_on lists what calendar.disclosure_states lists, without asking the day
+    # about due dates: the same disclosures, due and publication dates, records
+    library, checked = samples
+    for name in CENTRES:
+        centre = checked[name].centre
+        assert centre is not None
+        pack = library.packs.get(centre.rule_pack)
+        calendar = sorted(
+            (d.key, d.due, d.published, d.recorded) for d in disclosure_states(centre, pack, day)
+        )
+        listed = sorted(
+            (d.key, d.due, d.published, d.recorded) for d in listed_on(centre, pack, day)
+        )
+        assert listed == calendar, name
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_a_due_date_coming_near_changes_no_file(samples) -> None:
+    # the day a disclosure not published yet turns 即将到期 (calendar.SOON_DAYS before its
+    # due date, as a May plan does for every centre on 23 April): the same files, the same
+    # facts, and no state of it printed outside the script's data
+    library, checked = samples
+    turned = []
+    for name in CENTRES:
+        centre = checked[name].centre
+        assert centre is not None
+        pack = library.packs.get(centre.rule_pack)
+        upcoming = {d.key: d for day in DAYS for d in disclosure_states(centre, pack, day)}.values()
+        for d in upcoming:
+            if d.state != "upcoming" or d.due is None:
+                continue
+            day = d.due - dt.timedelta(days=SOON_DAYS)
+            eve = day - dt.timedelta(days=1)
+            states = {
+                when: {i.key: i.state for i in disclosure_states(centre, pack, when)}
+                for when in (eve, day)
+            }
+            if (states[eve].get(d.key), states[day].get(d.key)) != ("upcoming", "due"):
+                continue  # published before it came near
+            assert day_facts(centre, pack, eve) == day_facts(centre, pack, day), (name, d.key)
+            before = files(render(checked[name], library, eve))
+            after = files(render(checked[name], library, day))
+            assert sorted(before) == sorted(after), (name, day)
+            changed = [rel for rel in after if before[rel] != after[rel]]
+            assert not changed, f"{name}: {d.key} turns 即将到期 on {day}, these change: {changed}"
+            archive = after[f"centres/{name}/archive.md"].decode("utf-8")
+            table = re.sub(r"<script[^>]*>.*?</script>", "", archive, flags=re.S)
+            for state in ("upcoming", "due", "missing"):
+                assert STATE_LABELS[state] not in table, (name, state)
+            turned.append((name, d.key, day))
+    assert turned, "no sample disclosure turns 即将到期 after the samples' days"
 
 
 def test_the_pages_label_nothing_with_the_build_day(samples) -> None:

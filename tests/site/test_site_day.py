@@ -1,8 +1,8 @@
 """The day in the reader's browser: one build, read on other days without building again.
 
 A centre's pages print nothing of the build day: they carry the data gongshi.js computes
-today's opening, this week's activities, whether an activity is still to come and the days
-left before a disclosure is due from, for the reader's day in China (UTC+8), and say without
+today's opening, this week's activities, whether an activity is still to come and the state
+of a disclosure not published yet (未到期, 即将到期, 逾期未公布, with its days) from, for the reader's day in China (UTC+8), and say without
 JavaScript what holds on every day. The compliance page's date is the site's last update
 (data/updated.json). Debian's Chromium under Playwright, its clock set with ``page.clock``;
 needs /usr/bin/chromium."""
@@ -249,10 +249,10 @@ def test_an_undisclosed_quarter_turns_overdue_on_its_day(site: Path, chromium) -
     assert later == "逾期未公布（逾期 10 天）"
     assert "逾期" not in made + eve + due
     assert label == "尚未公布的公示，状态按今天（2026年10月31日）计算。"
-    # without JavaScript: the state as the site was last updated (part of the centre's day
-    # state), without a count of days, and the page says so
-    assert plain == "未到期"
-    assert plain_label == "尚未公布的公示，状态按本站最近一次更新计算。"
+    # without JavaScript: no state (it is the reader's day's), the due date, and the page says
+    # to compare it with the day
+    assert plain == "最迟应于2026年10月30日公布"
+    assert plain_label == "尚未公布的公示列出应公布日期，是否逾期请对照当天日期。"
 
 
 def test_the_compliance_check_is_dated_by_the_sites_last_update(

@@ -2,10 +2,12 @@
    Without JavaScript the full table is shown; the controls exist only when this runs.
 
    The day: a centre's pages print nothing of the day they were made on (they are kept while
-   the centre's records and the states of its disclosures stay the same). They carry, in
-   <script type="application/json" class="gs-day"> (generator/site/today.py, with every word
-   printed), the data today's opening, this week's activities, whether an activity is still to
-   come and the days left before a disclosure is due are computed from; here they are computed
+   the centre's records, which of its disclosures are published and its rule results stay the
+   same). They carry, in <script type="application/json" class="gs-day">
+   (generator/site/today.py, with every word printed), the data today's opening, this week's
+   activities, whether an activity is still to come and the state of each disclosure not
+   published yet (未到期, 即将到期, 逾期未公布, with the days left or overdue: the page itself
+   prints only its due date) are computed from; here they are computed
    for the reader's day in China (UTC+8), whatever the reader's own time zone. The day the site
    was last updated, which dates the compliance check, is read from data/updated.json beside
    this script's folder; without it the check is shown undated. Record text is only ever set
@@ -323,6 +325,9 @@
     });
   }
 
+  /* The state of a disclosure not published yet on the reader's day, with its days: the
+     label and the count, as site.today.due_state and calendar.state_on (the page prints
+     only 最迟应于…公布 in its place). */
   function dueState(due, today, soonDays, words) {
     var left = daysBetween(today, due);
     if (left < 0) return words.word("overdue", { state: words.word("missing"), n: -left });
