@@ -48,6 +48,7 @@ from mkdocs.theme import Theme
 
 from generator.errors import BuildFailed
 from generator.paths import TEMPLATES
+from generator.site.search import _tokenizer as search_tokenizer
 
 MKDOCS = "mkdocs"
 ZENSICAL = "zensical"
@@ -198,6 +199,24 @@ def quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+def load_jieba() -> None:
+    """jieba's dictionary, loaded once in this process (half a second each time): the
+    search words' own tokenizer (``site.search``, kept free of the build's user words) loads
+    it, and jieba's shared tokenizer, which mkdocs-material's search plugin cuts the pages
+    with and adds the user words to, starts from a copy of it instead of loading it again."""
+    quiet_jieba()
+    shared = jieba.dt
+    if shared.initialized or shared.dictionary != jieba.DEFAULT_DICT:
+        return
+    own = search_tokenizer()
+    if own.dictionary != jieba.DEFAULT_DICT:
+        return
+    with shared.lock:
+        if not shared.initialized:
+            shared.FREQ, shared.total = dict(own.FREQ), own.total
+            shared.initialized = True
+
+
 def _epoch(today: dt.date) -> str:
     return str(int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp()))
 
@@ -215,7 +234,7 @@ def run_mkdocs_here(config_file: Path, today: dt.date, only: frozenset[str] | No
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
-    quiet_jieba()
+    load_jieba()
     try:
         with (
             _env(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=_epoch(today)),

@@ -36,6 +36,7 @@ from generator.problems import CATALOGUE, Position, Problem, Severity
 from generator.records.attachments import pdf_extras, pdf_text, pdftotext_exe, read_pdf
 from generator.records.load import read_document
 from generator.records.personal import (
+    NOT_PERSONAL_KEY,
     declared_numbers,
     public_numbers,
     record_files,
@@ -43,6 +44,7 @@ from generator.records.personal import (
     walk,
 )
 from generator.text.personal import (
+    CONTEXT,
     FIX,
     KIND_LABELS,
     Finding,
@@ -143,8 +145,25 @@ def _union_allowed(centres: Iterable[Any], project: Any = None) -> set[str]:
         if project is not None and centre_id:
             path = Path(project.centres) / centre_id / "centre.yaml"
             if path.is_file() and not path.is_symlink():
-                allowed.update(declared_numbers(read_document(path, project.display(path)).root))
+                allowed.update(_declared(path, project.display(path)))
     return allowed
+
+
+_DECLARED_KEY = NOT_PERSONAL_KEY.encode("utf-8")
+
+
+def _declared(path: Path, display: str) -> list[str]:
+    """The numbers a centre.yaml declares not personal. A file that does not hold the key
+    written out declares none and is not parsed (a parse takes milliseconds, for every
+    centre of every build): YAML can spell a key otherwise only with a backslash escape in
+    a double-quoted scalar."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    if data is not None and _DECLARED_KEY not in data and b"\\" not in data:
+        return []
+    return declared_numbers(read_document(path, display).root)
 
 
 def _problem(pos: Position, code: str, message: str) -> Problem:
@@ -222,16 +241,23 @@ def _angle_to_lines(text: str) -> str:
     return html.unescape(reading) + "\n" + html.unescape(attributes)
 
 
-def _json_strings(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield str(k)
-            yield from _json_strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _json_strings(v)
-    elif value is not None:
-        yield str(value)
+def _json_strings(value: Any) -> list[str]:
+    """Every key and value of a JSON value, in order, as text (``None`` left out)."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            pairs: list[Any] = []
+            for k, x in v.items():
+                pairs.append(str(k))
+                pairs.append(x)
+            stack.extend(reversed(pairs))
+        elif isinstance(v, list):
+            stack.extend(reversed(v))
+        elif v is not None:
+            out.append(str(v))
+    return out
 
 
 def _decode(data: bytes) -> str | None:
@@ -349,6 +375,87 @@ def typst_text(source: str, files: Mapping[str, bytes] = MappingProxyType({})) -
     return "\n".join(parts)
 
 
+# A JSON file this large is read element by element (``_json_elements``): an all-centres file
+# (the HSDS export holds some 40 services a centre) changes a few elements a day, and only
+# those are read again.
+ELEMENTS_FROM = 1 << 20
+# Between two pieces of text scanned as one: farther than ``CONTEXT`` from either, and with
+# nothing a number or a currency sign is made of, so neither piece changes what is found in
+# the other.
+_APART = "\n" + "#" * CONTEXT + "\n"
+
+
+def _json_elements(data: bytes) -> tuple[str, list[tuple[int, int]]] | None:
+    """The text the guard reads in a JSON file (``extract_text``) and where in it each piece
+    lies: each element of a list at the top (or of a list that is a member of the object at
+    the top) on its own, and the rest between them. None for a file that is not such JSON.
+    No line holds the text of two pieces: a number never spans two."""
+    text = _decode(data)
+    if text is None:
+        return None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    groups: list[list[str]] = []
+    if isinstance(doc, list):
+        groups = [_json_strings(x) for x in doc]
+    elif isinstance(doc, dict):
+        rest: list[str] = []
+        for k, v in doc.items():
+            rest.append(str(k))
+            if isinstance(v, list):
+                groups.append(rest)
+                groups.extend(_json_strings(x) for x in v)
+                rest = []
+            else:
+                rest.extend(_json_strings(v))
+        groups.append(rest)
+    else:
+        return None
+    texts = ["\n".join(g) for g in groups if g]
+    bounds = []
+    pos = 0
+    for t in texts:
+        bounds.append((pos, pos + len(t)))
+        pos += len(t) + 1
+    return "\n".join(texts), bounds
+
+
+def _scan_elements(
+    path: str, data: bytes, allowed: set[str], allowed_key: str, clean: set[str]
+) -> tuple[bool, list[str]] | None:
+    """Whether a large JSON file is clean, reading only the pieces (``_json_elements``) not
+    found clean before; and the keys of its pieces found clean (each as ``path``, a NUL and
+    the SHA-256 of the numbers allowed and of the piece's text with the ``CONTEXT``
+    characters around it, which are all the scan of the whole file reads for the numbers in
+    that piece). None for a file not read so."""
+    split = _json_elements(data)
+    if split is None:
+        return None
+    text, bounds = split
+    keys = []
+    unread: list[tuple[str, str]] = []
+    for start, end in bounds:
+        piece = text[max(0, start - CONTEXT) : end + CONTEXT]
+        digest = hashlib.sha256(f"{allowed_key}\0{piece}".encode("utf-8", "surrogatepass"))
+        key = f"{path}\0{digest.hexdigest()}"
+        keys.append(key)
+        if key not in clean:
+            unread.append((key, piece))
+    found = scan_text(_APART.join(piece for _, piece in unread), allowed)
+    if not found:
+        return True, keys
+    dirty, pos = set(), 0
+    spans = []
+    for key, piece in unread:
+        spans.append((pos, pos + len(piece), key))
+        pos += len(piece) + len(_APART)
+    for f in found:
+        dirty.update(key for a, b, key in spans if a <= f.start < b)
+    return False, [k for k in keys if k not in dirty]
+
+
 def clean_key(path: str, data: bytes, allowed_key: str) -> str:
     """What a file found clean is remembered by (``scan_outputs(clean=...)``): its path, the
     SHA-256 of its bytes and of the numbers allowed."""
@@ -371,7 +478,10 @@ def scan_outputs(
             the build compiles: ``typst_text`` of their sources).
         clean: the files (other than PDFs) this scan found nothing in before, each as
             ``clean_key`` (its path, its bytes and the numbers allowed): such a file is not
-            read again; every file found clean now is added. None: every file is read.
+            read again; every file found clean now is added. A JSON file of
+            ``ELEMENTS_FROM`` bytes or more is read in pieces, each remembered likewise
+            (``_scan_elements``): when it changes, only its pieces not found clean before
+            are read. None: every file is read whole.
         centres: the validated centres; their declared public phones are allowed.
         project: the ``generator.records.validate.Project`` whose ``centres/`` folders are searched
             for the record line each number came from.
@@ -395,6 +505,17 @@ def scan_outputs(
             if not path.lower().endswith(".pdf")
         }
         files = {path: data for path, data in files.items() if keys.get(path) not in clean}
+    pieces: dict[str, list[str]] = {}  # large JSON files read in pieces: the clean pieces
+    for path, data in list(files.items()):
+        if clean is None or not path.lower().endswith(".json") or len(data) < ELEMENTS_FROM:
+            continue
+        read = _scan_elements(path, data, allowed, allowed_key, clean)
+        if read is None:
+            continue
+        is_clean, pieces[path] = read
+        if is_clean:
+            clean.add(keys[path])
+            del files[path]  # else read whole below, for the report
     for path, text in [*_texts(files), *sorted(texts.items())]:
         if text is None:
             msg = (
@@ -411,7 +532,15 @@ def scan_outputs(
         if clean is not None and not found and path in keys:
             clean.add(keys[path])
     if clean is not None:  # only what this build published is remembered
-        clean.intersection_update(keys.values())
+        kept = set(keys.values())
+        for key in clean:  # the pieces of a large file not read again
+            owner = key.split("\0", 1)[0] if "\0" in key else None
+            if owner in keys and owner not in pieces:
+                kept.add(key)
+        for found_clean in pieces.values():
+            clean.update(found_clean)
+            kept.update(found_clean)
+        clean.intersection_update(kept)
     if not where:
         return out
     index = _index_records(project, _centre_folders(project))

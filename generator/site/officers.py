@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +41,7 @@ from generator.problems import Severity
 from generator.rules.base import FAIL
 from generator.site.city import NOT_SHOWN, AwaitingCorrection, awaiting_note
 from generator.site.evaluation import scorecard
+from generator.site.jsontext import json_file
 from generator.site.listing import due_basis
 from generator.site.opendata import FORMULA_START
 from generator.site.render import Out, rel
@@ -498,7 +498,7 @@ def officers_json(figures: Sequence[CentreFigures], today: dt.date) -> bytes:
         "note": f"逾期未公布和下一项应公布按{date_word(today)}计算",
         "centres": [figures_dict(fig, today) for fig in figures],
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_file(doc)
 
 
 def _text(value: object) -> str:

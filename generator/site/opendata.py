@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -43,6 +42,7 @@ from generator.site.datapackage import (
     header,
 )
 from generator.site.jsonld import json_ld_script as json_ld_script
+from generator.site.jsontext import json_file
 from generator.text import formats as fmt
 from generator.text.labels import EXPENSE_LABELS, FREE, INCOME_LABELS
 
@@ -84,7 +84,7 @@ def money(value: Decimal) -> str:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_file(data)
 
 
 # ---------------------------------------------------------------- JSON

@@ -53,13 +53,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "CONTEXT",
     "FIX",
     "KIND_LABELS",
     "Finding",
@@ -122,6 +125,9 @@ _HASH = re.compile(
     r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{32,}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})"
     r"(?![0-9A-Za-z])"
 )
+# How far on each side of a number the scan looks for a currency sign or unit (an amount is
+# not a phone or card number): nothing further away changes what it finds.
+CONTEXT = 8
 _MONEY_BEFORE = re.compile(r"(?:[¥￥$]|RMB|人民币)\s*$")
 _MONEY_AFTER = re.compile(r"^\s*(?:元|万元|亿元|块)")
 
@@ -314,19 +320,78 @@ def _gap(text: str, i: int) -> tuple[int, int, str]:
     return i, visible, shown
 
 
-def _runs(text: str) -> Iterator[list[_Group]]:
-    """The runs of digit groups of ``text`` (see the module's docstring)."""
-    i, n = 0, len(text)
-    while i < n:
-        first = _digit(text[i])
-        if first is None:
-            i += 1
-            continue
+@functools.cache
+def _digit_chars() -> re.Pattern[str]:
+    """Every character ``_digit`` reads as a digit (``str.isdigit``: Unicode's decimal and
+    digit characters, exactly those ``unicodedata.digit`` gives a value), as one class."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isdigit()]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+# Every character a run of digit groups can go on through (a digit, a separator: ``_separator``
+# gives space, mark or hidden; an ID number's check character ``_X``) is outside this class's
+# exclusions: line breaks, ASCII other than digits, space, tab, - . _ X x, CJK ideographs and
+# the Chinese punctuation ，：；、（）“”. More characters than that may be in it.
+_STRETCH = re.compile(
+    "[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\x00-\x08\x0e-\x1b\x7f"
+    "!-,/:-WY-^`-wy-~\u4e00-\u9fff\u3001\uff08\uff09\uff0c\uff1a\uff1b\u201c\u201d]*"
+)
+# No number is written with fewer digits: a mobile has 11, a card 13, an ID 17 and X.
+_FEWEST_DIGITS = 11
+_HEX_LETTER = re.compile(r"[a-fA-F]")
+
+
+def _runs(
+    text: str, hashes: list[tuple[int, int]] = (), *, every: bool = False
+) -> Iterator[list[_Group]]:
+    """The runs of digit groups of ``text`` (see the module's docstring) that may hold a
+    number, or ``every`` run.
+
+    ``hashes``: the spans of ``_HASH`` in ``text`` (in order, never overlapping). A run that
+    starts inside one before its last letter is not made: a letter ends a run, so such a run
+    ends inside the hash, where ``scan_text`` would drop it (a UUID holds a dozen digit
+    groups, an HSDS export thousands of UUIDs). Nor is a run with fewer digits than any
+    number (``_STRETCH``): most runs of a page are dates, times and counts."""
+    n = len(text)
+    digit_char = _digit_chars()
+    starts = [a for a, _ in hashes]
+    last_letter: dict[int, int] = {}
+    i = dense_to = 0
+    while True:
+        m = digit_char.search(text, i)
+        if m is None:
+            return
+        i = m.start()
+        k = bisect.bisect_right(starts, i) - 1
+        if k >= 0 and i < hashes[k][1]:
+            if k not in last_letter:
+                a, b = hashes[k]
+                letters = [x.start() for x in _HEX_LETTER.finditer(text, a, b)]
+                last_letter[k] = letters[-1] if letters else -1
+            if i < last_letter[k]:
+                i = last_letter[k] + 1
+                continue
+        # The stretch of characters a run may go on through from here: with fewer digits
+        # than the shortest number (a mobile's 11), no run in it is a number. A stretch
+        # with enough is read run by run, and looked at once.
+        if not every and i >= dense_to:
+            stretch = _STRETCH.match(text, i).end()  # type: ignore[union-attr]
+            if len(digit_char.findall(text, i, stretch)) < _FEWEST_DIGITS:
+                i = stretch
+                continue
+            dense_to = stretch
         groups: list[_Group] = []
         gap_text = ""
         while True:
             start, digits, cls = i, "", _digit(text[i])[1]  # type: ignore[index]
             while i < n:
+                if cls == "d":  # a stretch of ASCII digits at once
+                    ascii_digits = _ASCII_DIGITS.match(text, i)
+                    if ascii_digits:
+                        digits += ascii_digits[0]
+                        i = ascii_digits.end()
+                        continue
                 d = _digit(text[i])
                 if d is None or d[1] != cls:
                     break
@@ -386,14 +451,14 @@ def scan_text(text: str, allowed: Iterable[str] = ()) -> list[Finding]:
     hashes = [m.span() for m in _HASH.finditer(text)] if len(text) >= 32 else []
     starts = [a for a, _ in hashes]  # in order and never overlapping, as finditer gives them
     found: list[Finding] = []
-    for run in _runs(text):
+    for run in _runs(text, hashes):
         k = bisect.bisect_right(starts, run[0].start) - 1
         if k >= 0 and run[-1].end <= hashes[k][1]:  # inside a hash: not a number
             continue
         for groups, decimal in _segments(run):
             end = groups[-1].end
-            before = text[max(0, groups[0].start - 8) : groups[0].start]
-            after = text[end : end + 8]
+            before = text[max(0, groups[0].start - CONTEXT) : groups[0].start]
+            after = text[end : end + CONTEXT]
             money_like = decimal or bool(_MONEY_BEFORE.search(before) or _MONEY_AFTER.match(after))
             found.extend(_in_groups(groups, money_like, allow))
     return found

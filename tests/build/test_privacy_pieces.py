@@ -1,0 +1,144 @@
+"""The personal-data guard reads a large JSON file in pieces, one element of its lists at a
+time, and remembers each piece found clean: when the file changes (one centre's services in
+the all-centres HSDS export), only the pieces not found clean before are read again, and what
+it finds is what reading the whole file finds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.build import privacy
+from generator.build.privacy import ELEMENTS_FROM, extract_text, scan_outputs
+from generator.pipeline import load_project
+from generator.records.validate import Project
+from generator.text.personal import scan_text
+from tests.conftest import MINIMAL, copy_project
+
+DAY = dt.date(2026, 4, 20)
+PATH = "data/hsds-services.json"
+
+
+def service(n: int, phone: str = "0755-86000000") -> dict:
+    return {
+        "id": f"e5f00df6-51f3-53de-bd90-{n:012d}",
+        "name": f"服务 {n}",
+        "fees_description": "免费",
+        "location": {"phones": [{"number": phone}], "description": "地址：榕湾路 153 号"},
+    }
+
+
+def export(services: list[dict]) -> bytes:
+    page = {"total_items": len(services), "contents": services, "last_page": True}
+    data = (json.dumps(page, ensure_ascii=False, indent=2) + "\n").encode()
+    assert len(data) >= ELEMENTS_FROM
+    return data
+
+
+SERVICES = [service(n) for n in range(4000)]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    root = copy_project(MINIMAL, tmp_path_factory.mktemp("pieces") / "proj")
+    return root, load_project(root, DAY).centres
+
+
+def test_the_pieces_are_the_text_the_whole_file_gives() -> None:
+    for data in [
+        export(SERVICES),
+        json.dumps([{"a": ["1", 2]}, "x", [], {}, "", None, 1.5]).encode(),
+        json.dumps({"k": [], "s": "", "l": ["", "", "3"], "n": None}).encode(),
+    ]:
+        text, bounds = privacy._json_elements(data)
+        assert text == extract_text(PATH, data)
+        assert all(text[a - 1] == "\n" for a, _ in bounds[1:])  # no line holds two pieces
+        assert all(b == len(text) or text[b] == "\n" for _, b in bounds)
+    assert privacy._json_elements(b'"just a string"') is None
+    assert privacy._json_elements(b"{not json") is None
+
+
+def test_a_changed_element_alone_is_read_again(project) -> None:
+    root, centres = project
+    clean: set[str] = set()
+    assert scan_outputs({PATH: export(SERVICES)}, centres, Project(root), clean=clean) == []
+    pieces = {k for k in clean if k.startswith(PATH + "\0")}
+    # the services, and the page's members before and after them
+    assert len(pieces) == len(SERVICES) + 2
+
+    changed = [*SERVICES[:1500], service(1500, "0755 8600 0001"), *SERVICES[1501:]]
+    assert scan_outputs({PATH: export(changed)}, centres, Project(root), clean=clean) == []
+    now = {k for k in clean if k.startswith(PATH + "\0")}
+    assert len(now) == len(pieces)
+    # the changed element, and its neighbours, whose text is read with a few characters of
+    # it around them; every other piece is the same
+    assert len(now - pieces) <= 3
+
+    # nothing changed: the file is clean by its bytes, and its pieces are kept for next time
+    assert scan_outputs({PATH: export(changed)}, centres, Project(root), clean=clean) == []
+    assert {k for k in clean if k.startswith(PATH + "\0")} == now
+
+
+def test_a_number_in_one_element_is_found_as_the_whole_file_finds_it(project) -> None:
+    root, centres = project
+    clean: set[str] = set()
+    scan_outputs({PATH: export(SERVICES)}, centres, Project(root), clean=clean)
+    leaky = [*SERVICES[:2000], service(2000, "139 1234 5678"), *SERVICES[2001:]]
+    data = export(leaky)
+    found = scan_outputs({PATH: data}, centres, Project(root), clean=clean)
+    assert found == scan_outputs({PATH: data}, centres, Project(root))  # read whole
+    assert [p.code for p in found] == ["personal-data-leak"] and "139****5678" in found[0].message
+    assert [f.value for f in scan_text(extract_text(PATH, data))] == ["13912345678"]
+    # the leaky file is not remembered clean, so the next build reads it again and finds it
+    again = scan_outputs({PATH: data}, centres, Project(root), clean=clean)
+    assert [p.code for p in again] == ["personal-data-leak"]
+
+
+def test_an_amount_beside_a_piece_counts_as_in_the_whole_file(project) -> None:
+    # a currency sign at the end of one element makes the number starting the next an
+    # amount, in the whole file and in the pieces alike (their text carries their neighbours'
+    # edges): 13912345678 元 is not a phone number
+    root, centres = project
+    clean: set[str] = set()
+    items = [{"n": f"第 {n} 项", "note": "说明" * 40} for n in range(4500)]
+    items[100] = {"price": "RMB"}
+    items[101] = {"13912345678": "x"}
+    data = export(items)
+    whole = scan_outputs({PATH: data}, centres, Project(root))
+    assert scan_outputs({PATH: data}, centres, Project(root), clean=clean) == whole
+    # now nothing makes it an amount: the piece after the changed one is read again too
+    items[100] = {"price": "价格"}
+    data = export(items)
+    assert [p.code for p in scan_outputs({PATH: data}, centres, Project(root))] == [
+        "personal-data-leak"
+    ]
+    assert [p.code for p in scan_outputs({PATH: data}, centres, Project(root), clean=clean)] == [
+        "personal-data-leak"
+    ]
+
+
+# 16 digits passing Luhn: read as a bank card unless centre.yaml declares it not personal
+CONTRACT = "4403002026000019"
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        f"not_personal_numbers:\n  - {{number: '{CONTRACT}', reason: 合同编号，已公开}}\n",
+        # the key spelled with an escape: the file is read as YAML, not searched for the key
+        f"\"not\\x5fpersonal_numbers\":\n  - {{number: '{CONTRACT}', reason: 合同编号，已公开}}\n",
+    ],
+)
+def test_a_number_declared_not_personal_in_centre_yaml_may_be_published(
+    tmp_path: Path, declaration: str
+) -> None:
+    root = copy_project(MINIMAL, tmp_path / "proj")
+    centres = load_project(root, DAY).centres
+    page = {"index.html": f"<p>合同 {CONTRACT}</p>".encode()}
+    assert [p.code for p in scan_outputs(page, centres, Project(root))] == ["personal-data-leak"]
+    with (root / "centres" / "demo" / "centre.yaml").open("a", encoding="utf-8") as f:
+        f.write(declaration)
+    assert scan_outputs(page, centres, Project(root)) == []
