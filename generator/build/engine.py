@@ -48,7 +48,7 @@ from mkdocs.theme import Theme
 
 from generator.errors import BuildFailed
 from generator.paths import TEMPLATES
-from generator.site.search import _tokenizer as search_tokenizer
+from generator.site.search import tokenizer as search_tokenizer
 
 MKDOCS = "mkdocs"
 ZENSICAL = "zensical"

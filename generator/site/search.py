@@ -71,7 +71,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @functools.cache
-def _tokenizer() -> jieba.Tokenizer:
+def tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
@@ -82,7 +82,7 @@ def dictionary_words(text: str) -> tuple[str, ...]:
     """The words of two characters or more of ``text`` in jieba's own dictionary (its search
     cut): each such word stays one word in the index whatever else the search dictionary of
     the build holds, so a page listing them indexes the same on every build."""
-    tk = _tokenizer()
+    tk = tokenizer()
     out: dict[str, None] = {}
     for w in tk.cut_for_search(text or "", HMM=False):
         if len(w) >= 2 and _CJK.search(w) and tk.FREQ.get(w):
@@ -99,7 +99,7 @@ def title_words(title: str, description: str = "") -> tuple[str, ...]:
     No single character: the theme cuts a query at the words of the index (a query 讲座 is
     searched as 讲 when 讲 alone is a word of the index), so single characters would make a
     query match less than the reader typed."""
-    tk = _tokenizer()
+    tk = tokenizer()
     out: dict[str, None] = {}
     for part in re.split(r"[^\u4e00-\u9fffA-Za-z0-9]+", title or ""):
         if not _CJK.search(part):
