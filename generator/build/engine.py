@@ -43,7 +43,6 @@ from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
-from mkdocs.structure.files import File
 from mkdocs.theme import Theme
 
 from generator.errors import BuildFailed
@@ -104,21 +103,13 @@ class UseEngine(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def run_site(
-    config_file: Path,
-    today: dt.date,
-    engine: str = DEFAULT_ENGINE,
-    only: frozenset[str] | None = None,
-) -> None:
+def run_site(config_file: Path, today: dt.date, engine: str = DEFAULT_ENGINE) -> None:
     """Build the site described by ``config_file`` (a generated mkdocs.yml with absolute
-    paths) with ``engine``; any warning fails the build. ``only``: build just these pages
-    (docs paths; ``run_mkdocs_here``), mkdocs-material alone."""
+    paths) with ``engine``; any warning fails the build."""
     if engine == ZENSICAL:
-        if only is not None:
-            raise BuildFailed("Zensical 不能只生成部分页面")
         run_zensical(config_file, today)
     elif engine == MKDOCS:
-        run_mkdocs_here(config_file, today, only)
+        run_mkdocs_here(config_file, today)
     else:
         raise BuildFailed(f"未知的网站引擎 {engine!r}；应是 {' 或 '.join(ENGINES)}")
 
@@ -139,34 +130,6 @@ def scoped_index(site: Path, scope: str, engine: str = DEFAULT_ENGINE) -> bytes:
         if entry.get("location", "").startswith(scope)
     ]
     return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def merged_index(old: bytes, new: bytes, engine: str = DEFAULT_ENGINE) -> bytes:
-    """A centre's search index (``scoped_index``) with the entries of the pages in ``new``
-    (an index of some of its pages made again) put in place of theirs in ``old``: each page's
-    entries (its own and its sections', ``page/#section``) where the page's were, so the
-    index is the one a build of every page writes."""
-    key = SEARCH_ENTRIES[engine]
-    index = json.loads(old.decode("utf-8"))
-    fresh: dict[str, list] = {}
-    for entry in json.loads(new.decode("utf-8")).get(key, []):
-        fresh.setdefault(_page_of(entry), []).append(entry)
-    entries: list = []
-    for entry in index.get(key, []):
-        page = _page_of(entry)
-        if page not in fresh:
-            entries.append(entry)
-        elif fresh[page] is not None:
-            entries.extend(fresh[page])
-            fresh[page] = None  # type: ignore[assignment]
-    if any(v is not None for v in fresh.values()):
-        raise BuildFailed("网站搜索索引中缺少重新生成的页面")
-    index[key] = entries
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _page_of(entry: dict) -> str:
-    return str(entry.get("location", "")).split("#", 1)[0]
 
 
 # ---------------------------------------------------------------- mkdocs-material
@@ -221,16 +184,8 @@ def _epoch(today: dt.date) -> str:
     return str(int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp()))
 
 
-def run_mkdocs_here(config_file: Path, today: dt.date, only: frozenset[str] | None = None) -> None:
-    """Build the site with mkdocs-material in this process; any warning fails the build.
-
-    ``only``: render just these pages (docs paths, e.g. ``centres/x/hours.md``) into the site
-    folder, every other file of the docs folder read for links but neither rendered nor
-    copied, nor the theme's files (mkdocs' ``dirty`` build, told which pages changed). The
-    search index then holds those pages alone. A page's HTML depends on its own Markdown,
-    the configuration and the files it links to, so such a page is the page a whole build
-    makes (``parts.refresh_part`` relies on it; ``tests/build/test_new_day.py`` compares).
-    """
+def run_mkdocs_here(config_file: Path, today: dt.date) -> None:
+    """Build the site with mkdocs-material in this process; any warning fails the build."""
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -238,11 +193,10 @@ def run_mkdocs_here(config_file: Path, today: dt.date, only: frozenset[str] | No
     try:
         with (
             _env(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=_epoch(today)),
-            _only_pages(only),
             _compiled_templates(),
         ):
             cfg = load_config(config_file=str(config_file), strict=True)
-            build(cfg, dirty=only is not None)
+            build(cfg)
     except (MkDocsException, SystemExit) as exc:
         detail = "；".join(collect.messages) or str(exc)
         raise BuildFailed(f"mkdocs 生成网站失败：{detail}") from exc
@@ -301,34 +255,6 @@ def _compiled_templates() -> Iterator[None]:
         yield
     finally:
         Theme.get_env = saved  # type: ignore[method-assign]
-
-
-class _NoDirtyWarning(logging.Filter):
-    """Drops mkdocs' warning that a ``dirty`` build may leave navigation stale: the pages of
-    a part are not in the navigation (``mkdocs_site.centre_config``), and the part's other
-    pages are kept from the whole build that made them."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
-@contextlib.contextmanager
-def _only_pages(only: frozenset[str] | None) -> Iterator[None]:
-    """mkdocs' test of a file changed since the last build answered by ``only`` (no file
-    times involved): the named docs files are built, nothing else is."""
-    if only is None:
-        yield
-        return
-    dirty_log = logging.getLogger("mkdocs.commands.build")
-    quiet = _NoDirtyWarning()
-    dirty_log.addFilter(quiet)
-    saved = File.is_modified
-    File.is_modified = lambda self: self.src_uri in only  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        File.is_modified = saved  # type: ignore[method-assign]
-        dirty_log.removeFilter(quiet)
 
 
 # ---------------------------------------------------------------- Zensical

@@ -65,11 +65,10 @@ def _quiet_jieba() -> None:
     quiet_jieba()
 
 
-def run_mkdocs(config_file: Path, today: dt.date, only: frozenset[str] | None = None) -> None:
+def run_mkdocs(config_file: Path, today: dt.date) -> None:
     """Build the site with the engine of this build (``engine.chosen_engine``: mkdocs-material
-    in-process unless ``gongshi build --engine zensical``); any warning fails the build.
-    ``only``: just these pages (``engine.run_mkdocs_here``)."""
-    run_site(config_file, today, chosen_engine(), only)
+    in-process unless ``gongshi build --engine zensical``); any warning fails the build."""
+    run_site(config_file, today, chosen_engine())
 
 
 def write_config(path: Path, cfg: dict) -> Path:
