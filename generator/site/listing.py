@@ -14,7 +14,7 @@ its day state stay the same, print its due date with words that hold on every da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -71,12 +71,7 @@ def centre_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> l
     ``centre`` holds every record, those published after ``today`` included (they are
     listed as not published, without a page)."""
     out = []
-    withheld = withheld_keys(centre, today)
-    for d in disclosure_states(centre, pack, today):
-        shown = d.recorded and d.key not in withheld
-        live = d.published is None and d.due is not None
-        if not shown and not live:
-            continue  # an evaluation still to be published: nothing to list yet
+    for d, shown, live in _listable(disclosure_states(centre, pack, today), centre, today):
         out.append(
             Item(
                 d.kind,
@@ -131,12 +126,7 @@ def dated_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> li
     decide it); one not published yet has its due date and 最迟应于…公布, and the reader's
     browser computes its state (未到期 … 逾期未公布, ``site.today``)."""
     out = []
-    withheld = withheld_keys(centre, today)
-    for d in listed_on(centre, pack, today):
-        shown = d.recorded and d.key not in withheld
-        live = d.published is None and d.due is not None
-        if not shown and not live:
-            continue  # an evaluation still to be published: nothing to list yet
+    for d, shown, live in _listable(listed_on(centre, pack, today), centre, today):
         if d.published is not None:  # its state on its own publication day holds on every later day
             state = STATE_LABELS[state_on(d.published, d.due, d.published)]
         elif d.due is not None:
@@ -158,6 +148,18 @@ def dated_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> li
             )
         )
     return _newest_first(out)
+
+
+def _listable(rows: Iterable, centre: m.Centre, today: dt.date) -> Iterator[tuple]:
+    """The disclosures of ``rows`` a list shows on ``today``, each with whether its page is
+    published (``shown``) and whether it is still due (``live``): not an evaluation still to
+    be published, which has nothing to list yet."""
+    withheld = withheld_keys(centre, today)
+    for d in rows:
+        shown = d.recorded and d.key not in withheld
+        live = d.published is None and d.due is not None
+        if shown or live:
+            yield d, shown, live
 
 
 def _newest_first(items: list[Item]) -> list[Item]:

@@ -19,19 +19,9 @@ from pathlib import Path
 import pytest
 
 from generator.pipeline import load_project
+from tests.synth_helpers import synth
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _synth():
-    if "bench_synth" in sys.modules:
-        return sys.modules["bench_synth"]
-    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["bench_synth"] = mod  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _run():
@@ -50,7 +40,7 @@ def _run():
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _synth().generate_city(tmp_path_factory.mktemp("city") / "proj", 3, years=1, seed=5)
+    return synth().generate_city(tmp_path_factory.mktemp("city") / "proj", 3, years=1, seed=5)
 
 
 def test_small_city_passes_check(city: Path) -> None:
@@ -62,7 +52,7 @@ def test_small_city_passes_check(city: Path) -> None:
             "check",
             str(city),
             "--today",
-            _synth().today_for(2026, 1).isoformat(),
+            synth().today_for(2026, 1).isoformat(),
             "--format",
             "json",
         ],
@@ -73,7 +63,7 @@ def test_small_city_passes_check(city: Path) -> None:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    validated = load_project(city, _synth().today_for(2026, 1))
+    validated = load_project(city, synth().today_for(2026, 1))
     assert validated.report.errors == [], validated.report.format("text")
     assert sorted(c.id for c in validated.centres) == sorted(
         p.name for p in (city / "centres").iterdir()
@@ -92,10 +82,10 @@ def test_centres_have_a_full_year_of_every_record(city: Path) -> None:
 
 
 def test_same_seed_same_city_other_seed_other_city(tmp_path: Path) -> None:
-    synth = _synth()
-    a = synth.generate_city(tmp_path / "a", 2, seed=9)
-    b = synth.generate_city(tmp_path / "b", 2, seed=9)
-    c = synth.generate_city(tmp_path / "c", 2, seed=10)
+    module = synth()
+    a = module.generate_city(tmp_path / "a", 2, seed=9)
+    b = module.generate_city(tmp_path / "b", 2, seed=9)
+    c = module.generate_city(tmp_path / "c", 2, seed=10)
 
     def files(root: Path) -> dict[str, bytes]:
         return {
@@ -114,14 +104,14 @@ def test_same_seed_same_city_other_seed_other_city(tmp_path: Path) -> None:
 def test_scalars_read_back_as_the_same_text(text: str) -> None:
     from generator.records.load import parse_yaml
 
-    node, problems = parse_yaml(f"k: {_synth().scalar(text)}\n", "t.yaml")
+    node, problems = parse_yaml(f"k: {synth().scalar(text)}\n", "t.yaml")
     assert problems == []
     assert node.get("k").text == text
 
 
 def test_the_benchmark_days_have_nothing_overdue(city: Path) -> None:
     """bench/run builds on today_for and, for the next-day rebuild, the day after."""
-    today = _synth().today_for(2026, 1)
+    today = synth().today_for(2026, 1)
     for day in (today, today + dt.timedelta(days=1)):
         report = load_project(city, day).report
         assert report.errors == [], (day, report.format("text"))
@@ -132,7 +122,7 @@ def test_harness_reads_what_the_build_remade(city: Path, tmp_path: Path) -> None
     run = _run()
     proj = tmp_path / "proj"
     shutil.copytree(city, proj)
-    today = _synth().today_for(2026, 1).isoformat()
+    today = synth().today_for(2026, 1).isoformat()
 
     def build() -> dict:
         proc = subprocess.run(

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib.util
 import pickle
-import sys
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from generator.figures.calendar import SOON_DAYS, disclosure_states, state_of, s
 from generator.figures.window import Window, on_days
 from generator.pipeline import CentreChecked, check_centre, project_library
 from generator.records.validate import find_project
+from tests.synth_helpers import synth
 
 ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
@@ -396,17 +395,6 @@ def test_the_calendar_counts_days_only_when_asked(samples):
 # ---------------------------------------------------------------- the day state of real records
 
 
-def _synth():
-    if "bench_synth" in sys.modules:
-        return sys.modules["bench_synth"]
-    spec = importlib.util.spec_from_file_location("bench_synth", ROOT / "bench" / "synth.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["bench_synth"] = mod  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _centres(root: Path):
     project = find_project(root)
     library = project_library(project)
@@ -423,7 +411,7 @@ def samples() -> list[tuple[str, CentreChecked, object]]:
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, CentreChecked, object]]:
-    root = _synth().generate_city(tmp_path_factory.mktemp("city") / "proj", 5, years=2, seed=3)
+    root = synth().generate_city(tmp_path_factory.mktemp("city") / "proj", 5, years=2, seed=3)
     return list(_centres(root))
 
 
