@@ -210,7 +210,7 @@ def publish(
         else:
             parent = target.parent.as_posix()
             if parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                _make_folder(tree, target.parent)
                 folders.add(parent)
         linked = live_path is not None and _link_same(
             live_path / rel, live_record.get(rel), sha, target
@@ -220,7 +220,9 @@ def publish(
         record[rel] = [*stat_of(os.lstat(target)), sha]
         if linked:  # the same file: its change time moved with the new link
             live_record[rel] = record[rel]
-    for rel in sorted(existing - set(files)):
+    # what the new site does not have (a file where the new site has a folder is gone already)
+    needed = {p.as_posix() for rel in files for p in Path(rel).parents}
+    for rel in sorted(existing - set(files) - needed):
         remove_path(tree / rel)
         _prune(tree, Path(rel).parent)
     record.update(_folders(tree, files))
@@ -232,6 +234,19 @@ def publish(
     save(new)
     mark.unlink()
     return new
+
+
+def _make_folder(tree: Path, folder: Path) -> None:
+    """``folder`` in ``tree`` with its parents; a file of an older site where one of them
+    must be (a page that became a folder) is removed first."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        for parent in [*reversed(folder.relative_to(tree).parents), folder.relative_to(tree)]:
+            path = tree / parent
+            if os.path.lexists(path) and not path.is_dir():
+                remove_path(path)
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def _link_same(source: Path, entry: list | None, sha: str, target: Path) -> bool:

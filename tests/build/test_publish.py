@@ -107,3 +107,13 @@ def test_a_plain_folder_is_taken_over_and_a_half_done_spare_finished(tmp_path: P
     os.unlink(out)
     notes = recover(out, saved.trees)
     assert notes and site(out) == files
+
+
+def test_a_file_that_became_a_folder_and_back(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    saved = Saved()
+    one = {"index.html": b"home", "centres/a": b"a file"}
+    two = {"index.html": b"home", "centres/a/index.html": b"a page"}
+    for files in (one, one, two, two, one):
+        publish(out, sources(tmp_path, files), saved.trees, saved)
+        assert site(out) == files
