@@ -173,7 +173,10 @@ ACTIVITIES_CSV = "data/activities.csv"
 FINANCE_CSV = "data/finance.csv"
 FEED = "data/disclosures.atom"
 DATAPACKAGE = "data/datapackage.json"  # Frictionless Data Package of the three tables
-HSDS_SERVICES = "data/hsds-services.json"  # Open Referral HSDS 3.0 export
+# the Open Referral HSDS 3.0 export: services naming their organization and location by id
+HSDS_SERVICES = "data/hsds-services.json"
+HSDS_ORGANIZATIONS = "data/hsds-organizations.json"
+HSDS_LOCATIONS = "data/hsds-locations.json"
 OFFICERS_CSV = "data/officers.csv"  # the officers' view as a table
 OFFICERS_JSON = "data/officers.json"
 ALL_DATA = (
@@ -186,6 +189,8 @@ ALL_DATA = (
     FEED,
     DATAPACKAGE,
     HSDS_SERVICES,
+    HSDS_ORGANIZATIONS,
+    HSDS_LOCATIONS,
 )
 
 

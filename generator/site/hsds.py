@@ -1,12 +1,20 @@
 """The centres' services in the Open Referral Human Services Data Specification (HSDS 3.0).
 
 HSDS 3.0 (https://docs.openreferral.org/en/latest/hsds/overview.html, schemas at
-https://github.com/openreferral/specification/tree/3.0/schema) is JSON first: each
-``service`` is published dereferenced, with its ``organization``, its
-``service_at_locations`` (each holding its ``location`` with the location's ``phones`` and
-``schedules``) and, for a charged service, its ``cost_options``. ``data/hsds-services.json``
-holds every service of every centre in the ``Page`` envelope of the HSDS API reference
-(``GET /services``), on one page.
+https://github.com/openreferral/specification/tree/3.0/schema) is JSON first. The export is
+three files under ``data/``, each in the ``Page`` envelope of the HSDS API reference on one
+page, and each object is written once:
+
+- ``hsds-services.json`` (``GET /services``): every service of every centre, naming its
+  organization by ``organization_id`` and its location through ``service_at_locations``
+  entries that hold only ``id`` and ``location_id``; a charged service carries its
+  ``cost_options``;
+- ``hsds-organizations.json`` (``GET /organizations``): every operator once, with its
+  ``organization_identifiers`` and ``phones``;
+- ``hsds-locations.json``: every centre once, with its ``phones`` and ``schedules``.
+
+HSDS 3.0 requires none of the nested objects (a service's ``organization``, a
+service_at_location's ``location``), so a reader joins the files by id.
 
 Mapping:
 
@@ -156,16 +164,16 @@ def _catalogue_title(pack: Pack | None, code: str) -> tuple[str, str]:
 def centre_services(
     ce: m.Centre,
     pack: Pack | None,
-    runs: Mapping[str, list[str]],
     site_url: str | None,
     titles: dict[tuple[int, str], tuple[str, str]] | None = None,
 ) -> list[dict]:
-    """Every service a centre offers, dereferenced as HSDS 3.0 publishes them. ``titles``:
-    the catalogue items' (name, description) found so far, by pack and code, kept by the
-    caller from one centre to the next (every centre offers much of the same catalogue)."""
+    """Every service a centre offers, naming its organization and location by id.
+    ``titles``: the catalogue items' (name, description) found so far, by pack and code, kept
+    by the caller from one centre to the next (every centre offers much of the same
+    catalogue)."""
     titles = {} if titles is None else titles
-    org = organization(ce, runs)
-    loc = location(ce, org["id"])
+    org_id = hsds_id("organization", ce.operator.credit_code)
+    location_id = hsds_id("location", ce.id)
     page = urls.absolute(site_url, urls.page(ce.id, "profile"))
     offered: list[tuple[str, str, str, m.PaidService | None]] = []
     for code in ce.services.catalogue:
@@ -183,7 +191,7 @@ def centre_services(
         service_id = hsds_id("service", ce.id, key)
         service: dict[str, Any] = {
             "id": service_id,
-            "organization_id": org["id"],
+            "organization_id": org_id,
             "name": name,
             "description": description,
             "status": "active",
@@ -206,34 +214,16 @@ def centre_services(
             if amount is not None:
                 option["amount"] = amount
             service["cost_options"] = [option]
-        service["organization"] = org
         service["service_at_locations"] = [
-            {
-                "id": hsds_id("service_at_location", ce.id, key),
-                "service_id": service_id,
-                "location_id": loc["id"],
-                "location": loc,
-            }
+            {"id": hsds_id("service_at_location", ce.id, key), "location_id": location_id}
         ]
         out.append(service)
     return out
 
 
-def services_json(
-    centres: Iterable[m.Centre], packs: Mapping[str, Pack], site_url: str | None
-) -> bytes:
-    """``data/hsds-services.json``: every centre's services in the HSDS API's Page."""
-    centres = list(centres)
-    runs: dict[str, list[str]] = {}
-    for ce in centres:
-        runs.setdefault(ce.operator.credit_code, []).append(ce.name)
-    titles: dict[tuple[int, str], tuple[str, str]] = {}  # the packs outlive the call
-    contents = [
-        s
-        for ce in centres
-        for s in centre_services(ce, packs.get(ce.rule_pack), runs, site_url, titles)
-    ]
-    page = {
+def page_of(contents: list[dict]) -> dict:
+    """The HSDS API's ``Page`` holding ``contents`` on one page."""
+    return {
         "total_items": len(contents),
         "total_pages": 1,
         "page_number": 1,
@@ -243,4 +233,30 @@ def services_json(
         "empty": not contents,
         "contents": contents,
     }
-    return json_file(page)
+
+
+def export(
+    centres: Iterable[m.Centre], packs: Mapping[str, Pack], site_url: str | None
+) -> dict[str, bytes]:
+    """The HSDS files by path: ``urls.HSDS_SERVICES`` (every centre's services),
+    ``urls.HSDS_ORGANIZATIONS`` (each operator once, in the order first met) and
+    ``urls.HSDS_LOCATIONS`` (each centre once)."""
+    centres = list(centres)
+    runs: dict[str, list[str]] = {}
+    for ce in centres:
+        runs.setdefault(ce.operator.credit_code, []).append(ce.name)
+    organizations: dict[str, dict] = {}
+    locations: list[dict] = []
+    services: list[dict] = []
+    titles: dict[tuple[int, str], tuple[str, str]] = {}  # the packs outlive the call
+    for ce in centres:
+        if ce.operator.credit_code not in organizations:
+            organizations[ce.operator.credit_code] = organization(ce, runs)
+        org_id = organizations[ce.operator.credit_code]["id"]
+        locations.append(location(ce, org_id))
+        services += centre_services(ce, packs.get(ce.rule_pack), site_url, titles)
+    return {
+        urls.HSDS_SERVICES: json_file(page_of(services)),
+        urls.HSDS_ORGANIZATIONS: json_file(page_of(list(organizations.values()))),
+        urls.HSDS_LOCATIONS: json_file(page_of(locations)),
+    }

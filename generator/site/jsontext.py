@@ -2,8 +2,8 @@
 line break, in UTF-8, byte for byte, made fast enough for the all-centres files.
 
 With ``indent`` the standard library encodes in pure Python, one call per value: seconds for
-the HSDS export of a hundred centres (``site.hsds``), which repeats each centre's
-organization and location in every one of its services. Here a list or object met again in
+the all-centres files of a large city (the HSDS export, ``site.hsds``, the officers' view).
+Here a list or object met again in
 the value (the same object, at the same indent) is copied from where it was first written
 (by identity: the value holds every one of them for the whole call, so an identity is never
 reused), the plain members of an object (no list or object among them) are encoded by the C

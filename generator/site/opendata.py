@@ -71,7 +71,17 @@ ALL_FILES = (
     (
         "hsds-services.json",
         urls.HSDS_SERVICES,
-        "全部中心的服务项目、地点和开放时间（Open Referral HSDS 3.0 格式）",
+        "全部中心的服务项目，按编号指向下面两个文件中的运营机构和地点（Open Referral HSDS 3.0 格式）",
+    ),
+    (
+        "hsds-organizations.json",
+        urls.HSDS_ORGANIZATIONS,
+        "各中心的运营机构：名称、统一社会信用代码和电话（Open Referral HSDS 3.0 格式）",
+    ),
+    (
+        "hsds-locations.json",
+        urls.HSDS_LOCATIONS,
+        "全部中心的地点、电话和每周开放时间（Open Referral HSDS 3.0 格式）",
     ),
 )
 # A text cell starting with one of these is a formula to a spreadsheet program (OWASP, "CSV
@@ -658,7 +668,7 @@ def all_centres_files(
     licence: Licence = DEFAULT_LICENCE,
 ) -> dict[str, bytes]:
     """The files of all centres under data/: the tables, their data package (with the
-    site's ``licence``), the HSDS export and the feed."""
+    site's ``licence``), the HSDS export (three files) and the feed."""
     return {
         urls.CENTRES_JSON: centres_json(centres, packs, today),
         urls.CENTRES_CSV: centres_csv(centres),
@@ -666,5 +676,5 @@ def all_centres_files(
         urls.FINANCE_CSV: finance_csv(centres),
         urls.FEED: atom_feed(entries, today, site_url),
         urls.DATAPACKAGE: datapackage_json(licence, site_url),
-        urls.HSDS_SERVICES: hsds.services_json(centres, packs, site_url),
+        **hsds.export(centres, packs, site_url),
     }
