@@ -1,12 +1,15 @@
-"""Build the website: check the project, make its parts, assemble them and swap them in.
+"""Build the website: check the project, make its parts, assemble them and publish them.
 
 The project is checked through the pipeline's loader (``pipeline.load``) with the build
-cache's ``CachedChecks``; the site is then made in parts (one per centre, one for the city
-pages; generator.build.parts, generator.build.city) in a temporary folder beside the output,
-each by mkdocs-material, and the finished site is swapped in at the end
-(generator.build.tree), so a failed build leaves the previous output untouched (mkdocs' own
-build.py and pelican's writer are the models). ``gongshi serve`` previews exactly this build
-(``preview_site``).
+cache's ``CachedChecks``: each centre's check and its day state (generator.build.days) come
+from the cache when nothing they are made from changed and the day is in the state's window.
+The site is then made in parts (one per centre, kept in the cache; one for the city pages, in
+a temporary folder beside the output; generator.build.parts, generator.build.city), each by
+mkdocs-material, and published at the end by bringing the output's spare tree to the new site
+and pointing the output link at it (generator.build.publish), so a failed build leaves the
+previous output untouched. A whole build whose inputs and day are those of the last one, into
+an output still as it left it, reports that build and makes nothing (``_unchanged``).
+``gongshi serve`` previews exactly this build (``preview_site``).
 
 mkdocs runs in this process (``mkdocs.commands.build.build`` on a loaded config): no second
 interpreter start, warnings are collected from its logger and turn into a failed build
@@ -19,7 +22,7 @@ centre and the city pages are published; the build reports the errors and says w
 wait. Errors in content/ (rule packs, catalogues, manual templates), which every centre
 depends on, or in the city pages publish nothing.
 
-Just before a build swaps its site in, ``build_site`` records what it publishes in each
+Just before a build publishes its site, ``build_site`` records what it publishes in each
 published centre's ledger (generator.build.ledgers), unless ``ledger=False`` or a preview: a
 build stopped between the two leaves a ledger ahead of the site, never behind it. The site
 carries ``published-state.json`` (what each centre's ledger held when it was published, with
@@ -27,8 +30,9 @@ the attachments' hashes); the next build into the same output folder holds back 
 whose ledger lost or re-dated an entry or an applied correction, or whose attachment was
 replaced (``ledgers.shortened``).
 
-One build at a time per project (``cache.build_lock``); it first finishes or undoes a swap
-a stopped build left half done (``tree.recover_output``). A file that cannot be written (a
+One build at a time per project (``cache.build_lock``); it first puts back an output link a
+stopped build left missing (``publish.recover``) and finishes or undoes a folder swap of an
+earlier version (``tree.recover_output``). A file that cannot be written (a
 full disk, a read-only or forbidden folder) stops the build with a message naming it; the
 published site stays as it was.
 """
@@ -277,7 +281,6 @@ def _build(
     def job(cid: str) -> PartJob:
         return PartJob(
             cid,
-            checks.refs[cid],
             checks.refs[cid],
             checks.content,
             project.root,

@@ -75,8 +75,9 @@ class PartJob:
     """Where everything one centre's part is made from is (pickled to a worker process)."""
 
     centre_id: str
-    checked: tuple[str, str]  # (name, key) of the centre's whole check in the cache (CHECKED)
-    state: tuple[str, str]  # (name, key) of its day state and window in the cache (COMPLIANCE)
+    # (name, key) of the centre's whole check (CHECKED) and of its day state with its window
+    # (COMPLIANCE) in the cache
+    checked: tuple[str, str]
     content_key: str  # hash of content/ (the rule packs the worker loads)
     project_root: Path
     cache_folder: Path
@@ -218,7 +219,7 @@ def part_validated(job: PartJob, cache: BuildCache) -> Validated:
             f"生成缓存中缺少中心 {job.centre_id} 的检查结果（可能被同时运行的另一次生成改动）；"
             "请重新运行 gongshi build"
         )
-    state = day_state_on(cache.get(COMPLIANCE, *job.state), job.today)
+    state = day_state_on(cache.get(COMPLIANCE, *job.checked), job.today)
     results = restored_results(library, whole, state.results if state is not None else None)
     if results is None:  # the cache changed under the build: apply the rules again
         results = rule_results(whole, library, job.today)
