@@ -166,7 +166,7 @@ def build_site(
         with build_lock(cache_folder, project.display(cache_folder)):
             recovered = recover_output(out)
             cache = BuildCache(cache_folder)
-            recovered += recover(out, _trees(cache, out))
+            recovered += recover(out)
             with Workers(jobs) as workers:
                 result = _build(
                     project,

@@ -106,18 +106,18 @@ def live_tree(out: Path) -> Path | None:
     return _tree(dest, name) if name is not None else None
 
 
-def recover(out: Path, trees: Trees) -> list[str]:
-    """Put back the link that a build stopped while taking over a plain output folder left
-    missing; what was done, as notes (Chinese)."""
+def recover(out: Path) -> list[str]:
+    """Finish taking over a plain output folder that a stopped build left half done (the
+    folder renamed to tree b, the link to it not yet in place); what was done, as notes
+    (Chinese). Trees without a link are an earlier site nobody publishes: the next
+    publication walks the spare it writes and leaves the other alone."""
     dest = destination(out)
+    link = _tree(dest, "link")
+    if link.is_symlink() and not os.path.lexists(dest) and _tree(dest, "b").is_dir():
+        os.replace(link, dest)
+        return [f"上次生成在接管输出文件夹时中断：已恢复网站 {dest}"]
     with contextlib.suppress(OSError):
-        _tree(dest, "link").unlink()
-    if os.path.lexists(dest):
-        return []
-    for name in (trees.live, "b", "a"):
-        if name is not None and _tree(dest, name).is_dir():
-            os.symlink(_tree(dest, name).name, dest)
-            return [f"上次生成在替换网站时中断：已恢复网站 {dest}"]
+        link.unlink()
     return []
 
 
@@ -181,8 +181,11 @@ def publish(
     if dest.is_dir() and not dest.is_symlink():  # a plain folder: take it over as tree b
         remove_path(_tree(dest, "b"))
         remove_path(_dirty(dest, "b"))
+        link = _tree(dest, "link")  # made first: ``recover`` finishes from here
+        remove_path(link)
+        os.symlink(_tree(dest, "b").name, link)
         os.rename(dest, _tree(dest, "b"))
-        os.symlink(_tree(dest, "b").name, dest)
+        os.replace(link, dest)
         live, records = "b", {}
     spare = "b" if live == "a" else "a"
     tree, mark = _tree(dest, spare), _dirty(dest, spare)

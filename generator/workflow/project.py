@@ -49,7 +49,5 @@ def create_project(dest: Path) -> list[Path]:
     (dest / "centres").mkdir()
     (dest / "centres" / "README.md").write_text(CENTRES_README, encoding="utf-8")
     shutil.copyfile(DEFAULT_MKDOCS_YML, dest / "mkdocs.yml")
-    (dest / ".gitignore").write_text(
-        "/public\n/.public.*\n.gongshi-cache/\n", encoding="utf-8"
-    )
+    (dest / ".gitignore").write_text("/public\n/.public.*\n.gongshi-cache/\n", encoding="utf-8")
     return [dest / "content", dest / "centres", dest / "mkdocs.yml", dest / ".gitignore"]

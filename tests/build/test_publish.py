@@ -103,10 +103,13 @@ def test_a_plain_folder_is_taken_over_and_a_half_done_spare_finished(tmp_path: P
     publish(out, sources(tmp_path, files), saved.trees, saved)
     assert site(out) == files and not (tmp_path / ".public.b.dirty").exists()
 
-    # the link gone (a takeover stopped between its two renames): put back
-    os.unlink(out)
-    notes = recover(out, saved.trees)
+    # a takeover stopped between renaming the folder and putting its link in place
+    os.rename(out, tmp_path / ".public.link")
+    notes = recover(out)
     assert notes and site(out) == files
+    # trees without a link (the output link deleted by hand) are not brought back
+    os.unlink(out)
+    assert recover(out) == [] and not os.path.lexists(out)
 
 
 def test_a_file_that_became_a_folder_and_back(tmp_path: Path) -> None:

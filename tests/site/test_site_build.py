@@ -157,7 +157,12 @@ def test_record_error_leaves_the_centre_as_published(tmp_path: Path) -> None:
     }
     assert "记录待更正" in after["index.html"].decode("utf-8")
     # no temporary left: the output link and its two trees (build.publish)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.a", ".public.b", "proj", "public"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".public.a",
+        ".public.b",
+        "proj",
+        "public",
+    ]
 
 
 @pytest.mark.slow
