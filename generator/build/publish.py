@@ -136,9 +136,10 @@ def intact(out: Path, trees: Trees) -> bool:
 
 def _as_recorded(tree: Path, record: TreeRecord) -> bool:
     """Every folder and file of ``record`` unchanged in ``tree`` (see ``TreeRecord``)."""
+    root = os.fspath(tree)  # strings, not paths: this runs for every file of the site
     for rel, entry in record.items():
         try:
-            st = os.lstat(tree / rel) if rel != "/" else os.lstat(tree)
+            st = os.lstat(f"{root}/{rel}" if rel != "/" else root)
         except OSError:
             return False
         if rel.endswith("/"):
@@ -151,16 +152,23 @@ def _as_recorded(tree: Path, record: TreeRecord) -> bool:
 
 def _folders(tree: Path, files: Iterable[str]) -> TreeRecord:
     """The record of every folder holding ``files`` in ``tree`` (the tree itself as "/")."""
-    names = {"/"}
-    for rel in files:
-        parent = Path(rel).parent
-        while parent.parts:
-            names.add(f"{parent.as_posix()}/")
-            parent = parent.parent
+    names = {"/"} | {f"{folder}/" for folder in _parents(files)}
+    root = os.fspath(tree)
     out: TreeRecord = {}
     for name in names:
-        st = os.lstat(tree if name == "/" else tree / name)
+        st = os.lstat(root if name == "/" else f"{root}/{name}")
         out[name] = [st.st_ino, st.st_mtime_ns]
+    return out
+
+
+def _parents(files: Iterable[str]) -> set[str]:
+    """Every folder (``a/b``) holding one of ``files`` (``a/b/c.html``), at any depth."""
+    out: set[str] = set()
+    for rel in files:
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in out:
+            out.add(folder)
+            folder = folder.rpartition("/")[0]
     return out
 
 
@@ -201,22 +209,24 @@ def publish(
     existing = {k for k in known if not k.endswith("/")} if known is not None else set(_walk(tree))
     record: TreeRecord = {}
     folders: set[str] = set()
+    root = os.fspath(tree)  # strings, not paths: this runs for every file of the site
+    live_root = os.fspath(live_path) if live_path is not None else None
     for rel, (sha, source) in files.items():
-        target = tree / check_rel(rel)
+        target = f"{root}/{_checked(rel)}"
         st = _lstat(target)
         entry = (known or {}).get(rel)
         if st is not None and entry is not None and entry[4] == sha and stat_of(st) == entry[:4]:
             record[rel] = entry
             continue
         if os.path.lexists(target):
-            remove_path(target)
+            remove_path(Path(target))
         else:
-            parent = target.parent.as_posix()
-            if parent not in folders:
-                _make_folder(tree, target.parent)
+            parent = rel.rpartition("/")[0]
+            if parent and parent not in folders:
+                _make_folder(tree, tree / parent)
                 folders.add(parent)
-        linked = live_path is not None and _link_same(
-            live_path / rel, live_record.get(rel), sha, target
+        linked = live_root is not None and _link_same(
+            f"{live_root}/{rel}", live_record.get(rel), sha, target
         )
         if not linked:
             copy_file(source, target)
@@ -224,7 +234,7 @@ def publish(
         if linked:  # the same file: its change time moved with the new link
             live_record[rel] = record[rel]
     # what the new site does not have (a file where the new site has a folder is gone already)
-    needed = {p.as_posix() for rel in files for p in Path(rel).parents}
+    needed = _parents(files)
     for rel in sorted(existing - set(files) - needed):
         remove_path(tree / rel)
         _prune(tree, Path(rel).parent)
@@ -252,7 +262,14 @@ def _make_folder(tree: Path, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
-def _link_same(source: Path, entry: list | None, sha: str, target: Path) -> bool:
+def _checked(rel: str) -> str:
+    """``rel`` when it is a relative path inside the tree (``tree.check_rel``, by string)."""
+    if not rel or rel.startswith("/") or ".." in rel.split("/") or "\\" in rel:
+        return check_rel(rel)  # the same message
+    return rel
+
+
+def _link_same(source: str, entry: list | None, sha: str, target: str) -> bool:
     """Hard-link ``target`` to the live tree's ``source`` when that is, unchanged since
     recorded, the file wanted (``sha``); whether it did."""
     if entry is None or entry[4] != sha:
@@ -267,7 +284,7 @@ def _link_same(source: Path, entry: list | None, sha: str, target: Path) -> bool
     return True
 
 
-def _lstat(path: Path) -> os.stat_result | None:
+def _lstat(path: str | Path) -> os.stat_result | None:
     try:
         st = os.lstat(path)
     except OSError:
