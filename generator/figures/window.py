@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
+import operator
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
@@ -275,12 +276,12 @@ class _Day(dt.date):
 
 
 _OPS: dict[str, Callable[[dt.date, dt.date], bool]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 
 
