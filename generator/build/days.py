@@ -1,11 +1,11 @@
 """What of a centre changes with the day, and the days over which it stays the same.
 
 A centre's part of the site (its pages, data files and PDFs) is made from its records and
-its *day state*: its rule results on the day, which of its disclosures are listed and published
-(and when; not their states, which the reader's browser computes), the corrections shown, and
-what of the day its PDFs print. Nothing else of the
-day is printed in a centre's part (what its pages say about the reader's day is computed in
-the reader's browser, generator.site.today). The day state is computed with the day watched
+its *day state*: its rule results on the day, which of its disclosures are listed and
+published (and when; not their states, which the reader's browser computes), the corrections
+shown, and what of the day its PDFs print. Nothing else of the day is printed in a centre's
+part (what its pages say about the reader's day is computed in the reader's browser,
+generator.site.today). The day state is computed with the day watched
 (``figures.window.on_days``) and kept with its window: a build on another day of the window
 takes it as it is, without reading the centre's records or applying its rules again, and the
 part made from it is the same file for file.
