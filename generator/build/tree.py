@@ -213,32 +213,6 @@ def copy_file(source: str | Path, target: str | Path) -> None:
         raise named(exc, target) from None
 
 
-def folder_matches(folder: Path, lines: list[str]) -> bool:
-    """Whether ``folder`` holds exactly the files of the manifest ``lines`` ("sha256  path"),
-    each with its hash (a ``.key`` file aside)."""
-    expected = {}
-    for line in lines:
-        sha, _, rel = line.rstrip("\n").partition("  ")
-        expected[rel] = sha
-    found = 0
-    for dirpath, _dirnames, filenames in os.walk(folder):
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            rel = os.path.relpath(path, folder).replace(os.sep, "/")
-            if rel == ".key":
-                continue
-            sha = expected.get(rel)
-            if sha is None or not os.path.isfile(path) or os.path.islink(path):
-                return False
-            try:
-                if _sha256(path) != sha:
-                    return False
-            except OSError:
-                return False
-            found += 1
-    return found == len(expected)
-
-
 def folder_stats(folder: Path, lines: list[str]) -> dict[str, list[int]]:
     """Inode, size, modification and change times of each file of the manifest ``lines`` in
     ``folder``, taken when the folder is put in the cache (``stats_match``)."""

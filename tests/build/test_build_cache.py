@@ -19,12 +19,11 @@ from generator.build.cache import (
     Damaged,
     decode,
     entry_bytes,
-    manifest_line,
     read_entry,
 )
 from generator.build.linkcheck import broken_links
 from generator.build.orchestrate import build_site
-from generator.build.tree import folder_matches, link_tree, recover_output, swap_in
+from generator.build.tree import link_tree, recover_output, swap_in
 from generator.problems import Problem, Severity
 from tests.conftest import MINIMAL, copy_project
 from tests.site_helpers import tree_bytes
@@ -252,22 +251,6 @@ def test_an_entry_is_read_back_only_when_whole_and_only_as_gongshi_data(tmp_path
         assert read_entry(path) is None
         with pytest.raises(Damaged):
             decode(json.loads(body)[1])
-
-
-def test_a_folder_matches_its_manifest_exactly(tmp_path: Path) -> None:
-    folder = tmp_path / "part"
-    (folder / "sub").mkdir(parents=True)
-    (folder / "sub" / "a.html").write_bytes(b"<p>a</p>")
-    (folder / ".key").write_text("k", encoding="utf-8")
-    lines = [manifest_line("sub/a.html", b"<p>a</p>")]
-    assert folder_matches(folder, lines)
-    (folder / "extra.txt").write_bytes(b"")
-    assert not folder_matches(folder, lines)
-    (folder / "extra.txt").unlink()
-    (folder / "sub" / "a.html").write_bytes(b"<p>")
-    assert not folder_matches(folder, lines)
-    (folder / "sub" / "a.html").unlink()
-    assert not folder_matches(folder, lines)
 
 
 def _site(folder: Path, text: str) -> Path:
