@@ -287,6 +287,21 @@ class BuildCache:
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
         write_atomic(self._value_path(kind, name), entry_bytes(key, value))
 
+    def get_data(self, kind: str, name: str, key: str) -> Any | None:
+        """Plain JSON data (lists, objects, strings, numbers) stored by ``put_data`` under
+        ``key``, not made into anything: the caller checks its shape. None when there is none
+        or it is damaged."""
+        stored = read_entry(self._value_path(kind, name), plain=True)
+        if stored is None:
+            return None
+        stored_key, value = stored
+        return value if stored_key == key else None
+
+    def put_data(self, kind: str, name: str, key: str, value: Any) -> None:
+        """Store plain JSON data as it is (no type tags: a large record written and read
+        in C), behind the same hash-checked header as every entry."""
+        write_atomic(self._value_path(kind, name), _entry(key, value))
+
     # folders ---------------------------------------------------------------
 
     def folder_for(self, kind: str, name: str) -> Path:
@@ -388,7 +403,10 @@ def _type_name(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-_ALLOWED: dict[str, tuple[type, frozenset[str]]] = {}
+# name → (class, the names of its fields set by __init__, the names of all its fields when a
+# stored object of it can be made without calling __init__: a dataclass without __post_init__
+# or __slots__, whose __init__ only sets the fields; else None)
+_ALLOWED: dict[str, tuple[type, frozenset[str], frozenset[str] | None]] = {}
 
 
 def _allowed_type(name: Any) -> type:
@@ -413,14 +431,29 @@ def _allowed_type(name: Any) -> type:
         obj = getattr(obj, part, None)
     if not isinstance(obj, type):
         raise Damaged(name)
+    every: frozenset[str] | None = None
     if dataclasses.is_dataclass(obj):
         init = frozenset(f.name for f in dataclasses.fields(obj) if f.init)
+        if _plain_init(obj):
+            every = frozenset(f.name for f in dataclasses.fields(obj))
     elif issubclass(obj, Enum):
         init = frozenset()
     else:
         raise Damaged(name)
-    _ALLOWED[name] = (obj, init)
+    _ALLOWED[name] = (obj, init, every)
     return obj
+
+
+def _plain_init(cls: type) -> bool:
+    """Whether ``cls``'s __init__ is the one @dataclass wrote (it only sets the fields) and
+    nothing runs after it or limits its attributes."""
+    code = getattr(cls.__init__, "__code__", None)
+    return (
+        code is not None
+        and code.co_filename == "<string>"  # made by dataclasses, not written in a module
+        and not hasattr(cls, "__post_init__")
+        and not hasattr(cls, "__slots__")
+    )
 
 
 def decode(data: Any) -> Any:
@@ -455,7 +488,13 @@ def _object_hook(data: dict) -> Any:
             values = data["f"]
             if not isinstance(values, _Fields):
                 raise Damaged("dc")
-            init = _ALLOWED[data["t"]][1]
+            _cls, init, every = _ALLOWED[data["t"]]
+            if every is not None and values.keys() == every:
+                # every field stored: the object as __init__ would make it, without the
+                # call (a build reads tens of thousands of these)
+                obj = object.__new__(cls)
+                obj.__dict__.update(values)
+                return obj
             obj = cls(**{k: v for k, v in values.items() if k in init})
             for k, v in values.items():
                 if k not in init:
@@ -502,15 +541,18 @@ _MAGIC = b"gongshi-cache-entry 1 "
 
 
 def entry_bytes(key: str, value: Any) -> bytes:
-    body = json.dumps([key, encode(value)], ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return _entry(key, encode(value))
+
+
+def _entry(key: str, data: Any) -> bytes:
+    body = json.dumps([key, data], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return _MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
 
 
-def read_entry(path: Path) -> tuple[str, Any] | None:
-    """A (key, value) pair stored by ``entry_bytes``, or None when it is missing, damaged,
-    planted or of another version (such an entry is simply made again)."""
+def read_entry(path: Path, *, plain: bool = False) -> tuple[str, Any] | None:
+    """A (key, value) pair stored by ``entry_bytes`` (by ``BuildCache.put_data``: ``plain``),
+    or None when it is missing, damaged, planted or of another version (such an entry is
+    simply made again)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -521,9 +563,12 @@ def read_entry(path: Path) -> tuple[str, Any] | None:
     if hashlib.sha256(body).hexdigest().encode("ascii") != head[len(_MAGIC) :]:
         return None
     try:
-        stored = json.loads(body.decode("utf-8"), object_hook=_object_hook)
+        text = body.decode("utf-8")
+        stored = json.loads(text) if plain else json.loads(text, object_hook=_object_hook)
         if not isinstance(stored, list) or len(stored) != 2 or not isinstance(stored[0], str):
             return None
+        if plain:
+            return stored[0], stored[1]
         if isinstance(stored[1], _Fields):
             return None  # an untagged object is only ever a dataclass's fields
         return stored[0], stored[1]

@@ -49,7 +49,7 @@ JOINED = {
 
 
 def write_joined_data(
-    site: Path, centres: Sequence[m.Centre], parts: Mapping[str, Path] | None = None
+    site: Path, centres: Sequence[m.Centre], parts: Mapping[str, str | Path] | None = None
 ) -> list[str]:
     """The all-centres tables from the centres' own tables — in ``parts`` (a site path →
     where the file is) or else in ``site`` (kept as last published) — written into
@@ -57,7 +57,9 @@ def write_joined_data(
     lines = []
     for target, (name, table) in JOINED.items():
         pieces = [
-            (parts or {}).get(f"data/{ce.id}/{name}", site / "data" / ce.id / name).read_bytes()
+            Path(
+                (parts or {}).get(f"data/{ce.id}/{name}", site / "data" / ce.id / name)
+            ).read_bytes()
             for ce in centres
         ]
         data = join_csv(pieces, table([]))

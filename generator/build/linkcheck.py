@@ -29,7 +29,9 @@ def links(page_html: str) -> Iterator[str]:
             yield path
 
 
-def broken_links(site: Path | Mapping[str, Path], pages: Iterable[str]) -> list[tuple[str, str]]:
+def broken_links(
+    site: Path | Mapping[str, str | Path], pages: Iterable[str]
+) -> list[tuple[str, str]]:
     """(page, link) for every link of ``pages`` that resolves nowhere. ``site`` is the site's
     folder, or every file of the site by path with where its bytes are (a site assembled from
     parts kept apart)."""

@@ -335,21 +335,22 @@ def _build(
         # the parts' files stay in the cache until they are published (a copy of each, or
         # a link to the same file already published: build.publish); the rest is written
         # into ``site``
-        from_parts: dict[str, tuple[str, Path]] = {}
+        from_parts: dict[str, tuple[str, str]] = {}
         for part in parts:
             notes.extend(part.notes)
-            folder = cache.folder_for(PARTS, part.centre_id)
+            # strings, not paths: this runs for every file of the site
+            folder = os.fspath(cache.folder_for(PARTS, part.centre_id))
             for rel, sha in manifest_items(part.manifest):
                 if rel in from_parts:
                     raise BuildFailed(f"两项输出要写入同一个文件 {rel}")
-                from_parts[rel] = (sha, folder / rel)
+                from_parts[rel] = (sha, f"{folder}/{rel}")
         kept_lines, kept_html = unpublished.keep(site)
         lines = city_result.manifest + kept_lines
         parts_at = {rel: path for rel, (_sha, path) in from_parts.items()}
         lines += write_joined_data(site, city_result.centres, parts_at)
         lines.append(unpublished.write_state(site))
         fresh = [p for part in parts if part.fresh for p in part.html]
-        every = {rel: site / rel for rel, _sha in manifest_items(lines)}
+        every: dict[str, str | Path] = {rel: site / rel for rel, _sha in manifest_items(lines)}
         every.update((rel, path) for rel, (_sha, path) in from_parts.items())
         check_site_links(every, city_result.html + fresh)
         pages = city_result.html + [p for part in parts for p in part.html] + kept_html
@@ -446,11 +447,11 @@ def _site_key(out: Path) -> str:
 
 def _trees(cache: BuildCache, out: Path) -> Trees:
     """What the last build recorded of the output folder's trees (``build.publish``)."""
-    return Trees.of(cache.get(SITE_FILES, _site_name(out), _site_key(out)))
+    return Trees.of(cache.get_data(SITE_FILES, _site_name(out), _site_key(out)))
 
 
 def _save_trees(cache: BuildCache, out: Path, trees: Trees) -> None:
-    cache.put(SITE_FILES, _site_name(out), _site_key(out), trees)
+    cache.put_data(SITE_FILES, _site_name(out), _site_key(out), trees.data())
 
 
 def _inputs_key(
@@ -535,7 +536,8 @@ class CachedChecks:
         cache = self.cache
         self.content = content = cache.hashes.tree(project.content)
         rows = []
-        todo: list[CheckJob] = []
+        # a centre to check goes to a worker at once, while the others' entries are read here
+        todo: dict[str, Callable[[], tuple]] = {}
         for folder in folders:
             records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
             ledger_file = folder / LEDGER_FILE
@@ -546,21 +548,12 @@ class CachedChecks:
             if light is not None and light.centre is not None:
                 state = day_state_on(cache.get(COMPLIANCE, folder.name, key), today)
             if light is None or (light.centre is not None and state is None):
-                todo.append(
-                    CheckJob(
-                        project.root,
-                        cache.folder,
-                        folder,
-                        key,
-                        content,
-                        today,
-                        check=light is None,
-                    )
+                job = CheckJob(
+                    project.root, cache.folder, folder, key, content, today, check=light is None
                 )
+                todo[folder.name] = self.workers.submit(check_part, job)
             rows.append((folder, key, records, light, state))
-        done = dict(
-            zip((j.folder.name for j in todo), self.workers.map(check_part, todo), strict=True)
-        )
+        done = {name: result() for name, result in todo.items()}
         out: list[Checked] = []
         for folder, key, records, light, state in rows:
             if folder.name in done:
@@ -613,16 +606,19 @@ class Workers:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
         return self.pool
 
-    def map(self, fn: Callable, items: list) -> list:
-        if self.jobs <= 1 or len(items) <= 1:
-            return [fn(item) for item in items]
-        return list(self._pool().map(fn, items, chunksize=1))
+    def submit(self, fn: Callable, item: Any) -> Callable[[], Any]:
+        """``fn(item)``, started in a worker now when there are workers (else run here when
+        asked for); a call that gives its result."""
+        if self.jobs <= 1:
+            return lambda: fn(item)
+        return self._pool().submit(fn, item).result
 
     def map_meanwhile(
         self, fn: Callable, items: list, meanwhile: Callable[[], Any]
     ) -> tuple[list, Any]:
-        """``map``, with ``meanwhile()`` run in this process while the workers work."""
-        if self.jobs <= 1 or len(items) <= 1:
+        """``map``, with ``meanwhile()`` run in this process while the workers work (one
+        item too: a centre remade alongside the city pages)."""
+        if self.jobs <= 1 or not items:
             results = [fn(item) for item in items]
             return results, meanwhile()
         futures = [self._pool().submit(fn, item) for item in items]

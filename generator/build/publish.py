@@ -48,24 +48,42 @@ class Trees:
     live: str | None = None
     files: dict[str, TreeRecord] = field(default_factory=dict)
 
+    def data(self) -> dict:
+        """The record as plain JSON data (``of`` reads it back)."""
+        return {"live": self.live, "files": self.files}
+
     @classmethod
     def of(cls, value: object) -> Trees:
-        """A record as the cache keeps it; an empty one when it is not well formed."""
-        if not isinstance(value, Trees) or value.live not in (None, *TREES):
+        """A record as the cache keeps it (``data``); an empty one when it is not well
+        formed."""
+        if not isinstance(value, dict) or not isinstance(value.get("files"), dict):
+            return cls()
+        live = value.get("live")
+        if live not in (None, *TREES):
             return cls()
         files = {}
-        for name, record in value.files.items():
+        for name, record in value["files"].items():
             if name in TREES and isinstance(record, dict):
                 files[name] = {
-                    rel: entry
-                    for rel, entry in record.items()
-                    if isinstance(rel, str)
-                    and isinstance(entry, list)
-                    and len(entry) == (2 if rel.endswith("/") else 5)
-                    and all(isinstance(x, int) and not isinstance(x, bool) for x in entry[:4])
-                    and (rel.endswith("/") or isinstance(entry[4], str))
+                    rel: entry for rel, entry in record.items() if _well_formed(rel, entry)
                 }
-        return cls(value.live, files)
+        return cls(live, files)
+
+
+def _well_formed(rel: object, entry: object) -> bool:
+    """An entry of a ``TreeRecord`` (JSON read back: ``type`` tells an int from a bool)."""
+    if type(entry) is not list or type(rel) is not str:
+        return False
+    if rel.endswith("/"):
+        return len(entry) == 2 and type(entry[0]) is int and type(entry[1]) is int
+    return (
+        len(entry) == 5
+        and type(entry[0]) is int
+        and type(entry[1]) is int
+        and type(entry[2]) is int
+        and type(entry[3]) is int
+        and type(entry[4]) is str
+    )
 
 
 def destination(out: Path) -> Path:
@@ -174,7 +192,7 @@ def _parents(files: Iterable[str]) -> set[str]:
 
 def publish(
     out: Path,
-    files: Mapping[str, tuple[str, Path]],
+    files: Mapping[str, tuple[str, str | Path]],
     trees: Trees,
     save: Callable[[Trees], None],
 ) -> Trees:

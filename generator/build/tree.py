@@ -262,7 +262,7 @@ def _sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def check_site_links(site: Path | Mapping[str, Path], pages: list[str]) -> None:
+def check_site_links(site: Path | Mapping[str, str | Path], pages: list[str]) -> None:
     broken = broken_links(site, pages)
     if broken:
         shown = "；".join(f"{page} → {link}" for page, link in broken[:10])

@@ -16,6 +16,7 @@ import pytest
 
 from generator.build.cache import (
     CACHE_DIR,
+    BuildCache,
     Damaged,
     decode,
     entry_bytes,
@@ -251,6 +252,34 @@ def test_an_entry_is_read_back_only_when_whole_and_only_as_gongshi_data(tmp_path
         assert read_entry(path) is None
         with pytest.raises(Damaged):
             decode(json.loads(body)[1])
+
+
+def test_a_stored_dataclass_comes_back_whole_or_not_at_all(tmp_path: Path) -> None:
+    problem = Problem("centres/a/b.yaml", 3, 1, "x", Severity.ERROR, "说明")
+    path = tmp_path / "entry.json"
+    path.write_bytes(entry_bytes("key", problem))
+    back = read_entry(path)[1]
+    assert back == problem and type(back) is Problem and vars(back) == vars(problem)
+
+    # every field is needed: one left out is a damaged entry, not an object without it
+    body = json.loads(path.read_bytes().partition(b"\n")[2])
+    del body[1]["f"]["message"]
+    data = json.dumps(body).encode()
+    header = b"gongshi-cache-entry 1 " + hashlib.sha256(data).hexdigest().encode() + b"\n"
+    path.write_bytes(header + data)
+    assert read_entry(path) is None
+
+
+def test_plain_data_is_stored_as_it_is_behind_the_same_check(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / CACHE_DIR)
+    record = {"live": "a", "files": {"a": {"index.html": [1, 2, 3, 4, "ab"], "/": [1, 2]}}}
+    cache.put_data("kind", "name", "key", record)
+    assert cache.get_data("kind", "name", "key") == record
+    assert cache.get_data("kind", "name", "other key") is None
+    assert cache.get("kind", "name", "key") is None  # not gongshi data: never made into any
+    stored = tmp_path / CACHE_DIR / "kind" / "name.json"
+    stored.write_bytes(stored.read_bytes().replace(b"index", b"indey"))
+    assert cache.get_data("kind", "name", "key") is None
 
 
 def _site(folder: Path, text: str) -> Path:
