@@ -1,5 +1,9 @@
-"""The city pages: the home page (centres, latest disclosures, overdue ones), the centres
-index, the open-data page with the all-centres data files, and the about page.
+"""The city pages: the home page (the districts and their centres' count, latest
+disclosures, overdue ones), the centres index, the open-data page with the all-centres data
+files, and the about page.
+
+The home page stays light whatever the number of centres: it links each district to its
+section of the centres index (``district_anchor``), which lists every centre.
 
 A centre whose records have errors is not published by a build (``build.orchestrate``); the
 home page and the centres index list it with the note that its records await correction and
@@ -10,6 +14,7 @@ build has them (its pages are the last published ones), or by its name alone.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,7 +30,6 @@ from generator.site.datapackage import DEFAULT_LICENCE, Licence
 from generator.site.listing import Item, disclosure, due_basis
 from generator.site.render import Out, date_cn, rel
 from generator.site.search import dictionary_words
-from generator.text import formats as fmt
 
 
 @dataclass(frozen=True)
@@ -52,16 +56,23 @@ def awaiting_note(since: dt.date) -> str:
     return f"记录待更正（自{date_cn(since)}起）"
 
 
+def district_anchor(district: str) -> Markup:
+    """The id of a district's heading on the centres index: ``district-`` and the start of
+    the SHA-256 of its name, so that a link to it holds while districts come and go, and no
+    character of the name reaches the id."""
+    digest = hashlib.sha256(district.encode("utf-8")).hexdigest()[:12]
+    return Markup(f"district-{digest}")
+
+
 def _summaries(
     centres: Sequence[m.Centre],
     awaiting: Sequence[AwaitingCorrection],
-    today: dt.date,
     page: str,
 ) -> list[c.CentreSummary]:
     """Every centre of a list: the published ones (those awaiting correction with the note),
     then the centres awaiting correction known by name only, by district, street and id."""
     notes = {a.centre_id: awaiting_note(a.since) for a in awaiting}
-    out = [summary(ce, today, page, notes.get(ce.id)) for ce in centres]
+    out = [summary(ce, page, notes.get(ce.id)) for ce in centres]
     listed = {ce.id for ce in centres}
     named = sorted(
         (a for a in awaiting if a.centre_id not in listed),
@@ -79,7 +90,6 @@ def _summaries(
                 community_type=NOT_SHOWN,
                 address=NOT_SHOWN,
                 phone=NOT_SHOWN,
-                open_today=NOT_SHOWN,
                 href=href,
                 awaiting=notes[a.centre_id],
             )
@@ -87,20 +97,19 @@ def _summaries(
     return out
 
 
-def today_short(hours: m.OpeningHours, today: dt.date) -> str:
-    """Today's sessions for a list column: 09:00-12:00、14:00-21:00 / 闭馆（春节） / 不开放."""
-    exc = next((e for e in reversed(hours.exceptions) if e.covers(today)), None)
-    if exc is not None and exc.closed:
-        return f"闭馆（{exc.reason}）"
-    sessions = hours.sessions_on(today)
-    return fmt.sessions_text(sessions)
+def _by_district(listed: Sequence[c.CentreSummary]) -> list[tuple[str, list[c.CentreSummary]]]:
+    """The centres of a list by district, the districts in the order of their names (其他,
+    for centres whose district cannot be read, last), each keeping the list's order."""
+    groups: dict[str, list[c.CentreSummary]] = {}
+    for s in listed:
+        groups.setdefault(s.district or OTHER_DISTRICT, []).append(s)
+    return sorted(groups.items(), key=lambda g: (g[0] == OTHER_DISTRICT, g[0]))
 
 
-def summary(
-    centre: m.Centre, today: dt.date, page: str, awaiting: str | None = None
-) -> c.CentreSummary:
-    """A centre as a list on ``page`` shows it, with today's opening (and ``awaiting``, the
-    note of a centre whose records await correction)."""
+def summary(centre: m.Centre, page: str, awaiting: str | None = None) -> c.CentreSummary:
+    """A centre as a list on ``page`` shows it (with ``awaiting``, the note of a centre whose
+    records await correction). Today's opening is on the centre's own page, computed in the
+    reader's browser: the lists print nothing of the day."""
     return c.CentreSummary(
         id=centre.id,
         name=centre.name,
@@ -110,7 +119,6 @@ def summary(
         community_type=centre.community_type,
         address=centre.address,
         phone=centre.contact.phone,
-        open_today=today_short(centre.opening_hours, today),
         href=rel(page, urls.page(centre.id, "profile")),
         awaiting=awaiting,
     )
@@ -127,8 +135,9 @@ def render_home(
     published: Mapping[str, list[Item]],
     awaiting: Sequence[AwaitingCorrection] = (),
 ) -> None:
-    """The home page: every centre, the newest published disclosures and the overdue ones,
-    and the centres whose records await correction."""
+    """The home page: each district with how many centres it has, linked to its section of
+    the centres index; the newest published disclosures and the overdue ones, and the centres
+    whose records await correction."""
     page = urls.HOME
     latest = sorted(
         (
@@ -145,11 +154,17 @@ def render_home(
         key=lambda x: (x[1].due or today, x[0].id, x[1].kind, x[1].period),
         reverse=True,
     )
-    listed = _summaries(centres, awaiting, today, page)
+    listed = _summaries(centres, awaiting, page)
+    index = rel(page, urls.CENTRES_INDEX)
     home = c.HomePage(
         today=today,
-        centres=tuple(listed),
-        districts=tuple(dict.fromkeys(s.district for s in listed if s.district)),
+        districts=tuple(
+            c.DistrictLink(name, len(group), Markup(f"{index}#{district_anchor(name)}"))
+            for name, group in _by_district(listed)
+        ),
+        centre_count=len(listed),
+        centres_href=index,
+        activities_href=rel(page, urls.ACTIVITIES),
         latest=tuple(disclosure(ce, i, page) for ce, i in latest),
         overdue=tuple(disclosure(ce, i, page) for ce, i in overdue),
         overdue_basis=due_basis(centres, packs),
@@ -168,17 +183,19 @@ def render_centres_index(
     today: dt.date,
     awaiting: Sequence[AwaitingCorrection] = (),
 ) -> None:
-    """The centres index: every centre by district (those awaiting correction with the note)."""
+    """The centres index: every centre by district (those awaiting correction with the note),
+    each district under a heading whose id is ``district_anchor`` of its name. It prints
+    nothing of the day (``today`` is not used)."""
     page = urls.CENTRES_INDEX
-    groups: dict[str, list[c.CentreSummary]] = {}
-    for s in _summaries(centres, awaiting, today, page):
-        groups.setdefault(s.district or OTHER_DISTRICT, []).append(s)
-    out.page(
-        page,
-        env.get_template("centres_index.md.j2").render(
-            page=c.CentresIndexPage(tuple((d, tuple(cs)) for d, cs in groups.items()))
+    listed = _summaries(centres, awaiting, page)
+    index = c.CentresIndexPage(
+        groups=tuple(
+            c.DistrictGroup(name, district_anchor(name), tuple(group))
+            for name, group in _by_district(listed)
         ),
+        centre_count=len(listed),
     )
+    out.page(page, env.get_template("centres_index.md.j2").render(page=index))
 
 
 def render_open_data(

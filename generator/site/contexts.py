@@ -87,7 +87,7 @@ class CentreHeader:
 
 @dataclass(frozen=True)
 class CentreSummary:
-    """A centre in a list: the home page and the centres index."""
+    """A centre in a list: the centres index and the home page's 记录待更正."""
 
     id: str
     name: str
@@ -97,19 +97,38 @@ class CentreSummary:
     community_type: str
     address: str
     phone: str
-    open_today: str  # today's sessions, e.g. 09:00-12:00、14:00-21:00 / 闭馆（国庆节） / 不开放
     href: Safe | None  # None: the centre has no pages yet (never published)
     # a centre not published by this build: 记录待更正（自2026年11月22日起）
     awaiting: str | None = None
 
 
 @dataclass(frozen=True)
+class DistrictGroup:
+    """The centres of one district on the centres index, under a heading of its own."""
+
+    name: str  # the district (其他 for centres whose district cannot be read)
+    anchor: Safe  # district-<hash of the name>: the id of its heading, linked from the home page
+    centres: tuple[CentreSummary, ...]
+
+
+@dataclass(frozen=True)
+class DistrictLink:
+    """A district on the home page's 找中心: how many centres it has, and where they are listed."""
+
+    name: str
+    count: int
+    href: Safe  # its section of the centres index
+
+
+@dataclass(frozen=True)
 class HomePage:
-    """The home page (首页): every centre, latest and overdue disclosures."""
+    """The home page (首页): where to find a centre, latest and overdue disclosures."""
 
     today: dt.date
-    centres: tuple[CentreSummary, ...]
-    districts: tuple[str, ...]
+    districts: tuple[DistrictLink, ...]
+    centre_count: int  # every centre of the centres index
+    centres_href: Safe  # the centres index
+    activities_href: Safe  # 找活动
     latest: tuple[Disclosure, ...]
     overdue: tuple[Disclosure, ...]
     overdue_basis: str  # how "overdue" is decided, with the clauses
@@ -120,9 +139,10 @@ class HomePage:
 
 @dataclass(frozen=True)
 class CentresIndexPage:
-    """The centres index (各中心), grouped by district then street."""
+    """The centres index (各中心): every centre, by district then street."""
 
-    groups: tuple[tuple[str, tuple[CentreSummary, ...]], ...]
+    groups: tuple[DistrictGroup, ...]
+    centre_count: int
 
 
 @dataclass(frozen=True)

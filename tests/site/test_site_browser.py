@@ -1,5 +1,6 @@
 """The built site in Debian's Chromium: pages load offline, search in Chinese, accessibility,
-hostile text shown literally, the district filter. Needs /usr/bin/chromium (setup.sh --test)."""
+hostile text shown literally, the district filter of the centres index. Needs
+/usr/bin/chromium (setup.sh --test)."""
 
 from __future__ import annotations
 
@@ -188,20 +189,38 @@ def test_hostile_text_is_shown_not_run(sites, chromium) -> None:
 
 
 def test_district_filter(sites, chromium) -> None:
+    """On the centres index: a district shows its own table only (the others hidden with
+    their headings); a street then narrows it to that street's centres."""
     with serve(sites["samples"]) as base:
         page = chromium.new_page()
-        page.goto(base)
-        rows = page.locator("#gs-filter + figure table tbody tr")
+        page.goto(base + "centres/")
+        tables = page.locator("table[data-gs-district]")
+        rows = page.locator("table[data-gs-district] tbody tr")
         total = rows.count()
-        assert total >= 2
+        assert tables.count() >= 2 and total >= 2
         options = page.eval_on_selector_all(
             "#gs-filter-district option", "os => os.map(o => o.value)"
         )
-        district = next(o for o in options if o)
+        assert options[0] == "" and len(options) == tables.count() + 1
+        district = options[1]
         page.select_option("#gs-filter-district", district)
+        for table in tables.all():
+            mine = table.get_attribute("data-gs-district") == district
+            heading = table.locator("xpath=ancestor::figure/preceding-sibling::h2[1]")
+            assert table.is_visible() == mine
+            assert heading.is_visible() == mine
         visible = [r for r in rows.all() if r.is_visible()]
-        assert 0 < len(visible) < total or len(options) == 2
-        assert all(district in r.inner_text() for r in visible)
+        assert 0 < len(visible) < total
+        assert page.inner_text(".gs-filter-status") == f"显示 {len(visible)} 个中心"
+        streets = page.eval_on_selector_all(
+            "#gs-filter-street option", "os => os.map(o => o.value)"
+        )
+        page.select_option("#gs-filter-street", streets[1])
+        shown = [r for r in rows.all() if r.is_visible()]
+        assert shown and all(streets[1] in r.inner_text() for r in shown)
+        page.select_option("#gs-filter-district", "")
+        page.select_option("#gs-filter-street", "")
+        assert all(r.is_visible() for r in rows.all())
         page.close()
 
 
@@ -209,10 +228,11 @@ def test_without_javascript_every_centre_is_listed(sites, browser_) -> None:
     ctx = new_context(browser_, java_script_enabled=False)
     with serve(sites["samples"]) as base:
         page = ctx.new_page()
-        page.goto(base)
+        page.goto(base + "centres/")
         assert not page.locator("#gs-filter").is_visible()
-        names = page.locator("table").first.locator("tbody tr")
+        names = page.locator("table[data-gs-district] tbody tr")
         assert names.count() == len(
             [p for p in (ROOT / "centres").iterdir() if (p / "centre.yaml").exists()]
         )
+        assert all(n.is_visible() for n in names.all())
     ctx.close()

@@ -137,12 +137,12 @@ def test_every_page_kind_fits_the_screen_and_has_no_accessibility_violation(
 
 def test_a_wide_table_is_stacked_on_a_phone(site, page) -> None:
     with serve(site) as base:
-        _open(page, base, "phone")
+        _open(page, base + "centres/", "phone")
         table = page.locator("article table").first
         assert table.get_attribute("data-gs-stack") is not None
         cell = table.locator("tbody td").nth(1)
         label = cell.evaluate("td => getComputedStyle(td, '::before').content")
-        assert "所在区" in label, label
+        assert "街道" in label, label
         box = table.bounding_box()
         assert box is not None and box["x"] + box["width"] <= 390
 

@@ -1,5 +1,7 @@
-/* Filter the home page's centre table by district and street.
-   Without JavaScript the full table is shown; the controls exist only when this runs.
+/* Filter the centres index (各中心) by district and street: each district's table carries
+   data-gs-district (its district) and marks its street column's heading data-gs-street; a
+   district none of whose centres is shown is hidden with its heading. Without JavaScript every
+   table is shown; the controls exist only when this runs.
 
    The day: a centre's pages print nothing of the day they were made on (they are kept while
    the centre's records, which of its disclosures are published and its rule results stay the
@@ -19,7 +21,7 @@
   var SCRIPT = document.currentScript ? document.currentScript.src : "";
 
   function cellText(row, index) {
-    var cell = row.cells[index];
+    var cell = index >= 0 ? row.cells[index] : null;
     return cell ? cell.textContent.trim() : "";
   }
 
@@ -53,17 +55,40 @@
     return list.filter(function (v, i) { return v && list.indexOf(v) === i; });
   }
 
+  /* The heading just before a district's table (or before the figure holding it). */
+  function headingOf(table) {
+    var block = table.closest("figure") || table;
+    var prev = block.previousElementSibling;
+    return prev && /^H[1-6]$/.test(prev.tagName) ? prev : null;
+  }
+
   function setUp() {
     var box = document.getElementById("gs-filter");
     if (!box || box.dataset.ready) return;
-    var table = null;
-    var next = box.nextElementSibling;
-    while (next && !table) {
-      table = next.tagName === "TABLE" ? next : next.querySelector("table");
-      next = next.nextElementSibling;
-    }
-    if (!table || !table.tBodies.length) return;
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var groups = [];
+    var rows = [];
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-gs-district]"), function (table) {
+      var streetHead = table.querySelector("thead [data-gs-street]");
+      var group = {
+        district: table.getAttribute("data-gs-district"),
+        block: table.closest("figure") || table,
+        heading: headingOf(table),
+        rows: []
+      };
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var entry = {
+            row: row,
+            district: group.district,
+            street: cellText(row, streetHead ? streetHead.cellIndex : -1)
+          };
+          group.rows.push(entry);
+          rows.push(entry);
+        });
+      });
+      groups.push(group);
+    });
+    if (!rows.length) return;
     var district = makeSelect("所在区", "gs-filter-district");
     var street = makeSelect("街道", "gs-filter-street");
     var status = document.createElement("p");
@@ -77,20 +102,25 @@
       var d = district.select.value;
       var s = street.select.value;
       var shown = 0;
-      rows.forEach(function (row) {
-        var ok = (!d || cellText(row, 1) === d) && (!s || cellText(row, 2) === s);
-        row.hidden = !ok;
-        if (ok) shown += 1;
+      groups.forEach(function (group) {
+        var any = false;
+        group.rows.forEach(function (e) {
+          var ok = (!d || e.district === d) && (!s || e.street === s);
+          e.row.hidden = !ok;
+          if (ok) { shown += 1; any = true; }
+        });
+        group.block.hidden = !any;
+        if (group.heading) group.heading.hidden = !any;
       });
       status.textContent = "显示 " + shown + " 个中心";
     }
 
-    fill(district.select, unique(rows.map(function (r) { return cellText(r, 1); })));
+    fill(district.select, unique(groups.map(function (g) { return g.district; })));
     function refillStreets() {
       var d = district.select.value;
-      fill(street.select, unique(rows.filter(function (r) {
-        return !d || cellText(r, 1) === d;
-      }).map(function (r) { return cellText(r, 2); })));
+      fill(street.select, unique(rows.filter(function (e) {
+        return !d || e.district === d;
+      }).map(function (e) { return e.street; })));
     }
     refillStreets();
     district.select.addEventListener("change", function () { refillStreets(); apply(); });
