@@ -180,12 +180,11 @@ def render_centres_index(
     env: Environment,
     centres: Sequence[m.Centre],
     *,
-    today: dt.date,
     awaiting: Sequence[AwaitingCorrection] = (),
 ) -> None:
     """The centres index: every centre by district (those awaiting correction with the note),
     each district under a heading whose id is ``district_anchor`` of its name. It prints
-    nothing of the day (``today`` is not used)."""
+    nothing of the day."""
     page = urls.CENTRES_INDEX
     listed = _summaries(centres, awaiting, page)
     index = c.CentresIndexPage(

@@ -270,7 +270,7 @@ def render_city(
         published=published,
         awaiting=awaiting,
     )
-    render_centres_index(out, env, centres, today=today, awaiting=awaiting)
+    render_centres_index(out, env, centres, awaiting=awaiting)
     render_open_data(
         out,
         env,
