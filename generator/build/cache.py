@@ -70,41 +70,36 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def part_key(
-    inputs: str,
-    corrections: object,
-    results: object,
-    day: object,
-    site_url: str | None,
-    pdf: bool,
-) -> str:
+def value_digest(*parts: object) -> str:
+    """SHA-256 of values as the cache writes them (``encode``): the same for a value made
+    now and for its copy read back from the cache."""
+    data = json.dumps(encode(parts), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def part_key(inputs: str, pages: str, pdfs: str, site_url: str | None, pdf: bool) -> str:
     """The key of a centre's part (its pages, data and PDFs; ``build.parts``).
 
     What it is made from: ``inputs``, the key of the centre's files, the content and the
-    generator; and its day state (``build.days.DayState``): its ``corrections`` shown, its
-    rule ``results`` (as stored, ``days.stored_results``) and ``day``, what its pages print
-    that changes with the day (``site.pages.day_facts``: which disclosures are listed and
-    published; not their states); the site address and whether PDFs are made. The build day
-    itself is not in it: a centre's pages print nothing else of the day (the reader's
-    browser computes the rest), so a new day with no record changed remakes no part, and a
-    publication date coming or a rule's finding changing remakes that centre's part only.
+    generator; and its day state (``build.days.DayState``), by the digests it carries:
+    ``pages``, of what its pages print that changes with the day (its corrections shown, its
+    rule results, and ``site.pages.day_facts``: which disclosures are listed and published;
+    not their states), and ``pdfs``, of what its PDFs print (``pdf_key``); the site address
+    and whether PDFs are made. The build day itself is not in it: a centre's pages print
+    nothing else of the day (the reader's browser computes the rest), so a new day with no
+    record changed remakes no part, and a publication date coming or a rule's finding
+    changing remakes that centre's part only.
     """
-    return digest("part", inputs, corrections, results, day, site_url, pdf)
+    return digest("part", inputs, pages, pdfs, site_url, pdf)
 
 
-def pdf_key(
-    inputs: str,
-    corrections: object,
-    results: object,
-    withheld: object,
-    site_url: str | None,
-    day_inputs: object = (),
-) -> str:
-    """The key of a centre's PDFs: as ``part_key``, with the disclosures not published yet
-    on the day (``calendar.withheld_keys``) instead of the states, and what of the day the
-    PDFs print (``print.documents.day_inputs``: the hours posting's coming changes and
-    holidays, the booklets' dates) instead of the day itself."""
-    return digest("pdf", inputs, corrections, results, withheld, site_url, day_inputs)
+def pdf_key(inputs: str, pdfs: str, site_url: str | None) -> str:
+    """The key of a centre's PDFs: its files and ``pdfs``, the digest of what of its day
+    state they print (``build.days.DayState``: its corrections and rule results, the
+    disclosures not published yet on the day, ``calendar.withheld_keys``, and what of the day
+    they print, ``print.documents.day_inputs``: the hours posting's coming changes and
+    holidays, the booklets' dates)."""
+    return digest("pdf", inputs, pdfs, site_url)
 
 
 def manifest_line(rel: str, data: bytes) -> str:

@@ -14,8 +14,9 @@ part made from it is the same file for file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from generator.build.cache import value_digest
 from generator.compliance import RuleResult
 from generator.figures.calendar import corrections_on, published_on, withheld_keys
 from generator.figures.window import Window, on_days
@@ -49,7 +50,13 @@ class DayState:
     printed: tuple  # what of the day its PDFs print (print.documents.day_inputs)
     # what its records say took place after the day: record errors (``held_after``, which
     # the loader reports from the light check given these), not printed in the part
-    late: tuple[HeldRecord, ...] = ()
+    late: tuple[HeldRecord, ...]
+    # the digests of what its pages print of it (results, facts, corrections) and of what its
+    # PDFs print (results, corrections, withheld, printed): their share of the part's and the
+    # PDFs' keys (cache.part_key, cache.pdf_key), computed once with the state and kept
+    # with it in the cache
+    pages: str = field(compare=False)
+    pdfs: str = field(compare=False)
 
 
 def day_state(checked: CentreChecked, library: Library, day: dt.date) -> DayState | None:
@@ -58,13 +65,20 @@ def day_state(checked: CentreChecked, library: Library, day: dt.date) -> DayStat
     if centre is None:
         return None
     pack = library.packs.get(centre.rule_pack)
+    results = stored_results(rule_results(checked, library, day))
+    facts = day_facts(centre, pack, day)
+    corrections = corrections_on(checked.corrections, centre, day)
+    withheld = tuple(sorted(withheld_keys(centre, day)))
+    printed = day_inputs(published_on(centre, day), pack, day)
     return DayState(
-        stored_results(rule_results(checked, library, day)),
-        day_facts(centre, pack, day),
-        corrections_on(checked.corrections, centre, day),
-        tuple(sorted(withheld_keys(centre, day))),
-        day_inputs(published_on(centre, day), pack, day),
-        tuple(h for h in checked.held if h.day > day),
+        results=results,
+        facts=facts,
+        corrections=corrections,
+        withheld=withheld,
+        printed=printed,
+        late=tuple(h for h in checked.held if h.day > day),
+        pages=value_digest("pages", corrections, results, facts),
+        pdfs=value_digest("pdfs", corrections, results, withheld, printed),
     )
 
 

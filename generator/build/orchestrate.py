@@ -273,10 +273,8 @@ def _build(
     for ce in publish:
         st = checks.states[ce.id]
         files = checks.inputs[ce.id]
-        keys[ce.id] = part_key(files, st.corrections, st.results, st.facts, site_url, pdf)
-        pdf_keys[ce.id] = pdf_key(
-            files, st.corrections, st.results, st.withheld, site_url, st.printed
-        )
+        keys[ce.id] = part_key(files, st.pages, st.pdfs, site_url, pdf)
+        pdf_keys[ce.id] = pdf_key(files, st.pdfs, site_url)
 
     def job(cid: str) -> PartJob:
         return PartJob(
