@@ -54,7 +54,7 @@ except ImportError:  # Windows
     import msvcrt
 
 CACHE_DIR = ".gongshi-cache"
-FORMAT = "2"  # bump when the layout of the cache changes
+FORMAT = "3"  # bump when the layout of the cache changes
 RACY_SECONDS = 2.0
 ENTRY_SUFFIX = ".json"
 LOCK_FILE = "build.lock"
@@ -347,6 +347,7 @@ class BuildCache:
 # holding dates, Decimals, paths, tuples and read-only mappings; each is written with a tag
 # and read back only as a dataclass or enum defined in gongshi's own modules.
 _TAG = "§"
+_DATACLASS = "dc:"  # a dataclass's tag: this, then its module and name
 
 
 class Damaged(ValueError):
@@ -374,8 +375,10 @@ def encode(value: Any) -> Any:
     if isinstance(value, PurePath):
         return {_TAG: "path", "v": str(value)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {_TAG: "dc", "t": _type_name(type(value)), "f": fields}
+        out = {_TAG: _DATACLASS + _type_name(type(value))}
+        for f in dataclasses.fields(value):
+            out[f.name] = encode(getattr(value, f.name))
+        return out
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, tuple):
@@ -467,31 +470,25 @@ def _decoded_object(data: dict) -> Any:
     return _object_hook({k: decode(v) for k, v in data.items()})
 
 
-class _Fields(dict):
-    """The fields of a stored dataclass, before the dataclass is made of them."""
-
-
 def _object_hook(data: dict) -> Any:
     """The value of one tagged JSON object whose contents are decoded (``json.loads`` calls it
-    innermost first); an untagged object is the fields of a dataclass (``_Fields``)."""
-    tag = data.get(_TAG)
-    if tag is None:
-        return _Fields(data)
+    innermost first); every object ``encode`` writes is tagged."""
+    tag = data.pop(_TAG, None)  # a new dict of the parser's: taken apart here
+    if type(tag) is not str:
+        raise Damaged("an object without its tag")
     try:
-        if tag == "dc":
-            cls = _allowed_type(data["t"])
-            values = data["f"]
-            if not isinstance(values, _Fields):
-                raise Damaged("dc")
-            _cls, init, every = _ALLOWED[data["t"]]
-            if every is not None and values.keys() == every:
+        if tag.startswith(_DATACLASS):  # a dataclass: the other members are its fields
+            name = tag[len(_DATACLASS) :]
+            cls = _allowed_type(name)
+            _cls, init, every = _ALLOWED[name]
+            if every is not None and data.keys() == every:
                 # every field stored: the object as __init__ would make it, without the
                 # call (a build reads tens of thousands of these)
                 obj = object.__new__(cls)
-                obj.__dict__.update(values)
+                object.__setattr__(obj, "__dict__", data)
                 return obj
-            obj = cls(**{k: v for k, v in values.items() if k in init})
-            for k, v in values.items():
+            obj = cls(**{k: v for k, v in data.items() if k in init})
+            for k, v in data.items():
                 if k not in init:
                     object.__setattr__(obj, k, v)
             return obj
@@ -564,8 +561,6 @@ def read_entry(path: Path, *, plain: bool = False) -> tuple[str, Any] | None:
             return None
         if plain:
             return stored[0], stored[1]
-        if isinstance(stored[1], _Fields):
-            return None  # an untagged object is only ever a dataclass's fields
         return stored[0], stored[1]
     except (ValueError, TypeError, RecursionError):  # Damaged is a ValueError
         return None

@@ -246,7 +246,7 @@ def test_an_entry_is_read_back_only_when_whole_and_only_as_gongshi_data(tmp_path
 
     # a well-formed entry naming a class outside gongshi is refused, not constructed
     for name in ("subprocess:Popen", "os:system", "builtins:eval", "generator.model:_frozen_map"):
-        body = json.dumps(["key", {"§": "dc", "t": name, "f": {"args": "true"}}]).encode()
+        body = json.dumps(["key", {"§": f"dc:{name}", "args": "true"}]).encode()
         header = b"gongshi-cache-entry 1 " + hashlib.sha256(body).hexdigest().encode() + b"\n"
         path.write_bytes(header + body)
         assert read_entry(path) is None
@@ -263,7 +263,7 @@ def test_a_stored_dataclass_comes_back_whole_or_not_at_all(tmp_path: Path) -> No
 
     # every field is needed: one left out is a damaged entry, not an object without it
     body = json.loads(path.read_bytes().partition(b"\n")[2])
-    del body[1]["f"]["message"]
+    del body[1]["message"]
     data = json.dumps(body).encode()
     header = b"gongshi-cache-entry 1 " + hashlib.sha256(data).hexdigest().encode() + b"\n"
     path.write_bytes(header + data)
