@@ -31,6 +31,7 @@ import importlib
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -114,6 +115,7 @@ class FileHashes:
         self.store = store
         self.known: dict[str, list] = {}
         self.seen: dict[str, list] = {}
+        self._listed: dict[str, list[tuple[str, str]] | None] = {}
         if store is not None and store.is_file():
             with contextlib.suppress(OSError, ValueError):
                 known = json.loads(store.read_text(encoding="utf-8"))
@@ -121,30 +123,51 @@ class FileHashes:
                     self.known = {k: v for k, v in known.items() if _memo(v)}
 
     def file(self, path: Path) -> str:
-        key = str(path)
-        st = path.stat()
+        key = os.fspath(path)
+        return self._hash(key, os.stat(key))
+
+    def _hash(self, key: str, st: os.stat_result) -> str:
         entry = self.seen.get(key) or self.known.get(key)
         if entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
             self.seen[key] = entry
             return entry[2]
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(key, "rb") as f:
+            sha = hashlib.sha256(f.read()).hexdigest()
         if time.time() - st.st_mtime_ns / 1e9 > RACY_SECONDS:
             self.seen[key] = [st.st_size, st.st_mtime_ns, sha]
         return sha
 
     def tree(self, folder: Path, skip: Callable[[str], bool] = lambda rel: False) -> str:
-        """One hash for every file under ``folder`` (names and contents); "" when missing."""
-        if not folder.exists():
+        """One hash for every file under ``folder`` (names and contents), those ``skip``
+        names left out; "" when missing. A folder is read once per build: asked again, its
+        files are as they were the first time."""
+        items = self._files(os.fspath(folder))
+        if items is None:
             return ""
+        return digest([item for item in items if not skip(item[0])])
+
+    def _files(self, root: str) -> list[tuple[str, str]] | None:
+        """(path under ``root``, SHA-256) of every file under ``root``, by path; None when
+        there is no such folder. Strings, not paths: this runs for every record file."""
+        if root in self._listed:
+            return self._listed[root]
+        if not os.path.isdir(root):
+            return None
         items = []
-        for dirpath, dirnames, filenames in os.walk(folder):
+        cut = len(root) + 1
+        for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
-            for name in sorted(filenames):
-                path = Path(dirpath, name)
-                rel = path.relative_to(folder).as_posix()
-                if not skip(rel) and path.is_file():
-                    items.append((rel, self.file(path)))
-        return digest(sorted(items))
+            for name in filenames:
+                path = f"{dirpath}/{name}"
+                try:
+                    st = os.stat(path)
+                except OSError:  # a dangling link
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    items.append((path[cut:].replace(os.sep, "/"), self._hash(path, st)))
+        items.sort()
+        self._listed[root] = items
+        return items
 
     def save(self) -> None:
         if self.store is not None:
