@@ -614,8 +614,8 @@ class Workers:
     def map_meanwhile(
         self, fn: Callable, items: list, meanwhile: Callable[[], Any]
     ) -> tuple[list, Any]:
-        """``map``, with ``meanwhile()`` run in this process while the workers work (one
-        item too: a centre remade alongside the city pages)."""
+        """``fn`` of each of ``items`` in the workers, with ``meanwhile()`` run in this
+        process while they work (one item too: a centre remade beside the city pages)."""
         if self.jobs <= 1 or not items:
             results = [fn(item) for item in items]
             return results, meanwhile()
