@@ -165,15 +165,15 @@ def centre_services(
     ce: m.Centre,
     pack: Pack | None,
     site_url: str | None,
+    org_id: str,
+    location_id: str,
     titles: dict[tuple[int, str], tuple[str, str]] | None = None,
 ) -> list[dict]:
-    """Every service a centre offers, naming its organization and location by id.
-    ``titles``: the catalogue items' (name, description) found so far, by pack and code, kept
-    by the caller from one centre to the next (every centre offers much of the same
-    catalogue)."""
+    """Every service a centre offers, naming its organization and location by their ids
+    (``organization``, ``location``). ``titles``: the catalogue items' (name, description)
+    found so far, by pack and code, kept by the caller from one centre to the next (every
+    centre offers much of the same catalogue)."""
     titles = {} if titles is None else titles
-    org_id = hsds_id("organization", ce.operator.credit_code)
-    location_id = hsds_id("location", ce.id)
     page = urls.absolute(site_url, urls.page(ce.id, "profile"))
     offered: list[tuple[str, str, str, m.PaidService | None]] = []
     for code in ce.services.catalogue:
@@ -253,8 +253,11 @@ def export(
         if ce.operator.credit_code not in organizations:
             organizations[ce.operator.credit_code] = organization(ce, runs)
         org_id = organizations[ce.operator.credit_code]["id"]
-        locations.append(location(ce, org_id))
-        services += centre_services(ce, packs.get(ce.rule_pack), site_url, titles)
+        loc = location(ce, org_id)
+        locations.append(loc)
+        services += centre_services(
+            ce, packs.get(ce.rule_pack), site_url, org_id, loc["id"], titles
+        )
     return {
         urls.HSDS_SERVICES: json_file(page_of(services)),
         urls.HSDS_ORGANIZATIONS: json_file(page_of(list(organizations.values()))),
