@@ -168,9 +168,10 @@ def _as_recorded(tree: Path, record: TreeRecord) -> bool:
     return True
 
 
-def _folders(tree: Path, files: Iterable[str]) -> TreeRecord:
-    """The record of every folder holding ``files`` in ``tree`` (the tree itself as "/")."""
-    names = {"/"} | {f"{folder}/" for folder in _parents(files)}
+def _folders(tree: Path, folders: Iterable[str]) -> TreeRecord:
+    """The record of ``folders`` (``_parents`` of the tree's files) and of ``tree`` itself
+    (as "/")."""
+    names = {"/"} | {f"{folder}/" for folder in folders}
     root = os.fspath(tree)
     out: TreeRecord = {}
     for name in names:
@@ -230,7 +231,7 @@ def publish(
     root = os.fspath(tree)  # strings, not paths: this runs for every file of the site
     live_root = os.fspath(live_path) if live_path is not None else None
     for rel, (sha, source) in files.items():
-        target = f"{root}/{_checked(rel)}"
+        target = f"{root}/{check_rel(rel)}"
         st = _lstat(target)
         entry = (known or {}).get(rel)
         if st is not None and entry is not None and entry[4] == sha and stat_of(st) == entry[:4]:
@@ -256,7 +257,7 @@ def publish(
     for rel in sorted(existing - set(files) - needed):
         remove_path(tree / rel)
         _prune(tree, Path(rel).parent)
-    record.update(_folders(tree, files))
+    record.update(_folders(tree, needed))
     link = _tree(dest, "link")
     remove_path(link)
     os.symlink(tree.name, link)
@@ -278,13 +279,6 @@ def _make_folder(tree: Path, folder: Path) -> None:
             if os.path.lexists(path) and not path.is_dir():
                 remove_path(path)
         folder.mkdir(parents=True, exist_ok=True)
-
-
-def _checked(rel: str) -> str:
-    """``rel`` when it is a relative path inside the tree (``tree.check_rel``, by string)."""
-    if not rel or rel.startswith("/") or ".." in rel.split("/") or "\\" in rel:
-        return check_rel(rel)  # the same message
-    return rel
 
 
 def _link_same(source: str, entry: list | None, sha: str, target: str) -> bool:

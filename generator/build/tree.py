@@ -40,6 +40,16 @@ MANIFEST = "manifest.sha256"
 
 
 def check_rel(path: str) -> str:
+    """``path`` as a relative POSIX path inside the output; BuildFailed when it is absolute
+    or climbs out. A path already in that form is given back as it is, without a ``Path``
+    (this runs for every file of a site)."""
+    if (
+        path
+        and "\\" not in path
+        and ":" not in path  # a Windows drive is for ``Path`` to judge
+        and all(p not in ("", ".", "..") for p in path.split("/"))
+    ):
+        return path
     p = Path(path)
     if p.is_absolute() or ".." in p.parts or not path or path.startswith("/"):
         raise BuildFailed(f"输出路径不合法：{path}")
