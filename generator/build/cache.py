@@ -290,7 +290,10 @@ class BuildCache:
     def get(self, kind: str, name: str, key: str) -> Any | None:
         """The value stored as ``kind``/``name`` when it was stored under ``key`` (None when
         there is none, or it is damaged: see ``read_entry``)."""
-        stored = read_entry(self._value_path(kind, name))
+        return self._stored(kind, name, key, plain=False)
+
+    def _stored(self, kind: str, name: str, key: str, *, plain: bool) -> Any | None:
+        stored = read_entry(self._value_path(kind, name), plain=plain)
         if stored is None:
             return None
         stored_key, value = stored
@@ -309,11 +312,7 @@ class BuildCache:
         """Plain JSON data (lists, objects, strings, numbers) stored by ``put_data`` under
         ``key``, not made into anything: the caller checks its shape. None when there is none
         or it is damaged."""
-        stored = read_entry(self._value_path(kind, name), plain=True)
-        if stored is None:
-            return None
-        stored_key, value = stored
-        return value if stored_key == key else None
+        return self._stored(kind, name, key, plain=True)
 
     def put_data(self, kind: str, name: str, key: str, value: Any) -> None:
         """Store plain JSON data as it is (no type tags: a large record written and read
