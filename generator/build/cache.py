@@ -105,7 +105,12 @@ def pdf_key(inputs: str, pdfs: str, site_url: str | None) -> str:
 
 def manifest_line(rel: str, data: bytes) -> str:
     """One line of a published folder's manifest.sha256: ``sha256  path``."""
-    return f"{hashlib.sha256(data).hexdigest()}  {rel}\n"
+    return manifest_entry(rel, hashlib.sha256(data).hexdigest())
+
+
+def manifest_entry(rel: str, sha: str) -> str:
+    """The manifest line of a file whose SHA-256 is ``sha``."""
+    return f"{sha}  {rel}\n"
 
 
 class FileHashes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from generator import model as m
-from generator.build.cache import manifest_line
+from generator.build.cache import digest, manifest_line
 from generator.build.mkdocs_site import (
     city_config,
     config_file,
@@ -48,24 +49,38 @@ JOINED = {
 }
 
 
+# a joined table as published: (the digest of its pieces' hashes, its own hash, where it is)
+Joined = tuple[str, str, str | Path]
+
+
 def write_joined_data(
-    site: Path, centres: Sequence[m.Centre], parts: Mapping[str, str | Path] | None = None
-) -> list[str]:
-    """The all-centres tables from the centres' own tables — in ``parts`` (a site path →
-    where the file is) or else in ``site`` (kept as last published) — written into
-    ``site``; their manifest lines."""
-    lines = []
+    site: Path,
+    centres: Sequence[m.Centre],
+    pieces: Mapping[str, tuple[str, str | Path]],
+    last: Mapping[str, Joined] | None = None,
+) -> dict[str, Joined]:
+    """The all-centres tables from the centres' own tables, in ``pieces`` (a site path → its
+    hash and where the file is); a table whose pieces are those of ``last`` (what the last
+    build published: its pieces' digest, hash and file) is that file, the others are written
+    into ``site``. Each table by site path, as published now."""
+    out: dict[str, Joined] = {}
     for target, (name, table) in JOINED.items():
-        pieces = [
-            Path(
-                (parts or {}).get(f"data/{ce.id}/{name}", site / "data" / ce.id / name)
-            ).read_bytes()
-            for ce in centres
-        ]
-        data = join_csv(pieces, table([]))
+        mine = [pieces.get(f"data/{ce.id}/{name}") or _piece(site, ce.id, name) for ce in centres]
+        made_from = digest("joined", target, [sha for sha, _path in mine])
+        kept = (last or {}).get(target)
+        if kept is not None and kept[0] == made_from:
+            out[target] = kept
+            continue
+        data = join_csv([Path(path).read_bytes() for _sha, path in mine], table([]))
         (site / target).write_bytes(data)
-        lines.append(manifest_line(target, data))
-    return lines
+        out[target] = (made_from, hashlib.sha256(data).hexdigest(), site / target)
+    return out
+
+
+def _piece(site: Path, centre_id: str, name: str) -> tuple[str, Path]:
+    """A centre's own table written into ``site`` (its hash, its path)."""
+    path = site / "data" / centre_id / name
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path
 
 
 def join_csv(pieces: list[bytes], empty: bytes) -> bytes:

@@ -47,7 +47,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,11 +59,12 @@ from generator.build.cache import (
     BuildCache,
     build_lock,
     digest,
+    manifest_entry,
     manifest_line,
     part_key,
     pdf_key,
 )
-from generator.build.city import CityResult, build_city, write_joined_data
+from generator.build.city import CityResult, Joined, build_city, write_joined_data
 from generator.build.days import DayState, centre_day
 from generator.build.ledgers import (
     PUBLISHED_STATE,
@@ -86,19 +87,19 @@ from generator.build.parts import (
     PartJob,
     PartResult,
     build_part,
-    check_part,
-    day_state_on,
+    cached_centre,
+    read_centre,
     restored_results,
+    reusable_part,
     whole_check,
 )
-from generator.build.publish import Trees, intact, output_path, recover
+from generator.build.publish import Trees, intact, output_path, published_file, recover
 from generator.build.publish import publish as publish_site
 from generator.build.tree import (
     MANIFEST,
     check_site_links,
     manifest_items,
     recover_output,
-    stats_match,
     write_manifest,
     write_new,
     write_sitemap,
@@ -247,7 +248,7 @@ def _build(
         unchanged = _unchanged(cache, out, inputs, trees)
         if unchanged is not None:
             return unchanged
-    checks = CachedChecks(cache, workers)
+    checks = CachedChecks(cache, workers, (site_url, pdf))
     validated = load(project, only, today, checks)
     # its centres are city views (pipeline.city_view): the parts read the whole centres
     previous = read_published_state(out, MANIFEST) if out.is_dir() else {}
@@ -316,7 +317,7 @@ def _build(
                 clean=clean,
             )
 
-        made, city_result = make_parts(keys, job, cache, workers, city, today)
+        made, city_result = make_parts(keys, job, cache, workers, city, today, checks.found)
         parts = []
         for part in made:
             validated.report.extend(part.problems)
@@ -344,11 +345,18 @@ def _build(
                 from_parts[rel] = (sha, f"{folder}/{rel}")
         kept_lines, kept_html = unpublished.keep(site)
         lines = city_result.manifest + kept_lines
-        parts_at = {rel: path for rel, (_sha, path) in from_parts.items()}
-        lines += write_joined_data(site, city_result.centres, parts_at)
+        pieces = {
+            **from_parts,
+            **{rel: (sha, site / rel) for rel, sha in manifest_items(kept_lines)},
+        }
+        joined = write_joined_data(
+            site, city_result.centres, pieces, _last_joined(cache, out, trees)
+        )
+        lines += [manifest_entry(rel, sha) for rel, (_from, sha, _path) in joined.items()]
         lines.append(unpublished.write_state(site))
         fresh = [p for part in parts if part.fresh for p in part.html]
         every: dict[str, str | Path] = {rel: site / rel for rel, _sha in manifest_items(lines)}
+        every.update((rel, path) for rel, (_from, _sha, path) in joined.items())
         every.update((rel, path) for rel, (_sha, path) in from_parts.items())
         check_site_links(every, city_result.html + fresh)
         pages = city_result.html + [p for part in parts for p in part.html] + kept_html
@@ -370,6 +378,7 @@ def _build(
         write_new(site / PUBLISHED_STATE, data)
         lines.append(manifest_line(PUBLISHED_STATE, data))
         written_here = {rel: (sha, site / rel) for rel, sha in manifest_items(lines)}
+        written_here.update((rel, (sha, path)) for rel, (_from, sha, path) in joined.items())
         lines += [line for part in parts for line in part.manifest]
         manifest = write_manifest(site, lines)
         written_here[MANIFEST] = (hashlib.sha256(manifest).hexdigest(), site / MANIFEST)
@@ -388,6 +397,8 @@ def _build(
         )
         written = write_ledgers(ledgers, today, project) if recorded else []
         publish_site(out, files, trees, lambda new: _save_trees(cache, out, new))
+    made_from = {rel: [source, sha] for rel, (source, sha, _path) in joined.items()}
+    cache.put_data(JOINED_DATA, _site_name(out), _site_key(out), made_from)
     cache.put(GUARD, "city", cache.version, frozenset(clean))
     kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
     cache.forget(PARTS, kept)
@@ -432,6 +443,8 @@ def _build(
 
 SITE_FILES = "site-trees"  # the files of each output folder's two trees (build.publish)
 BUILDS = "builds"  # each output folder's last whole build: its inputs and what it reported
+# each output folder's all-centres tables: what each was joined from (city.write_joined_data)
+JOINED_DATA = "joined"
 GUARD = "guard"  # the city files the personal-data guard found clean (privacy.clean_key)
 
 
@@ -441,6 +454,23 @@ def _site_name(out: Path) -> str:
 
 def _site_key(out: Path) -> str:
     return digest("output trees", str(output_path(out)))
+
+
+def _last_joined(cache: BuildCache, out: Path, trees: Trees) -> dict[str, Joined]:
+    """The all-centres tables of the live site as the last build joined them (by site path:
+    the digest of their pieces, their hash, the file), those still in the live tree as
+    published (``publish.published_file``)."""
+    stored = cache.get_data(JOINED_DATA, _site_name(out), _site_key(out))
+    out_of: dict[str, Joined] = {}
+    for rel, item in (stored if isinstance(stored, dict) else {}).items():
+        if not (
+            isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)
+        ):
+            continue
+        path = published_file(out, trees, rel, item[1])
+        if path is not None:
+            out_of[rel] = (item[0], item[1], path)
+    return out_of
 
 
 def _trees(cache: BuildCache, out: Path) -> Trees:
@@ -505,7 +535,7 @@ class CachedChecks:
     """The pipeline's checks (``pipeline.Checks``: ``check_centre``, then ``rule_results`` on
     the day) with each centre's results taken from the build cache when its files, the rule
     packs, the manual templates and the generator are unchanged; the others are checked by
-    the workers (``parts.check_part``), which store them in the cache.
+    the workers (``parts.read_centre``), which store them in the cache.
 
     A centre's rule results come with the rest of its day state (generator.build.days) and
     the window of days on which that state is the same: on another day of the window the
@@ -518,14 +548,24 @@ class CachedChecks:
     day state are in the cache).
     """
 
-    def __init__(self, cache: BuildCache, workers: Workers) -> None:
+    def __init__(
+        self,
+        cache: BuildCache,
+        workers: Workers,
+        parts: tuple[str | None, bool] | None = None,
+    ) -> None:
         self.cache = cache
         self.workers = workers
+        # (site address, whether PDFs are made): look for each centre's part in the cache
+        # while reading it (``parts.read_centre``)
+        self.parts = parts
         self.content = ""  # hash of content/
         self.checked: dict[str, CentreChecked] = {}  # light checks of error-free centres
         self.inputs: dict[str, str] = {}
         self.states: dict[str, DayState] = {}
         self.refs: dict[str, tuple[str, str]] = {}
+        # centre id → (the key of its part on the day, that part in the cache to reuse)
+        self.found: dict[str, tuple[str, PartResult | None]] = {}
         self._whole: dict[str, Callable[[], CentreChecked]] = {}
 
     def run(
@@ -533,30 +573,30 @@ class CachedChecks:
     ) -> list[Checked]:
         cache = self.cache
         self.content = content = cache.hashes.tree(project.content)
+        # each centre is read from the cache (or checked) by a worker as soon as its files are
+        # hashed here (``parts.read_centre``); of a few centres, those in the cache are read
+        # here, where it costs less than starting the workers
+        many = len(folders) > READ_HERE
         rows = []
-        # a centre to check goes to a worker at once, while the others' entries are read here
-        todo: dict[str, Callable[[], tuple]] = {}
         for folder in folders:
             records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
             ledger_file = folder / LEDGER_FILE
             ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
             key = digest(cache.version, content, records, ledger_hash, str(folder))
-            light = cache.get(LIGHT, folder.name, key)
-            state = None
-            if light is not None and light.centre is not None:
-                state = day_state_on(cache.get(COMPLIANCE, folder.name, key), today)
-            if light is None or (light.centre is not None and state is None):
-                job = CheckJob(
-                    project.root, cache.folder, folder, key, content, today, check=light is None
-                )
-                todo[folder.name] = self.workers.submit(check_part, job)
-            rows.append((folder, key, records, light, state))
-        done = {name: result() for name, result in todo.items()}
+            inputs = digest(cache.version, content, records, str(folder))
+            part = (inputs, *self.parts) if self.parts is not None else None
+            job = CheckJob(project.root, cache.folder, folder, key, content, today, part)
+            cached = None if many else cached_centre(job)
+            read = (
+                (lambda r=cached: r)
+                if cached is not None
+                else self.workers.submit(read_centre, job)
+            )
+            rows.append((folder, key, inputs, read))
         out: list[Checked] = []
-        for folder, key, records, light, state in rows:
-            if folder.name in done:
-                light, stored = done[folder.name]
-                state = stored[0] if stored is not None else None
+        for folder, key, inputs, read in rows:
+            found = read()
+            light, state = found.light, found.state
             if light.centre is None:
                 out.append((light, None))
                 continue
@@ -574,7 +614,9 @@ class CachedChecks:
             self.states[cid] = state
             self._whole[cid] = whole
             self.refs[cid] = (folder.name, key)
-            self.inputs[cid] = digest(cache.version, content, records, str(folder))
+            self.inputs[cid] = inputs
+            if found.part_key:
+                self.found[cid] = (found.part_key, found.part)
         names = [folder.name for folder in centre_dirs(project)]
         for kind in (CHECKED, LIGHT, COMPLIANCE):
             cache.forget(kind, names)
@@ -588,6 +630,11 @@ class CachedChecks:
         self, project: Project, folder: Path, library: Library, key: str
     ) -> Callable[[], CentreChecked]:
         return lambda: whole_check(self.cache, project, folder, key, library)
+
+
+# up to this many centres are read in the build process: reading one from the cache takes a
+# few milliseconds, starting the worker processes about a second
+READ_HERE = 100
 
 
 class Workers:
@@ -641,26 +688,18 @@ def make_parts(
     workers: Workers,
     city: Callable[[], CityResult],
     today: dt.date,
+    found: Mapping[str, tuple[str, PartResult | None]],
 ) -> tuple[list[PartResult], CityResult]:
     """Every centre's part (cached or made now, by the workers) and the city part (made in
     this process meanwhile). A part is reused when its key matches and the day is in its
-    window (``PartResult.window``)."""
+    window (``parts.reusable_part``); ``found``: what the reading of the centres found of
+    their parts, by centre id (the key looked for, the part to reuse or None)."""
     results: dict[str, PartResult] = {}
     stale: list[PartJob] = []
     for cid, key in keys.items():
-        hit = cache.get(PARTS, cid, key)
-        # a part is reused only when its cache folder still holds every file it was made
-        # with (checked by stat, a file changed since is hashed: ``tree.stats_match``); a
-        # damaged or changed cache file makes the part again. Its files then go into the
-        # site from the published tree where they are unchanged there (``build.publish``)
-        if (
-            hit is not None
-            and hit.window is not None
-            and today in hit.window
-            and cache.folder_key(PARTS, cid) == key
-            and stats_match(cache.folder_for(PARTS, cid), hit.manifest, hit.stats)
-        ):
-            hit.fresh, hit.pdfs_made = False, 0
+        looked = found.get(cid)
+        hit = looked[1] if looked and looked[0] == key else reusable_part(cache, cid, key, today)
+        if hit is not None:
             results[cid] = hit
         else:
             stale.append(job(cid))

@@ -33,7 +33,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build.cache import BuildCache, digest, manifest_line
+from generator.build.cache import BuildCache, digest, manifest_line, part_key
 from generator.build.days import DayState, StoredResults, centre_day
 from generator.build.engine import chosen_engine, scoped_index, search_index
 from generator.build.mkdocs_site import (
@@ -44,7 +44,7 @@ from generator.build.mkdocs_site import (
     write_search_words,
 )
 from generator.build.privacy import scan_outputs, typst_text
-from generator.build.tree import folder_stats, write_new
+from generator.build.tree import folder_stats, stats_match, write_new
 from generator.compliance import RuleResult
 from generator.errors import BuildFailed
 from generator.figures.calendar import corrections_on, published_on
@@ -150,8 +150,8 @@ def restored_results(
 
 @dataclass(frozen=True)
 class CheckJob:
-    """A centre folder to check and its day state on ``today`` (``check``: its light check is
-    not in the cache either, so it is stored too)."""
+    """A centre folder to read on ``today``: its light check and day state, from the cache or
+    checked now (``read_centre``)."""
 
     project_root: Path
     cache_folder: Path
@@ -159,7 +159,22 @@ class CheckJob:
     key: str  # the check's key (orchestrate.CachedChecks)
     content_key: str  # hash of content/ (the rule packs the worker loads)
     today: dt.date
-    check: bool
+    # (the key of the centre's files, the site address, whether PDFs are made): look for the
+    # centre's part in the cache too, under the key these and its day state give
+    # (``cache.part_key``); None: do not
+    part: tuple[str, str | None, bool] | None = None
+
+
+@dataclass
+class CentreRead:
+    """A centre folder as ``read_centre`` found it on the day."""
+
+    light: CentreChecked  # its light check (no centre when its records have errors)
+    state: DayState | None  # its day state (None when its records have errors)
+    # the key its part has on the day and that part in the cache, when it can be reused
+    # (``reusable_part``); ("", None) when not looked for
+    part_key: str = ""
+    part: PartResult | None = None
 
 
 def whole_check(
@@ -173,22 +188,89 @@ def whole_check(
     return whole
 
 
-def check_part(job: CheckJob) -> tuple[CentreChecked, tuple[DayState, Window] | None]:
-    """Check one centre folder into the cache (whole and light) and compute its day state on
-    the day with its window (stored in the cache too, under the check's key: a build on
-    another day of the window takes it from there); the light check and the state (None when
-    the records have errors)."""
+def read_centre(job: CheckJob) -> CentreRead:
+    """A centre folder's light check and its day state on the day, read from the cache
+    (``cached_centre``), else checked now (``check_part``); with ``job.part``, its part too
+    when the cache holds one to reuse.
+
+    Run in a worker when the build reads many centres: decoding the cache's JSON is most of
+    a build's time on a new day, and the workers do it side by side while the build process
+    hashes the other folders (the values reach it pickled, which reads several times faster)."""
+    light, read = _cached(job)
+    if read is not None:
+        return read
+    light, stored = check_part(job, store_light=light is None)
+    read = CentreRead(light, stored[0] if stored is not None else None)
+    return _with_part(job, _cache(job.cache_folder), read)
+
+
+def cached_centre(job: CheckJob) -> CentreRead | None:
+    """``read_centre`` from the cache alone: None when the centre must be checked (its light
+    check is not stored under the key, or its day state not for the day)."""
+    return _cached(job)[1]
+
+
+def _cached(job: CheckJob) -> tuple[CentreChecked | None, CentreRead | None]:
+    """The light check stored under the job's key, and the centre read from the cache (None
+    when it must be checked)."""
+    cache = _cache(job.cache_folder)
+    name = job.folder.name
+    light = cache.get(LIGHT, name, job.key)
+    if light is None:
+        return None, None
+    state = None
+    if light.centre is not None:
+        state = day_state_on(cache.get(COMPLIANCE, name, job.key), job.today)
+        if state is None:
+            return light, None
+    return light, _with_part(job, cache, CentreRead(light, state))
+
+
+def _with_part(job: CheckJob, cache: BuildCache, read: CentreRead) -> CentreRead:
+    if job.part is not None and read.state is not None and read.light.centre is not None:
+        inputs, site_url, pdf = job.part
+        read.part_key = part_key(inputs, read.state.pages, read.state.pdfs, site_url, pdf)
+        read.part = reusable_part(cache, read.light.centre.id, read.part_key, job.today)
+    return read
+
+
+def check_part(
+    job: CheckJob, *, store_light: bool = True
+) -> tuple[CentreChecked, tuple[DayState, Window] | None]:
+    """Check one centre folder into the cache (whole and, with ``store_light``, light) and
+    compute its day state on the day with its window (stored in the cache too, under the
+    check's key: a build on another day of the window takes it from there); the light check
+    and the state (None when the records have errors)."""
     cache = _cache(job.cache_folder)
     project = Project(job.project_root)
     library = _library(project, job.content_key)
     whole = whole_check(cache, project, job.folder, job.key, library)
-    if job.check:
+    if store_light:
         cache.put(LIGHT, job.folder.name, job.key, whole.light())
     state, window = centre_day(whole, library, job.today)
     if state is None:
         return whole, None
     cache.put(COMPLIANCE, job.folder.name, job.key, (state, window))
     return whole.light(), (state, window)
+
+
+def reusable_part(cache: BuildCache, centre_id: str, key: str, day: dt.date) -> PartResult | None:
+    """The centre's part in the cache when it was made under ``key``, holds on ``day`` and its
+    cache folder still holds every file it was made with (checked by stat, a file changed
+    since is hashed: ``tree.stats_match``; a damaged or changed cache file makes the part
+    again); None otherwise. Its files then go into the site from the published tree where
+    they are unchanged there (``build.publish``)."""
+    hit = cache.get(PARTS, centre_id, key)
+    if (
+        isinstance(hit, PartResult)
+        and hit.window is not None
+        and day in hit.window
+        and cache.folder_key(PARTS, centre_id) == key
+        and stats_match(cache.folder_for(PARTS, centre_id), hit.manifest, hit.stats)
+    ):
+        hit.fresh, hit.pdfs_made = False, 0
+        return hit
+    return None
 
 
 def day_state_on(value: object, day: dt.date) -> DayState | None:

@@ -152,6 +152,20 @@ def intact(out: Path, trees: Trees) -> bool:
     return bool(record) and _as_recorded(live, record)
 
 
+def published_file(out: Path, trees: Trees, rel: str, sha: str) -> Path | None:
+    """The live tree's file ``rel`` when the record holds it with the hash ``sha`` and it is
+    unchanged since recorded (inode, size, modification and change times); else None."""
+    live = live_tree(out)
+    if live is None or trees.live is None or live != _tree(destination(out), trees.live):
+        return None
+    entry = (trees.files.get(trees.live) or {}).get(rel)
+    if entry is None or entry[4] != sha:
+        return None
+    path = live / check_rel(rel)
+    st = _lstat(path)
+    return path if st is not None and stat_of(st) == entry[:4] else None
+
+
 def _as_recorded(tree: Path, record: TreeRecord) -> bool:
     """Every folder and file of ``record`` unchanged in ``tree`` (see ``TreeRecord``)."""
     root = os.fspath(tree)  # strings, not paths: this runs for every file of the site

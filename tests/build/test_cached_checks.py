@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, ROOT, copy_project
 
+from generator.build import orchestrate
 from generator.build.cache import CACHE_DIR, BuildCache
 from generator.build.orchestrate import CachedChecks, Workers
 from generator.pipeline import RECORDS, WHOLE, load, load_project
@@ -45,7 +46,9 @@ def _same(got: Validated, want: Validated, checks: CachedChecks) -> None:
 
 
 @pytest.mark.slow
-def test_the_cached_checks_hand_down_what_the_loader_does(tmp_path: Path) -> None:
+def test_the_cached_checks_hand_down_what_the_loader_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     proj = copy_project(ROOT, tmp_path / "proj")
     want = load_project(proj, DAY)
     assert want.results and all(want.manuals.values())  # the samples have rules and manuals
@@ -53,7 +56,11 @@ def test_the_cached_checks_hand_down_what_the_loader_does(tmp_path: Path) -> Non
     _same(made, want, checks)
     again, cached = _cached(proj, jobs=1)  # every check taken from the cache
     _same(again, want, cached)
-    for validated in (made, again):
+    # a city's centres are read from the cache by the workers too (``parts.read_centre``)
+    monkeypatch.setattr(orchestrate, "READ_HERE", 0)
+    read, by_workers = _cached(proj, jobs=2)
+    _same(read, want, by_workers)
+    for validated in (made, again, read):
         for ce in validated.centres:
             rules = validated.library.packs[ce.rule_pack].rules
             assert all(r.rule is rules[r.rule.id] for r in validated.results[ce.id])

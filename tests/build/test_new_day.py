@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import city
 from generator.build.cache import CACHE_DIR
 from generator.build.orchestrate import build_site
 from generator.build.privacy import _union_allowed, clean_key, scan_outputs
@@ -84,15 +85,25 @@ def test_a_new_day_remakes_no_part_and_no_pdf(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_new_day_with_one_file_changed_remakes_that_centre(tmp_path: Path) -> None:
+def test_a_new_day_with_one_file_changed_remakes_that_centre(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = two_centres(tmp_path, "proj")
     out = tmp_path / "out"
     build(project, out, DAY)
+    activities, finance = out / "data" / "activities.csv", out / "data" / "finance.csv"
+    joined = activities.stat().st_ino, finance.stat().st_ino
     path = project / QUARTER
     path.write_text(path.read_text(encoding="utf-8").replace("投影仪", "投影机"), encoding="utf-8")
+    joins = []
+    monkeypatch.setattr(city, "join_csv", lambda *a: joins.append(a) or b"")
     nextday = build(project, out, NEXT)
+    monkeypatch.undo()
     assert nextday.made == ["demo-two"] and nextday.reused == ["demo"]
     assert tree_bytes(out) == cold(tmp_path, project, "cold", NEXT)
+    # the all-centres tables, whose pieces are the same (the finance table sums the items),
+    # are the files published before: not joined again
+    assert joins == [] and (activities.stat().st_ino, finance.stat().st_ino) == joined
 
 
 def overwrite_in_place(path: Path) -> None:
@@ -129,6 +140,10 @@ def test_a_changed_file_in_the_cache_or_the_site_is_never_published(tmp_path: Pa
     overwrite_in_place(out / "print" / "demo-two" / "hours.pdf")
     again = build(project, out, NEXT)
     assert again.made == []
+    assert tree_bytes(out) == expected
+    # so is an all-centres table, joined from the parts (city.write_joined_data)
+    overwrite_in_place(out / "data" / "activities.csv")
+    build(project, out, NEXT)
     assert tree_bytes(out) == expected
     cache = {p.stat().st_ino for p in (project / CACHE_DIR).rglob("*") if p.is_file()}
     assert not cache & {p.stat().st_ino for p in out.resolve().rglob("*") if p.is_file()}
