@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import re
 import sys
 import traceback
 import unicodedata
+from collections.abc import Sequence
 
 from generator import __version__
 from generator.errors import GongshiError
@@ -118,19 +120,28 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def available() -> dict[str, object]:
-    """Import the subcommand modules that exist in this installation."""
-    mods = {}
-    for name, (modname, _help) in {**COMMANDS, **HIDDEN}.items():
-        try:
-            mods[name] = importlib.import_module(modname)
-        except ModuleNotFoundError as exc:
-            if exc.name != modname:
-                raise
-    return mods
+def available() -> dict[str, str]:
+    """The subcommands whose modules exist in this installation → their modules' names
+    (found, not imported: a command imports its own module only)."""
+    return {
+        name: modname
+        for name, (modname, _help) in {**COMMANDS, **HIDDEN}.items()
+        if importlib.util.find_spec(modname) is not None
+    }
 
 
-def make_parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names: its first argument that is not an option (gongshi's
+    own options take no value)."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def make_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand; the arguments of the one ``argv`` names (default: the
+    command line) are added from its module, the only one imported."""
     parser = _Parser(prog="gongshi", description="公示：社区（党群）服务中心信息公开工具")
     parser.add_argument(
         "--version",
@@ -138,25 +149,27 @@ def make_parser() -> argparse.ArgumentParser:
         version=f"gongshi {__version__}",
         help="显示版本号并退出",
     )
+    chosen = _chosen(sys.argv[1:] if argv is None else argv)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
-    for name, mod in available().items():
+    for name, modname in available().items():
         text = (COMMANDS.get(name) or HIDDEN[name])[1]
         if name in HIDDEN:
             p = sub.add_parser(name, description=text)
         else:
             p = sub.add_parser(name, help=text, description=text)
-        mod.add_arguments(p, name)
+        if name == chosen:
+            importlib.import_module(modname).add_arguments(p, name)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        parser = make_parser()
+        parser = make_parser(argv)
         args = parser.parse_args(argv)
         if not args.command:
             parser.print_help()
             return 0
-        mod = available()[args.command]
+        mod = importlib.import_module(available()[args.command])
         return int(mod.run(args) or 0)
     except GongshiError as exc:
         sys.stderr.write(f"gongshi：无法继续：{exc}\n")
