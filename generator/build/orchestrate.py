@@ -47,9 +47,11 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Self
 
@@ -66,6 +68,7 @@ from generator.build.cache import (
 )
 from generator.build.city import CityResult, Joined, build_city, write_joined_data
 from generator.build.days import DayState, centre_day
+from generator.build.engine import load_jieba
 from generator.build.ledgers import (
     PUBLISHED_STATE,
     CentreLedger,
@@ -248,7 +251,9 @@ def _build(
         unchanged = _unchanged(cache, out, inputs, trees)
         if unchanged is not None:
             return unchanged
-    checks = CachedChecks(cache, workers, (site_url, pdf))
+    # the city pages' search dictionary is loaded here while the workers read the centres
+    dictionary = threading.Thread(target=load_jieba, daemon=True)
+    checks = CachedChecks(cache, workers, (site_url, pdf), meanwhile=dictionary.start)
     validated = load(project, only, today, checks)
     # its centres are city views (pipeline.city_view): the parts read the whole centres
     previous = read_published_state(out, MANIFEST) if out.is_dir() else {}
@@ -303,6 +308,9 @@ def _build(
         site = tmp / "site"
 
         def city() -> CityResult:
+            if dictionary.ident is not None:
+                dictionary.join()
+            load_jieba()
             published = [ce for ce in publish if ce.id not in unpublished.entries]
             return build_city(
                 unpublished.city_centres(published),
@@ -553,9 +561,11 @@ class CachedChecks:
         cache: BuildCache,
         workers: Workers,
         parts: tuple[str | None, bool] | None = None,
+        meanwhile: Callable[[], None] = lambda: None,
     ) -> None:
         self.cache = cache
         self.workers = workers
+        self.meanwhile = meanwhile  # called once the centres are handed out to be read
         # (site address, whether PDFs are made): look for each centre's part in the cache
         # while reading it (``parts.read_centre``)
         self.parts = parts
@@ -577,7 +587,7 @@ class CachedChecks:
         # hashed here (``parts.read_centre``); of a few centres, those in the cache are read
         # here, where it costs less than starting the workers
         many = len(folders) > READ_HERE
-        rows = []
+        rows, jobs = [], []
         for folder in folders:
             records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
             ledger_file = folder / LEDGER_FILE
@@ -585,16 +595,22 @@ class CachedChecks:
             key = digest(cache.version, content, records, ledger_hash, str(folder))
             inputs = digest(cache.version, content, records, str(folder))
             part = (inputs, *self.parts) if self.parts is not None else None
-            job = CheckJob(project.root, cache.folder, folder, key, content, today, part)
-            cached = None if many else cached_centre(job)
-            read = (
-                (lambda r=cached: r)
-                if cached is not None
-                else self.workers.submit(read_centre, job)
-            )
-            rows.append((folder, key, inputs, read))
+            jobs.append(CheckJob(project.root, cache.folder, folder, key, content, today, part))
+            rows.append((folder, key, inputs))
+        if many:
+            reads = self.workers.submit_all(read_centre, jobs)
+        else:
+            reads = []
+            for job in jobs:
+                cached = cached_centre(job)
+                reads.append(
+                    (lambda r=cached: r)
+                    if cached is not None
+                    else self.workers.submit(read_centre, job)
+                )
+        self.meanwhile()
         out: list[Checked] = []
-        for folder, key, inputs, read in rows:
+        for (folder, key, inputs), read in zip(rows, reads, strict=True):
             found = read()
             light, state = found.light, found.state
             if light.centre is None:
@@ -651,6 +667,26 @@ class Workers:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
         return self.pool
 
+    def submit_all(self, fn: Callable, items: Sequence) -> list[Callable[[], Any]]:
+        """``fn`` of each of ``items`` in the workers, handed out to them by a thread of this
+        process (the first waits about a second for the workers to start: the forkserver
+        loads the build's modules and jieba's dictionary), so this process goes on
+        meanwhile; a call per item that gives its result."""
+        if self.jobs <= 1:
+            return [partial(fn, item) for item in items]
+        pool = self._pool()
+        futures: list[Future] = [Future() for _ in items]
+
+        def hand_out() -> None:
+            for item, mine in zip(items, futures, strict=True):
+                try:
+                    pool.submit(fn, item).add_done_callback(partial(_settle, mine))
+                except BaseException as exc:  # noqa: BLE001 — handed to whoever waits
+                    mine.set_exception(exc)
+
+        threading.Thread(target=hand_out, daemon=True).start()
+        return [f.result for f in futures]
+
     def submit(self, fn: Callable, item: Any) -> Callable[[], Any]:
         """``fn(item)``, started in a worker now when there are workers (else run here when
         asked for); a call that gives its result."""
@@ -676,6 +712,18 @@ class Workers:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def _settle(mine: Future, done: Future) -> None:
+    """``mine`` settled as ``done`` was."""
+    if done.cancelled():
+        mine.cancel()
+        return
+    exc = done.exception()
+    if exc is not None:
+        mine.set_exception(exc)
+    else:
+        mine.set_result(done.result())
 
 
 # ---------------------------------------------------------------- the parts

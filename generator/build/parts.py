@@ -5,7 +5,9 @@ The build (generator.build.orchestrate) makes the site in parts: one part per ce
 A part is made by ``build_part`` — in a worker process when there are several — from a
 ``PartJob`` that says where everything it needs is, and lands in the build cache
 (``.gongshi-cache/parts/<id>/``) under its key, ready to be copied into the published folder.
-A record change therefore re-makes one centre's part; the other parts are reused.
+A record change therefore re-makes one centre's part; the other parts are reused. A part
+made again whose mkdocs run would be given the pages of the part in the cache keeps that run's
+output and takes only its new PDFs (``_same_pages``).
 
 A worker reads the centre's whole check (``CHECKED``) and its day state (``COMPLIANCE``:
 its rule results and what else of it changes with the day, generator.build.days) from the
@@ -28,6 +30,8 @@ centre (the theme override ``main.html`` points mkdocs-material's search there).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -44,7 +48,7 @@ from generator.build.mkdocs_site import (
     write_search_words,
 )
 from generator.build.privacy import scan_outputs, typst_text
-from generator.build.tree import folder_stats, stats_match, write_new
+from generator.build.tree import folder_stats, manifest_items, stats_match, write_new
 from generator.compliance import RuleResult
 from generator.errors import BuildFailed
 from generator.figures.calendar import corrections_on, published_on
@@ -107,6 +111,9 @@ class PartResult:
     pdfs_made: int = 0  # PDFs compiled by this build (not taken from the cache)
     # its files in the cache as stored there (tree.folder_stats): a reuse checks them by stat
     stats: dict[str, list[int]] = field(default_factory=dict)
+    # the digest of what its mkdocs run was given but the PDFs' bytes (``_pages_digest``): a
+    # part made again from the same keeps that run's output (``_same_pages``)
+    pages_from: str = ""
 
     @property
     def failed(self) -> bool:
@@ -448,23 +455,29 @@ def build_part(job: PartJob) -> PartResult:
     for rel in pdfs:
         if rel in files:
             raise BuildFailed(f"两项输出要写入同一个文件 {rel}（打印版 PDF）")
+    result.pages_from = _pages_digest(cache, ce.id, job.site_url, files, pdfs, sources.words)
     files.update(pdfs)
     result.pages = len(sources.pages)
     result.pdfs = len(pdfs)
     parts = cache.folder / PARTS
     parts.mkdir(parents=True, exist_ok=True)
+    same = _same_pages(cache, ce.id, result.pages_from)
     work = Path(tempfile.mkdtemp(prefix=f".{ce.id}.new-", dir=parts))
     try:
         docs, site, made = work / "docs", work / "site", work / "part"
-        for rel, data in files.items():
-            target = docs / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_new(target, data)
-        words = work / "search-words.txt"
-        write_search_words(sources.words, words)
-        cfg = centre_config(site_config(docs, site, words, job.site_url), ce.id)
-        run_mkdocs(write_config(work / "mkdocs.yml", cfg), job.today)
-        _keep_own(site, made, ce.id, result)
+        if same is not None:  # the pages are those of the part in the cache: no mkdocs run
+            _reuse_pages(cache.folder_for(PARTS, ce.id), same, made, pdfs)
+        else:
+            for rel, data in files.items():
+                target = docs / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_new(target, data)
+            words = work / "search-words.txt"
+            write_search_words(sources.words, words)
+            cfg = centre_config(site_config(docs, site, words, job.site_url), ce.id)
+            run_mkdocs(write_config(work / "mkdocs.yml", cfg), job.today)
+            _keep_own(site, made, ce.id)
+        _record(made, result)
         kept = cache.put_folder(PARTS, ce.id, job.key, made)
         result.stats = folder_stats(kept, result.manifest)
         cache.put(PARTS, ce.id, job.key, result)
@@ -473,7 +486,61 @@ def build_part(job: PartJob) -> PartResult:
     return result
 
 
-def _keep_own(site: Path, made: Path, centre_id: str, result: PartResult) -> None:
+def _pages_digest(
+    cache: BuildCache,
+    centre_id: str,
+    site_url: str | None,
+    files: dict[str, bytes],
+    pdfs: dict[str, bytes],
+    words: tuple[str, ...],
+) -> str:
+    """The digest of what a part's mkdocs run is given but the PDFs' bytes: the generator
+    and tools (``cache.version``, the project's mkdocs.yml among them), the centre, the site
+    address, every page and data file, the PDFs' paths and the search words. mkdocs copies
+    a PDF as it is and indexes no PDF, so two runs given the same differ only in the PDFs."""
+    return digest(
+        "part pages",
+        cache.version,
+        centre_id,
+        site_url,
+        sorted((rel, hashlib.sha256(data).hexdigest()) for rel, data in files.items()),
+        sorted(pdfs),
+        sorted(words),
+    )
+
+
+def _same_pages(cache: BuildCache, centre_id: str, pages_from: str) -> PartResult | None:
+    """The centre's part in the cache (under any key) when its mkdocs run was given what
+    ``pages_from`` says and its folder still holds every file it was made with
+    (``tree.stats_match``); None otherwise. A part whose day state moved without changing a
+    page (a window ended, a holiday passed that only the hours posting printed) is made
+    again from it: its PDFs made anew, its pages and data kept."""
+    stored = cache.get_entry(PARTS, centre_id)
+    old = stored[1] if stored is not None else None
+    if (
+        isinstance(old, PartResult)
+        and old.pages_from == pages_from
+        and cache.folder_key(PARTS, centre_id) == stored[0]
+        and stats_match(cache.folder_for(PARTS, centre_id), old.manifest, old.stats)
+    ):
+        return old
+    return None
+
+
+def _reuse_pages(folder: Path, old: PartResult, made: Path, pdfs: dict[str, bytes]) -> None:
+    """``made``: the files of the part ``old`` in ``folder`` (linked), its PDFs replaced by
+    ``pdfs`` (at the same paths: ``_pages_digest``)."""
+    made.mkdir()
+    for rel, _sha in manifest_items(old.manifest):
+        target = made / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel in pdfs:
+            write_new(target, pdfs[rel])
+        else:
+            os.link(folder / rel, target)
+
+
+def _keep_own(site: Path, made: Path, centre_id: str) -> None:
     """Move the centre's own folders of a finished site into ``made``; the site engine's
     search index becomes the centre's, with addresses relative to the centre's folder."""
     made.mkdir()
@@ -486,6 +553,10 @@ def _keep_own(site: Path, made: Path, centre_id: str, result: PartResult) -> Non
     target = made / "centres" / centre_id / search_index(engine)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(scoped_index(site, f"centres/{centre_id}/", engine))
+
+
+def _record(made: Path, result: PartResult) -> None:
+    """The manifest lines and pages of the finished part ``made``, into ``result``."""
     for path in sorted(made.rglob("*")):
         if path.is_file():
             rel = path.relative_to(made).as_posix()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import city
+from generator.build import city, parts
 from generator.build.cache import CACHE_DIR
 from generator.build.orchestrate import build_site
 from generator.build.privacy import _union_allowed, clean_key, scan_outputs
@@ -184,3 +184,29 @@ def test_what_the_records_say_was_held_after_the_day_holds_the_centre_back(tmp_p
     later = build_site(project, out, today=dt.date(2026, 3, 13), pdf=False, ledger=False, jobs=1)
     assert not later.report.errors and later.awaiting == {}
     assert (out / "centres" / "demo" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_a_day_that_moves_only_the_pdfs_keeps_the_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the day after the May Day holiday the hours posting stops listing it: the centre's
+    # PDFs change, its pages do not; the part is made again from its PDFs alone (its pages,
+    # data and search index are those of the part in the cache: no mkdocs run)
+    project = copy_project(MINIMAL, tmp_path / "proj")
+    out = tmp_path / "out"
+    holiday, after = dt.date(2026, 5, 5), dt.date(2026, 5, 6)
+    build(project, out, holiday)
+    pages = {k: v for k, v in tree_bytes(out).items() if k.startswith("centres/demo/")}
+    runs = []
+    real = parts.run_mkdocs
+    monkeypatch.setattr(parts, "run_mkdocs", lambda *a: runs.append(a) or real(*a))
+    moved = build(project, out, after)
+    monkeypatch.undo()
+    assert moved.made == ["demo"] and moved.pdfs_made >= 1 and runs == []
+    site = tree_bytes(out)
+    assert {k: v for k, v in site.items() if k.startswith("centres/demo/")} == pages
+    fresh = copy_project(MINIMAL, tmp_path / "cold-proj")
+    result = build(fresh, tmp_path / "cold", after)
+    assert result.made == ["demo"]
+    assert site == tree_bytes(tmp_path / "cold")
