@@ -47,7 +47,7 @@ from generator.build.mkdocs_site import (
     write_config,
     write_search_words,
 )
-from generator.build.privacy import scan_outputs, typst_text
+from generator.build.privacy import allowed_key, scan_outputs, typst_text
 from generator.build.tree import folder_stats, manifest_items, stats_match, write_new
 from generator.compliance import RuleResult
 from generator.errors import BuildFailed
@@ -114,6 +114,7 @@ class PartResult:
     # the digest of what its mkdocs run was given but the PDFs' bytes (``_pages_digest``): a
     # part made again from the same keeps that run's output (``_same_pages``)
     pages_from: str = ""
+    scanned: list[Problem] = field(default_factory=list)  # what the guard found in the pages
 
     @property
     def failed(self) -> bool:
@@ -449,19 +450,22 @@ def build_part(job: PartJob) -> PartResult:
     files = dict(made_now)
     for rel, src in sources.copies.items():
         files[rel] = src.read_bytes()
-    result.problems.extend(scan_outputs(files, [ce], project))
-    if result.failed:
-        return result
     for rel in pdfs:
         if rel in files:
             raise BuildFailed(f"两项输出要写入同一个文件 {rel}（打印版 PDF）")
-    result.pages_from = _pages_digest(cache, ce.id, job.site_url, files, pdfs, sources.words)
+    allowed = allowed_key([ce], project)
+    result.pages_from = _pages_digest(cache, ce.id, job.site_url, files, pdfs, sources, allowed)
+    same = _same_pages(cache, ce.id, result.pages_from)
+    # the same files with the same numbers allowed: the guard finds what it found then
+    result.scanned = same.scanned if same is not None else scan_outputs(files, [ce], project)
+    result.problems.extend(result.scanned)
+    if result.failed:
+        return result
     files.update(pdfs)
     result.pages = len(sources.pages)
     result.pdfs = len(pdfs)
     parts = cache.folder / PARTS
     parts.mkdir(parents=True, exist_ok=True)
-    same = _same_pages(cache, ce.id, result.pages_from)
     work = Path(tempfile.mkdtemp(prefix=f".{ce.id}.new-", dir=parts))
     try:
         docs, site, made = work / "docs", work / "site", work / "part"
@@ -492,12 +496,15 @@ def _pages_digest(
     site_url: str | None,
     files: dict[str, bytes],
     pdfs: dict[str, bytes],
-    words: tuple[str, ...],
+    sources: SiteSources,
+    allowed: str,
 ) -> str:
     """The digest of what a part's mkdocs run is given but the PDFs' bytes: the generator
     and tools (``cache.version``, the project's mkdocs.yml among them), the centre, the site
-    address, every page and data file, the PDFs' paths and the search words. mkdocs copies
-    a PDF as it is and indexes no PDF, so two runs given the same differ only in the PDFs."""
+    address, every page and data file, the PDFs' paths and the search words; and
+    ``allowed``, the numbers the personal-data guard allows (``privacy.allowed_key``). mkdocs
+    copies a PDF as it is and indexes no PDF, so two runs given the same differ only in the
+    PDFs, and the guard finds the same in the rest."""
     return digest(
         "part pages",
         cache.version,
@@ -505,7 +512,8 @@ def _pages_digest(
         site_url,
         sorted((rel, hashlib.sha256(data).hexdigest()) for rel, data in files.items()),
         sorted(pdfs),
-        sorted(words),
+        sorted(sources.words),
+        allowed,
     )
 
 

@@ -149,6 +149,16 @@ def _union_allowed(centres: Iterable[Any], project: Any = None) -> set[str]:
     return allowed
 
 
+def allowed_key(centres: Iterable[Any], project: Any = None) -> str:
+    """The digest of the numbers ``scan_outputs`` allows for ``centres``: the same files
+    scanned with the same allowed numbers are found the same."""
+    return _allowed_key(_union_allowed(centres, project))
+
+
+def _allowed_key(allowed: set[str]) -> str:
+    return hashlib.sha256(repr(sorted(allowed)).encode("utf-8")).hexdigest()
+
+
 _DECLARED_KEY = NOT_PERSONAL_KEY.encode("utf-8")
 
 
@@ -498,7 +508,7 @@ def scan_outputs(
     out: list[Problem] = []
     keys: dict[str, str] = {}
     if clean is not None:
-        allowed_key = hashlib.sha256(repr(sorted(allowed)).encode("utf-8")).hexdigest()
+        allowed_key = _allowed_key(allowed)
         keys = {
             path: clean_key(path, data, allowed_key)
             for path, data in files.items()

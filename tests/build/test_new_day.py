@@ -192,18 +192,23 @@ def test_a_day_that_moves_only_the_pdfs_keeps_the_pages(
 ) -> None:
     # the day after the May Day holiday the hours posting stops listing it: the centre's
     # PDFs change, its pages do not; the part is made again from its PDFs alone (its pages,
-    # data and search index are those of the part in the cache: no mkdocs run)
+    # data and search index are those of the part in the cache: no mkdocs run, and the
+    # personal-data guard does not read them again)
     project = copy_project(MINIMAL, tmp_path / "proj")
     out = tmp_path / "out"
     holiday, after = dt.date(2026, 5, 5), dt.date(2026, 5, 6)
     build(project, out, holiday)
     pages = {k: v for k, v in tree_bytes(out).items() if k.startswith("centres/demo/")}
-    runs = []
-    real = parts.run_mkdocs
+    runs, scanned = [], []
+    real, scan = parts.run_mkdocs, parts.scan_outputs
     monkeypatch.setattr(parts, "run_mkdocs", lambda *a: runs.append(a) or real(*a))
+    monkeypatch.setattr(
+        parts, "scan_outputs", lambda f, *a, **k: scanned.extend(f) or scan(f, *a, **k)
+    )
     moved = build(project, out, after)
     monkeypatch.undo()
     assert moved.made == ["demo"] and moved.pdfs_made >= 1 and runs == []
+    assert scanned == []  # the guard read the new PDFs (from their sources), not the pages
     site = tree_bytes(out)
     assert {k: v for k, v in site.items() if k.startswith("centres/demo/")} == pages
     fresh = copy_project(MINIMAL, tmp_path / "cold-proj")
