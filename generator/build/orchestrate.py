@@ -583,9 +583,10 @@ class CachedChecks:
     ) -> list[Checked]:
         cache = self.cache
         self.content = content = cache.hashes.tree(project.content)
-        # each centre is read from the cache (or checked) by a worker as soon as its files are
-        # hashed here (``parts.read_centre``); of a few centres, those in the cache are read
-        # here, where it costs less than starting the workers
+        # every centre's files are hashed here; then the workers read each from the cache, or
+        # check it (``parts.read_centre``), handed out by a thread while this process goes on
+        # (``meanwhile``). Of a few centres, those in the cache are read here, where it costs
+        # less than starting the workers
         many = len(folders) > READ_HERE
         rows, jobs = [], []
         for folder in folders:

@@ -48,7 +48,7 @@ from generator.build.mkdocs_site import (
     write_search_words,
 )
 from generator.build.privacy import allowed_key, scan_outputs, typst_text
-from generator.build.tree import folder_stats, manifest_items, stats_match, write_new
+from generator.build.tree import copy_file, folder_stats, manifest_items, stats_match, write_new
 from generator.compliance import RuleResult
 from generator.errors import BuildFailed
 from generator.figures.calendar import corrections_on, published_on
@@ -203,7 +203,7 @@ def read_centre(job: CheckJob) -> CentreRead:
 
     Run in a worker when the build reads many centres: decoding the cache's JSON is most of
     a build's time on a new day, and the workers do it side by side while the build process
-    hashes the other folders (the values reach it pickled, which reads several times faster)."""
+    goes on (the values reach it pickled, which reads several times faster)."""
     light, read = _cached(job)
     if read is not None:
         return read
@@ -273,12 +273,19 @@ def reusable_part(cache: BuildCache, centre_id: str, key: str, day: dt.date) -> 
         isinstance(hit, PartResult)
         and hit.window is not None
         and day in hit.window
-        and cache.folder_key(PARTS, centre_id) == key
-        and stats_match(cache.folder_for(PARTS, centre_id), hit.manifest, hit.stats)
+        and _folder_holds(cache, centre_id, key, hit)
     ):
         hit.fresh, hit.pdfs_made = False, 0
         return hit
     return None
+
+
+def _folder_holds(cache: BuildCache, centre_id: str, key: str, part: PartResult) -> bool:
+    """Whether the centre's part folder in the cache was stored under ``key`` and still holds
+    every file ``part`` was made with (``tree.stats_match``)."""
+    return cache.folder_key(PARTS, centre_id) == key and stats_match(
+        cache.folder_for(PARTS, centre_id), part.manifest, part.stats
+    )
 
 
 def day_state_on(value: object, day: dt.date) -> DayState | None:
@@ -524,28 +531,33 @@ def _same_pages(cache: BuildCache, centre_id: str, pages_from: str) -> PartResul
     page (a window ended, a holiday passed that only the hours posting printed) is made
     again from it: its PDFs made anew, its pages and data kept."""
     stored = cache.get_entry(PARTS, centre_id)
-    old = stored[1] if stored is not None else None
+    if stored is None:
+        return None
+    key, old = stored
     if (
         isinstance(old, PartResult)
         and old.pages_from == pages_from
-        and cache.folder_key(PARTS, centre_id) == stored[0]
-        and stats_match(cache.folder_for(PARTS, centre_id), old.manifest, old.stats)
+        and _folder_holds(cache, centre_id, key, old)
     ):
         return old
     return None
 
 
 def _reuse_pages(folder: Path, old: PartResult, made: Path, pdfs: dict[str, bytes]) -> None:
-    """``made``: the files of the part ``old`` in ``folder`` (linked), its PDFs replaced by
-    ``pdfs`` (at the same paths: ``_pages_digest``)."""
+    """``made``: the files of the part ``old`` in ``folder`` (linked, or copied on a file
+    system without links), its PDFs replaced by ``pdfs`` (at the same paths:
+    ``_pages_digest``)."""
     made.mkdir()
     for rel, _sha in manifest_items(old.manifest):
         target = made / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel in pdfs:
             write_new(target, pdfs[rel])
-        else:
+            continue
+        try:
             os.link(folder / rel, target)
+        except OSError:
+            copy_file(folder / rel, target)
 
 
 def _keep_own(site: Path, made: Path, centre_id: str) -> None:

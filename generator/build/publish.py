@@ -158,12 +158,8 @@ def published_file(out: Path, trees: Trees, rel: str, sha: str) -> Path | None:
     live = live_tree(out)
     if live is None or trees.live is None or live != _tree(destination(out), trees.live):
         return None
-    entry = (trees.files.get(trees.live) or {}).get(rel)
-    if entry is None or entry[4] != sha:
-        return None
     path = live / check_rel(rel)
-    st = _lstat(path)
-    return path if st is not None and stat_of(st) == entry[:4] else None
+    return path if _as_entry(path, (trees.files.get(trees.live) or {}).get(rel), sha) else None
 
 
 def _as_recorded(tree: Path, record: TreeRecord) -> bool:
@@ -298,16 +294,22 @@ def _make_folder(tree: Path, folder: Path) -> None:
 def _link_same(source: str, entry: list | None, sha: str, target: str) -> bool:
     """Hard-link ``target`` to the live tree's ``source`` when that is, unchanged since
     recorded, the file wanted (``sha``); whether it did."""
-    if entry is None or entry[4] != sha:
-        return False
-    st = _lstat(source)
-    if st is None or stat_of(st) != entry[:4]:
+    if not _as_entry(source, entry, sha):
         return False
     try:
         os.link(source, target)
     except OSError:  # another file system, or one without links
         return False
     return True
+
+
+def _as_entry(path: str | Path, entry: list | None, sha: str) -> bool:
+    """Whether ``entry`` of a tree's record is the file wanted (``sha``) and ``path`` is that
+    file, unchanged since recorded."""
+    if entry is None or entry[4] != sha:
+        return False
+    st = _lstat(path)
+    return st is not None and stat_of(st) == entry[:4]
 
 
 def _lstat(path: str | Path) -> os.stat_result | None:
