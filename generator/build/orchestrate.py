@@ -91,6 +91,7 @@ from generator.build.parts import (
     PartResult,
     build_part,
     cached_centre,
+    checked_centre,
     read_centre,
     restored_results,
     reusable_part,
@@ -602,12 +603,11 @@ class CachedChecks:
             reads = self.workers.submit_all(read_centre, jobs)
         else:
             reads = []
-            for job in jobs:
-                cached = cached_centre(job)
+            for job in jobs:  # what must be checked goes to a worker, not read twice
+                light, cached = cached_centre(job)
+                check = partial(checked_centre, store_light=light is None)
                 reads.append(
-                    (lambda r=cached: r)
-                    if cached is not None
-                    else self.workers.submit(read_centre, job)
+                    (lambda r=cached: r) if cached is not None else self.workers.submit(check, job)
                 )
         self.meanwhile()
         out: list[Checked] = []

@@ -204,23 +204,22 @@ def read_centre(job: CheckJob) -> CentreRead:
     Run in a worker when the build reads many centres: decoding the cache's JSON is most of
     a build's time on a new day, and the workers do it side by side while the build process
     goes on (the values reach it pickled, which reads several times faster)."""
-    light, read = _cached(job)
-    if read is not None:
-        return read
-    light, stored = check_part(job, store_light=light is None)
+    light, read = cached_centre(job)
+    return read if read is not None else checked_centre(job, store_light=light is None)
+
+
+def checked_centre(job: CheckJob, *, store_light: bool = True) -> CentreRead:
+    """``read_centre`` of a centre that must be checked (``check_part``; ``store_light``:
+    its light check is not in the cache either)."""
+    light, stored = check_part(job, store_light=store_light)
     read = CentreRead(light, stored[0] if stored is not None else None)
     return _with_part(job, _cache(job.cache_folder), read)
 
 
-def cached_centre(job: CheckJob) -> CentreRead | None:
-    """``read_centre`` from the cache alone: None when the centre must be checked (its light
-    check is not stored under the key, or its day state not for the day)."""
-    return _cached(job)[1]
-
-
-def _cached(job: CheckJob) -> tuple[CentreChecked | None, CentreRead | None]:
-    """The light check stored under the job's key, and the centre read from the cache (None
-    when it must be checked)."""
+def cached_centre(job: CheckJob) -> tuple[CentreChecked | None, CentreRead | None]:
+    """``read_centre`` from the cache alone: the light check stored under the job's key, and
+    the centre read from the cache (None when it must be checked: its light check is not
+    stored under the key, or its day state not for the day)."""
     cache = _cache(job.cache_folder)
     name = job.folder.name
     light = cache.get(LIGHT, name, job.key)
