@@ -501,56 +501,68 @@ def _object_hook(data: dict) -> Any:
     """The value of one tagged JSON object whose contents are decoded (``json.loads`` calls it
     innermost first); every object ``encode`` writes is tagged."""
     tag = data.pop(_TAG, None)  # a new dict of the parser's: taken apart here
-    if type(tag) is not str:
-        raise Damaged("an object without its tag")
     try:
-        if tag.startswith(_DATACLASS):  # a dataclass: the other members are its fields
-            name = tag[len(_DATACLASS) :]
-            cls = _allowed_type(name)
-            _cls, init, every = _ALLOWED[name]
-            if every is not None and data.keys() == every:
-                # every field stored: the object as __init__ would make it, without the
-                # call (a build reads tens of thousands of these)
-                obj = object.__new__(cls)
-                object.__setattr__(obj, "__dict__", data)
-                return obj
-            obj = cls(**{k: v for k, v in data.items() if k in init})
-            for k, v in data.items():
-                if k not in init:
-                    object.__setattr__(obj, k, v)
-            return obj
-        if tag == "enum":
-            return _allowed_type(data["t"])[data["v"]]
-        if tag == "tuple":
-            return tuple(data["v"])
-        if tag == "dict":
-            return {k: v for k, v in data["v"]}
-        if tag == "proxy":
-            return MappingProxyType({k: v for k, v in data["v"]})
-        if tag in ("set", "frozenset"):
-            return frozenset(data["v"]) if tag == "frozenset" else set(data["v"])
-        scalar = _SCALARS.get(tag)
-        if scalar is not None:
-            return scalar(data["v"])
+        decoder = _DECODERS[tag]
+    except (KeyError, TypeError):
+        decoder = _decoder_for(tag)
+    try:
+        return decoder(data)
     except Damaged:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as exc:
         raise Damaged(str(tag)) from exc
-    raise Damaged(str(tag))
+
+
+def _decoder_for(tag: Any) -> Callable[[dict], Any]:
+    """What makes the value of an object tagged ``tag`` (a dataclass's tag names an allowed
+    class: ``_allowed_type``), kept for the next object of the tag; ``Damaged`` for any
+    other tag. A build reads tens of thousands of objects of a few dozen tags."""
+    if type(tag) is not str:
+        raise Damaged("an object without its tag")
+    if not tag.startswith(_DATACLASS):
+        raise Damaged(tag)
+    name = tag[len(_DATACLASS) :]
+    cls = _allowed_type(name)
+    _cls, init, every = _ALLOWED[name]
+    new = object.__new__
+    set_attr = object.__setattr__
+
+    def dataclass_value(data: dict) -> Any:
+        if every is not None and data.keys() == every:
+            # every field stored: the object as __init__ would make it, without the call
+            obj = new(cls)
+            set_attr(obj, "__dict__", data)
+            return obj
+        obj = cls(**{k: v for k, v in data.items() if k in init})
+        for k, v in data.items():
+            if k not in init:
+                set_attr(obj, k, v)
+        return obj
+
+    _DECODERS[tag] = dataclass_value
+    return dataclass_value
 
 
 def _bytes(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-_SCALARS: dict[Any, Callable[[Any], Any]] = {
-    "float": float,
-    "dec": Decimal,
-    "datetime": dt.datetime.fromisoformat,
-    "date": dt.date.fromisoformat,
-    "time": dt.time.fromisoformat,
-    "bytes": _bytes,
-    "path": Path,
+# tag → what makes the value of an object with that tag (the dataclasses' are added as they
+# are first read: ``_decoder_for``)
+_DECODERS: dict[str, Callable[[dict], Any]] = {
+    "enum": lambda data: _allowed_type(data["t"])[data["v"]],
+    "tuple": lambda data: tuple(data["v"]),
+    "dict": lambda data: {k: v for k, v in data["v"]},
+    "proxy": lambda data: MappingProxyType({k: v for k, v in data["v"]}),
+    "set": lambda data: set(data["v"]),
+    "frozenset": lambda data: frozenset(data["v"]),
+    "float": lambda data: float(data["v"]),
+    "dec": lambda data: Decimal(data["v"]),
+    "datetime": lambda data: dt.datetime.fromisoformat(data["v"]),
+    "date": lambda data: dt.date.fromisoformat(data["v"]),
+    "time": lambda data: dt.time.fromisoformat(data["v"]),
+    "bytes": lambda data: _bytes(data["v"]),
+    "path": lambda data: Path(data["v"]),
 }
 
 # A stored entry: this header line (its format and the SHA-256 of the rest), then the JSON

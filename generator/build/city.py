@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from generator import model as m
+from generator import urls
 from generator.build.cache import digest, manifest_line
 from generator.build.mkdocs_site import (
     city_config,
@@ -44,8 +45,8 @@ ASSETS = TEMPLATES / "site" / "assets"
 # their rows were read by the personal-data guard of each part.
 # site path → (the centre's own table in data/<id>/, the function writing either)
 JOINED = {
-    "data/activities.csv": ("activities.csv", opendata.activities_csv),
-    "data/finance.csv": ("finance.csv", opendata.finance_csv),
+    urls.ACTIVITIES_CSV: ("activities.csv", opendata.activities_csv),
+    urls.FINANCE_CSV: ("finance.csv", opendata.finance_csv),
 }
 
 
@@ -159,14 +160,15 @@ def build_city(
             awaiting=awaiting,
             licence=site_licence(project.root),
             results=validated.results,
+            tables=False,  # joined from the parts afterwards: write_joined_data
         )
     g = Gathered(words=sources.words)
     for rel, text in sources.pages.items():
         g.add(rel, text.encode("utf-8"), "页面")
     for rel, data in sources.files.items():
-        # the all-centres tables are joined from the parts afterwards (write_joined_data);
-        # an empty stand-in lets mkdocs see the links to them
-        g.add(rel, b"" if rel in JOINED else data, "开放数据")
+        g.add(rel, data, "开放数据")
+    for rel in JOINED:  # an empty stand-in lets mkdocs see the links to them
+        g.add(rel, b"", "开放数据")
     add_static(g)
     result = CityResult(centres=centres, notes=list(sources.notes), pages=len(sources.pages))
     with no_cycle_collection():

@@ -238,10 +238,10 @@ def stats_match(folder: Path, lines: list[str], stats: dict[str, list[int]]) -> 
     file whose inode, size and times are those ``folder_stats`` recorded is taken as
     unchanged (writing, truncating or replacing a file changes its change time, which no
     user can set back), any other is hashed (like git's index)."""
+    base = os.fspath(folder) + "/"  # strings, not paths: this runs for every file of a part
     for rel, sha in manifest_items(lines):
-        path = folder / check_rel(rel)
         try:
-            st = os.lstat(path)
+            st = os.lstat(base + check_rel(rel))
         except OSError:
             return False
         if stats.get(rel) == stat_of(st):

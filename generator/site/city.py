@@ -207,11 +207,13 @@ def render_open_data(
     site_url: str | None,
     published: Mapping[str, list[Item]],
     licence: Licence = DEFAULT_LICENCE,
+    tables: bool = True,
 ) -> None:
-    """The all-centres data files and the open-data page that lists every data file."""
+    """The all-centres data files (``tables``: see ``opendata.all_centres_files``) and the
+    open-data page that lists every data file."""
     all_items = [(ce, i) for ce in centres for i in published[ce.id]]
     for path, data in opendata.all_centres_files(
-        centres, packs, today, site_url, all_items, licence=licence
+        centres, packs, today, site_url, all_items, licence=licence, tables=tables
     ).items():
         out.file(path, data)
     page = urls.OPEN_DATA

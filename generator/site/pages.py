@@ -236,11 +236,13 @@ def render_city(
     awaiting: Sequence[AwaitingCorrection] = (),
     licence: Licence = DEFAULT_LICENCE,
     results: Mapping[str, Sequence[RuleResult]] | None = None,
+    tables: bool = True,
 ) -> SiteSources:
     """The city pages (home, centres index, open data, about, the officers' view), the
-    all-centres data files (the data package names ``licence``) and ``data/updated.json``, the
-    day of this build, which the centres' pages read (``site.today``). ``results`` are the rule
-    results the pipeline computed for each centre (the officers' view prints them).
+    all-centres data files (the data package names ``licence``; without ``tables``, not the
+    activities and finance tables: ``opendata.all_centres_files``) and ``data/updated.json``,
+    the day of this build, which the centres' pages read (``site.today``). ``results`` are the
+    rule results the pipeline computed for each centre (the officers' view prints them).
 
     ``awaiting`` are the centres not published by this build because their records have
     errors: the home page and the centres index list them with the note (``site.city``)."""
@@ -280,6 +282,7 @@ def render_city(
         site_url=site_url,
         published=published,
         licence=licence,
+        tables=tables,
     )
     render_about(out, env, centres, used_packs, today)
     render_activities(out, env, centres, today=today)
