@@ -244,6 +244,11 @@ def test_an_entry_is_read_back_only_when_whole_and_only_as_gongshi_data(tmp_path
     path.write_bytes(pickle.dumps(("key", value)))
     assert read_entry(path) is None
 
+    # an object without a tag, with a tag that is not a string or that names nothing known
+    for planted in ({"v": 1}, {"§": ["dec"], "v": "1"}, {"§": None}, {"§": "decimal", "v": "1"}):
+        with pytest.raises(Damaged):
+            decode(planted)
+
     # a well-formed entry naming a class outside gongshi is refused, not constructed
     for name in ("subprocess:Popen", "os:system", "builtins:eval", "generator.model:_frozen_map"):
         body = json.dumps(["key", {"§": f"dc:{name}", "args": "true"}]).encode()
