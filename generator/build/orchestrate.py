@@ -66,7 +66,13 @@ from generator.build.cache import (
     part_key,
     pdf_key,
 )
-from generator.build.city import CityResult, Joined, build_city, write_joined_data
+from generator.build.city import (
+    CityResult,
+    Joined,
+    build_city,
+    no_cycle_collection,
+    write_joined_data,
+)
 from generator.build.days import DayState, centre_day
 from generator.build.engine import load_jieba
 from generator.build.ledgers import (
@@ -86,6 +92,7 @@ from generator.build.parts import (
     LIGHT,
     PARTS,
     PDFS,
+    CentreRead,
     CheckJob,
     PartJob,
     PartResult,
@@ -610,6 +617,25 @@ class CachedChecks:
                     (lambda r=cached: r) if cached is not None else self.workers.submit(check, job)
                 )
         self.meanwhile()
+        # while the centres come back from the workers: each comes as a few thousand new
+        # objects, and the collector's full passes would walk every centre already read
+        with no_cycle_collection():
+            out = self._gather(project, library, today, rows, reads)
+        names = [folder.name for folder in centre_dirs(project)]
+        for kind in (CHECKED, LIGHT, COMPLIANCE):
+            cache.forget(kind, names)
+        return out
+
+    def _gather(
+        self,
+        project: Project,
+        library: Library,
+        today: dt.date,
+        rows: Sequence[tuple[Path, str, str]],
+        reads: Sequence[Callable[[], CentreRead]],
+    ) -> list[Checked]:
+        """Each centre as read (``reads``, in the order of ``rows``) into the checks."""
+        cache = self.cache
         out: list[Checked] = []
         for (folder, key, inputs), read in zip(rows, reads, strict=True):
             found = read()
@@ -634,9 +660,6 @@ class CachedChecks:
             self.inputs[cid] = inputs
             if found.part_key:
                 self.found[cid] = (found.part_key, found.part)
-        names = [folder.name for folder in centre_dirs(project)]
-        for kind in (CHECKED, LIGHT, COMPLIANCE):
-            cache.forget(kind, names)
         return out
 
     def whole(self, centre_id: str) -> CentreChecked:
@@ -670,20 +693,23 @@ class Workers:
 
     def submit_all(self, fn: Callable, items: Sequence) -> list[Callable[[], Any]]:
         """``fn`` of each of ``items`` in the workers, handed out to them by a thread of this
-        process (the first waits about a second for the workers to start: the forkserver
-        loads the build's modules and jieba's dictionary), so this process goes on
-        meanwhile; a call per item that gives its result."""
+        process a few items at a time (``_batches``), so this process goes on meanwhile (the
+        first batch waits about a second for the workers to start: the forkserver loads the
+        build's modules); a call per item that gives its result."""
         if self.jobs <= 1:
             return [partial(fn, item) for item in items]
         pool = self._pool()
         futures: list[Future] = [Future() for _ in items]
 
         def hand_out() -> None:
-            for item, mine in zip(items, futures, strict=True):
+            for start, stop in _batches(len(items), self.jobs):
+                mine = futures[start:stop]
                 try:
-                    pool.submit(fn, item).add_done_callback(partial(_settle, mine))
+                    done = pool.submit(_each, fn, items[start:stop])
+                    done.add_done_callback(partial(_settle_each, mine))
                 except BaseException as exc:  # noqa: BLE001 — handed to whoever waits
-                    mine.set_exception(exc)
+                    for future in mine:
+                        future.set_exception(exc)
 
         threading.Thread(target=hand_out, daemon=True).start()
         return [f.result for f in futures]
@@ -715,16 +741,39 @@ class Workers:
             self.pool.shutdown(cancel_futures=True)
 
 
-def _settle(mine: Future, done: Future) -> None:
-    """``mine`` settled as ``done`` was."""
+# the most items of one batch handed to a worker (``_batches``)
+BATCH = 16
+
+
+def _batches(count: int, jobs: int) -> list[tuple[int, int]]:
+    """``count`` items in batches of at most ``BATCH``, at least four per worker (start,
+    stop): one worker call and one reply per batch instead of per item. Each reply waits
+    for this process (the thread that reads it back shares it with the build), and a
+    centre read from the cache costs the worker a few milliseconds, about what the
+    round trip costs."""
+    size = max(1, min(BATCH, count // (jobs * 4)))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _each(fn: Callable, items: Sequence) -> list:
+    """``fn`` of each item (in a worker: ``Workers.submit_all``)."""
+    return [fn(item) for item in items]
+
+
+def _settle_each(mine: Sequence[Future], done: Future) -> None:
+    """Each of ``mine`` settled as the item of the batch ``done`` was (all of them as the
+    batch, when it failed or was cancelled)."""
     if done.cancelled():
-        mine.cancel()
+        for future in mine:
+            future.cancel()
         return
     exc = done.exception()
     if exc is not None:
-        mine.set_exception(exc)
-    else:
-        mine.set_result(done.result())
+        for future in mine:
+            future.set_exception(exc)
+        return
+    for future, value in zip(mine, done.result(), strict=True):
+        future.set_result(value)
 
 
 # ---------------------------------------------------------------- the parts

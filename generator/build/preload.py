@@ -1,15 +1,13 @@
 """What the forkserver of a build's worker processes loads once (``orchestrate.Workers``), so
-that every worker it forks starts with it instead of loading it again: the build's modules and
-jieba's dictionary, with which mkdocs-material's search plugin and the search words
-(``site.search``) split the Chinese of every page (loading it takes about half a second of
-CPU; ``engine.load_jieba`` loads it once for both; the forked workers share it).
+that every worker it forks starts with it instead of loading it again: the build's modules.
 
-Imported only by the forkserver; importing it anywhere else loads the dictionary there too.
+jieba's dictionary is not among them: a worker loads it when it first makes a part
+(``engine.load_jieba``: half a second of CPU). On a day when most centres are read from the
+cache and few parts are made, the workers start reading that much sooner.
+
+Imported only by the forkserver.
 """
 
 from __future__ import annotations
 
 import generator.build.parts  # noqa: F401  (the workers' code, loaded before they fork)
-from generator.build.engine import load_jieba
-
-load_jieba()
