@@ -5,12 +5,10 @@ the all-centres tables joined from the parts.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import yaml
 from generator import model as m
 from generator import urls
 from generator.build.cache import digest, manifest_line
+from generator.build.heap import no_cycle_collection
 from generator.build.mkdocs_site import (
     city_config,
     config_file,
@@ -88,24 +87,6 @@ def join_csv(pieces: list[bytes], empty: bytes) -> bytes:
     """One table from tables with the same header: the header once, then every row."""
     body = b"".join(piece.split(b"\r\n", 1)[1] for piece in pieces)
     return empty + body
-
-
-@contextlib.contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for the block, where the build makes hundreds of
-    thousands of small objects: the centres as they come back from the workers (a few
-    thousand each, kept for the build), and the city files, whose objects live until they
-    are written (the HSDS export's services, the guard's JSON). Each full collection
-    meanwhile walks every object of the build: a third of the city part's time at 1,000
-    centres, and a third of the reading of 400. Few of them form cycles, and those the
-    collector takes when it resumes."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def site_licence(project_root: Path) -> Licence:

@@ -66,15 +66,10 @@ from generator.build.cache import (
     part_key,
     pdf_key,
 )
-from generator.build.city import (
-    CityResult,
-    Joined,
-    build_city,
-    no_cycle_collection,
-    write_joined_data,
-)
+from generator.build.city import CityResult, Joined, build_city, write_joined_data
 from generator.build.days import DayState, centre_day
 from generator.build.engine import load_jieba
+from generator.build.heap import kept_for_the_build, no_cycle_collection
 from generator.build.ledgers import (
     PUBLISHED_STATE,
     CentreLedger,
@@ -92,7 +87,6 @@ from generator.build.parts import (
     LIGHT,
     PARTS,
     PDFS,
-    CentreRead,
     CheckJob,
     PartJob,
     PartResult,
@@ -179,7 +173,7 @@ def build_site(
             recovered = recover_output(out)
             cache = BuildCache(cache_folder)
             recovered += recover(out)
-            with Workers(jobs) as workers:
+            with Workers(jobs) as workers, kept_for_the_build() as keep:
                 result = _build(
                     project,
                     path,
@@ -191,6 +185,7 @@ def build_site(
                     pdf=pdf,
                     ledger=ledger,
                     preview=preview,
+                    keep=keep,
                 )
     except OSError as exc:
         raise BuildFailed(write_failure(exc, out, project)) from exc
@@ -249,7 +244,10 @@ def _build(
     pdf: bool,
     ledger: bool,
     preview: bool,
+    keep: Callable[[], None] = lambda: None,
 ) -> BuildResult:
+    """``build_site`` in its cache and workers; ``keep()``: what the build made so far
+    lives as long as it (``heap.kept_for_the_build``)."""
     only = centre_folder(project, path)
     trees = _trees(cache, out)
     # a whole build of the same records, content, generator, options and day into the same,
@@ -262,7 +260,11 @@ def _build(
     # the city pages' search dictionary is loaded here while the workers read the centres
     dictionary = threading.Thread(target=load_jieba, daemon=True)
     checks = CachedChecks(cache, workers, (site_url, pdf), meanwhile=dictionary.start)
-    validated = load(project, only, today, checks)
+    # the centres read (thousands of objects each, kept for the whole build) are not walked
+    # by the cycle collector as they come, nor by its passes after
+    with no_cycle_collection():
+        validated = load(project, only, today, checks)
+        keep()
     # its centres are city views (pipeline.city_view): the parts read the whole centres
     previous = read_published_state(out, MANIFEST) if out.is_dir() else {}
     for cid, cc in checks.checked.items():
@@ -617,25 +619,6 @@ class CachedChecks:
                     (lambda r=cached: r) if cached is not None else self.workers.submit(check, job)
                 )
         self.meanwhile()
-        # while the centres come back from the workers: each comes as a few thousand new
-        # objects, and the collector's full passes would walk every centre already read
-        with no_cycle_collection():
-            out = self._gather(project, library, today, rows, reads)
-        names = [folder.name for folder in centre_dirs(project)]
-        for kind in (CHECKED, LIGHT, COMPLIANCE):
-            cache.forget(kind, names)
-        return out
-
-    def _gather(
-        self,
-        project: Project,
-        library: Library,
-        today: dt.date,
-        rows: Sequence[tuple[Path, str, str]],
-        reads: Sequence[Callable[[], CentreRead]],
-    ) -> list[Checked]:
-        """Each centre as read (``reads``, in the order of ``rows``) into the checks."""
-        cache = self.cache
         out: list[Checked] = []
         for (folder, key, inputs), read in zip(rows, reads, strict=True):
             found = read()
@@ -660,6 +643,9 @@ class CachedChecks:
             self.inputs[cid] = inputs
             if found.part_key:
                 self.found[cid] = (found.part_key, found.part)
+        names = [folder.name for folder in centre_dirs(project)]
+        for kind in (CHECKED, LIGHT, COMPLIANCE):
+            cache.forget(kind, names)
         return out
 
     def whole(self, centre_id: str) -> CentreChecked:

@@ -1,0 +1,43 @@
+"""A build sets the centres it read apart from the cycle collector for as long as it runs
+(``build.heap``), and leaves nothing set apart behind it: a process that builds again
+(``gongshi serve``, the tests) collects what the last build left."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from pathlib import Path
+
+from generator.build import orchestrate
+from generator.build.orchestrate import build_site
+from tests.conftest import MINIMAL, copy_project
+
+DAY = dt.date(2026, 4, 20)
+
+
+def test_a_build_keeps_what_it_read_apart_only_while_it_runs(tmp_path: Path, monkeypatch) -> None:
+    project = copy_project(MINIMAL, tmp_path / "project")
+    seen: list[tuple[int, bool]] = []
+    load = orchestrate.load
+
+    def loading(*args, **kwargs):
+        seen.append((gc.get_freeze_count(), gc.isenabled()))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(orchestrate, "load", loading)
+    before = gc.get_freeze_count()
+    frozen_during: list[int] = []
+    city = orchestrate.build_city
+
+    def city_part(*args, **kwargs):
+        frozen_during.append(gc.get_freeze_count())
+        return city(*args, **kwargs)
+
+    monkeypatch.setattr(orchestrate, "build_city", city_part)
+    result = build_site(project, tmp_path / "site", today=DAY, pdf=False, ledger=False, jobs=1)
+    assert not result.report.errors
+    # the centres were read with the collector paused, then set apart for the city part...
+    assert seen == [(before, False)]
+    assert frozen_during and frozen_during[0] > before
+    # ...and are the collector's again once the build is done
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
