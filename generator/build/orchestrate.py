@@ -244,7 +244,7 @@ def _build(
     pdf: bool,
     ledger: bool,
     preview: bool,
-    keep: Callable[[], None] = lambda: None,
+    keep: Callable[[], None],
 ) -> BuildResult:
     """``build_site`` in its cache and workers; ``keep()``: what the build made so far
     lives as long as it (``heap.kept_for_the_build``)."""
@@ -732,8 +732,9 @@ BATCH = 16
 
 
 def _batches(count: int, jobs: int) -> list[tuple[int, int]]:
-    """``count`` items in batches of at most ``BATCH``, at least four per worker (start,
-    stop): one worker call and one reply per batch instead of per item. Each reply waits
+    """``count`` items in batches of at most ``BATCH``, at least four batches a worker
+    when there are that many items (start, stop): one worker call and one reply per batch
+    instead of per item. Each reply waits
     for this process (the thread that reads it back shares it with the build), and a
     centre read from the cache costs the worker a few milliseconds, about what the
     round trip costs."""
