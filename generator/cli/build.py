@@ -28,6 +28,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from mkdocs.livereload import LiveReloadServer
+
 from generator.build.engine import ENGINES, UseEngine, engine_name
 from generator.build.mkdocs_site import _quiet_jieba
 from generator.build.orchestrate import BuildResult, build_site, preview_site, print_notes
@@ -218,8 +220,6 @@ def serve(args: argparse.Namespace, path: Path) -> int:
                 print_awaiting(again)
             sys.stdout.write("记录已更新，页面重新生成。\n")
             sys.stdout.flush()
-
-        from mkdocs.livereload import LiveReloadServer  # serve's alone: build goes without it
 
         server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=args.port, root=str(site))
         quiet_server_log()
