@@ -28,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("generator.cli.check", "检查记录文件，列出全部问题"),
     "score": ("generator.cli.score", "计算评估得分，逐项列出依据"),
     "build": ("generator.cli.build", "生成公示网站、打印版 PDF 和开放数据"),
-    "serve": ("generator.cli.build", "本地预览网站（修改后自动刷新）"),
+    "serve": ("generator.cli.serve", "本地预览网站（修改后自动刷新）"),
     "print": ("generator.cli.printing", "生成公示栏张贴件、年报和制度汇编 PDF"),
     "due": ("generator.cli.due", "列出各项公示的截止日期和状态"),
     "new": ("generator.cli.new", "新建一个中心文件夹"),
