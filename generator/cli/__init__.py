@@ -182,13 +182,19 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     except Exception as exc:  # noqa: BLE001 — a bug: never show a traceback to the user
-        if os.environ.get("GONGSHI_DEBUG"):
-            traceback.print_exc()
-        sys.stderr.write(
-            f"gongshi：内部错误（{type(exc).__name__}）。这是程序的缺陷，不是记录的问题；"
-            "请设置环境变量 GONGSHI_DEBUG=1 重新运行，并把输出提交给维护者。\n"
-        )
+        report_bug(exc, "gongshi：")
         return 3
+
+
+def report_bug(exc: Exception, said: str) -> None:
+    """Say, after ``said``, that ``exc`` is a bug of the program, not a problem of the records,
+    and how to report it; its traceback only with GONGSHI_DEBUG set."""
+    if os.environ.get("GONGSHI_DEBUG"):
+        traceback.print_exc()
+    sys.stderr.write(
+        f"{said}内部错误（{type(exc).__name__}）。这是程序的缺陷，不是记录的问题；"
+        "请设置环境变量 GONGSHI_DEBUG=1 重新运行，并把输出提交给维护者。\n"
+    )
 
 
 def command() -> None:

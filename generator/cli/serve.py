@@ -14,18 +14,17 @@ import argparse
 import datetime as dt
 import errno
 import logging
-import os
 import signal
 import socket
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
 from generator.build.mkdocs_site import _quiet_jieba
 from generator.build.orchestrate import preview_site
+from generator.cli import report_bug
 from generator.cli.build import add_site_options, found_path, print_awaiting
 from generator.errors import GongshiError
 from generator.records.validate import find_project
@@ -81,12 +80,7 @@ def serve(args: argparse.Namespace, path: Path) -> int:
                 sys.stderr.write(f"gongshi：无法更新预览：{exc}\n")
                 return
             except Exception as exc:  # noqa: BLE001 — a bug: never show a traceback to the user
-                if os.environ.get("GONGSHI_DEBUG"):
-                    traceback.print_exc()
-                sys.stderr.write(
-                    f"gongshi：无法更新预览：内部错误（{type(exc).__name__}）。这是程序的缺陷，"
-                    "不是记录的问题；请设置环境变量 GONGSHI_DEBUG=1 重新运行，并把输出提交给维护者。\n"
-                )
+                report_bug(exc, "gongshi：无法更新预览：")
                 return
             if again.out is None:
                 sys.stderr.write(

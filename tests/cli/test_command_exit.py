@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from command_helpers import ROOT, gongshi, sample_project
 
-from generator.cli import main
+from generator.cli import check, main
 
 TODAY = "2026-12-06"
 
@@ -45,3 +45,21 @@ def test_what_the_command_prints_last_reaches_the_pipe(tmp_path: Path) -> None:
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0 and done.stdout.strip() and not done.stderr
+
+
+def test_a_bug_is_said_to_be_one_with_its_traceback_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(args: object) -> int:
+        raise RuntimeError("x")
+
+    monkeypatch.setattr(check, "run", broken)
+    monkeypatch.delenv("GONGSHI_DEBUG", raising=False)
+    assert main(["check", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("gongshi：内部错误（RuntimeError）。这是程序的缺陷，不是记录的问题")
+    assert "Traceback" not in err
+
+    monkeypatch.setenv("GONGSHI_DEBUG", "1")
+    assert main(["check", str(tmp_path)]) == 3
+    assert "Traceback" in capsys.readouterr().err
