@@ -522,8 +522,8 @@ def _decoder_for(tag: Any) -> Callable[[dict], Any]:
     if not tag.startswith(_DATACLASS):
         raise Damaged(tag)
     name = tag[len(_DATACLASS) :]
-    cls = _allowed_type(name)
-    _cls, init, every = _ALLOWED[name]
+    _allowed_type(name)  # Damaged unless it names one of gongshi's dataclasses
+    cls, init, every = _ALLOWED[name]
     new = object.__new__
     set_attr = object.__setattr__
 

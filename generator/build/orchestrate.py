@@ -734,10 +734,9 @@ BATCH = 16
 def _batches(count: int, jobs: int) -> list[tuple[int, int]]:
     """``count`` items in batches of at most ``BATCH``, at least four batches a worker
     when there are that many items (start, stop): one worker call and one reply per batch
-    instead of per item. Each reply waits
-    for this process (the thread that reads it back shares it with the build), and a
-    centre read from the cache costs the worker a few milliseconds, about what the
-    round trip costs."""
+    instead of per item. Each reply waits for this process (the thread that reads it back
+    shares it with the build), and a centre read from the cache costs the worker a few
+    milliseconds, about what the round trip costs."""
     size = max(1, min(BATCH, count // (jobs * 4)))
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
