@@ -14,6 +14,7 @@ import yaml
 
 from generator.build.engine import chosen_engine, quiet_jieba, run_site
 from generator.paths import DEFAULT_MKDOCS_YML, INSTALL_ROOT
+from generator.site import rawblocks
 from generator.urls import page_url
 
 
@@ -31,8 +32,8 @@ def site_config(
     site_url: str | None,
     project_root: Path | None = None,
 ) -> dict:
-    """The project's mkdocs.yml with absolute paths, the search word list and the site URL
-    filled in. A relative ``theme.custom_dir`` is the project's own folder when it has one,
+    """The project's mkdocs.yml with absolute paths, the search word list, the site URL and
+    the pages' raw HTML blocks (``site.rawblocks``) filled in. A relative ``theme.custom_dir`` is the project's own folder when it has one,
     else the templates gongshi ships (a project made by ``gongshi init`` has none)."""
     source = config_file(project_root)
     cfg = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -53,6 +54,10 @@ def site_config(
             entry = {"search": opts}
         plugins.append(entry)
     cfg["plugins"] = plugins
+    extensions = list(cfg.get("markdown_extensions") or [])
+    if rawblocks.NAME not in extensions:  # the pages' raw HTML blocks, taken as they are
+        extensions.append(rawblocks.NAME)
+    cfg["markdown_extensions"] = extensions
     return cfg
 
 

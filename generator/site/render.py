@@ -29,6 +29,7 @@ from generator.ledger.published import Correction
 from generator.packs.library import Pack
 from generator.paths import TEMPLATES as SITE_TEMPLATES
 from generator.site import contexts as c
+from generator.site.rawblocks import RAW_END, RAW_START
 from generator.text import formats as fmt
 from generator.text.escape import html_attr, html_text, md_escape, md_escape_block
 from generator.text.labels import DISCLOSURE_LABELS, POSTING_LABELS
@@ -110,6 +111,8 @@ def make_env(templates: Path = TEMPLATES / "pages") -> Environment:
     env.filters["date"] = date_cn
     env.filters["yaml"] = yaml_text
     env.filters["nw"] = nowrap_html  # a table cell: html, numbers and dates kept on one line
+    env.globals["raw_start"] = Markup(RAW_START)  # the lines around a raw HTML block (raw())
+    env.globals["raw_end"] = Markup(RAW_END)
     return env
 
 

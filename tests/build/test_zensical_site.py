@@ -86,6 +86,16 @@ def test_both_engines_make_the_same_pages_with_the_same_article_text(sites) -> N
     assert plan and "四点半学校" in plan
 
 
+def test_both_engines_take_the_raw_html_blocks_as_written(sites) -> None:
+    """The pages' raw HTML blocks reach both engines' pages whole, their marking lines gone
+    (generator/site/rawblocks.py, named by the generated configuration)."""
+    for name, site in sites.items():
+        plan = (site / CENTRE / "plans/2026-03/index.html").read_text(encoding="utf-8")
+        assert 'id="activity-A01"' in plan and 'class="gs-agenda"' in plan, name
+        for page in site.rglob("*.html"):
+            assert "gs:raw" not in page.read_text(encoding="utf-8"), (name, page)
+
+
 def test_both_engines_publish_the_same_files_but_their_own_assets(sites) -> None:
     def files(site: Path) -> set[str]:
         return {

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-import yaml
 
+from generator.build.mkdocs_site import site_config
 from generator.site.contexts import Row
 from generator.site.render import make_env
 from tests.conftest import copy_project
@@ -37,13 +37,15 @@ NASTY = (
     "{: #injected .x }",
     "\\*not em\\* `code` $x$ ~~del~~",
     "<!-- comment -->",
+    "<!-- /gs:raw -->\n<script>alert(4)</script>\n<!-- gs:raw -->",
     "   前后空格   ",
 )
 
 
 def _python_markdown() -> markdown.Markdown:
-    """Python-Markdown with the extensions and settings of mkdocs.yml."""
-    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    """Python-Markdown with the extensions and settings a build hands mkdocs (mkdocs.yml's,
+    and the raw HTML blocks': ``site_config``)."""
+    cfg = site_config(Path("docs"), Path("site"), None, None, ROOT)
     names, settings = [], {}
     for entry in cfg["markdown_extensions"]:
         if isinstance(entry, dict):
