@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,7 +27,7 @@ from generator.build.mkdocs_site import (
     write_config,
     write_search_words,
 )
-from generator.build.privacy import scan_outputs
+from generator.build.privacy import ScanJob, Scanned, scan_files, union_allowed
 from generator.build.tree import SITEMAPS, Gathered, write_tree
 from generator.errors import BuildFailed
 from generator.paths import SCHEMA_DIR, TEMPLATES
@@ -47,6 +48,16 @@ JOINED = {
     urls.ACTIVITIES_CSV: ("activities.csv", opendata.activities_csv),
     urls.FINANCE_CSV: ("finance.csv", opendata.finance_csv),
 }
+
+
+# ``fn(item)`` started where it runs beside this process (``orchestrate.Workers.aside``); a
+# call that gives its result
+Aside = Callable[[Callable[[Any], Any], Any], Callable[[], Any]]
+
+
+def run_here(fn: Callable[[Any], Any], item: Any) -> Callable[[], Any]:
+    """``fn(item)`` in this process, when its result is asked for."""
+    return lambda: fn(item)
 
 
 # a joined table as published: (the digest of its pieces' hashes, its own hash, where it is)
@@ -122,12 +133,17 @@ def build_city(
     site_url: str | None,
     awaiting: Sequence[AwaitingCorrection] = (),
     clean: set[str] | None = None,
+    aside: Aside = run_here,
 ) -> CityResult:
     """The city pages, all-centres data, styles and data schemas, built by mkdocs into
     ``site`` (emptied first): ``centres`` with their ``corrections``, and the centres
     ``awaiting`` correction listed with the note. ``clean``: the city files the
     personal-data guard found nothing in before (``privacy.scan_outputs``), kept by the
-    build from one build to the next."""
+    build from one build to the next.
+
+    The guard reads the files while mkdocs builds them (``aside``: in a process of its own,
+    ``orchestrate.Workers.aside``); when it finds a personal number, what mkdocs made is
+    removed at once and the result holds the errors and no file."""
     for folder in (site, tmp / "docs"):
         if folder.exists():
             shutil.rmtree(folder)
@@ -154,16 +170,20 @@ def build_city(
         g.add(rel, b"", "开放数据")
     add_static(g)
     result = CityResult(centres=centres, notes=list(sources.notes), pages=len(sources.pages))
-    with no_cycle_collection():
-        result.problems = scan_outputs(g.files, centres, project, clean=clean)
-    if any(p.severity.value == "error" for p in result.problems):
-        return result
+    scanning = aside(scan_files, ScanJob(g.files, union_allowed(centres, project), {}, clean))
     docs = tmp / "docs"
     write_tree(g.files, docs)
     words = tmp / "search-words.txt"
     write_search_words(g.words, words)
     cfg = city_config(site_config(docs, site, words, site_url, project.root))
     run_mkdocs(write_config(tmp / "mkdocs.yml", cfg), today)
+    with no_cycle_collection():
+        scanned: Scanned = scanning()
+        result.problems = scanned.problems_in(project, clean)
+    if any(p.severity.value == "error" for p in result.problems):
+        for folder in (docs, site):  # what holds the number is not kept until the build ends
+            shutil.rmtree(folder, ignore_errors=True)
+        return result
     for name in SITEMAPS:
         (site / name).unlink(missing_ok=True)
     for p in sorted(site.rglob("*")):

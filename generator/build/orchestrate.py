@@ -333,6 +333,7 @@ def _build(
                 site_url=site_url,
                 awaiting=unpublished.awaiting(),
                 clean=clean,
+                aside=workers.aside,
             )
 
         made, city_result = make_parts(keys, job, cache, workers, city, today, checks.found)
@@ -669,13 +670,23 @@ class Workers:
     def __init__(self, jobs: int | None) -> None:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.pool: ProcessPoolExecutor | None = None
+        self.side: ProcessPoolExecutor | None = None  # one process beside them (``aside``)
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["generator.build.preload"])
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
         return self.pool
+
+    def aside(self, fn: Callable, item: Any) -> Callable[[], Any]:
+        """``fn(item)`` started now in a process of its own beside the workers, which may all
+        be making parts (when there are workers; else run here when asked for); a call that
+        gives its result. The city part's guard reads its files there while mkdocs builds
+        them (``city.build_city``)."""
+        if self.jobs <= 1:
+            return lambda: fn(item)
+        if self.side is None:
+            self.side = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        return self.side.submit(fn, item).result
 
     def submit_all(self, fn: Callable, items: Sequence) -> list[Callable[[], Any]]:
         """``fn`` of each of ``items`` in the workers, handed out to them by a thread of this
@@ -723,8 +734,17 @@ class Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        for pool in (self.pool, self.side):
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """The processes of a build: forked by a server that loaded the build's modules once
+    (generator.build.preload)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["generator.build.preload"])
+    return ctx
 
 
 # the most items of one batch handed to a worker (``_batches``)

@@ -70,10 +70,15 @@ __all__ = [
     "luhn_ok",
     "output_text",
     "pdf_all_text",
+    "leak_problems",
+    "scan_files",
     "scan_outputs",
     "scan_records",
     "scan_text",
     "typst_text",
+    "union_allowed",
+    "ScanJob",
+    "Scanned",
 ]
 
 #: Problem codes of this module: code → (Chinese title, severity). To be listed in the
@@ -136,7 +141,7 @@ def _centre_folders(project: Any) -> list[Path]:
     )
 
 
-def _union_allowed(centres: Iterable[Any], project: Any = None) -> set[str]:
+def union_allowed(centres: Iterable[Any], project: Any = None) -> set[str]:
     """The public numbers of the centres, and those their centre.yaml declares not personal."""
     allowed: set[str] = set()
     for ce in centres:
@@ -152,7 +157,7 @@ def _union_allowed(centres: Iterable[Any], project: Any = None) -> set[str]:
 def allowed_key(centres: Iterable[Any], project: Any = None) -> str:
     """The digest of the numbers ``scan_outputs`` allows for ``centres``: the same files
     scanned with the same allowed numbers are found the same."""
-    return _allowed_key(_union_allowed(centres, project))
+    return _allowed_key(union_allowed(centres, project))
 
 
 def _allowed_key(allowed: set[str]) -> str:
@@ -188,7 +193,7 @@ def scan_records(project: Any, centres: Iterable[Any] = ()) -> list[Problem]:
     numbers centre by centre: ``records.validate.personal_numbers``.)
     """
     folders = _centre_folders(project)
-    allowed = _union_allowed(centres, project)
+    allowed = union_allowed(centres, project)
     for folder in folders:  # a centre whose records have errors has its public phone too
         path = folder / "centre.yaml"
         if path.is_file() and not path.is_symlink():
@@ -503,12 +508,51 @@ def scan_outputs(
     Raises:
         ToolMissing: there are PDFs and pdftotext is not installed.
     """
-    allowed = _union_allowed(list(centres), project)
+    scanned = scan_files(ScanJob(files, union_allowed(centres, project), texts, clean))
+    return scanned.problems_in(project, clean)
+
+
+@dataclass
+class ScanJob:
+    """What ``scan_files`` reads: the files (and known texts) of ``scan_outputs``, the
+    numbers allowed in them, and the files found clean before (None: read every file)."""
+
+    files: Mapping[str, bytes]
+    allowed: set[str]
+    texts: Mapping[str, str] = field(default_factory=dict)
+    clean: set[str] | None = None
+
+
+@dataclass
+class Scanned:
+    """What ``scan_files`` found: each number (kind, value) with the files it is in, the
+    warnings for PDFs it could not read, and the files and pieces found clean now."""
+
+    found: dict[tuple[str, str], list[str]]
+    problems: list[Problem]
+    clean: set[str] | None
+
+    def problems_in(self, project: Any, clean: set[str] | None = None) -> list[Problem]:
+        """The problems of the scan, each number at the record lines of ``project`` that
+        hold it (``leak_problems``); ``clean``, the set the job was given, becomes the one
+        found now (``scan_outputs``' ``clean``)."""
+        if clean is not None and self.clean is not None:
+            clean.clear()
+            clean.update(self.clean)
+        return self.problems + leak_problems(self.found, project)
+
+
+def scan_files(job: ScanJob) -> Scanned:
+    """The numbers in ``job``'s files (``scan_outputs`` without the record lines, which
+    ``leak_problems`` finds): this reads no record, so it can run in another process while
+    the build goes on (``build.city``)."""
+    files, allowed, texts = job.files, job.allowed, job.texts
+    clean = set(job.clean) if job.clean is not None else None
     where: dict[tuple[str, str], list[str]] = {}  # (kind, value) → output paths
     out: list[Problem] = []
     keys: dict[str, str] = {}
+    allowed_key = _allowed_key(allowed)
     if clean is not None:
-        allowed_key = _allowed_key(allowed)
         keys = {
             path: clean_key(path, data, allowed_key)
             for path, data in files.items()
@@ -551,6 +595,14 @@ def scan_outputs(
             clean.update(found_clean)
             kept.update(found_clean)
         clean.intersection_update(kept)
+    return Scanned(where, out, clean)
+
+
+def leak_problems(where: Mapping[tuple[str, str], list[str]], project: Any) -> list[Problem]:
+    """A ``personal-data-leak`` error for each number found (``Scanned.found``) at each
+    record line of ``project`` that holds it, or at the first output file it is in when no
+    record does (an attachment)."""
+    out: list[Problem] = []
     if not where:
         return out
     index = _index_records(project, _centre_folders(project))

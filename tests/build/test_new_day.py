@@ -18,7 +18,7 @@ import pytest
 from generator.build import city, parts
 from generator.build.cache import CACHE_DIR
 from generator.build.orchestrate import build_site
-from generator.build.privacy import _union_allowed, clean_key, scan_outputs
+from generator.build.privacy import clean_key, scan_outputs, union_allowed
 from generator.pipeline import load_project
 from generator.records.validate import Project
 from tests.conftest import MINIMAL, copy_project
@@ -150,7 +150,7 @@ def test_a_changed_file_in_the_cache_or_the_site_is_never_published(tmp_path: Pa
 
 
 def _allowed_key(centres, project: Path) -> str:
-    allowed = _union_allowed(list(centres), Project(project))
+    allowed = union_allowed(list(centres), Project(project))
     return hashlib.sha256(repr(sorted(allowed)).encode("utf-8")).hexdigest()
 
 

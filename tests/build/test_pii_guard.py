@@ -435,6 +435,39 @@ def test_outputs_scan_names_where_each_number_would_be_published(tmp_path, monke
 
 
 @pytest.mark.slow
+def test_the_city_guard_reads_beside_mkdocs_and_keeps_nothing_it_stopped(tmp_path, monkeypatch):
+    """The city part's guard reads its files in a process of its own while mkdocs builds
+    them (``Workers.aside``): a number on a city page stops the city part at its record
+    line, and what mkdocs made of it is removed at once."""
+    from generator.build.city import build_city
+    from generator.build.orchestrate import Workers
+
+    proj, where = planted_project(tmp_path)
+    unguarded(monkeypatch)
+    validated = load_project(proj, today=dt.date(2027, 6, 1))
+    work = tmp_path / "city"
+    clean: set[str] = set()
+    with Workers(2) as workers:
+        result = build_city(
+            validated.centres,
+            validated.corrections,
+            validated,
+            Project(proj),
+            work,
+            work / "site",
+            today=validated.today,
+            site_url=None,
+            clean=clean,
+            aside=workers.aside,
+        )
+        assert workers.side is not None, "read in a process beside the workers"
+    leaks = [p for p in result.problems if p.code == "personal-data-leak"]
+    assert leaks and {(p.file, p.line) for p in leaks} <= set(where.values())
+    assert result.manifest == [] and not (work / "site").exists() and not (work / "docs").exists()
+    assert clean, "the files found clean in the other process are remembered here"
+
+
+@pytest.mark.slow
 def test_guard_reads_the_pdfs(tmp_path, monkeypatch):
     """The planted numbers are caught in the print PDFs alone (text read with pdftotext)."""
     from generator.print.documents import render_pdfs
