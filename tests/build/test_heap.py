@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import operator
 from pathlib import Path
 
 from generator.build import orchestrate
@@ -41,3 +42,12 @@ def test_a_build_keeps_what_it_read_apart_only_while_it_runs(tmp_path: Path, mon
     assert frozen_during and frozen_during[0] > before
     # ...and are the collector's again once the build is done
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_the_workers_start_with_the_build_modules_set_apart() -> None:
+    """The workers' forkserver loads the build's modules and sets them apart before it forks
+    (generator.build.preload): a worker's collections walk only what it makes."""
+    with orchestrate.Workers(2) as workers:
+        frozen = workers.submit(operator.call, gc.get_freeze_count)()
+        side = workers.aside(operator.call, gc.get_freeze_count)()
+    assert frozen > 10_000 and side > 10_000  # the objects of generator.build.parts' imports
