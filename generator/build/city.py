@@ -17,7 +17,7 @@ import yaml
 
 from generator import model as m
 from generator import urls
-from generator.build.cache import digest, manifest_line
+from generator.build.cache import BuildCache, digest, manifest_line
 from generator.build.heap import no_cycle_collection
 from generator.build.mkdocs_site import (
     city_config,
@@ -32,7 +32,7 @@ from generator.build.tree import SITEMAPS, Gathered, write_tree
 from generator.errors import BuildFailed
 from generator.paths import SCHEMA_DIR, TEMPLATES
 from generator.records.validate import Project, Validated
-from generator.site import opendata
+from generator.site import hsds, opendata
 from generator.site.city import AwaitingCorrection
 from generator.site.datapackage import Licence, read_licence
 from generator.site.pages import render_city, sorted_centres
@@ -111,6 +111,35 @@ def site_licence(project_root: Path) -> Licence:
     return licence
 
 
+HSDS = "hsds"  # cache kind: each centre's own part of the HSDS export (``kept_hsds``)
+
+
+def kept_hsds(cache: BuildCache, inputs: Mapping[str, str], site_url: str | None) -> hsds.KeptParts:
+    """Each centre's own part of the HSDS export (``site.hsds.centre_part``) kept in the
+    build cache under the key of the centre's files (``inputs``, by centre id: its records,
+    content/ and the generator; orchestrate ``CachedChecks.inputs``) and the site address,
+    which are all it is made from (never the day): on a new day the export joins the kept
+    parts instead of encoding every centre again."""
+
+    def part(ce: m.Centre, make: Callable[[], hsds.CentrePart]) -> hsds.CentrePart:
+        if ce.id not in inputs:
+            return make()
+        key = digest("hsds", inputs[ce.id], site_url)
+        found = cache.get(HSDS, ce.id, key)
+        if (
+            isinstance(found, hsds.CentrePart)
+            and type(found.location) is bytes
+            and type(found.services) is bytes
+            and type(found.count) is int
+        ):
+            return found
+        made = make()
+        cache.put(HSDS, ce.id, key, made)
+        return made
+
+    return part
+
+
 @dataclass
 class CityResult:
     centres: list[m.Centre] = field(default_factory=list)  # the centres it lists, in order
@@ -134,12 +163,14 @@ def build_city(
     awaiting: Sequence[AwaitingCorrection] = (),
     clean: set[str] | None = None,
     aside: Aside = run_here,
+    hsds_parts: hsds.KeptParts | None = None,
 ) -> CityResult:
     """The city pages, all-centres data, styles and data schemas, built by mkdocs into
     ``site`` (emptied first): ``centres`` with their ``corrections``, and the centres
     ``awaiting`` correction listed with the note. ``clean``: the city files the
     personal-data guard found nothing in before (``privacy.scan_outputs``), kept by the
-    build from one build to the next.
+    build from one build to the next; ``hsds_parts``: the centres' own parts of the HSDS
+    export, kept likewise (``kept_hsds``).
 
     The guard reads the files while mkdocs builds them (``aside``: in a process of its own,
     ``orchestrate.Workers.aside``); when it finds a personal number, what mkdocs made is
@@ -160,6 +191,7 @@ def build_city(
             licence=site_licence(project.root),
             results=validated.results,
             tables=False,  # joined from the parts afterwards: write_joined_data
+            hsds_parts=hsds_parts,
         )
     g = Gathered(words=sources.words)
     for rel, text in sources.pages.items():

@@ -66,7 +66,14 @@ from generator.build.cache import (
     part_key,
     pdf_key,
 )
-from generator.build.city import CityResult, Joined, build_city, write_joined_data
+from generator.build.city import (
+    HSDS,
+    CityResult,
+    Joined,
+    build_city,
+    kept_hsds,
+    write_joined_data,
+)
 from generator.build.days import DayState, centre_day
 from generator.build.engine import load_jieba
 from generator.build.heap import kept_for_the_build, no_cycle_collection
@@ -334,6 +341,7 @@ def _build(
                 awaiting=unpublished.awaiting(),
                 clean=clean,
                 aside=workers.aside,
+                hsds_parts=kept_hsds(cache, checks.inputs, site_url),
             )
 
         made, city_result = make_parts(keys, job, cache, workers, city, today, checks.found)
@@ -423,6 +431,7 @@ def _build(
     cache.forget(PARTS, kept)
     cache.forget(PDFS, kept)
     cache.forget(LAST, kept)
+    cache.forget(HSDS, kept)
     if not preview:
         unpublished.remember(
             [ce for ce in publish if ce.id in published], checks.inputs, corrections

@@ -25,7 +25,7 @@ from generator import model as m
 from generator import urls
 from generator.packs.library import Pack
 from generator.site import contexts as c
-from generator.site import opendata
+from generator.site import hsds, opendata
 from generator.site.datapackage import DEFAULT_LICENCE, Licence
 from generator.site.listing import Item, disclosure, due_basis
 from generator.site.render import Out, date_cn, rel
@@ -208,12 +208,20 @@ def render_open_data(
     published: Mapping[str, list[Item]],
     licence: Licence = DEFAULT_LICENCE,
     tables: bool = True,
+    hsds_parts: hsds.KeptParts | None = None,
 ) -> None:
-    """The all-centres data files (``tables``: see ``opendata.all_centres_files``) and the
-    open-data page that lists every data file."""
+    """The all-centres data files (``tables``, ``hsds_parts``: see
+    ``opendata.all_centres_files``) and the open-data page that lists every data file."""
     all_items = [(ce, i) for ce in centres for i in published[ce.id]]
     for path, data in opendata.all_centres_files(
-        centres, packs, today, site_url, all_items, licence=licence, tables=tables
+        centres,
+        packs,
+        today,
+        site_url,
+        all_items,
+        licence=licence,
+        tables=tables,
+        hsds_parts=hsds_parts,
     ).items():
         out.file(path, data)
     page = urls.OPEN_DATA

@@ -30,20 +30,26 @@ Mapping:
 
 Identifiers are UUIDs derived from the records (``uuid5``), so they stay the same from
 build to build and the same operator has the same identifier at every centre.
+
+A centre's location and services are its own (``centre_part``: they read only its
+centre.yaml and its rule pack's catalogue, never the day); a build keeps each centre's part,
+as the files' text holds it, from one build to the next (``build.city``) and joins them
+(``export``'s ``parts``), which writes the same bytes as encoding every centre again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from generator import model as m
 from generator import urls
 from generator.packs.library import Pack
-from generator.site.jsontext import json_file
+from generator.site.jsontext import Encoded, items_text, json_file
 from generator.text import formats as fmt
 from generator.text import labels
 
@@ -221,45 +227,90 @@ def centre_services(
     return out
 
 
-def page_of(contents: list[dict]) -> dict:
-    """The HSDS API's ``Page`` holding ``contents`` on one page."""
+def page_of(contents: list, total: int | None = None) -> dict:
+    """The HSDS API's ``Page`` holding ``contents`` on one page (``total`` items, when some
+    of ``contents`` are ``Encoded`` items)."""
+    total = len(contents) if total is None else total
     return {
-        "total_items": len(contents),
+        "total_items": total,
         "total_pages": 1,
         "page_number": 1,
-        "size": len(contents),
+        "size": total,
         "first_page": True,
         "last_page": True,
-        "empty": not contents,
+        "empty": not total,
         "contents": contents,
     }
 
 
+# the depth of a page's items in its file (``jsontext.items_text``): members of
+# ``contents``, a list in the top object
+_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class CentrePart:
+    """A centre's own part of the HSDS files, as their text holds it: its location and its
+    services (``centre_part``)."""
+
+    location: bytes
+    services: bytes  # empty when it offers none
+    count: int  # how many services
+
+
+def centre_part(
+    ce: m.Centre,
+    pack: Pack | None,
+    site_url: str | None,
+    titles: dict[tuple[int, str], tuple[str, str]] | None = None,
+) -> CentrePart:
+    """A centre's location and services as the HSDS files hold them (``centre_services``
+    for ``titles``)."""
+    org_id = hsds_id("organization", ce.operator.credit_code)
+    loc = location(ce, org_id)
+    services = centre_services(ce, pack, site_url, org_id, loc["id"], titles)
+    return CentrePart(
+        items_text([loc], _ITEMS), items_text(services, _ITEMS) if services else b"", len(services)
+    )
+
+
+# a centre's part from where it was kept, or made now by the call given (``export``)
+KeptParts = Callable[[m.Centre, Callable[[], CentrePart]], CentrePart]
+
+
 def export(
-    centres: Iterable[m.Centre], packs: Mapping[str, Pack], site_url: str | None
+    centres: Iterable[m.Centre],
+    packs: Mapping[str, Pack],
+    site_url: str | None,
+    parts: KeptParts | None = None,
 ) -> dict[str, bytes]:
     """The HSDS files by path: ``urls.HSDS_SERVICES`` (every centre's services),
     ``urls.HSDS_ORGANIZATIONS`` (each operator once, in the order first met) and
-    ``urls.HSDS_LOCATIONS`` (each centre once)."""
+    ``urls.HSDS_LOCATIONS`` (each centre once). ``parts``: where each centre's own part
+    (``centre_part``) was kept."""
     centres = list(centres)
     runs: dict[str, list[str]] = {}
     for ce in centres:
         runs.setdefault(ce.operator.credit_code, []).append(ce.name)
     organizations: dict[str, dict] = {}
-    locations: list[dict] = []
-    services: list[dict] = []
+    locations: list[Encoded] = []
+    services: list[Encoded] = []
+    count = 0
     titles: dict[tuple[int, str], tuple[str, str]] = {}  # the packs outlive the call
     for ce in centres:
         if ce.operator.credit_code not in organizations:
             organizations[ce.operator.credit_code] = organization(ce, runs)
-        org_id = organizations[ce.operator.credit_code]["id"]
-        loc = location(ce, org_id)
-        locations.append(loc)
-        services += centre_services(
-            ce, packs.get(ce.rule_pack), site_url, org_id, loc["id"], titles
-        )
+
+        def make(ce: m.Centre = ce) -> CentrePart:
+            return centre_part(ce, packs.get(ce.rule_pack), site_url, titles)
+
+        part = parts(ce, make) if parts is not None else make()
+        locations.append(Encoded(part.location))
+        if part.count:
+            services.append(Encoded(part.services))
+            count += part.count
     return {
-        urls.HSDS_SERVICES: json_file(page_of(services)),
+        urls.HSDS_SERVICES: json_file(page_of(services, count)),
         urls.HSDS_ORGANIZATIONS: json_file(page_of(list(organizations.values()))),
         urls.HSDS_LOCATIONS: json_file(page_of(locations)),
     }

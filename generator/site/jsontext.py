@@ -13,6 +13,7 @@ encoder in one call, and the pieces are joined once, as bytes.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
@@ -24,13 +25,31 @@ def json_file(value: Any) -> bytes:
     return indented_json(value) + b"\n"
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """Members of a list already encoded as ``indented_json`` writes them at their depth
+    (``items_text``): written as they are, in the place of the members they stand for."""
+
+    text: bytes
+
+
+def items_text(items: list, depth: int) -> bytes:
+    """The text of ``items`` as members of a list at ``depth`` (the depth ``indented_json``
+    gives a list's members: 2 for the top value's, 3 for those of a list in the top object),
+    one after another with the separators the list writes between them."""
+    sep = ("," + "\n" + "  " * (depth - 1)).encode()
+    return sep.join(indented_json(x, depth) for x in items)
+
+
 def _nested(v: Any) -> bool:
     """A list or object json lays out on lines of their own (an empty one stays ``[]``)."""
     return isinstance(v, (dict, list, tuple)) and len(v) > 0
 
 
-def indented_json(value: Any) -> bytes:
-    """``json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")``."""
+def indented_json(value: Any, depth: int = 1) -> bytes:
+    """``json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")``; with ``depth``, its
+    text where it stands at that depth of a value (its members indented ``depth`` levels).
+    An ``Encoded`` member of a list is written as it is."""
     out: list[bytes] = []
     # where each list or object with lists or objects inside was first written, by identity
     # and indent (a span of ``out``), and the bytes of those met again
@@ -39,6 +58,9 @@ def indented_json(value: Any) -> bytes:
 
     def emit(v: Any, inner: int) -> None:
         """``v`` onto ``out``, its members indented by ``inner`` levels."""
+        if type(v) is Encoded:
+            out.append(v.text)
+            return
         if not _nested(v):
             out.append(_SCALAR.encode(v).encode())
             return
@@ -96,7 +118,7 @@ def indented_json(value: Any) -> bytes:
         out.append(pad[:-2].encode() + b"}")
         return nested
 
-    emit(value, 1)
+    emit(value, depth)
     return b"".join(out)
 
 

@@ -667,17 +667,19 @@ def all_centres_files(
     *,
     licence: Licence = DEFAULT_LICENCE,
     tables: bool = True,
+    hsds_parts: hsds.KeptParts | None = None,
 ) -> dict[str, bytes]:
     """The files of all centres under data/: the tables, their data package (with the
-    site's ``licence``), the HSDS export (three files) and the feed. Without ``tables``, not
-    the activities and finance tables (a build joins them from the centres' own:
+    site's ``licence``), the HSDS export (three files; ``hsds_parts``: where each centre's
+    own part of it was kept, ``hsds.export``) and the feed. Without ``tables``, not the
+    activities and finance tables (a build joins them from the centres' own:
     ``build.city``)."""
     files = {
         urls.CENTRES_JSON: centres_json(centres, packs, today),
         urls.CENTRES_CSV: centres_csv(centres),
         urls.FEED: atom_feed(entries, today, site_url),
         urls.DATAPACKAGE: datapackage_json(licence, site_url),
-        **hsds.export(centres, packs, site_url),
+        **hsds.export(centres, packs, site_url, hsds_parts),
     }
     if tables:
         files[urls.ACTIVITIES_CSV] = activities_csv(centres)

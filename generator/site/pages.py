@@ -28,7 +28,7 @@ from generator.figures.calendar import corrections_on, published_on, withheld_ke
 from generator.ledger.published import Correction
 from generator.packs.library import Pack
 from generator.records.validate import Validated
-from generator.site import opendata
+from generator.site import hsds, opendata
 from generator.site.archive import render_archive
 from generator.site.audit import render_audit
 from generator.site.city import (
@@ -237,12 +237,14 @@ def render_city(
     licence: Licence = DEFAULT_LICENCE,
     results: Mapping[str, Sequence[RuleResult]] | None = None,
     tables: bool = True,
+    hsds_parts: hsds.KeptParts | None = None,
 ) -> SiteSources:
     """The city pages (home, centres index, open data, about, the officers' view), the
     all-centres data files (the data package names ``licence``; without ``tables``, not the
     activities and finance tables: ``opendata.all_centres_files``) and ``data/updated.json``,
     the day of this build, which the centres' pages read (``site.today``). ``results`` are the
     rule results the pipeline computed for each centre (the officers' view prints them).
+    ``hsds_parts``: where each centre's own part of the HSDS export was kept (``hsds.export``).
 
     ``awaiting`` are the centres not published by this build because their records have
     errors: the home page and the centres index list them with the note (``site.city``)."""
@@ -283,6 +285,7 @@ def render_city(
         published=published,
         licence=licence,
         tables=tables,
+        hsds_parts=hsds_parts,
     )
     render_about(out, env, centres, used_packs, today)
     render_activities(out, env, centres, today=today)

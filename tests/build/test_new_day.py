@@ -21,6 +21,7 @@ from generator.build.orchestrate import build_site
 from generator.build.privacy import clean_key, scan_outputs, union_allowed
 from generator.pipeline import load_project
 from generator.records.validate import Project
+from generator.site import hsds
 from tests.conftest import MINIMAL, copy_project
 from tests.site_helpers import tree_bytes
 
@@ -104,6 +105,32 @@ def test_a_new_day_with_one_file_changed_remakes_that_centre(
     # the all-centres tables, whose pieces are the same (the finance table sums the items),
     # are the files published before: not joined again
     assert joins == [] and (activities.stat().st_ino, finance.stat().st_ino) == joined
+
+
+@pytest.mark.slow
+def test_the_hsds_export_joins_the_kept_parts_and_remakes_a_changed_centres(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each centre's own part of the HSDS export is kept in the build cache by its files:
+    on a new day the export joins the kept parts; a centre whose centre.yaml changed has
+    its part made again, and the files are those a build from nothing makes."""
+    project = two_centres(tmp_path, "proj")
+    out = tmp_path / "out"
+    build(project, out, DAY)
+    made: list[str] = []
+    part = hsds.centre_part
+    monkeypatch.setattr(hsds, "centre_part", lambda ce, *a: made.append(ce.id) or part(ce, *a))
+    build(project, out, NEXT)
+    assert made == []  # both parts from the cache
+    centre = project / "centres" / "demo-two" / "centre.yaml"
+    text = centre.read_text(encoding="utf-8")
+    centre.write_text(text.replace("沙尾路 1 号", "沙尾路 9 号", 1), encoding="utf-8")
+    build(project, out, DAY)
+    assert made == ["demo-two"]
+    monkeypatch.undo()
+    locations = (out / "data" / "hsds-locations.json").read_text(encoding="utf-8")
+    assert "沙尾路 9 号" in locations and "沙尾路 1 号" in locations  # demo's is as it was
+    assert tree_bytes(out) == cold(tmp_path, project, "cold", DAY)
 
 
 def overwrite_in_place(path: Path) -> None:

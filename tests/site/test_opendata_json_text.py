@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.site.hsds import hsds_id
-from generator.site.jsontext import indented_json, json_file
+from generator.site.jsontext import Encoded, indented_json, items_text, json_file
 
 SCALARS = (
     st.none()
@@ -47,6 +47,19 @@ def test_an_object_met_again_is_the_same_text_at_every_depth(a: object, b: objec
     shared = {"a": a, "list": [a, b], "empty": [], "none": {}}
     value = {"first": shared, "deeper": [[shared], {"x": shared}], "b": b, "again": [shared]}
     assert indented_json(value) == standard(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(VALUES, min_size=1, max_size=6), st.integers(0, 6))
+def test_members_encoded_ahead_are_the_same_text(items: list, cut: int) -> None:
+    """A list's members encoded ahead at their depth (``items_text``, in one or two
+    ``Encoded`` runs) give the text of the members themselves (``hsds.export``'s kept
+    parts)."""
+    runs = [run for run in (items[:cut], items[cut:]) if run]
+    page = {"total": len(items), "contents": items, "after": [items]}
+    ahead = {**page, "contents": [Encoded(items_text(run, 3)) for run in runs]}
+    assert indented_json(ahead) == standard(page)
+    assert indented_json([Encoded(items_text(items, 2))]) == standard(items)
 
 
 def test_a_file_ends_with_a_line_break() -> None:
