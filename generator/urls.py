@@ -265,6 +265,24 @@ def link(page_path: str, target: str) -> str:
     if shard_of(page_path) != shard_of(target):
         url = page_url(target)
         here = page_url(page_path).rstrip("/") or "."
-        out = posixpath.relpath(url.rstrip("/") or ".", here)
+        out = relative(url.rstrip("/") or ".", here)
         return out + "/" if url.endswith("/") and not out.endswith("/") else out
-    return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
+    return relative(target, posixpath.dirname(page_path) or ".")
+
+
+def relative(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start)``, without its two ``os.getcwd`` calls for two paths of
+    the site (relative, without ``..``): the city pages link every centre (tens of thousands
+    of links)."""
+    if not path or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    to = [x for x in path.split("/") if x and x != "."]
+    here = [x for x in start.split("/") if x and x != "."]
+    if ".." in to or ".." in here:
+        return posixpath.relpath(path, start)
+    same = 0
+    for a, b in zip(to, here, strict=False):
+        if a != b:
+            break
+        same += 1
+    return "/".join([".."] * (len(here) - same) + to[same:]) or "."

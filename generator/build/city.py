@@ -125,16 +125,18 @@ def kept_hsds(cache: BuildCache, inputs: Mapping[str, str], site_url: str | None
         if ce.id not in inputs:
             return make()
         key = digest("hsds", inputs[ce.id], site_url)
-        found = cache.get(HSDS, ce.id, key)
+        found = cache.get_data(HSDS, ce.id, key)  # plain JSON: its text, read in C
         if (
-            isinstance(found, hsds.CentrePart)
-            and type(found.location) is bytes
-            and type(found.services) is bytes
-            and type(found.count) is int
+            type(found) is list
+            and len(found) == 3
+            and type(found[0]) is str
+            and type(found[1]) is str
+            and type(found[2]) is int
         ):
-            return found
+            return hsds.CentrePart(found[0].encode(), found[1].encode(), found[2])
         made = make()
-        cache.put(HSDS, ce.id, key, made)
+        data = [made.location.decode(), made.services.decode(), made.count]
+        cache.put_data(HSDS, ce.id, key, data)
         return made
 
     return part

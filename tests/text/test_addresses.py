@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import posixpath
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import urls
 from generator.figures import finance as figures
@@ -131,3 +134,15 @@ def test_no_writer_spells_an_address() -> None:
         for path in (GENERATOR / folder).rglob("*.py"):
             found = _path_literals(ast.parse(path.read_text(encoding="utf-8")))
             assert not found, (path, found)
+
+
+_SEGMENT = st.sampled_from(["centres", "demo", "plans", "2026-03", "index.md", "a.md", ".", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SEGMENT, max_size=5), st.lists(_SEGMENT, max_size=5))
+def test_the_relative_link_is_posixpaths(to: list[str], start: list[str]) -> None:
+    """``urls.relative`` is ``posixpath.relpath`` for the site's paths, without its calls to
+    ``os.getcwd``."""
+    path, here = "/".join(to) or ".", "/".join(start) or "."
+    assert urls.relative(path, here) == posixpath.relpath(path, here)
