@@ -52,6 +52,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any, Self
 
@@ -256,6 +257,8 @@ def _build(
     """``build_site`` in its cache and workers; ``keep()``: what the build made so far
     lives as long as it (``heap.kept_for_the_build``)."""
     only = centre_folder(project, path)
+    if only is None and len(centre_dirs(project)) > READ_HERE:
+        workers.warm()  # its modules load meanwhile: the trees' record, the folders' hashes
     trees = _trees(cache, out)
     # a whole build of the same records, content, generator, options and day into the same,
     # untouched output folder: the site is already what this build would make
@@ -685,6 +688,15 @@ class Workers:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
         return self.pool
+
+    def warm(self) -> None:
+        """Start the workers' forkserver now, when there are workers: it loads the build's
+        modules in its own process (about a second of CPU) while this one goes on, and the
+        workers fork from it at once when the first centres are handed out. A build that
+        then has nothing to make has started it for nothing; it ends with this process."""
+        if self.jobs > 1:
+            _context()
+            forkserver.ensure_running()
 
     def aside(self, fn: Callable, item: Any) -> Callable[[], Any]:
         """``fn(item)`` started now in a process of its own beside the workers, which may all

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import operator
+import os
+from multiprocessing import forkserver
 from pathlib import Path
 
 from generator.build import orchestrate
@@ -51,3 +53,16 @@ def test_the_workers_start_with_the_build_modules_set_apart() -> None:
         frozen = workers.submit(operator.call, gc.get_freeze_count)()
         side = workers.aside(operator.call, gc.get_freeze_count)()
     assert frozen > 10_000 and side > 10_000  # the objects of generator.build.parts' imports
+
+
+def test_warming_starts_the_workers_forkserver_before_any_work() -> None:
+    """``Workers.warm`` starts the forkserver, which loads the build's modules while the
+    build goes on (a build of many centres warms it before hashing their folders); the
+    workers then fork from it."""
+    with orchestrate.Workers(2) as workers:
+        workers.warm()
+        server = forkserver._forkserver._forkserver_pid
+        assert server is not None and os.waitpid(server, os.WNOHANG) == (0, 0)  # running
+        assert workers.pool is None  # no worker yet
+        assert workers.submit(operator.call, gc.get_freeze_count)() > 10_000
+        assert forkserver._forkserver._forkserver_pid == server  # forked from the warm one
