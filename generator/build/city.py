@@ -210,7 +210,11 @@ def build_city(
     words = tmp / "search-words.txt"
     write_search_words(g.words, words)
     cfg = city_config(site_config(docs, site, words, site_url, project.root))
-    run_mkdocs(write_config(tmp / "mkdocs.yml", cfg), today)
+    failed: BuildFailed | None = None
+    try:
+        run_mkdocs(write_config(tmp / "mkdocs.yml", cfg), today)
+    except BuildFailed as exc:  # a number the guard finds is reported first, as before
+        failed = exc
     with no_cycle_collection():
         scanned: Scanned = scanning()
         result.problems = scanned.problems_in(project, clean)
@@ -218,6 +222,8 @@ def build_city(
         for folder in (docs, site):  # what holds the number is not kept until the build ends
             shutil.rmtree(folder, ignore_errors=True)
         return result
+    if failed is not None:
+        raise failed
     for name in SITEMAPS:
         (site / name).unlink(missing_ok=True)
     for p in sorted(site.rglob("*")):

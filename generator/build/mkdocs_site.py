@@ -33,8 +33,9 @@ def site_config(
     project_root: Path | None = None,
 ) -> dict:
     """The project's mkdocs.yml with absolute paths, the search word list, the site URL and
-    the pages' raw HTML blocks (``site.rawblocks``) filled in. A relative ``theme.custom_dir`` is the project's own folder when it has one,
-    else the templates gongshi ships (a project made by ``gongshi init`` has none)."""
+    the pages' raw HTML blocks (``site.rawblocks``) filled in. A relative
+    ``theme.custom_dir`` is the project's own folder when it has one, else the templates
+    gongshi ships (a project made by ``gongshi init`` has none)."""
     source = config_file(project_root)
     cfg = yaml.safe_load(source.read_text(encoding="utf-8"))
     cfg["docs_dir"] = str(docs)

@@ -466,6 +466,26 @@ def test_the_city_guard_reads_beside_mkdocs_and_keeps_nothing_it_stopped(tmp_pat
     assert result.manifest == [] and not (work / "site").exists() and not (work / "docs").exists()
     assert clean, "the files found clean in the other process are remembered here"
 
+    # mkdocs failing on the same pages (a menu entry of a page that does not exist): the
+    # numbers are still what the build reports, as when the guard read before mkdocs ran
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (proj / "mkdocs.yml").write_text(
+        config.replace("nav:\n", "nav:\n  - 没有的页面: missing.md\n", 1), encoding="utf-8"
+    )
+    with Workers(2) as workers:
+        again = build_city(
+            validated.centres,
+            validated.corrections,
+            validated,
+            Project(proj),
+            tmp_path / "again",
+            tmp_path / "again" / "site",
+            today=validated.today,
+            site_url=None,
+            aside=workers.aside,
+        )
+    assert [p for p in again.problems if p.code == "personal-data-leak"] == leaks
+
 
 @pytest.mark.slow
 def test_guard_reads_the_pdfs(tmp_path, monkeypatch):
