@@ -45,7 +45,11 @@ class _StashRawBlocks(Preprocessor):
                 else:
                     out.append(line)
             elif line == RAW_END:
-                out.extend(("", self.md.htmlStash.store("\n".join(block)), ""))
+                # as Python-Markdown stores a block it parsed: from its first line, ending
+                # with a line break (a block stored from a blank line would not be known as
+                # block-level, and would land inside a paragraph)
+                html = "\n".join(block).strip("\n") + "\n"
+                out.extend(("", self.md.htmlStash.store(html), ""))
                 block = None
             else:
                 block.append(line)

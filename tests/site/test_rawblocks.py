@@ -31,6 +31,11 @@ def test_a_marked_block_is_the_html_python_markdown_makes_of_it() -> None:
     assert RAW_START not in _convert(marked) and "gs:raw" not in _convert(marked)
 
 
+def test_blank_lines_at_a_blocks_edges_change_nothing() -> None:
+    spaced = AROUND.format(f"{RAW_START}\n\n{BLOCK}\n\n\n{RAW_END}")
+    assert _convert(spaced) == _convert(AROUND.format(BLOCK), stash=False)
+
+
 def test_two_blocks_and_markdown_between_them() -> None:
     page = AROUND.format(
         f"{RAW_START}\n{BLOCK}\n{RAW_END}\n\n中间 `代码`\n\n{RAW_START}\n{BLOCK}\n{RAW_END}"
