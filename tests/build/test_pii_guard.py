@@ -445,22 +445,26 @@ def test_the_city_guard_reads_beside_mkdocs_and_keeps_nothing_it_stopped(tmp_pat
     proj, where = planted_project(tmp_path)
     unguarded(monkeypatch)
     validated = load_project(proj, today=dt.date(2027, 6, 1))
-    work = tmp_path / "city"
-    clean: set[str] = set()
-    with Workers(2) as workers:
-        result = build_city(
-            validated.centres,
-            validated.corrections,
-            validated,
-            Project(proj),
-            work,
-            work / "site",
-            today=validated.today,
-            site_url=None,
-            clean=clean,
-            aside=workers.aside,
-        )
-        assert workers.side is not None, "read in a process beside the workers"
+
+    def city(work: Path, clean: set[str] | None = None):
+        with Workers(2) as workers:
+            result = build_city(
+                validated.centres,
+                validated.corrections,
+                validated,
+                Project(proj),
+                work,
+                work / "site",
+                today=validated.today,
+                site_url=None,
+                clean=clean,
+                aside=workers.aside,
+            )
+            assert workers.side is not None, "read in a process beside the workers"
+        return result
+
+    work, clean = tmp_path / "city", set()
+    result = city(work, clean)
     leaks = [p for p in result.problems if p.code == "personal-data-leak"]
     assert leaks and {(p.file, p.line) for p in leaks} <= set(where.values())
     assert result.manifest == [] and not (work / "site").exists() and not (work / "docs").exists()
@@ -472,18 +476,7 @@ def test_the_city_guard_reads_beside_mkdocs_and_keeps_nothing_it_stopped(tmp_pat
     (proj / "mkdocs.yml").write_text(
         config.replace("nav:\n", "nav:\n  - 没有的页面: missing.md\n", 1), encoding="utf-8"
     )
-    with Workers(2) as workers:
-        again = build_city(
-            validated.centres,
-            validated.corrections,
-            validated,
-            Project(proj),
-            tmp_path / "again",
-            tmp_path / "again" / "site",
-            today=validated.today,
-            site_url=None,
-            aside=workers.aside,
-        )
+    again = city(tmp_path / "again")
     assert [p for p in again.problems if p.code == "personal-data-leak"] == leaks
 
 
