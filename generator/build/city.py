@@ -29,6 +29,7 @@ from generator.build.mkdocs_site import (
 )
 from generator.build.privacy import ScanJob, Scanned, scan_files, union_allowed
 from generator.build.tree import SITEMAPS, Gathered, write_tree
+from generator.build.workers import run_here
 from generator.errors import BuildFailed
 from generator.paths import SCHEMA_DIR, TEMPLATES
 from generator.records.validate import Project, Validated
@@ -50,14 +51,9 @@ JOINED = {
 }
 
 
-# ``fn(item)`` started where it runs beside this process (``orchestrate.Workers.aside``); a
+# ``fn(item)`` started where it runs beside this process (``workers.Workers.aside``); a
 # call that gives its result
 Aside = Callable[[Callable[[Any], Any], Any], Callable[[], Any]]
-
-
-def run_here(fn: Callable[[Any], Any], item: Any) -> Callable[[], Any]:
-    """``fn(item)`` in this process, when its result is asked for."""
-    return lambda: fn(item)
 
 
 # a joined table as published: (the digest of its pieces' hashes, its own hash, where it is)
@@ -175,7 +171,7 @@ def build_city(
     export, kept likewise (``kept_hsds``).
 
     The guard reads the files while mkdocs builds them (``aside``: in a process of its own,
-    ``orchestrate.Workers.aside``); when it finds a personal number, what mkdocs made is
+    ``workers.Workers.aside``); when it finds a personal number, what mkdocs made is
     removed at once and the result holds the errors and no file."""
     for folder in (site, tmp / "docs"):
         if folder.exists():

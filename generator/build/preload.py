@@ -1,4 +1,4 @@
-"""What the forkserver of a build's worker processes loads once (``orchestrate.Workers``), so
+"""What the forkserver of a build's worker processes loads once (``workers.Workers``), so
 that every worker it forks starts with it instead of loading it again: the build's modules.
 They are then set apart from the cycle collector's passes (``gc.freeze``): every worker keeps
 them to its end, and its collections walk only what it makes.

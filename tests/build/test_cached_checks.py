@@ -17,7 +17,8 @@ from conftest import MINIMAL, ROOT, copy_project
 
 from generator.build import orchestrate
 from generator.build.cache import CACHE_DIR, BuildCache
-from generator.build.orchestrate import CachedChecks, Workers
+from generator.build.orchestrate import CachedChecks
+from generator.build.workers import Workers
 from generator.pipeline import RECORDS, WHOLE, load, load_project
 from generator.records.validate import Project, Validated
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.build import orchestrate
 from generator.build.orchestrate import build_site
+from generator.build.workers import Workers
 from tests.conftest import MINIMAL, copy_project
 
 DAY = dt.date(2026, 4, 20)
@@ -49,7 +50,7 @@ def test_a_build_keeps_what_it_read_apart_only_while_it_runs(tmp_path: Path, mon
 def test_the_workers_start_with_the_build_modules_set_apart() -> None:
     """The workers' forkserver loads the build's modules and sets them apart before it forks
     (generator.build.preload): a worker's collections walk only what it makes."""
-    with orchestrate.Workers(2) as workers:
+    with Workers(2) as workers:
         frozen = workers.submit(operator.call, gc.get_freeze_count)()
         side = workers.aside(operator.call, gc.get_freeze_count)()
     assert frozen > 10_000 and side > 10_000  # the objects of generator.build.parts' imports
@@ -59,7 +60,7 @@ def test_warming_starts_the_workers_forkserver_before_any_work() -> None:
     """``Workers.warm`` starts the forkserver, which loads the build's modules while the
     build goes on (a build of many centres warms it before hashing their folders); the
     workers then fork from it."""
-    with orchestrate.Workers(2) as workers:
+    with Workers(2) as workers:
         workers.warm()
         server = forkserver._forkserver._forkserver_pid
         assert server is not None and os.waitpid(server, os.WNOHANG) == (0, 0)  # running

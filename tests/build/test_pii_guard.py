@@ -440,7 +440,7 @@ def test_the_city_guard_reads_beside_mkdocs_and_keeps_nothing_it_stopped(tmp_pat
     them (``Workers.aside``): a number on a city page stops the city part at its record
     line, and what mkdocs made of it is removed at once."""
     from generator.build.city import build_city
-    from generator.build.orchestrate import Workers
+    from generator.build.workers import Workers
 
     proj, where = planted_project(tmp_path)
     unguarded(monkeypatch)
