@@ -278,6 +278,24 @@ def generator_version(hashes: FileHashes, project_root: Path | None = None) -> s
     return digest(FORMAT, code, tools)
 
 
+@dataclasses.dataclass(frozen=True)
+class DataEntry:
+    """One entry of plain JSON data in the cache (``BuildCache.put_data``): its file and the
+    key it is stored under. Needs no ``BuildCache`` (which hashes the generator when opened)."""
+
+    path: Path
+    key: str
+
+    def get(self) -> Any | None:
+        """The data when it was stored under the key (None when it was not, or the entry is
+        missing or damaged: ``read_entry``)."""
+        stored = read_entry(self.path, plain=True)
+        return stored[1] if stored is not None and stored[0] == self.key else None
+
+    def put(self, value: Any) -> None:
+        write_atomic(self.path, _entry(self.key, value))
+
+
 class BuildCache:
     """``.gongshi-cache/``: values (JSON, ``entry_bytes``) and finished folders, each under
     its key."""
@@ -295,10 +313,7 @@ class BuildCache:
     def get(self, kind: str, name: str, key: str) -> Any | None:
         """The value stored as ``kind``/``name`` when it was stored under ``key`` (None when
         there is none, or it is damaged: see ``read_entry``)."""
-        return self._stored(kind, name, key, plain=False)
-
-    def _stored(self, kind: str, name: str, key: str, *, plain: bool) -> Any | None:
-        stored = read_entry(self._value_path(kind, name), plain=plain)
+        stored = read_entry(self._value_path(kind, name))
         if stored is None:
             return None
         stored_key, value = stored
@@ -317,12 +332,17 @@ class BuildCache:
         """Plain JSON data (lists, objects, strings, numbers) stored by ``put_data`` under
         ``key``, not made into anything: the caller checks its shape. None when there is none
         or it is damaged."""
-        return self._stored(kind, name, key, plain=True)
+        return self.data_entry(kind, name, key).get()
 
     def put_data(self, kind: str, name: str, key: str, value: Any) -> None:
         """Store plain JSON data as it is (no type tags: a large record written and read
         in C), behind the same hash-checked header as every entry."""
-        write_atomic(self._value_path(kind, name), _entry(key, value))
+        self.data_entry(kind, name, key).put(value)
+
+    def data_entry(self, kind: str, name: str, key: str) -> DataEntry:
+        """The entry of plain JSON data ``kind``/``name`` under ``key``, to be read or
+        written by another process of the build (``publish.publish_beside``)."""
+        return DataEntry(self._value_path(kind, name), key)
 
     # folders ---------------------------------------------------------------
 
@@ -526,8 +546,11 @@ def _decoder_for(tag: Any) -> Callable[[dict], Any]:
     cls, init, every = _ALLOWED[name]
     new = object.__new__
     set_attr = object.__setattr__
+    shared = _SHARED.get(name)
 
     def dataclass_value(data: dict) -> Any:
+        if shared is not None and type(data.get(shared)) is str:
+            data[shared] = sys.intern(data[shared])
         if every is not None and data.keys() == every:
             # every field stored: the object as __init__ would make it, without the call
             obj = new(cls)
@@ -541,6 +564,12 @@ def _decoder_for(tag: Any) -> Callable[[dict], Any]:
 
     _DECODERS[tag] = dataclass_value
     return dataclass_value
+
+
+# a dataclass → its field whose string is read once for all its objects: the file of a
+# position (a centre's check holds hundreds of positions in a dozen files), so the values
+# read back, and sent between the build's processes, hold each file name once
+_SHARED = {"generator.problems:Position": "file"}
 
 
 def _bytes(text: str) -> bytes:

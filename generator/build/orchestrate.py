@@ -56,6 +56,7 @@ from generator.build.awaiting import Unpublished
 from generator.build.cache import (
     CACHE_DIR,
     BuildCache,
+    DataEntry,
     build_lock,
     digest,
     manifest_entry,
@@ -65,6 +66,7 @@ from generator.build.cache import (
 )
 from generator.build.city import (
     HSDS,
+    JOINED,
     CityResult,
     Joined,
     build_city,
@@ -102,8 +104,17 @@ from generator.build.parts import (
     reusable_part,
     whole_check,
 )
-from generator.build.publish import Trees, intact, output_path, published_file, recover
-from generator.build.publish import publish as publish_site
+from generator.build.publish import (
+    Ahead,
+    Publication,
+    Trees,
+    intact,
+    output_path,
+    publish_beside,
+    published_file,
+    read_ahead,
+    recover,
+)
 from generator.build.tree import (
     MANIFEST,
     check_site_links,
@@ -113,7 +124,7 @@ from generator.build.tree import (
     write_new,
     write_sitemap,
 )
-from generator.build.workers import Workers
+from generator.build.workers import Workers, run_here
 from generator.errors import BuildFailed
 from generator.ledger.published import LEDGER_FILE
 from generator.packs.library import Library
@@ -255,9 +266,9 @@ def _build(
     lives as long as it (``heap.kept_for_the_build``)."""
     only = centre_folder(project, path)
     folders = centre_dirs(project) if only is None else []
-    if len(folders) > READ_HERE:
-        workers.warm()  # its modules load meanwhile: the trees' record, the folders' hashes
-    trees = _trees(cache, out)
+    many = len(folders) > READ_HERE
+    if many:
+        workers.warm()  # its modules load meanwhile: the folders' hashes
     # a whole build of the same records, content, generator, options and day into the same,
     # untouched output folder: the site is already what this build would make
     inputs = (
@@ -266,9 +277,14 @@ def _build(
         else ""
     )
     if inputs and not preview:
-        unchanged = _unchanged(cache, out, inputs, trees)
+        unchanged = _unchanged(cache, out, inputs)
         if unchanged is not None:
             return unchanged
+    # the output's record (``build.publish``): a large site's is read, and published with,
+    # in the process beside the workers while this one goes on
+    beside = workers.aside if many else run_here
+    trees_entry = _trees_entry(cache, out)
+    ahead = beside(read_ahead, Ahead(trees_entry, tuple(JOINED)))
     # the city pages' search dictionary is loaded here while the workers read the centres
     dictionary = threading.Thread(target=load_jieba, daemon=True)
     checks = CachedChecks(cache, workers, (site_url, pdf), meanwhile=dictionary.start)
@@ -382,7 +398,7 @@ def _build(
             **{rel: (sha, site / rel) for rel, sha in manifest_items(kept_lines)},
         }
         joined = write_joined_data(
-            site, city_result.centres, pieces, _last_joined(cache, out, trees)
+            site, city_result.centres, pieces, _last_joined(cache, out, ahead())
         )
         lines += [manifest_entry(rel, sha) for rel, (_from, sha, _path) in joined.items()]
         lines.append(unpublished.write_state(site))
@@ -428,15 +444,15 @@ def _build(
             if cid in published and cc.ledger is not None and cc.ledger_path is not None
         )
         written = write_ledgers(ledgers, today, project) if recorded else []
-        publish_site(out, files, trees, lambda new: _save_trees(cache, out, new))
-    made_from = {rel: [source, sha] for rel, (source, sha, _path) in joined.items()}
-    cache.put_data(JOINED_DATA, _site_name(out), _site_key(out), made_from)
-    cache.put(GUARD, "city", cache.version, frozenset(clean))
-    kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
-    cache.forget(PARTS, kept)
-    cache.forget(PDFS, kept)
-    cache.forget(LAST, kept)
-    cache.forget(HSDS, kept)
+        published_site = beside(publish_beside, Publication(out, files, trees_entry))
+        # meanwhile, what is stored whether or not the site is published
+        made_from = {rel: [source, sha] for rel, (source, sha, _path) in joined.items()}
+        cache.put_data(JOINED_DATA, _site_name(out), _site_key(out), made_from)
+        cache.put(GUARD, "city", cache.version, frozenset(clean))
+        kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
+        for kind in (PARTS, PDFS, LAST, HSDS):
+            cache.forget(kind, kept)
+        published_site()
     if not preview:
         unpublished.remember(
             [ce for ce in publish if ce.id in published], checks.inputs, corrections
@@ -506,13 +522,10 @@ def _last_joined(cache: BuildCache, out: Path, trees: Trees) -> dict[str, Joined
     return out_of
 
 
-def _trees(cache: BuildCache, out: Path) -> Trees:
-    """What the last build recorded of the output folder's trees (``build.publish``)."""
-    return Trees.of(cache.get_data(SITE_FILES, _site_name(out), _site_key(out)))
-
-
-def _save_trees(cache: BuildCache, out: Path, trees: Trees) -> None:
-    cache.put_data(SITE_FILES, _site_name(out), _site_key(out), trees.data())
+def _trees_entry(cache: BuildCache, out: Path) -> DataEntry:
+    """Where the cache keeps what the last build recorded of the output folder's trees
+    (``build.publish``)."""
+    return cache.data_entry(SITE_FILES, _site_name(out), _site_key(out))
 
 
 def _inputs_key(
@@ -549,12 +562,14 @@ def _build_key(inputs: str, out: Path) -> str:
     return digest(inputs, state.read_bytes() if state.is_file() else b"")
 
 
-def _unchanged(cache: BuildCache, out: Path, inputs: str, trees: Trees) -> BuildResult | None:
+def _unchanged(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     """What the last whole build into ``out`` reported, when it was made from ``inputs`` and
     the output folder is still, file for file, what it published (``publish.intact``);
     None otherwise."""
     stored = cache.get(BUILDS, _site_name(out), _build_key(inputs, out))
-    if not isinstance(stored, BuildResult) or not intact(out, trees):
+    if not isinstance(stored, BuildResult):
+        return None
+    if not intact(out, Trees.of(_trees_entry(cache, out).get())):
         return None
     stored.out = out
     stored.notes = [*stored.notes, "记录、内容和日期都没有变化，网站已是最新，未重新生成"]

@@ -34,7 +34,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.build.cache import BuildCache, digest, manifest_line, part_key
@@ -119,6 +119,12 @@ class PartResult:
     @property
     def failed(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
+
+    def sent(self) -> PartResult:
+        """The part as a worker sends it to the build process, which publishes its files:
+        without the stats of its files in the cache and what the guard found in its pages,
+        which only a worker making or reusing it reads (``reusable_part``, ``_same_pages``)."""
+        return replace(self, stats={}, scanned=[])
 
 
 _TYPESETTER = None
@@ -237,7 +243,8 @@ def _with_part(job: CheckJob, cache: BuildCache, read: CentreRead) -> CentreRead
     if job.part is not None and read.state is not None and read.light.centre is not None:
         inputs, site_url, pdf = job.part
         read.part_key = part_key(inputs, read.state.pages, read.state.pdfs, site_url, pdf)
-        read.part = reusable_part(cache, read.light.centre.id, read.part_key, job.today)
+        part = reusable_part(cache, read.light.centre.id, read.part_key, job.today)
+        read.part = part.sent() if part is not None else None
     return read
 
 

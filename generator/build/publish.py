@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.build.cache import DataEntry
 from generator.build.tree import check_rel, copy_file, remove_path, stat_of
 from generator.errors import BuildFailed
 
@@ -68,6 +69,59 @@ class Trees:
                     rel: entry for rel, entry in record.items() if _well_formed(rel, entry)
                 }
         return cls(live, files)
+
+    def live_only(self, rels: Iterable[str]) -> Trees:
+        """The record of the live tree's ``rels`` alone (what ``published_file`` reads)."""
+        if self.live is None:
+            return Trees()
+        live = self.files.get(self.live) or {}
+        return Trees(self.live, {self.live: {rel: live[rel] for rel in rels if rel in live}})
+
+
+# ---------------------------------------------------------------- publishing beside the build
+#
+# The record of a large site is tens of megabytes of JSON: the build reads it, and publishes
+# with it, in the process beside its workers (``workers.Workers.aside``), where reading it
+# overlaps the reading of the centres and publishing overlaps what the build stores in its
+# cache afterwards. The process keeps the record it read ahead until it publishes.
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """The record of an output folder to read ahead of its publication (``read_ahead``)."""
+
+    entry: DataEntry  # where the cache keeps it
+    rels: tuple[str, ...]  # the files of the live tree the build asks about first
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A site to publish into ``out`` (``publish``) with the record kept at ``entry``."""
+
+    out: Path
+    files: Mapping[str, tuple[str, str | Path]]
+    entry: DataEntry
+
+
+# the record each process read ahead, by where it is kept, until it publishes with it
+_AHEAD: dict[DataEntry, Trees] = {}
+
+
+def read_ahead(ahead: Ahead) -> Trees:
+    """Read the record of ``ahead`` and keep it in this process for ``publish_beside``; the
+    record of the live tree's ``ahead.rels`` (``Trees.live_only``)."""
+    trees = Trees.of(ahead.entry.get())
+    _AHEAD[ahead.entry] = trees
+    return trees.live_only(ahead.rels)
+
+
+def publish_beside(job: Publication) -> None:
+    """``publish`` the site of ``job``: with the record this process read ahead
+    (``read_ahead``), else read now; the new record stored in its place."""
+    trees = _AHEAD.pop(job.entry, None)
+    if trees is None:
+        trees = Trees.of(job.entry.get())
+    publish(job.out, job.files, trees, lambda new: job.entry.put(new.data()))
 
 
 def _well_formed(rel: object, entry: object) -> bool:

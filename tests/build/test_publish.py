@@ -10,7 +10,19 @@ import hashlib
 import os
 from pathlib import Path
 
-from generator.build.publish import Trees, intact, live_tree, publish, recover
+from generator.build.cache import DataEntry
+from generator.build.publish import (
+    Ahead,
+    Publication,
+    Trees,
+    intact,
+    live_tree,
+    publish,
+    publish_beside,
+    published_file,
+    read_ahead,
+    recover,
+)
 
 
 def sources(tmp_path: Path, files: dict[str, bytes]) -> dict[str, tuple[str, Path]]:
@@ -120,3 +132,31 @@ def test_a_file_that_became_a_folder_and_back(tmp_path: Path) -> None:
     for files in (one, one, two, two, one):
         publish(out, sources(tmp_path, files), saved.trees, saved)
         assert site(out) == files
+
+
+def test_a_record_read_ahead_is_the_one_published_with(tmp_path: Path) -> None:
+    """The build reads the record in the process beside its workers and publishes there
+    (``read_ahead``, ``publish_beside``): the record read ahead is the one the publication
+    brings the spare up to date with, and the new one is stored in its place."""
+    out = tmp_path / "public"
+    entry = DataEntry(tmp_path / "cache" / "trees.json", "the key")
+    first = {"index.html": b"home", "data/a.csv": b"a\r\n", "print/a/x.pdf": b"%PDF-1"}
+    for _ in range(2):  # both trees hold the site
+        publish_beside(Publication(out, sources(tmp_path, first), entry))
+    assert intact(out, Trees.of(entry.get()))
+    spare = tmp_path / ".public.a"
+    kept = (spare / "print/a/x.pdf").stat().st_ino
+    # what the build asks of the live tree before publishing: the files it names, no other
+    asked = read_ahead(Ahead(entry, ("data/a.csv", "missing.csv")))
+    assert asked.live == "b" and set(asked.files["b"]) == {"data/a.csv"}
+    assert published_file(out, asked, "data/a.csv", hashlib.sha256(b"a\r\n").hexdigest())
+    entry.path.unlink()  # the publication goes by the record read ahead, not the file
+    second = {**first, "index.html": b"home, changed"}
+    publish_beside(Publication(out, sources(tmp_path, second), entry))
+    assert site(out) == second
+    assert (out.resolve() / "print/a/x.pdf").stat().st_ino == kept  # known, kept as it was
+    assert intact(out, Trees.of(entry.get()))  # the new record stored
+    # without a record read ahead, the entry is read then; a missing one walks the spare
+    entry.path.unlink()
+    publish_beside(Publication(out, sources(tmp_path, first), entry))
+    assert site(out) == first and intact(out, Trees.of(entry.get()))
