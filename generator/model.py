@@ -11,9 +11,10 @@ from __future__ import annotations
 import copyreg
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any
 
 from generator.problems import Position
 
@@ -42,6 +43,30 @@ class Located:
     def pos(self, name: str) -> Position:
         """Position of a field's value, or of the object when the field was omitted."""
         return self.at.get(name, self.src)
+
+
+def without_field_places(value: Any) -> Any:
+    """``value`` with every record in it placed by where it starts alone (``src``; ``at``
+    emptied, so ``pos`` gives the record's start): for what lists records and never points at
+    one of their lines (``pipeline.city_view``). Half the objects of a centre are positions."""
+    if isinstance(value, Located):
+        changed: dict[str, Any] = {"at": NO_POS} if value.at else {}
+        for f in fields(value):
+            if f.name not in ("src", "at"):
+                old = getattr(value, f.name)
+                new = without_field_places(old)
+                if new is not old:
+                    changed[f.name] = new
+        return replace(value, **changed) if changed else value
+    if isinstance(value, tuple):
+        items = tuple(without_field_places(v) for v in value)
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    if isinstance(value, Mapping) and not isinstance(value, str):
+        pairs = {k: without_field_places(v) for k, v in value.items()}
+        if all(pairs[k] is v for k, v in value.items()):
+            return value
+        return MappingProxyType(pairs) if isinstance(value, MappingProxyType) else pairs
+    return value
 
 
 # ---------------------------------------------------------------- centre.yaml

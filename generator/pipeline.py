@@ -99,12 +99,14 @@ CheckFn = Callable[[Project, Path, Library], CentreChecked]
 
 
 def city_view(centre: m.Centre) -> m.Centre:
-    """A centre without its planned activities and activity records: what the city pages and
-    the disclosure calendar read (names, hours, which plans and reports exist and when they
-    were published), at a fraction of the size."""
-    return replace(
+    """A centre without its planned activities and activity records, its records placed by
+    where each starts (``model.without_field_places``; the centre's own fields keep theirs):
+    what the city pages and the disclosure calendar read (names, hours, which plans and
+    reports exist and when they were published), at a fraction of the size."""
+    light = replace(
         centre, plans=tuple(replace(p, activities=()) for p in centre.plans), activity_months=()
     )
+    return replace(m.without_field_places(light), src=centre.src, at=centre.at)
 
 
 def project_library(project: Project) -> Library:

@@ -280,11 +280,6 @@ def _build(
         unchanged = _unchanged(cache, out, inputs)
         if unchanged is not None:
             return unchanged
-    # the output's record (``build.publish``): a large site's is read, and published with,
-    # in the process beside the workers while this one goes on
-    beside = workers.aside if many else run_here
-    trees_entry = _trees_entry(cache, out)
-    ahead = beside(read_ahead, Ahead(trees_entry, tuple(JOINED)))
     # the city pages' search dictionary is loaded here while the workers read the centres
     dictionary = threading.Thread(target=load_jieba, daemon=True)
     checks = CachedChecks(cache, workers, (site_url, pdf), meanwhile=dictionary.start)
@@ -365,6 +360,12 @@ def _build(
                 hsds_parts=kept_hsds(cache, checks.inputs, site_url),
             )
 
+        # the output's record (``build.publish``): a large site's is read, and published
+        # with, in the process beside the workers, which reads it while this one makes the
+        # city pages (the centres are read by then: it takes no time from their reading)
+        beside = workers.aside if many else run_here
+        trees_entry = _trees_entry(cache, out)
+        ahead = beside(read_ahead, Ahead(trees_entry, tuple(JOINED)))
         made, city_result = make_parts(keys, job, cache, workers, city, today, checks.found)
         parts = []
         for part in made:

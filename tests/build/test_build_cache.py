@@ -8,6 +8,7 @@ import hashlib
 import json
 import pickle
 import shutil
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -220,6 +221,28 @@ def test_city_pages_from_city_views_equal_those_from_whole_centres(samples_loade
         [opendata.finance_csv([ce]) for ce in shown], opendata.finance_csv([])
     )
     assert whole.files["data/activities.csv"].count(b"\r\n") > len(centres) * 50
+
+
+def test_a_city_view_places_its_records_by_where_they_start(samples_loaded) -> None:
+    # Half of a centre's objects are the places of its records' fields; the city pages never
+    # point at one, so the city view keeps each record's start and the centre's own fields.
+    from generator.compliance import results_problems
+    from generator.pipeline import city_view
+
+    validated = samples_loaded
+    for ce in validated.centres:
+        light = city_view(ce)
+        assert (
+            light.at == ce.at
+            and light.src == ce.src
+            and light == replace(ce, plans=light.plans, activity_months=())
+        )
+        records = [*light.quarters, *light.staff, *light.rooms]
+        assert records and all(not r.at and r.src.line for r in records)
+        assert [r.src for r in records] == [r.src for r in (*ce.quarters, *ce.staff, *ce.rooms)]
+        # what the build reports of its rule results points at the same lines
+        results = validated.results[ce.id]
+        assert results_problems(light, results) == results_problems(ce, results)
 
 
 # ---------------------------------------------------------------- entries, folders, the swap
