@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import city, parts
+from generator.build import city, orchestrate, parts
 from generator.build.cache import CACHE_DIR
 from generator.build.orchestrate import build_site
 from generator.build.privacy import clean_key, scan_outputs, union_allowed
@@ -105,6 +105,31 @@ def test_a_new_day_with_one_file_changed_remakes_that_centre(
     # the all-centres tables, whose pieces are the same (the finance table sums the items),
     # are the files published before: not joined again
     assert joins == [] and (activities.stat().st_ino, finance.stat().st_ino) == joined
+
+
+@pytest.mark.slow
+def test_a_city_read_by_the_workers_is_published_beside_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city of more centres than the build reads itself (``READ_HERE``) is read by the
+    workers, and the output's record is read, and the site published, in the process beside
+    them (``publish.read_ahead``, ``publish_beside``): the same site as a build from nothing,
+    the files it had before linked from the live tree by that record."""
+    monkeypatch.setattr(orchestrate, "READ_HERE", 0)
+    project = two_centres(tmp_path, "proj")
+    out = tmp_path / "out"
+    for day in (DAY, NEXT):
+        done = build_site(project, out, today=day, pdf=True, ledger=False, jobs=2)
+        assert not done.report.errors, done.report.format("text")
+    path = project / QUARTER
+    path.write_text(path.read_text(encoding="utf-8").replace("投影仪", "投影机"), encoding="utf-8")
+    later = NEXT + dt.timedelta(days=1)
+    done = build_site(project, out, today=later, pdf=True, ledger=False, jobs=2)
+    assert done.made == ["demo-two"] and done.reused == ["demo"]
+    assert tree_bytes(out) == cold(tmp_path, project, "cold", later)
+    # an unchanged file is the live tree's, linked (a record not read would copy it)
+    for rel in ("centres/demo/index.html", "print/demo/hours.pdf"):
+        assert (out / rel).stat().st_nlink == 2, rel
 
 
 @pytest.mark.slow
