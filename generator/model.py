@@ -61,7 +61,7 @@ def without_field_places(value: Any) -> Any:
     if isinstance(value, tuple):
         items = tuple(without_field_places(v) for v in value)
         return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
-    if isinstance(value, Mapping) and not isinstance(value, str):
+    if isinstance(value, Mapping):
         pairs = {k: without_field_places(v) for k, v in value.items()}
         if all(pairs[k] is v for k, v in value.items()):
             return value

@@ -82,8 +82,9 @@ class Trees:
 #
 # The record of a large site is tens of megabytes of JSON: the build reads it, and publishes
 # with it, in the process beside its workers (``workers.Workers.aside``), where reading it
-# overlaps the reading of the centres and publishing overlaps what the build stores in its
-# cache afterwards. The process keeps the record it read ahead until it publishes.
+# overlaps the making of the city pages and publishing overlaps what the build stores in its
+# cache afterwards; the build process neither holds nor writes it. The process keeps the
+# record it read ahead until it publishes.
 
 
 @dataclass(frozen=True)
