@@ -419,9 +419,10 @@ def _build(
             for cid, cc in checks.checked.items()
             if cid in published and cc.ledger is not None and cc.centre is not None
         }
-        folders = {folder.name for folder in centre_dirs(project)}
+        # every centre folder of the project (a one-centre build publishes one of them)
+        names = {folder.name for folder in centre_dirs(project)}
         for cid, state in previous.items():  # held back, or not built this time
-            if cid not in published and cid in folders:
+            if cid not in published and cid in names:
                 states[cid] = state
         data = state_bytes(states)
         write_new(site / PUBLISHED_STATE, data)
@@ -450,9 +451,8 @@ def _build(
         made_from = {rel: [source, sha] for rel, (source, sha, _path) in joined.items()}
         cache.put_data(JOINED_DATA, _site_name(out), _site_key(out), made_from)
         cache.put(GUARD, "city", cache.version, frozenset(clean))
-        kept = [folder.name for folder in centre_dirs(project)]  # a one-centre build keeps the rest
-        for kind in (PARTS, PDFS, LAST, HSDS):
-            cache.forget(kind, kept)
+        for kind in (PARTS, PDFS, LAST, HSDS):  # a one-centre build keeps the rest's
+            cache.forget(kind, names)
         published_site()
     if not preview:
         unpublished.remember(
@@ -541,7 +541,8 @@ def _inputs_key(
 ) -> str:
     """Everything a whole build of the project is made from: the generator and tools
     (``cache.version``), content/, every file of each of ``folders`` (the project's centre
-    folders, their ledgers included), the day and the options; file hashes remembered by stat (``FileHashes``)."""
+    folders, their ledgers included), the day and the options; file hashes remembered by
+    stat (``FileHashes``)."""
     hashes = cache.hashes
     return digest(
         "build",
