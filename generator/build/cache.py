@@ -289,8 +289,7 @@ class DataEntry:
     def get(self) -> Any | None:
         """The data when it was stored under the key (None when it was not, or the entry is
         missing or damaged: ``read_entry``)."""
-        stored = read_entry(self.path, plain=True)
-        return stored[1] if stored is not None and stored[0] == self.key else None
+        return stored_under(self.path, self.key, plain=True)
 
     def put(self, value: Any) -> None:
         write_atomic(self.path, _entry(self.key, value))
@@ -313,11 +312,7 @@ class BuildCache:
     def get(self, kind: str, name: str, key: str) -> Any | None:
         """The value stored as ``kind``/``name`` when it was stored under ``key`` (None when
         there is none, or it is damaged: see ``read_entry``)."""
-        stored = read_entry(self._value_path(kind, name))
-        if stored is None:
-            return None
-        stored_key, value = stored
-        return value if stored_key == key else None
+        return stored_under(self._value_path(kind, name), key)
 
     def get_entry(self, kind: str, name: str) -> tuple[str, Any] | None:
         """The (key, value) stored as ``kind``/``name`` whatever its key (None when there is
@@ -607,6 +602,13 @@ def entry_bytes(key: str, value: Any) -> bytes:
 def _entry(key: str, data: Any) -> bytes:
     body = json.dumps([key, data], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return _MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def stored_under(path: Path, key: str, *, plain: bool = False) -> Any | None:
+    """The value of the entry at ``path`` when it was stored under ``key`` (None when it was
+    not, or the entry is missing or damaged: ``read_entry``)."""
+    stored = read_entry(path, plain=plain)
+    return stored[1] if stored is not None and stored[0] == key else None
 
 
 def read_entry(path: Path, *, plain: bool = False) -> tuple[str, Any] | None:
