@@ -24,6 +24,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -390,10 +391,10 @@ def typst_text(source: str, files: Mapping[str, bytes] = MappingProxyType({})) -
     return "\n".join(parts)
 
 
-# A JSON file this large is read element by element (``_json_elements``): an all-centres file
-# (the HSDS export holds some 40 services a centre) changes a few elements a day, and only
-# those are read again.
-ELEMENTS_FROM = 1 << 20
+# A file this large is read in pieces (``_pieces``): an all-centres file changes a few
+# pieces a day (one centre's services in the HSDS export, a few rows of the officers' tables,
+# the day printed on a page), and only those are read again.
+PIECES_FROM = 1 << 16
 # Between two pieces of text scanned as one: farther than ``CONTEXT`` from either, and with
 # nothing a number or a currency sign is made of, so neither piece changes what is found in
 # the other.
@@ -437,15 +438,54 @@ def _json_elements(data: bytes) -> tuple[str, list[tuple[int, int]]] | None:
     return "\n".join(texts), bounds
 
 
-def _scan_elements(
+def _pieces(path: str, data: bytes) -> tuple[str, list[tuple[int, int]]] | None:
+    """The text the guard reads in a file (``extract_text``) and where in it each piece lies,
+    no line holding the text of two pieces (a line break ends a run of digits: a number never
+    spans two pieces): a JSON file by its elements (``_json_elements``), another by its lines
+    (``_line_groups``). None for a file not read in pieces (a PDF, a file of no text)."""
+    if path.lower().endswith(".json"):
+        split = _json_elements(data)
+        if split is not None:
+            return split
+    text = extract_text(path, data)
+    return (text, _line_groups(text)) if text is not None else None
+
+
+# A group of lines ends after a line whose CRC-32 ends in these bits (about one line in
+# sixteen), or at this many lines: where a group ends depends on its own lines, so a line
+# changed, added or removed changes its own group alone (and the neighbours, whose text is
+# read with a few characters of it).
+_GROUP_END = 0xF
+_GROUP_LINES = 64
+
+
+def _line_groups(text: str) -> list[tuple[int, int]]:
+    """Where each group of whole lines of ``text`` lies (see ``_GROUP_END``)."""
+    bounds: list[tuple[int, int]] = []
+    start = pos = lines = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        lines += 1
+        if zlib.crc32(line.encode("utf-8", "surrogatepass")) & _GROUP_END == 0 or (
+            lines >= _GROUP_LINES
+        ):
+            bounds.append((start, end))
+            start, lines = end + 1, 0
+        pos = end + 1
+    if start <= len(text) and lines:
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _scan_pieces(
     path: str, data: bytes, allowed: set[str], allowed_key: str, clean: set[str]
 ) -> tuple[bool, list[str]] | None:
-    """Whether a large JSON file is clean, reading only the pieces (``_json_elements``) not
-    found clean before; and the keys of its pieces found clean (each as ``path``, a NUL and
-    the SHA-256 of the numbers allowed and of the piece's text with the ``CONTEXT``
-    characters around it, which are all the scan of the whole file reads for the numbers in
-    that piece). None for a file not read so."""
-    split = _json_elements(data)
+    """Whether a large file is clean, reading only the pieces (``_pieces``) not found clean
+    before; and the keys of its pieces found clean (each as ``path``, a NUL and the SHA-256
+    of the numbers allowed and of the piece's text with the ``CONTEXT`` characters around
+    it, which are all the scan of the whole file reads for the numbers in that piece). None
+    for a file not read so."""
+    split = _pieces(path, data)
     if split is None:
         return None
     text, bounds = split
@@ -493,9 +533,9 @@ def scan_outputs(
             the build compiles: ``typst_text`` of their sources).
         clean: the files (other than PDFs) this scan found nothing in before, each as
             ``clean_key`` (its path, its bytes and the numbers allowed): such a file is not
-            read again; every file found clean now is added. A JSON file of
-            ``ELEMENTS_FROM`` bytes or more is read in pieces, each remembered likewise
-            (``_scan_elements``): when it changes, only its pieces not found clean before
+            read again; every file found clean now is added. A file of ``PIECES_FROM``
+            bytes or more (PDFs excepted) is read in pieces, each remembered likewise
+            (``_scan_pieces``): when it changes, only its pieces not found clean before
             are read. None: every file is read whole.
         centres: the validated centres; their declared public phones are allowed.
         project: the ``generator.records.validate.Project`` whose ``centres/`` folders are searched
@@ -559,11 +599,11 @@ def scan_files(job: ScanJob) -> Scanned:
             if not path.lower().endswith(".pdf")
         }
         files = {path: data for path, data in files.items() if keys.get(path) not in clean}
-    pieces: dict[str, list[str]] = {}  # large JSON files read in pieces: the clean pieces
+    pieces: dict[str, list[str]] = {}  # large files read in pieces: the clean pieces
     for path, data in list(files.items()):
-        if clean is None or not path.lower().endswith(".json") or len(data) < ELEMENTS_FROM:
+        if clean is None or path.lower().endswith(".pdf") or len(data) < PIECES_FROM:
             continue
-        read = _scan_elements(path, data, allowed, allowed_key, clean)
+        read = _scan_pieces(path, data, allowed, allowed_key, clean)
         if read is None:
             continue
         is_clean, pieces[path] = read

@@ -1,18 +1,22 @@
-"""The personal-data guard reads a large JSON file in pieces, one element of its lists at a
-time, and remembers each piece found clean: when the file changes (one centre's services in
-the all-centres HSDS export), only the pieces not found clean before are read again, and what
-it finds is what reading the whole file finds."""
+"""The personal-data guard reads a large file in pieces — a JSON file one element of its
+lists at a time, another file by groups of lines — and remembers each piece found clean: when
+the file changes (one centre's services in the all-centres HSDS export, a few rows of the
+officers' tables), only the pieces not found clean before are read again, and what it finds
+is what reading the whole file finds."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build import privacy
-from generator.build.privacy import ELEMENTS_FROM, extract_text, scan_outputs
+from generator.build.privacy import PIECES_FROM, extract_text, scan_outputs
 from generator.pipeline import load_project
 from generator.records.validate import Project
 from generator.text.personal import scan_text
@@ -34,7 +38,7 @@ def service(n: int, phone: str = "0755-86000000") -> dict:
 def export(services: list[dict]) -> bytes:
     page = {"total_items": len(services), "contents": services, "last_page": True}
     data = (json.dumps(page, ensure_ascii=False, indent=2) + "\n").encode()
-    assert len(data) >= ELEMENTS_FROM
+    assert len(data) >= PIECES_FROM
     return data
 
 
@@ -142,3 +146,114 @@ def test_a_number_declared_not_personal_in_centre_yaml_may_be_published(
     with (root / "centres" / "demo" / "centre.yaml").open("a", encoding="utf-8") as f:
         f.write(declaration)
     assert scan_outputs(page, centres, Project(root)) == []
+
+
+# ---------------------------------------------------------------- other large files, by lines
+
+MD = "officers.md"
+
+
+def table(rows: list[str]) -> bytes:
+    lines = ["# 各中心一览", "", "| 中心 | 电话 | 说明 |", "|---|---|---|", *rows, ""]
+    data = "\n".join(lines).encode()
+    assert len(data) >= PIECES_FROM
+    return data
+
+
+ROWS = [f"| 第 {n} 中心 | 0755-8600{n % 10000:04d} | 开放 {n % 12} 小时 |" for n in range(3000)]
+
+
+def test_the_line_groups_are_the_text_the_whole_file_gives() -> None:
+    data = table(ROWS)
+    text, bounds = privacy._pieces(MD, data)
+    assert text == extract_text(MD, data)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    # whole lines, one after another, each in one group
+    assert all(text[b] == "\n" and a2 == b + 1 for (_, b), (a2, _) in zip(bounds, bounds[1:]))
+    assert 3000 / 64 <= len(bounds) < 3000
+    for text in ["", "x", "a\n", "\n\n\n", "1\n2\n3"]:
+        bounds = privacy._line_groups(text)
+        assert "\n".join(text[a:b] for a, b in bounds) == text
+
+
+def test_a_changed_row_alone_is_read_again(project) -> None:
+    root, centres = project
+    clean: set[str] = set()
+    assert scan_outputs({MD: table(ROWS)}, centres, Project(root), clean=clean) == []
+    pieces = {k for k in clean if k.startswith(MD + "\0")}
+    assert len(pieces) > 3000 / 64
+
+    changed = [*ROWS[:1500], "| 第 1500 中心 | 0755-86001501 | 闭馆 |", *ROWS[1501:]]
+    assert scan_outputs({MD: table(changed)}, centres, Project(root), clean=clean) == []
+    now = {k for k in clean if k.startswith(MD + "\0")}
+    # the changed row's group (its end may move, joining the next), and its neighbours
+    assert len(now - pieces) <= 4
+    assert len(pieces - now) <= 4
+
+
+def test_a_number_in_one_row_is_found_as_the_whole_file_finds_it(project) -> None:
+    root, centres = project
+    clean: set[str] = set()
+    scan_outputs({MD: table(ROWS)}, centres, Project(root), clean=clean)
+    leaky = [*ROWS[:2000], "| 第 2000 中心 | 139 1234 5678 | 开放 |", *ROWS[2001:]]
+    data = table(leaky)
+    found = scan_outputs({MD: data}, centres, Project(root), clean=clean)
+    assert found == scan_outputs({MD: data}, centres, Project(root))  # read whole
+    assert [p.code for p in found] == ["personal-data-leak"] and "139****5678" in found[0].message
+    again = scan_outputs({MD: data}, centres, Project(root), clean=clean)
+    assert [p.code for p in again] == ["personal-data-leak"]
+
+
+def ending(line: str) -> str:
+    """``line`` with spaces after it up to the first that ends a group of lines."""
+    for k in range(256):
+        if zlib.crc32((line + " " * k).encode()) & privacy._GROUP_END == 0:
+            return line + " " * k
+    raise AssertionError(line)
+
+
+def test_an_amount_over_a_line_break_counts_as_in_the_whole_file(project) -> None:
+    # "¥" at the end of one line makes the number starting the next an amount, in the
+    # whole file and in the groups alike, though the number's line is in the next group
+    root, centres = project
+    rows = list(ROWS)
+    for n in range(1000, 1040, 2):
+        rows[n] = ending("¥")
+        rows[n + 1] = "13912345678 是金额"
+    assert privacy._line_groups("\n".join(rows[1020:1022]))[0] == (0, len(rows[1020]))
+    clean: set[str] = set()
+    data = table(rows)
+    assert scan_outputs({MD: data}, centres, Project(root)) == []
+    assert scan_outputs({MD: data}, centres, Project(root), clean=clean) == []
+    rows[1020] = ending("价格")  # the amount's sign gone before one number
+    data = table(rows)
+    whole = scan_outputs({MD: data}, centres, Project(root))
+    assert [p.code for p in whole] == ["personal-data-leak"]
+    assert scan_outputs({MD: data}, centres, Project(root), clean=clean) == whole
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *["| a | 0755-86000000 |", "RMB", "13912345678", "139 1234 5678 元", "说明"],
+                *[ending(line) for line in ("¥", "价格", "13912345678", "")],
+            ]
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.integers(0, 59),
+)
+@settings(max_examples=150, deadline=None)
+def test_the_groups_find_a_number_exactly_when_the_whole_text_has_one(lines, change) -> None:
+    # whatever was found clean before (the groups of another text), the file is clean in
+    # pieces exactly when a scan of its whole text finds nothing
+    before = "\n".join(lines)
+    after_lines = list(lines)
+    after_lines[change % len(lines)] = "13912345678"
+    for old, new in [(before, "\n".join(after_lines)), ("\n".join(after_lines), before)]:
+        clean: set[str] = set()
+        clean.update(privacy._scan_pieces(MD, old.encode(), set(), "", clean)[1])
+        read = privacy._scan_pieces(MD, new.encode(), set(), "", clean)
+        assert read[0] == (scan_text(extract_text(MD, new.encode())) == [])
