@@ -44,6 +44,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.build.engine import chosen_engine
+from generator.build.heap import no_cycle_collection
 from generator.build.mkdocs_site import config_file
 from generator.errors import BuildFailed
 from generator.paths import PACKAGE_DIR, TEMPLATES
@@ -626,7 +627,11 @@ def read_entry(path: Path, *, plain: bool = False) -> tuple[str, Any] | None:
         return None
     try:
         text = body.decode("utf-8")
-        stored = json.loads(text) if plain else json.loads(text, object_hook=_object_hook)
+        # the values read are trees of new objects, no cycle among them: the collector's
+        # passes while they are made (one every few hundred objects, each walking the
+        # young ones) would take twice as long as reading them (``heap``)
+        with no_cycle_collection():
+            stored = json.loads(text) if plain else json.loads(text, object_hook=_object_hook)
         if not isinstance(stored, list) or len(stored) != 2 or not isinstance(stored[0], str):
             return None
         if plain:

@@ -40,6 +40,7 @@ from pathlib import Path
 from generator.build.cache import BuildCache, digest, manifest_line, part_key
 from generator.build.days import DayState, StoredResults, centre_day
 from generator.build.engine import chosen_engine, scoped_index, search_index
+from generator.build.heap import no_cycle_collection
 from generator.build.mkdocs_site import (
     centre_config,
     run_mkdocs,
@@ -209,8 +210,11 @@ def read_centre(job: CheckJob) -> CentreRead:
 
     Run in a worker when the build reads many centres: decoding the cache's JSON is most of
     a build's time on a new day, and the workers do it side by side while the build process
-    goes on (the values reach it pickled, which reads several times faster)."""
-    light, read = cached_centre(job)
+    goes on (the values reach it pickled, which reads several times faster). The cycle
+    collector is paused while a centre is read from the cache: its values are thousands of
+    new objects and no cycle (``heap``)."""
+    with no_cycle_collection():
+        light, read = cached_centre(job)
     return read if read is not None else checked_centre(job, store_light=light is None)
 
 

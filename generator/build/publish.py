@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build.cache import DataEntry
+from generator.build.heap import no_cycle_collection
 from generator.build.tree import check_rel, copy_file, remove_path, stat_of
 from generator.errors import BuildFailed
 
@@ -111,7 +112,8 @@ _AHEAD: dict[DataEntry, Trees] = {}
 def read_ahead(ahead: Ahead) -> Trees:
     """Read the record of ``ahead`` and keep it in this process for ``publish_beside``; the
     record of the live tree's ``ahead.rels`` (``Trees.live_only``)."""
-    trees = Trees.of(ahead.entry.get())
+    with no_cycle_collection():  # a list for each of tens of thousands of files, no cycle
+        trees = Trees.of(ahead.entry.get())
     _AHEAD[ahead.entry] = trees
     return trees.live_only(ahead.rels)
 
@@ -120,9 +122,10 @@ def publish_beside(job: Publication) -> None:
     """``publish`` the site of ``job``: with the record this process read ahead
     (``read_ahead``), else read now; the new record stored in its place."""
     trees = _AHEAD.pop(job.entry, None)
-    if trees is None:
-        trees = Trees.of(job.entry.get())
-    publish(job.out, job.files, trees, lambda new: job.entry.put(new.data()))
+    with no_cycle_collection():  # the new record: as many lists, no cycle
+        if trees is None:
+            trees = Trees.of(job.entry.get())
+        publish(job.out, job.files, trees, lambda new: job.entry.put(new.data()))
 
 
 def _well_formed(rel: object, entry: object) -> bool:
