@@ -62,19 +62,34 @@ def evaluate_rules(
 ) -> list[RuleResult]:
     """Run every rule of the pack on the centre, in the pack's order; each rule runs once,
     and a rule that reads another's findings (scoring, vetoes) gets the same ones."""
-    today = today or dt.date.today()
-    done: dict[str, tuple[Finding, ...]] = {}
+    run = _Evaluation(centre, pack, today or dt.date.today(), documents)
+    return [RuleResult(rule, run.findings_of(rule.id)) for rule in pack.rules.values()]
 
-    def findings_of(rule_id: str) -> tuple[Finding, ...]:
+
+class _Evaluation:
+    """The rules of one ``evaluate_rules`` call and the findings each gave (an object, not
+    two closures calling each other: those would hold the centre in a cycle after the call,
+    until the cycle collector's next pass)."""
+
+    def __init__(
+        self, centre: m.Centre, pack: Pack, today: dt.date, documents: Mapping[str, str] | None
+    ) -> None:
+        self.centre, self.pack, self.today, self.documents = centre, pack, today, documents
+        self.done: dict[str, tuple[Finding, ...]] = {}
+
+    def findings_of(self, rule_id: str) -> tuple[Finding, ...]:
+        done = self.done
         if rule_id not in done:
-            rule = pack.rule(rule_id)
+            rule = self.pack.rule(rule_id)
             done[rule_id] = ()  # a rule that (indirectly) reads itself sees no findings
             if rule is not None:
-                done[rule_id] = _run(rule)
+                done[rule_id] = self._run(rule)
         return done[rule_id]
 
-    def _run(rule: Rule) -> tuple[Finding, ...]:
-        ctx = CheckContext(centre, pack, rule, today, documents, findings_of)
+    def _run(self, rule: Rule) -> tuple[Finding, ...]:
+        ctx = CheckContext(
+            self.centre, self.pack, rule, self.today, self.documents, self.findings_of
+        )
         try:
             return tuple(CHECKS[rule.check](ctx))
         except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
@@ -86,8 +101,6 @@ def evaluate_rules(
                 "请核对规则包"
             )
             return (Finding(FAIL, msg, pos=rule.src, severity="error"),)
-
-    return [RuleResult(rule, findings_of(rule.id)) for rule in pack.rules.values()]
 
 
 def scorecard(

@@ -687,7 +687,11 @@ class CachedChecks:
     def _whole_of(
         self, project: Project, folder: Path, library: Library, key: str
     ) -> Callable[[], CentreChecked]:
-        return lambda: whole_check(self.cache, project, folder, key, library)
+        # the cache, not ``self``: a call kept in ``self._whole`` that held ``self`` would
+        # keep every centre read in a cycle, freed only by the collector's next full pass
+        # (seconds, over a million objects, at the end of a large city's build)
+        cache = self.cache
+        return lambda: whole_check(cache, project, folder, key, library)
 
 
 # up to this many centres are read in the build process: reading one from the cache takes a
