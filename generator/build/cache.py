@@ -295,6 +295,14 @@ class DataEntry:
     def put(self, value: Any) -> None:
         write_atomic(self.path, _entry(self.key, value))
 
+    def get_rows(self) -> list[str] | None:
+        """The rows stored by ``put_rows`` under the key (None when they were not, or the
+        entry is missing or damaged: ``read_rows``)."""
+        return read_rows(self.path, self.key)
+
+    def put_rows(self, rows: Iterable[str]) -> None:
+        write_atomic(self.path, rows_bytes(self.key, rows))
+
 
 class BuildCache:
     """``.gongshi-cache/``: values (JSON, ``entry_bytes``) and finished folders, each under
@@ -610,6 +618,41 @@ def stored_under(path: Path, key: str, *, plain: bool = False) -> Any | None:
     not, or the entry is missing or damaged: ``read_entry``)."""
     stored = read_entry(path, plain=plain)
     return stored[1] if stored is not None and stored[0] == key else None
+
+
+# An entry of rows: this header line (its format and the SHA-256 of the rest), the JSON text
+# of its key, then one row a line. A large record kept in rows is written again row by row:
+# a row whose data did not change is the text it was read as (``publish.Trees``).
+_ROWS_MAGIC = b"gongshi-cache-rows 1 "
+
+
+def rows_bytes(key: str, rows: Iterable[str]) -> bytes:
+    """An entry of ``rows`` under ``key``; each row one line of text (JSON, which writes
+    a line break in a string as ``\\n``)."""
+    rows = list(rows)
+    if any("\n" in row for row in rows):
+        raise ValueError("a row of a cache entry holds a line break")
+    body = "\n".join([json.dumps(key), *rows]).encode("utf-8")
+    return _ROWS_MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def read_rows(path: Path, key: str) -> list[str] | None:
+    """The rows stored by ``rows_bytes`` under ``key``, or None when they were stored under
+    another, or the entry is missing, damaged or planted (the header's hash checked first)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head, sep, body = data.partition(b"\n")
+    if not sep or not head.startswith(_ROWS_MAGIC):
+        return None
+    if hashlib.sha256(body).hexdigest().encode("ascii") != head[len(_ROWS_MAGIC) :]:
+        return None
+    try:
+        first, *rows = body.decode("utf-8").split("\n")
+        return rows if json.loads(first) == key else None
+    except ValueError:  # not UTF-8, or the key not JSON
+        return None
 
 
 def read_entry(path: Path, *, plain: bool = False) -> tuple[str, Any] | None:

@@ -571,7 +571,7 @@ def _unchanged(cache: BuildCache, out: Path, inputs: str) -> BuildResult | None:
     stored = cache.get(BUILDS, _site_name(out), _build_key(inputs, out))
     if not isinstance(stored, BuildResult):
         return None
-    if not intact(out, Trees.of(_trees_entry(cache, out).get())):
+    if not intact(out, Trees.of_rows(_trees_entry(cache, out).get_rows())):
         return None
     stored.out = out
     stored.notes = [*stored.notes, "记录、内容和日期都没有变化，网站已是最新，未重新生成"]

@@ -25,6 +25,7 @@ An output folder made by an earlier build as a plain folder is taken over as the
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from generator.build.cache import DataEntry
 from generator.build.heap import no_cycle_collection
 from generator.build.tree import check_rel, copy_file, remove_path, stat_of
 from generator.errors import BuildFailed
+from generator.urls import shard_of
 
 TREES = ("a", "b")
 
@@ -45,31 +47,68 @@ TreeRecord = dict[str, list]
 
 @dataclass
 class Trees:
-    """What the last build recorded of an output folder's two trees."""
+    """What the last build recorded of an output folder's two trees.
+
+    The record is kept in rows (``rows``, ``of_rows``; ``cache.DataEntry.put_rows``): the
+    tree the output points to, then one row for each centre's own files (``urls.shard_of``)
+    and one for the city's, each with its files' records in both trees. A row is written
+    again as it was read (``read``) when none of its records changed: a new day writes the
+    few rows of what it changed, not tens of megabytes."""
 
     live: str | None = None
     files: dict[str, TreeRecord] = field(default_factory=dict)
+    # each row read: its group → (its text, its records by tree, as read)
+    read: dict[str, tuple[str, dict[str, TreeRecord]]] = field(default_factory=dict)
 
-    def data(self) -> dict:
-        """The record as plain JSON data (``of`` reads it back)."""
-        return {"live": self.live, "files": self.files}
+    def rows(self) -> list[str]:
+        """The record as rows of JSON text (``of_rows`` reads them back)."""
+        groups: dict[str, dict[str, TreeRecord]] = {}
+        for name, record in self.files.items():
+            for rel, entry in record.items():
+                groups.setdefault(_group(rel), {}).setdefault(name, {})[rel] = entry
+        out = [json.dumps({"live": self.live})]
+        for group in sorted(groups):
+            records = groups[group]
+            was = self.read.get(group)
+            if was is not None and was[1] == records:
+                out.append(was[0])
+            else:
+                out.append(json.dumps([group, records], ensure_ascii=False, separators=(",", ":")))
+        return out
 
     @classmethod
-    def of(cls, value: object) -> Trees:
-        """A record as the cache keeps it (``data``); an empty one when it is not well
-        formed."""
-        if not isinstance(value, dict) or not isinstance(value.get("files"), dict):
+    def of_rows(cls, rows: list[str] | None) -> Trees:
+        """A record as the cache keeps it (``rows``); an empty one when it is not well
+        formed, without the records of a row or an entry that is not."""
+        if not rows:
             return cls()
-        live = value.get("live")
+        try:
+            head = json.loads(rows[0])
+        except ValueError:
+            return cls()
+        live = head.get("live") if isinstance(head, dict) else "?"
         if live not in (None, *TREES):
             return cls()
-        files = {}
-        for name, record in value["files"].items():
-            if name in TREES and isinstance(record, dict):
-                files[name] = {
-                    rel: entry for rel, entry in record.items() if _well_formed(rel, entry)
-                }
-        return cls(live, files)
+        files: dict[str, TreeRecord] = {name: {} for name in TREES}
+        read: dict[str, tuple[str, dict[str, TreeRecord]]] = {}
+        for row in rows[1:]:
+            try:
+                group, records = json.loads(row)
+            except ValueError:
+                continue
+            if type(group) is not str or not isinstance(records, dict):
+                continue
+            kept: dict[str, TreeRecord] = {}
+            for name, record in records.items():
+                if name in TREES and isinstance(record, dict):
+                    kept[name] = {
+                        rel: entry
+                        for rel, entry in record.items()
+                        if _well_formed(rel, entry) and _group(rel) == group
+                    }
+                    files[name].update(kept[name])
+            read[group] = (row, kept)
+        return cls(live, {name: record for name, record in files.items() if record}, read)
 
     def live_only(self, rels: Iterable[str]) -> Trees:
         """The record of the live tree's ``rels`` alone (what ``published_file`` reads)."""
@@ -113,7 +152,7 @@ def read_ahead(ahead: Ahead) -> Trees:
     """Read the record of ``ahead`` and keep it in this process for ``publish_beside``; the
     record of the live tree's ``ahead.rels`` (``Trees.live_only``)."""
     with no_cycle_collection():  # a list for each of tens of thousands of files, no cycle
-        trees = Trees.of(ahead.entry.get())
+        trees = Trees.of_rows(ahead.entry.get_rows())
     _AHEAD[ahead.entry] = trees
     return trees.live_only(ahead.rels)
 
@@ -124,8 +163,14 @@ def publish_beside(job: Publication) -> None:
     trees = _AHEAD.pop(job.entry, None)
     with no_cycle_collection():  # the new record: as many lists, no cycle
         if trees is None:
-            trees = Trees.of(job.entry.get())
-        publish(job.out, job.files, trees, lambda new: job.entry.put(new.data()))
+            trees = Trees.of_rows(job.entry.get_rows())
+        publish(job.out, job.files, trees, lambda new: job.entry.put_rows(new.rows()))
+
+
+def _group(rel: str) -> str:
+    """The row of the record a path is kept in: its centre's (``urls.shard_of``), or the
+    city's ("")."""
+    return shard_of(rel) or ""
 
 
 def _well_formed(rel: object, entry: object) -> bool:
@@ -330,7 +375,9 @@ def publish(
     remove_path(link)
     os.symlink(tree.name, link)
     os.replace(link, dest)
-    new = Trees(spare, {spare: record, **({live: live_record} if live is not None else {})})
+    new = Trees(
+        spare, {spare: record, **({live: live_record} if live is not None else {})}, trees.read
+    )
     save(new)
     mark.unlink()
     return new

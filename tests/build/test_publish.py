@@ -10,6 +10,8 @@ import hashlib
 import os
 from pathlib import Path
 
+import pytest
+
 from generator.build.cache import DataEntry
 from generator.build.publish import (
     Ahead,
@@ -23,6 +25,7 @@ from generator.build.publish import (
     read_ahead,
     recover,
 )
+from generator.urls import shard_of
 
 
 def sources(tmp_path: Path, files: dict[str, bytes]) -> dict[str, tuple[str, Path]]:
@@ -143,7 +146,7 @@ def test_a_record_read_ahead_is_the_one_published_with(tmp_path: Path) -> None:
     first = {"index.html": b"home", "data/a.csv": b"a\r\n", "print/a/x.pdf": b"%PDF-1"}
     for _ in range(2):  # both trees hold the site
         publish_beside(Publication(out, sources(tmp_path, first), entry))
-    assert intact(out, Trees.of(entry.get()))
+    assert intact(out, Trees.of_rows(entry.get_rows()))
     spare = tmp_path / ".public.a"
     kept = (spare / "print/a/x.pdf").stat().st_ino
     # what the build asks of the live tree before publishing: the files it names, no other
@@ -155,8 +158,69 @@ def test_a_record_read_ahead_is_the_one_published_with(tmp_path: Path) -> None:
     publish_beside(Publication(out, sources(tmp_path, second), entry))
     assert site(out) == second
     assert (out.resolve() / "print/a/x.pdf").stat().st_ino == kept  # known, kept as it was
-    assert intact(out, Trees.of(entry.get()))  # the new record stored
+    assert intact(out, Trees.of_rows(entry.get_rows()))  # the new record stored
     # without a record read ahead, the entry is read then; a missing one walks the spare
     entry.path.unlink()
     publish_beside(Publication(out, sources(tmp_path, first), entry))
-    assert site(out) == first and intact(out, Trees.of(entry.get()))
+    assert site(out) == first and intact(out, Trees.of_rows(entry.get_rows()))
+
+
+def test_the_record_is_written_again_only_in_the_rows_that_changed(tmp_path: Path) -> None:
+    """The record keeps a row for each centre's files and one for the city's: a publication
+    that changes one centre's file writes that centre's row anew and every other row as it
+    was read (``Trees.rows``); a damaged row loses only its own records."""
+    out = tmp_path / "public"
+    entry = DataEntry(tmp_path / "cache" / "trees.json", "the key")
+    centres = {f"centres/c{n}/index.html": f"centre {n}".encode() for n in range(5)}
+    first = {"index.html": b"home", **centres, "data/c1/finance.csv": b"a\r\n"}
+    for _ in range(3):  # both trees hold the site, and the record read was written by a build
+        publish_beside(Publication(out, sources(tmp_path, first), entry))
+    rows = entry.get_rows()
+    assert rows is not None
+    groups = {row: Trees.of_rows([rows[0], row]).read for row in rows[1:]}
+    assert sorted(g for read in groups.values() for g in read) == ["", "c0", "c1", "c2", "c3", "c4"]
+    # every path is in the row of its centre, the city's pages in the city's row
+    for row, read in groups.items():
+        ((group, (_text, records)),) = read.items()
+        assert all(shard_of(rel) == (group or None) for tree in records.values() for rel in tree)
+        assert records.keys() == {"a", "b"}
+
+    second = {**first, "centres/c3/index.html": b"centre 3, changed"}
+    saved = Saved()
+    read = Trees.of_rows(rows)
+    publish(out, sources(tmp_path, second), read, saved)
+    # the rows unchanged are the very texts read, not written again
+    unchanged = {text for group, (text, _records) in read.read.items() if group != "c3"}
+    assert len(unchanged) == 5
+    assert len([row for row in saved.trees.rows() if any(row is t for t in unchanged)]) == 5
+    entry.put_rows(saved.trees.rows())
+    assert site(out) == second and intact(out, Trees.of_rows(entry.get_rows()))
+    again = entry.get_rows()
+    assert again is not None and len(again) == len(rows)
+    changed = {row for row in again[1:]} - set(rows[1:])
+    assert [next(iter(Trees.of_rows([again[0], row]).read)) for row in changed] == ["c3"]
+
+    # a damaged row: its centre's files are not known, and are made again; the rest kept
+    damaged = [row if '"c2"' not in row else row[: len(row) // 2] for row in again]
+    trees = Trees.of_rows(damaged)
+    assert not any(rel.startswith("centres/c2/") for tree in trees.files.values() for rel in tree)
+    assert any(rel.startswith("centres/c4/") for tree in trees.files.values() for rel in tree)
+    entry.put_rows(damaged)
+    publish_beside(Publication(out, sources(tmp_path, second), entry))
+    assert site(out) == second and intact(out, Trees.of_rows(entry.get_rows()))
+
+
+def test_rows_are_read_back_only_under_their_key_and_whole(tmp_path: Path) -> None:
+    entry = DataEntry(tmp_path / "trees.json", "the key")
+    rows = ['{"live":"a"}', '["c1",{"a":{}}]', "", '"名"']
+    entry.put_rows(rows)
+    assert entry.get_rows() == rows
+    assert DataEntry(entry.path, "another key").get_rows() is None
+    data = entry.path.read_bytes()
+    entry.path.write_bytes(data[:-3])  # truncated
+    assert entry.get_rows() is None
+    entry.path.write_bytes(data.replace(b"c1", b"c2"))  # changed after its hash was taken
+    assert entry.get_rows() is None
+    with pytest.raises(ValueError):
+        entry.put_rows(['"two\nlines"'])
+    assert Trees.of_rows(None) == Trees() and Trees.of_rows(['{"live":"c"}']) == Trees()
