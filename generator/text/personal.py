@@ -447,7 +447,10 @@ def scan_text(text: str, allowed: Iterable[str] = ()) -> list[Finding]:
     ``allowed`` holds numbers that may be published (a centre's public phone, a declared
     contract number, see :func:`allowed_numbers`), written in any way; they are not reported.
     """
-    allow = {normalise_number(a) for a in allowed if a}
+    # most lines and values of a record hold fewer digits than any number
+    if len(text) < _FEWEST_DIGITS or len(_digit_chars().findall(text)) < _FEWEST_DIGITS:
+        return []
+    allow: set[str] | None = None  # the numbers allowed, as read: once a run may be one
     hashes = [m.span() for m in _HASH.finditer(text)] if len(text) >= 32 else []
     starts = [a for a, _ in hashes]  # in order and never overlapping, as finditer gives them
     found: list[Finding] = []
@@ -455,6 +458,8 @@ def scan_text(text: str, allowed: Iterable[str] = ()) -> list[Finding]:
         k = bisect.bisect_right(starts, run[0].start) - 1
         if k >= 0 and run[-1].end <= hashes[k][1]:  # inside a hash: not a number
             continue
+        if allow is None:
+            allow = {normalise_number(a) for a in allowed if a}
         for groups, decimal in _segments(run):
             end = groups[-1].end
             before = text[max(0, groups[0].start - CONTEXT) : groups[0].start]
