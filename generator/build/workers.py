@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -57,7 +58,11 @@ class Workers:
         """``fn`` of each of ``items`` in the workers, handed out to them by a thread of this
         process a few items at a time (``_batches``), so this process goes on meanwhile (the
         first batch waits about a second for the workers to start: the forkserver loads the
-        build's modules); a call per item that gives its result."""
+        build's modules); a call per item that gives its result.
+
+        Each result comes back pickled, and is read where its call is made: the thread of
+        this process that takes the workers' replies only receives bytes, so a worker's
+        reply never waits for this process to read the one before it (``_each``)."""
         if self.jobs <= 1:
             return [partial(fn, item) for item in items]
         pool = self._pool()
@@ -74,7 +79,7 @@ class Workers:
                         future.set_exception(exc)
 
         threading.Thread(target=hand_out, daemon=True).start()
-        return [f.result for f in futures]
+        return [partial(_unpickled, f) for f in futures]
 
     def submit(self, fn: Callable, item: Any) -> Callable[[], Any]:
         """``fn(item)``, started in a worker now when there are workers (else run here when
@@ -126,9 +131,14 @@ def _batches(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _each(fn: Callable, items: Sequence) -> list:
-    """``fn`` of each item (in a worker: ``Workers.submit_all``)."""
-    return [fn(item) for item in items]
+def _each(fn: Callable, items: Sequence) -> list[bytes]:
+    """``fn`` of each item, pickled (in a worker: ``Workers.submit_all``)."""
+    return [pickle.dumps(fn(item), pickle.HIGHEST_PROTOCOL) for item in items]
+
+
+def _unpickled(future: Future) -> Any:
+    """The result of an item of ``Workers.submit_all``, read back where it is asked for."""
+    return pickle.loads(future.result())
 
 
 def _settle_each(mine: Sequence[Future], done: Future) -> None:
