@@ -106,8 +106,10 @@ from generator.build.parts import (
 )
 from generator.build.publish import (
     Ahead,
+    Checking,
     Publication,
     Trees,
+    check_ahead,
     intact,
     output_path,
     publish_beside,
@@ -366,6 +368,14 @@ def _build(
         beside = workers.aside if many else run_here
         trees_entry = _trees_entry(cache, out)
         ahead = beside(read_ahead, Ahead(trees_entry, tuple(JOINED)))
+        # the files of the parts taken from the cache, looked for in the output meanwhile
+        looked_ahead = (
+            workers.aside(
+                check_ahead, Checking(out, _reused_files(keys, checks.found), trees_entry)
+            )
+            if many
+            else lambda: 0
+        )
         made, city_result = make_parts(keys, job, cache, workers, city, today, checks.found)
         parts = []
         for part in made:
@@ -446,6 +456,7 @@ def _build(
             if cid in published and cc.ledger is not None and cc.ledger_path is not None
         )
         written = write_ledgers(ledgers, today, project) if recorded else []
+        looked_ahead()  # the parts' files found in the spare tree (or an error of it)
         published_site = beside(publish_beside, Publication(out, files, trees_entry))
         # meanwhile, what is stored whether or not the site is published
         made_from = {rel: [source, sha] for rel, (source, sha, _path) in joined.items()}
@@ -504,6 +515,19 @@ def _site_name(out: Path) -> str:
 
 def _site_key(out: Path) -> str:
     return digest("output trees", str(output_path(out)))
+
+
+def _reused_files(
+    keys: Mapping[str, str], found: Mapping[str, tuple[str, PartResult | None]]
+) -> dict[str, str]:
+    """The files (path → SHA-256) of the centres' parts that the reading of the centres found
+    in the cache under their keys (``CachedChecks.found``): those ``make_parts`` reuses."""
+    out: dict[str, str] = {}
+    for cid, key in keys.items():
+        looked = found.get(cid)
+        if looked is not None and looked[0] == key and looked[1] is not None:
+            out.update((rel, sha) for rel, sha in manifest_items(looked[1].manifest))
+    return out
 
 
 def _last_joined(cache: BuildCache, out: Path, trees: Trees) -> dict[str, Joined]:

@@ -30,6 +30,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from generator.build.cache import DataEntry
 from generator.build.heap import no_cycle_collection
@@ -157,14 +158,59 @@ def read_ahead(ahead: Ahead) -> Trees:
     return trees.live_only(ahead.rels)
 
 
+@dataclass(frozen=True)
+class Checking:
+    """Files of a site to publish into ``out``, known before the rest (``check_ahead``): path →
+    SHA-256."""
+
+    out: Path
+    files: Mapping[str, str]
+    entry: DataEntry
+
+
+# the spare's files each process found in place ahead of its publication (``check_ahead``)
+_CHECKED: dict[DataEntry, dict[str, list]] = {}
+
+
+def check_ahead(job: Checking) -> int:
+    """Which of ``job``'s files the output's spare tree holds as recorded (with the record
+    read ahead, ``read_ahead``), kept in this process for ``publish_beside``, which leaves
+    them as they are without looking at them again; how many. The files of the centres'
+    parts taken from the cache are known once the centres are read: looking at them (a
+    ``stat`` of each of tens of thousands) is then done while the build makes the city
+    pages, not after."""
+    trees = _AHEAD.get(job.entry)
+    dest = destination(job.out)
+    if trees is None or not dest.is_symlink():
+        return 0
+    live = _tree_named(dest, os.readlink(dest))
+    if live is None or trees.live != live:
+        return 0
+    _spare_name, tree, known = _spare(dest, live, trees.files)
+    if known is None:
+        return 0
+    root = os.fspath(tree)  # strings, not paths: this runs for every file of the site
+    found: dict[str, list] = {}
+    for rel, sha in job.files.items():
+        entry = known.get(rel)
+        if entry is not None and entry[4] == sha:
+            st = _lstat(f"{root}/{check_rel(rel)}")
+            if st is not None and stat_of(st) == entry[:4]:
+                found[rel] = entry
+    _CHECKED[job.entry] = found
+    return len(found)
+
+
 def publish_beside(job: Publication) -> None:
     """``publish`` the site of ``job``: with the record this process read ahead
-    (``read_ahead``), else read now; the new record stored in its place."""
+    (``read_ahead``), else read now, and the files it found in place (``check_ahead``); the
+    new record stored in its place."""
     trees = _AHEAD.pop(job.entry, None)
+    checked = _CHECKED.pop(job.entry, {}) if trees is not None else {}
     with no_cycle_collection():  # the new record: as many lists, no cycle
         if trees is None:
             trees = Trees.of_rows(job.entry.get_rows())
-        publish(job.out, job.files, trees, lambda new: job.entry.put_rows(new.rows()))
+        publish(job.out, job.files, trees, lambda new: job.entry.put_rows(new.rows()), checked)
 
 
 def _group(rel: str) -> str:
@@ -309,10 +355,12 @@ def publish(
     files: Mapping[str, tuple[str, str | Path]],
     trees: Trees,
     save: Callable[[Trees], None],
+    checked: Mapping[str, list] = MappingProxyType({}),
 ) -> Trees:
     """Make the site of ``files`` (path → (SHA-256, a file with those bytes)) the one at
     ``out`` (see the module docstring); ``save`` stores the new record before the spare's
-    mark is removed. The new record."""
+    mark is removed. ``checked``: the spare's files found in place, as ``trees`` records
+    them, by ``check_ahead`` (not looked at again). The new record."""
     dest = destination(out)
     if os.path.lexists(dest) and not dest.is_symlink() and not dest.is_dir():
         raise BuildFailed(f"输出位置 {dest} 已存在且不是文件夹")
@@ -327,13 +375,8 @@ def publish(
         os.rename(dest, _tree(dest, "b"))
         os.replace(link, dest)
         live, records = "b", {}
-    spare = "b" if live == "a" else "a"
-    tree, mark = _tree(dest, spare), _dirty(dest, spare)
-    known = records.get(spare) if tree.is_dir() and not mark.exists() else None
-    if known is not None and not _as_recorded(
-        tree, {k: v for k, v in known.items() if k.endswith("/")}
-    ):
-        known = None  # something was added or removed since: walk it
+    spare, tree, known = _spare(dest, live, records)
+    mark = _dirty(dest, spare)
     mark.touch()
     tree.mkdir(exist_ok=True)
     live_record = records.get(live, {}) if live is not None else {}
@@ -344,9 +387,12 @@ def publish(
     root = os.fspath(tree)  # strings, not paths: this runs for every file of the site
     live_root = os.fspath(live_path) if live_path is not None else None
     for rel, (sha, source) in files.items():
+        entry = (known or {}).get(rel)
+        if entry is not None and checked.get(rel) is entry and entry[4] == sha:
+            record[rel] = entry  # found in place as recorded by ``check_ahead``
+            continue
         target = f"{root}/{check_rel(rel)}"
         st = _lstat(target)
-        entry = (known or {}).get(rel)
         if st is not None and entry is not None and entry[4] == sha and stat_of(st) == entry[:4]:
             record[rel] = entry
             continue
@@ -381,6 +427,22 @@ def publish(
     save(new)
     mark.unlink()
     return new
+
+
+def _spare(
+    dest: Path, live: str | None, records: Mapping[str, TreeRecord]
+) -> tuple[str, Path, TreeRecord | None]:
+    """The spare tree of the output at ``dest`` whose live tree is ``live``: its name, its
+    folder, and its record when it can be trusted (None: it is marked as being changed, or a
+    folder's time says a file was added or removed since, and it is walked)."""
+    spare = "b" if live == "a" else "a"
+    tree = _tree(dest, spare)
+    known = records.get(spare) if tree.is_dir() and not _dirty(dest, spare).exists() else None
+    if known is not None and not _as_recorded(
+        tree, {k: v for k, v in known.items() if k.endswith("/")}
+    ):
+        known = None  # something was added or removed since: walk it
+    return spare, tree, known
 
 
 def _make_folder(tree: Path, folder: Path) -> None:

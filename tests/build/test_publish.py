@@ -15,8 +15,10 @@ import pytest
 from generator.build.cache import DataEntry
 from generator.build.publish import (
     Ahead,
+    Checking,
     Publication,
     Trees,
+    check_ahead,
     intact,
     live_tree,
     publish,
@@ -224,3 +226,27 @@ def test_rows_are_read_back_only_under_their_key_and_whole(tmp_path: Path) -> No
     with pytest.raises(ValueError):
         entry.put_rows(['"two\nlines"'])
     assert Trees.of_rows(None) == Trees() and Trees.of_rows(['{"live":"c"}']) == Trees()
+
+
+def test_the_files_found_in_place_ahead_are_left_as_they_are(tmp_path: Path) -> None:
+    """The files of the parts taken from the cache are looked for in the spare tree while the
+    build makes the city pages (``check_ahead``); publishing then leaves those found as
+    recorded as they are, and brings every other file as before."""
+    out = tmp_path / "public"
+    entry = DataEntry(tmp_path / "cache" / "trees.json", "the key")
+    first = {"index.html": b"home", "data/a.csv": b"a\r\n", "print/a/x.pdf": b"%PDF-1"}
+    for _ in range(2):  # both trees hold the site
+        publish_beside(Publication(out, sources(tmp_path, first), entry))
+    spare = tmp_path / ".public.a"
+    (spare / "data" / "a.csv").write_bytes(b"tampered")  # in place, before the look
+    kept = (spare / "print/a/x.pdf").stat().st_ino
+    second = {**first, "index.html": b"home, changed"}
+    files = sources(tmp_path, second)
+    read_ahead(Ahead(entry, ()))
+    # the tampered file and the changed one are not in place; the PDF is
+    assert check_ahead(Checking(out, {rel: sha for rel, (sha, _p) in files.items()}, entry)) == 1
+    publish_beside(Publication(out, files, entry))
+    assert site(out) == second and intact(out, Trees.of_rows(entry.get_rows()))
+    assert (out.resolve() / "print/a/x.pdf").stat().st_ino == kept
+    # without the record read ahead, nothing is looked for: publishing looks at every file
+    assert check_ahead(Checking(out, {}, entry)) == 0
