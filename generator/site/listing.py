@@ -14,7 +14,7 @@ its day state stay the same, print its due date with words that hold on every da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -24,6 +24,7 @@ from generator import model as m
 from generator import urls
 from generator.figures.calendar import (
     STATE_LABELS,
+    DueItem,
     deadline_rules,
     deadline_text,
     disclosure_states,
@@ -63,15 +64,23 @@ class Item:
         return f"{self.kind}/{self.period}"
 
 
-def centre_disclosures(centre: m.Centre, pack: Pack | None, today: dt.date) -> list[Item]:
+def centre_disclosures(
+    centre: m.Centre,
+    pack: Pack | None,
+    today: dt.date,
+    states: Sequence[DueItem] | None = None,
+) -> list[Item]:
     """Every disclosure of a centre on ``today`` (generator.figures.calendar), newest first:
     what is published (with its page), and what is not published yet but has a due date,
-    with its state on ``today`` and the days left or overdue (the city pages).
+    with its state on ``today`` and the days left or overdue (the city pages). ``states``:
+    its disclosures' states on ``today`` when already computed (``disclosure_states``).
 
     ``centre`` holds every record, those published after ``today`` included (they are
     listed as not published, without a page)."""
+    if states is None:
+        states = disclosure_states(centre, pack, today)
     out = []
-    for d, shown, live in _listable(disclosure_states(centre, pack, today), centre, today):
+    for d, shown, live in _listable(states, centre, today):
         out.append(
             Item(
                 d.kind,

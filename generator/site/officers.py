@@ -35,7 +35,7 @@ from generator import model as m
 from generator import urls
 from generator.compliance import RuleResult, results_problems
 from generator.figures import finance as f
-from generator.figures.calendar import SOON_DAYS, disclosure_states, published_on
+from generator.figures.calendar import SOON_DAYS, DueItem, disclosure_states, published_on
 from generator.packs.library import Pack
 from generator.problems import Severity
 from generator.rules.base import FAIL
@@ -137,14 +137,16 @@ def centre_figures(
     results: Sequence[RuleResult] | None,
     today: dt.date,
     awaiting: str = "",
+    states: Sequence[DueItem] | None = None,
 ) -> CentreFigures:
     """One centre's row: ``centre`` holds every record (those published after ``today``
     count as not yet published), ``results`` its rule results on ``today`` as the pipeline
-    computed them (None: none were handed down)."""
+    computed them (None: none were handed down); ``states``, its disclosures' states on
+    ``today`` when already computed (``calendar.disclosure_states``)."""
+    if states is None:
+        states = disclosure_states(centre, pack, today)
     pending = tuple(
-        Pending(d.key, d.title, d.due)
-        for d in disclosure_states(centre, pack, today)
-        if d.published is None and d.due is not None
+        Pending(d.key, d.title, d.due) for d in states if d.published is None and d.due is not None
     )
     findings = None
     if results is not None:
@@ -235,12 +237,22 @@ def all_figures(
     results: Mapping[str, Sequence[RuleResult]],
     today: dt.date,
     awaiting: Sequence[AwaitingCorrection] = (),
+    states: Mapping[str, Sequence[DueItem]] | None = None,
 ) -> list[CentreFigures]:
     """Every centre's row, in the order given (``pages.sorted_centres``), then the centres
-    awaiting correction known by name alone, by district, street and id."""
+    awaiting correction known by name alone, by district, street and id; ``states``: each
+    centre's disclosures' states on ``today`` when already computed, by centre id."""
     notes = {a.centre_id: awaiting_note(a.since) for a in awaiting}
+    states = states or {}
     rows = [
-        centre_figures(ce, packs.get(ce.rule_pack), results.get(ce.id), today, notes.get(ce.id, ""))
+        centre_figures(
+            ce,
+            packs.get(ce.rule_pack),
+            results.get(ce.id),
+            today,
+            notes.get(ce.id, ""),
+            states.get(ce.id),
+        )
         for ce in centres
     ]
     listed = {ce.id for ce in centres}
@@ -558,11 +570,13 @@ def render_officers(
     *,
     today: dt.date,
     awaiting: Sequence[AwaitingCorrection] = (),
+    states: Mapping[str, Sequence[DueItem]] | None = None,
 ) -> list[CentreFigures]:
     """The officers' view and its CSV and JSON, into ``out``: ``centres`` in the site's
     order, each with every record (those published after ``today`` count as not yet
-    published), ``results`` their rule results on ``today`` by centre id."""
-    figures = all_figures(centres, packs, results, today, awaiting)
+    published), ``results`` their rule results on ``today`` by centre id (and ``states``,
+    their disclosures' states on ``today``, when already computed: ``all_figures``)."""
+    figures = all_figures(centres, packs, results, today, awaiting, states)
     page = officers_page(figures, centres, packs, today)
     out.page(PAGE, env.get_template("officers.md.j2").render(page=page))
     out.file(CSV_PATH, officers_csv(figures, today))

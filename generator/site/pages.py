@@ -24,7 +24,12 @@ from jinja2 import Environment
 from generator import model as m
 from generator import urls
 from generator.compliance import RuleResult
-from generator.figures.calendar import corrections_on, published_on, withheld_keys
+from generator.figures.calendar import (
+    corrections_on,
+    disclosure_states,
+    published_on,
+    withheld_keys,
+)
 from generator.ledger.published import Correction
 from generator.packs.library import Pack
 from generator.records.validate import Validated
@@ -251,12 +256,19 @@ def render_city(
     env = env or shared_env()
     out = Out()
     centres = sorted_centres(centres)
-    disclosures = {ce.id: centre_disclosures(ce, packs.get(ce.rule_pack), today) for ce in centres}
+    # each centre's disclosures on the day, computed once for the lists and the officers' view
+    states = {ce.id: disclosure_states(ce, packs.get(ce.rule_pack), today) for ce in centres}
+    disclosures = {
+        ce.id: centre_disclosures(ce, packs.get(ce.rule_pack), today, states[ce.id])
+        for ce in centres
+    }
     corrections = {  # those published on the day
         ce.id: corrections_on(corrections.get(ce.id, ()), ce, today) for ce in centres
     }
     # the officers' view reads every record (what becomes public later included)
-    render_officers(out, env, centres, packs, results or {}, today=today, awaiting=awaiting)
+    render_officers(
+        out, env, centres, packs, results or {}, today=today, awaiting=awaiting, states=states
+    )
     centres = [published_on(ce, today) for ce in centres]  # what is published on the day
     used_packs = [packs[p] for p in dict.fromkeys(ce.rule_pack for ce in centres) if p in packs]
     # What was published, corrections included (home page, Atom feed).
