@@ -24,7 +24,6 @@ import json
 import os
 import re
 import zipfile
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -442,38 +441,24 @@ def _pieces(path: str, data: bytes) -> tuple[str, list[tuple[int, int]]] | None:
     """The text the guard reads in a file (``extract_text``) and where in it each piece lies,
     no line holding the text of two pieces (a line break ends a run of digits: a number never
     spans two pieces): a JSON file by its elements (``_json_elements``), another by its lines
-    (``_line_groups``). None for a file not read in pieces (a PDF, a file of no text)."""
+    (``_lines``). None for a file not read in pieces (a PDF, a file of no text)."""
     if path.lower().endswith(".json"):
         split = _json_elements(data)
         if split is not None:
             return split
     text = extract_text(path, data)
-    return (text, _line_groups(text)) if text is not None else None
+    return (text, _lines(text)) if text is not None else None
 
 
-# A group of lines ends after a line whose CRC-32 ends in these bits (about one line in
-# sixteen), or at this many lines: where a group ends depends on its own lines, so a line
-# changed, added or removed changes its own group alone (and the neighbours, whose text is
-# read with a few characters of it).
-_GROUP_END = 0xF
-_GROUP_LINES = 64
-
-
-def _line_groups(text: str) -> list[tuple[int, int]]:
-    """Where each group of whole lines of ``text`` lies (see ``_GROUP_END``)."""
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Where each line of ``text`` lies: a line changed, added or removed changes its own
+    piece alone (and its neighbours', whose text is read with a few characters of it). The
+    city's large pages change in a few cells of each row from one day to the next."""
     bounds: list[tuple[int, int]] = []
-    start = pos = lines = 0
+    start = 0
     for line in text.split("\n"):
-        end = pos + len(line)
-        lines += 1
-        if zlib.crc32(line.encode("utf-8", "surrogatepass")) & _GROUP_END == 0 or (
-            lines >= _GROUP_LINES
-        ):
-            bounds.append((start, end))
-            start, lines = end + 1, 0
-        pos = end + 1
-    if start <= len(text) and lines:
-        bounds.append((start, len(text)))
+        bounds.append((start, start + len(line)))
+        start += len(line) + 1
     return bounds
 
 

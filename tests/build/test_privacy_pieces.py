@@ -1,5 +1,5 @@
 """The personal-data guard reads a large file in pieces — a JSON file one element of its
-lists at a time, another file by groups of lines — and remembers each piece found clean: when
+lists at a time, another file a line at a time — and remembers each piece found clean: when
 the file changes (one centre's services in the all-centres HSDS export, a few rows of the
 officers' tables), only the pieces not found clean before are read again, and what it finds
 is what reading the whole file finds."""
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zlib
 from pathlib import Path
 
 import pytest
@@ -163,16 +162,16 @@ def table(rows: list[str]) -> bytes:
 ROWS = [f"| 第 {n} 中心 | 0755-8600{n % 10000:04d} | 开放 {n % 12} 小时 |" for n in range(3000)]
 
 
-def test_the_line_groups_are_the_text_the_whole_file_gives() -> None:
+def test_the_lines_are_the_text_the_whole_file_gives() -> None:
     data = table(ROWS)
     text, bounds = privacy._pieces(MD, data)
     assert text == extract_text(MD, data)
     assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
-    # whole lines, one after another, each in one group
+    # whole lines, one after another, each a piece
     assert all(text[b] == "\n" and a2 == b + 1 for (_, b), (a2, _) in zip(bounds, bounds[1:]))
-    assert 3000 / 64 <= len(bounds) < 3000
+    assert len(bounds) == text.count("\n") + 1
     for text in ["", "x", "a\n", "\n\n\n", "1\n2\n3"]:
-        bounds = privacy._line_groups(text)
+        bounds = privacy._lines(text)
         assert "\n".join(text[a:b] for a, b in bounds) == text
 
 
@@ -181,12 +180,12 @@ def test_a_changed_row_alone_is_read_again(project) -> None:
     clean: set[str] = set()
     assert scan_outputs({MD: table(ROWS)}, centres, Project(root), clean=clean) == []
     pieces = {k for k in clean if k.startswith(MD + "\0")}
-    assert len(pieces) > 3000 / 64
+    assert len(pieces) > 3000
 
     changed = [*ROWS[:1500], "| 第 1500 中心 | 0755-86001501 | 闭馆 |", *ROWS[1501:]]
     assert scan_outputs({MD: table(changed)}, centres, Project(root), clean=clean) == []
     now = {k for k in clean if k.startswith(MD + "\0")}
-    # the changed row's group (its end may move, joining the next), and its neighbours
+    # the changed row, and its neighbours, whose text is read with a few characters of it
     assert len(now - pieces) <= 4
     assert len(pieces - now) <= 4
 
@@ -204,28 +203,19 @@ def test_a_number_in_one_row_is_found_as_the_whole_file_finds_it(project) -> Non
     assert [p.code for p in again] == ["personal-data-leak"]
 
 
-def ending(line: str) -> str:
-    """``line`` with spaces after it up to the first that ends a group of lines."""
-    for k in range(256):
-        if zlib.crc32((line + " " * k).encode()) & privacy._GROUP_END == 0:
-            return line + " " * k
-    raise AssertionError(line)
-
-
 def test_an_amount_over_a_line_break_counts_as_in_the_whole_file(project) -> None:
     # "¥" at the end of one line makes the number starting the next an amount, in the
-    # whole file and in the groups alike, though the number's line is in the next group
+    # whole file and in the pieces alike, though the number is in the next line's piece
     root, centres = project
     rows = list(ROWS)
     for n in range(1000, 1040, 2):
-        rows[n] = ending("¥")
+        rows[n] = "¥"
         rows[n + 1] = "13912345678 是金额"
-    assert privacy._line_groups("\n".join(rows[1020:1022]))[0] == (0, len(rows[1020]))
     clean: set[str] = set()
     data = table(rows)
     assert scan_outputs({MD: data}, centres, Project(root)) == []
     assert scan_outputs({MD: data}, centres, Project(root), clean=clean) == []
-    rows[1020] = ending("价格")  # the amount's sign gone before one number
+    rows[1020] = "价格"  # the amount's sign gone before one number
     data = table(rows)
     whole = scan_outputs({MD: data}, centres, Project(root))
     assert [p.code for p in whole] == ["personal-data-leak"]
@@ -237,7 +227,7 @@ def test_an_amount_over_a_line_break_counts_as_in_the_whole_file(project) -> Non
         st.sampled_from(
             [
                 *["| a | 0755-86000000 |", "RMB", "13912345678", "139 1234 5678 元", "说明"],
-                *[ending(line) for line in ("¥", "价格", "13912345678", "")],
+                *["¥", "价格", "13912345678", ""],
             ]
         ),
         min_size=1,
@@ -246,8 +236,8 @@ def test_an_amount_over_a_line_break_counts_as_in_the_whole_file(project) -> Non
     st.integers(0, 59),
 )
 @settings(max_examples=150, deadline=None)
-def test_the_groups_find_a_number_exactly_when_the_whole_text_has_one(lines, change) -> None:
-    # whatever was found clean before (the groups of another text), the file is clean in
+def test_the_pieces_find_a_number_exactly_when_the_whole_text_has_one(lines, change) -> None:
+    # whatever was found clean before (the pieces of another text), the file is clean in
     # pieces exactly when a scan of its whole text finds nothing
     before = "\n".join(lines)
     after_lines = list(lines)
