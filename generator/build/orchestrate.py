@@ -75,7 +75,7 @@ from generator.build.city import (
 )
 from generator.build.days import DayState, centre_day
 from generator.build.engine import load_jieba
-from generator.build.heap import kept_for_the_build, no_cycle_collection
+from generator.build.heap import keep_to_the_end, kept_for_the_build, no_cycle_collection
 from generator.build.ledgers import (
     PUBLISHED_STATE,
     CentreLedger,
@@ -499,6 +499,7 @@ def _build(
             pdfs_made=0,
         )
         cache.put(BUILDS, _site_name(out), _build_key(inputs, out), same)
+    keep_to_the_end(validated, checks, parts, files, every, pieces, city_result)
     return result
 
 

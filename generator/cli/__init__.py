@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from generator import __version__
+from generator.build.heap import ending
 from generator.errors import GongshiError
 
 # subcommand → (module, one-line Chinese help). Each module has add_arguments and run.
@@ -203,6 +204,7 @@ def command() -> None:
     without freeing the objects the command made one by one: a build of a city holds
     millions, and freeing them at the interpreter's shutdown took seconds after the work
     was done (mypy ends the same way)."""
+    ending()  # a build keeps what it made to the end, not freeing it first
     code = main()
     atexit._run_exitfuncs()  # noqa: SLF001 — what the interpreter runs at its shutdown
     for stream in (sys.stdout, sys.stderr):

@@ -11,9 +11,10 @@ import os
 from multiprocessing import forkserver
 from pathlib import Path
 
-from generator.build import orchestrate
+from generator.build import heap, orchestrate
 from generator.build.orchestrate import build_site
 from generator.build.workers import Workers
+from generator.records.validate import Validated
 from tests.conftest import MINIMAL, copy_project
 
 DAY = dt.date(2026, 4, 20)
@@ -91,3 +92,21 @@ def test_a_build_leaves_no_cycle_holding_the_centres_it_read(tmp_path: Path) -> 
         gc.garbage.clear()
         gc.set_debug(flags)
     assert held == set()
+
+
+def test_a_process_that_ends_after_its_build_keeps_what_it_made(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The ``gongshi`` command ends after its build (``heap.ending``): what the build read is
+    kept to the process's end, not freed object by object first; any other process (``gongshi
+    serve``, the tests) keeps nothing of a build."""
+    project = copy_project(MINIMAL, tmp_path / "project")
+    monkeypatch.setattr(heap, "_TO_THE_END", None)
+    heap.ending()
+    build_site(project, tmp_path / "site", today=DAY, pdf=False, ledger=False, jobs=1)
+    kept = heap._TO_THE_END
+    assert kept is not None
+    assert any(isinstance(v, Validated) and v.centres for v in kept)
+    monkeypatch.setattr(heap, "_TO_THE_END", None)
+    build_site(project, tmp_path / "site", today=DAY, pdf=False, ledger=False, jobs=1)
+    assert heap._TO_THE_END is None
