@@ -610,7 +610,28 @@ def entry_bytes(key: str, value: Any) -> bytes:
 
 def _entry(key: str, data: Any) -> bytes:
     body = json.dumps([key, data], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return _MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+    return _framed(_MAGIC, body)
+
+
+def _framed(magic: bytes, body: bytes) -> bytes:
+    """An entry's bytes: its header line (``magic`` and the SHA-256 of ``body``), then
+    ``body``."""
+    return magic + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def _body(path: Path, magic: bytes) -> bytes | None:
+    """The body of the entry at ``path`` (``_framed``), or None when it is missing, of
+    another format or damaged (its hash is checked before anything of it is parsed)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head, sep, body = data.partition(b"\n")
+    if not sep or not head.startswith(magic):
+        return None
+    if hashlib.sha256(body).hexdigest().encode("ascii") != head[len(magic) :]:
+        return None
+    return body
 
 
 def stored_under(path: Path, key: str, *, plain: bool = False) -> Any | None:
@@ -632,21 +653,14 @@ def rows_bytes(key: str, rows: Iterable[str]) -> bytes:
     rows = list(rows)
     if any("\n" in row for row in rows):
         raise ValueError("a row of a cache entry holds a line break")
-    body = "\n".join([json.dumps(key), *rows]).encode("utf-8")
-    return _ROWS_MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+    return _framed(_ROWS_MAGIC, "\n".join([json.dumps(key), *rows]).encode("utf-8"))
 
 
 def read_rows(path: Path, key: str) -> list[str] | None:
     """The rows stored by ``rows_bytes`` under ``key``, or None when they were stored under
     another, or the entry is missing, damaged or planted (the header's hash checked first)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    head, sep, body = data.partition(b"\n")
-    if not sep or not head.startswith(_ROWS_MAGIC):
-        return None
-    if hashlib.sha256(body).hexdigest().encode("ascii") != head[len(_ROWS_MAGIC) :]:
+    body = _body(path, _ROWS_MAGIC)
+    if body is None:
         return None
     try:
         first, *rows = body.decode("utf-8").split("\n")
@@ -659,14 +673,8 @@ def read_entry(path: Path, *, plain: bool = False) -> tuple[str, Any] | None:
     """A (key, value) pair stored by ``entry_bytes`` (by ``BuildCache.put_data``: ``plain``),
     or None when it is missing, damaged, planted or of another version (such an entry is
     simply made again)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    head, sep, body = data.partition(b"\n")
-    if not sep or not head.startswith(_MAGIC):
-        return None
-    if hashlib.sha256(body).hexdigest().encode("ascii") != head[len(_MAGIC) :]:
+    body = _body(path, _MAGIC)
+    if body is None:
         return None
     try:
         text = body.decode("utf-8")
@@ -677,8 +685,6 @@ def read_entry(path: Path, *, plain: bool = False) -> tuple[str, Any] | None:
             stored = json.loads(text) if plain else json.loads(text, object_hook=_object_hook)
         if not isinstance(stored, list) or len(stored) != 2 or not isinstance(stored[0], str):
             return None
-        if plain:
-            return stored[0], stored[1]
         return stored[0], stored[1]
     except (ValueError, TypeError, RecursionError):  # Damaged is a ValueError
         return None
