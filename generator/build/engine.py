@@ -36,6 +36,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import jieba
 import yaml
 from jinja2 import Environment, FileSystemLoader
 from jinja2.bccache import Bucket, BytecodeCache
@@ -158,8 +159,6 @@ class _Collect(logging.Handler):
 
 
 def quiet_jieba() -> None:
-    import jieba  # its modules take a tenth of a second to load: only where words are cut
-
     jieba.setLogLevel(logging.WARNING)
 
 
@@ -168,8 +167,6 @@ def load_jieba() -> None:
     search words' own tokenizer (``site.search``, kept free of the build's user words) loads
     it, and jieba's shared tokenizer, which mkdocs-material's search plugin cuts the pages
     with and adds the user words to, starts from a copy of it instead of loading it again."""
-    import jieba
-
     quiet_jieba()
     shared = jieba.dt
     if shared.initialized or shared.dictionary != jieba.DEFAULT_DICT:

@@ -52,7 +52,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from generator.build import workers as workers_module
 from generator.build.awaiting import Unpublished
 from generator.build.cache import (
     CACHE_DIR,
@@ -269,7 +268,7 @@ def _build(
     lives as long as it (``heap.kept_for_the_build``)."""
     only = centre_folder(project, path)
     folders = centre_dirs(project) if only is None else []
-    many = len(folders) > workers_module.READ_HERE
+    many = len(folders) > READ_HERE
     if many:
         workers.warm()  # its modules load meanwhile: the folders' hashes
     # a whole build of the same records, content, generator, options and day into the same,
@@ -655,7 +654,7 @@ class CachedChecks:
         # check it (``parts.read_centre``), handed out by a thread while this process goes on
         # (``meanwhile``). Of a few centres, those in the cache are read here, where it costs
         # less than starting the workers
-        many = len(folders) > workers_module.READ_HERE
+        many = len(folders) > READ_HERE
         rows, jobs = [], []
         for folder in folders:
             records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
@@ -718,6 +717,11 @@ class CachedChecks:
         # (seconds, over a million objects, at the end of a large city's build)
         cache = self.cache
         return lambda: whole_check(cache, project, folder, key, library)
+
+
+# up to this many centres are read in the build process: reading one from the cache takes a
+# few milliseconds, starting the worker processes about a second
+READ_HERE = 100
 
 
 # ---------------------------------------------------------------- the parts

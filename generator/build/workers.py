@@ -15,18 +15,6 @@ from functools import partial
 from multiprocessing import forkserver
 from typing import Any, Self
 
-# up to this many centres are read in the build process: reading one from the cache takes a
-# few milliseconds, starting the worker processes about a second
-READ_HERE = 100
-
-
-def warm_for(count: int, jobs: int | None) -> None:
-    """Start the workers' forkserver now for a build of a project of ``count`` centres that
-    reads them in the workers (more than ``READ_HERE``): the command calls it before the
-    build's modules load, and the server loads its own meanwhile (``Workers.warm``)."""
-    if count > READ_HERE:
-        Workers(jobs).warm()
-
 
 def run_here(fn: Callable[[Any], Any], item: Any) -> Callable[[], Any]:
     """``fn(item)`` in this process, when its result is asked for."""

@@ -14,17 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.build.engine import ENGINES, UseEngine, engine_name
-from generator.build.workers import warm_for
+from generator.build.orchestrate import BuildResult, build_site, print_notes
 from generator.cli.args import add_day
 from generator.problems import Severity
 from generator.text.formats import date_text
 from generator.text.personal import mask_numbers
-
-if TYPE_CHECKING:
-    from generator.build.orchestrate import BuildResult
 
 
 def _url(text: str) -> str:
@@ -103,13 +99,6 @@ def run(args: argparse.Namespace) -> int:
     path = found_path(args)
     if path is None:
         return 1
-    # a large city's workers start loading their modules first, while this process loads
-    # the build's own
-    from generator.records.validate import centre_dirs, find_project
-
-    warm_for(len(centre_dirs(find_project(path))), args.jobs)
-    from generator.build.orchestrate import build_site, print_notes
-
     result = build_site(
         path,
         args.out.absolute() if args.out is not None else None,  # relative to where it was typed

@@ -27,6 +27,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import holidays
+from holidays.countries.china import ChinaStaticHolidays
+
 __all__ = [
     "DayOff",
     "HolidayBreak",
@@ -55,9 +58,6 @@ class DayOff:
 
 def last_announced_year() -> int:
     """The last year whose State Council announcement the installed ``holidays`` carries."""
-    # ``holidays`` loads every country it knows (a tenth of a second): only where it is read
-    from holidays.countries.china import ChinaStaticHolidays
-
     return max(ChinaStaticHolidays.special_public_holidays)
 
 
@@ -117,8 +117,6 @@ def _calendar(
     first_year: int, last_year: int
 ) -> tuple[tuple[tuple[dt.date, str], ...], tuple[tuple[dt.date, str], ...]]:
     """The days off and the adjusted workdays of ``first_year``…``last_year``, named."""
-    import holidays
-
     cn = holidays.country_holidays("CN", years=range(first_year, last_year + 1), language="zh_CN")
     workdays_raw = set(cn.weekend_workdays)
     named: dict[dt.date, str] = {}

@@ -33,6 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
 from generator.problems import Position, Problem
 from generator.text.personal import FIX, join_wrapped_lines, mask_numbers, scan_text
 
@@ -109,8 +112,6 @@ class PdfContents:
 
 
 def _string(value: Any) -> str:
-    from pypdf.generic import IndirectObject
-
     try:
         value = value.get_object() if isinstance(value, IndirectObject) else value
     except Exception:  # a dangling reference in a damaged file: nothing to read
@@ -123,8 +124,6 @@ def _string(value: Any) -> str:
 def read_pdf(data: bytes) -> PdfContents:
     """The structure of a PDF read with pypdf: properties, XMP, embedded files, annotations
     and each page's text. ``error`` says why it is not a PDF that can be read."""
-    from pypdf import PdfReader  # a tenth of a second to load: only where a PDF is read
-
     out = PdfContents()
     # pypdf parses what it is given; any failure of a damaged or hostile file means the file
     # is not a PDF that can be published, whatever pypdf's exception.
@@ -168,8 +167,6 @@ def read_pdf(data: bytes) -> PdfContents:
 
 
 def _annotation_texts(page: Any, out: PdfContents) -> Iterator[str]:
-    from pypdf.generic import ArrayObject, DictionaryObject
-
     try:
         annots = page.get("/Annots")
         annots = annots.get_object() if annots is not None else None

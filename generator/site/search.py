@@ -8,13 +8,11 @@ import functools
 import logging
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+
+import jieba
 
 from generator import model as m
 from generator.packs.library import Pack
-
-if TYPE_CHECKING:
-    import jieba
 
 
 def search_words(
@@ -74,8 +72,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @functools.cache
 def tokenizer() -> jieba.Tokenizer:
-    import jieba  # its modules take a tenth of a second to load: only where words are cut
-
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()

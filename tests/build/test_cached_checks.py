@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, ROOT, copy_project
 
-from generator.build import workers as build_workers
+from generator.build import orchestrate
 from generator.build.cache import CACHE_DIR, BuildCache
 from generator.build.orchestrate import CachedChecks
 from generator.build.workers import Workers
@@ -58,7 +58,7 @@ def test_the_cached_checks_hand_down_what_the_loader_does(
     again, cached = _cached(proj, jobs=1)  # every check taken from the cache
     _same(again, want, cached)
     # a city's centres are read from the cache by the workers too (``parts.read_centre``)
-    monkeypatch.setattr(build_workers, "READ_HERE", 0)
+    monkeypatch.setattr(orchestrate, "READ_HERE", 0)
     read, by_workers = _cached(proj, jobs=2)
     _same(read, want, by_workers)
     for validated in (made, again, read):

@@ -8,8 +8,6 @@ import datetime as dt
 import gc
 import operator
 import os
-import subprocess
-import sys
 from multiprocessing import forkserver
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from generator.build import heap, orchestrate
 from generator.build.orchestrate import build_site
 from generator.build.workers import Workers
 from generator.records.validate import Validated
-from tests.conftest import MINIMAL, ROOT, copy_project
+from tests.conftest import MINIMAL, copy_project
 
 DAY = dt.date(2026, 4, 20)
 
@@ -112,23 +110,3 @@ def test_a_process_that_ends_after_its_build_keeps_what_it_made(
     monkeypatch.setattr(heap, "_TO_THE_END", None)
     build_site(project, tmp_path / "site", today=DAY, pdf=False, ledger=False, jobs=1)
     assert heap._TO_THE_END is None
-
-
-def test_the_command_starts_a_large_citys_forkserver_before_the_build_loads() -> None:
-    """``gongshi build`` of a project of more centres than the build reads itself starts the
-    workers' forkserver before it loads the build's modules (``workers.warm_for``), so the
-    server loads its own meanwhile; a smaller project starts none."""
-    code = (
-        "import sys\n"
-        "from multiprocessing import forkserver\n"
-        "from generator.build.workers import READ_HERE, warm_for\n"
-        "warm_for(READ_HERE, 2)\n"
-        "print(forkserver._forkserver._forkserver_pid is None)\n"
-        "warm_for(READ_HERE + 1, 2)\n"
-        "print(forkserver._forkserver._forkserver_pid is not None)\n"
-        "print('generator.build.orchestrate' not in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    ).stdout
-    assert out.split() == ["True", "True", "True"]

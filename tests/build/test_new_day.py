@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import city, parts
-from generator.build import workers as build_workers
+from generator.build import city, orchestrate, parts
 from generator.build.cache import CACHE_DIR
 from generator.build.orchestrate import build_site
 from generator.build.privacy import clean_key, scan_outputs, union_allowed
@@ -116,7 +115,7 @@ def test_a_city_read_by_the_workers_is_published_beside_them(
     workers, and the output's record is read, and the site published, in the process beside
     them (``publish.read_ahead``, ``publish_beside``): the same site as a build from nothing,
     the files it had before linked from the live tree by that record."""
-    monkeypatch.setattr(build_workers, "READ_HERE", 0)
+    monkeypatch.setattr(orchestrate, "READ_HERE", 0)
     project = two_centres(tmp_path, "proj")
     out = tmp_path / "out"
     for day in (DAY, NEXT):
