@@ -95,7 +95,7 @@ class Trees:
         for row in rows[1:]:
             try:
                 group, records = json.loads(row)
-            except ValueError:
+            except (ValueError, TypeError):  # not JSON, or not a pair
                 continue
             if type(group) is not str or not isinstance(records, dict):
                 continue

@@ -226,6 +226,12 @@ def test_rows_are_read_back_only_under_their_key_and_whole(tmp_path: Path) -> No
     with pytest.raises(ValueError):
         entry.put_rows(['"two\nlines"'])
     assert Trees.of_rows(None) == Trees() and Trees.of_rows(['{"live":"c"}']) == Trees()
+    assert Trees.of_rows(["[1]"]) == Trees() and Trees.of_rows(["5"]) == Trees()
+    # rows that are not a group's records are left out, the others read
+    row = '["c1",{"a":{"centres/c1/index.html":[1,2,3,4,"ab"]}}]'
+    planted = ['{"live":"b"}', "5", "null", '["c2"]', "[5,{}]", '["c3",[]]', "[1,2,3]", row]
+    trees = Trees.of_rows(planted)
+    assert trees.live == "b" and trees.files == {"a": {"centres/c1/index.html": [1, 2, 3, 4, "ab"]}}
 
 
 def test_the_files_found_in_place_ahead_are_left_as_they_are(tmp_path: Path) -> None:
