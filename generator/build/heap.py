@@ -42,7 +42,8 @@ def ending() -> None:
     """This process ends when its command is done (``cli.command``): what a build made is then
     kept to the end (``keep_to_the_end``), not freed object by object when the build returns
     (a third of a second for a city of a thousand centres, of no use to a process about to
-    end without freeing anything)."""
+    end without freeing anything). A preview (``gongshi serve``, which builds again and again)
+    keeps nothing."""
     global _TO_THE_END
     _TO_THE_END = []
 

@@ -499,7 +499,8 @@ def _build(
             pdfs_made=0,
         )
         cache.put(BUILDS, _site_name(out), _build_key(inputs, out), same)
-    keep_to_the_end(validated, checks, parts, files, every, pieces, city_result)
+    if not preview:  # ``gongshi serve`` builds again and again in one process
+        keep_to_the_end(validated, checks, parts, files, every, pieces, city_result)
     return result
 
 

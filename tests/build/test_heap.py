@@ -12,7 +12,7 @@ from multiprocessing import forkserver
 from pathlib import Path
 
 from generator.build import heap, orchestrate
-from generator.build.orchestrate import build_site
+from generator.build.orchestrate import build_site, preview_site
 from generator.build.workers import Workers
 from generator.records.validate import Validated
 from tests.conftest import MINIMAL, copy_project
@@ -107,6 +107,10 @@ def test_a_process_that_ends_after_its_build_keeps_what_it_made(
     kept = heap._TO_THE_END
     assert kept is not None
     assert any(isinstance(v, Validated) and v.centres for v in kept)
+    # a preview (``gongshi serve`` builds again and again in one process) keeps nothing
+    held = len(kept)
+    preview_site(project, tmp_path / "preview", today=DAY, pdf=False, jobs=1)
+    assert len(heap._TO_THE_END) == held
     monkeypatch.setattr(heap, "_TO_THE_END", None)
     build_site(project, tmp_path / "site", today=DAY, pdf=False, ledger=False, jobs=1)
     assert heap._TO_THE_END is None
