@@ -193,10 +193,8 @@ def check_ahead(job: Checking) -> int:
     found: dict[str, list] = {}
     for rel, sha in job.files.items():
         entry = known.get(rel)
-        if entry is not None and entry[4] == sha:
-            st = _lstat(f"{root}/{check_rel(rel)}")
-            if st is not None and stat_of(st) == entry[:4]:
-                found[rel] = entry
+        if _as_entry(f"{root}/{check_rel(rel)}", entry, sha):
+            found[rel] = entry
     _CHECKED[job.entry] = found
     return len(found)
 
@@ -206,7 +204,7 @@ def publish_beside(job: Publication) -> None:
     (``read_ahead``), else read now, and the files it found in place (``check_ahead``); the
     new record stored in its place."""
     trees = _AHEAD.pop(job.entry, None)
-    checked = _CHECKED.pop(job.entry, {}) if trees is not None else {}
+    checked = _CHECKED.pop(job.entry, {})  # found with the record read ahead, or none
     with no_cycle_collection():  # the new record: as many lists, no cycle
         if trees is None:
             trees = Trees.of_rows(job.entry.get_rows())
