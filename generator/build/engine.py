@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import jieba
+import material.plugins.search.plugin as material_search
 import yaml
 from jinja2 import Environment, FileSystemLoader
 from jinja2.bccache import Bucket, BytecodeCache
@@ -194,6 +195,7 @@ def run_mkdocs_here(config_file: Path, today: dt.date) -> None:
         with (
             _env(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=_epoch(today)),
             _compiled_templates(),
+            _search_words(),
         ):
             cfg = load_config(config_file=str(config_file), strict=True)
             build(cfg)
@@ -255,6 +257,83 @@ def _compiled_templates() -> Iterator[None]:
         yield
     finally:
         Theme.get_env = saved  # type: ignore[method-assign]
+
+
+_MISSING = object()
+
+
+class _SearchWords:
+    """jieba as mkdocs-material's search plugin sees it during one site's build.
+
+    - The site's own words (``search.jieba_dict_user``) are taken out of jieba's shared
+      tokenizer when the build ends: jieba adds a word with a frequency computed from the
+      words already there, so words left from one site would change how the next site built
+      in the same process is cut (a worker builds many centres' parts one after another).
+    - Each run of Chinese characters is cut once per site: the plugin cuts every run of
+      every page, and a city's pages repeat the same names and words many times."""
+
+    def __init__(self) -> None:
+        self.cuts: dict[bytes, tuple[str, ...]] = {}
+        self.before: dict[str, object] = {}  # each word's frequency before the site's words
+        self.tags: dict[str, object] = {}
+        self.total = 0
+
+    def cut(self, text: bytes) -> tuple[str, ...]:
+        found = self.cuts.get(text)
+        if found is None:
+            found = self.cuts[text] = tuple(jieba.cut(text))
+        return found
+
+    def load_userdict(self, path: str) -> None:
+        shared = jieba.dt
+        shared.check_initialized()
+        if not self.before:
+            self.total = shared.total
+        add = shared.add_word
+
+        def add_word(word: str, freq: object = None, tag: object = None) -> None:
+            for end in range(1, len(word) + 1):
+                self.before.setdefault(word[:end], shared.FREQ.get(word[:end], _MISSING))
+            self.tags.setdefault(word, shared.user_word_tag_tab.get(word, _MISSING))
+            add(word, freq, tag)
+
+        shared.add_word = add_word  # load_userdict calls self.add_word
+        try:
+            jieba.load_userdict(path)
+        finally:
+            del shared.add_word
+        self.cuts.clear()
+
+    def undo(self) -> None:
+        """jieba's shared tokenizer as it was before the site's words."""
+        shared = jieba.dt
+        for table, before in ((shared.FREQ, self.before), (shared.user_word_tag_tab, self.tags)):
+            for word, value in before.items():
+                if value is _MISSING:
+                    table.pop(word, None)
+                else:
+                    table[word] = value
+        if self.before:
+            shared.total = self.total
+        self.before.clear()
+        self.tags.clear()
+        self.cuts.clear()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(jieba, name)
+
+
+@contextlib.contextmanager
+def _search_words() -> Iterator[None]:
+    """The search plugin's jieba in this block: ``_SearchWords``."""
+    words = _SearchWords()
+    saved = material_search.jieba
+    material_search.jieba = words
+    try:
+        yield
+    finally:
+        material_search.jieba = saved
+        words.undo()
 
 
 # ---------------------------------------------------------------- Zensical

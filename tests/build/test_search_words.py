@@ -1,0 +1,58 @@
+"""The search plugin's Chinese words: a site's own word list (``search.jieba_dict_user``) does
+not stay in jieba for the next site built in the same process (a worker builds many parts),
+and a page is cut the same whatever was built before it. Real mkdocs-material builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jieba
+
+from generator.build.engine import load_jieba, run_mkdocs_here
+
+DAY = dt.date(2026, 12, 7)
+TEXT = "社区读书会每周六上午在二楼阅览室举办，长者健康操每周三在活动室举办。"
+
+
+def build(tmp_path: Path, name: str, text: str, words: list[str]) -> list[str]:
+    """A one-page site with its own search words; the words the search index holds."""
+    root = tmp_path / name
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text(f"# 公示\n\n{text}\n", encoding="utf-8")
+    (root / "words.txt").write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: 公示\n"
+        f"docs_dir: {root / 'docs'}\n"
+        f"site_dir: {root / 'site'}\n"
+        "theme:\n  name: material\n  language: zh\n"
+        "plugins:\n  - search:\n      lang: [zh]\n"
+        f"      jieba_dict_user: {root / 'words.txt'}\n",
+        encoding="utf-8",
+    )
+    run_mkdocs_here(root / "mkdocs.yml", DAY)
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text("utf-8"))
+    return [w for doc in index["docs"] for w in doc["text"].split("\u200b") if w]
+
+
+def test_a_sites_words_do_not_change_the_next_site_built_in_the_process(tmp_path: Path) -> None:
+    load_jieba()
+    total, size = jieba.dt.total, len(jieba.dt.FREQ)
+    alone = build(tmp_path, "alone", TEXT, [])
+    assert "读书会" in alone or "读书" in alone
+    # another site whose words cut the same text otherwise
+    other = build(tmp_path, "other", TEXT, ["区读", "书会每", "康操每周"])
+    assert other != alone, "the other site's words must change how its own page is cut"
+    assert "康操每周" in other
+    assert (jieba.dt.total, len(jieba.dt.FREQ)) == (total, size)
+    assert "区读" not in jieba.dt.FREQ
+    again = build(tmp_path, "again", TEXT, [])
+    assert again == alone
+
+
+def test_a_sites_own_words_cut_its_pages(tmp_path: Path) -> None:
+    load_jieba()
+    words = build(tmp_path, "own", "星光儿童之家周末开放", ["星光儿童之家"])
+    assert "星光儿童之家" in words
+    assert "星光儿童之家" not in jieba.dt.FREQ
