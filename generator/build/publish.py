@@ -30,7 +30,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 
 from generator.build.cache import DataEntry
 from generator.build.heap import no_cycle_collection
@@ -168,8 +167,19 @@ class Checking:
     entry: DataEntry
 
 
-# the spare's files each process found in place ahead of its publication (``check_ahead``)
-_CHECKED: dict[DataEntry, dict[str, list]] = {}
+@dataclass(frozen=True)
+class Found:
+    """What ``check_ahead`` found of the spare tree ahead of its publication: the spare's
+    name and its record, its folders found as recorded, and the files of the site found in
+    place as recorded (path → the record's entry)."""
+
+    spare: str
+    known: TreeRecord
+    files: Mapping[str, list]
+
+
+# what each process found ahead of its publication (``check_ahead``)
+_CHECKED: dict[DataEntry, Found] = {}
 
 
 def check_ahead(job: Checking) -> int:
@@ -186,7 +196,7 @@ def check_ahead(job: Checking) -> int:
     live = _tree_named(dest, os.readlink(dest))
     if live is None or trees.live != live:
         return 0
-    _spare_name, tree, known = _spare(dest, live, trees.files)
+    spare, tree, known = _spare(dest, live, trees.files)
     if known is None:
         return 0
     root = os.fspath(tree)  # strings, not paths: this runs for every file of the site
@@ -195,7 +205,7 @@ def check_ahead(job: Checking) -> int:
         entry = known.get(rel)
         if _as_entry(f"{root}/{check_rel(rel)}", entry, sha):
             found[rel] = entry
-    _CHECKED[job.entry] = found
+    _CHECKED[job.entry] = Found(spare, known, found)
     return len(found)
 
 
@@ -204,7 +214,7 @@ def publish_beside(job: Publication) -> None:
     (``read_ahead``), else read now, and the files it found in place (``check_ahead``); the
     new record stored in its place."""
     trees = _AHEAD.pop(job.entry, None)
-    checked = _CHECKED.pop(job.entry, {})  # found with the record read ahead, or none
+    checked = _CHECKED.pop(job.entry, None)  # found with the record read ahead, or none
     with no_cycle_collection():  # the new record: as many lists, no cycle
         if trees is None:
             trees = Trees.of_rows(job.entry.get_rows())
@@ -325,16 +335,38 @@ def _as_recorded(tree: Path, record: TreeRecord) -> bool:
     return True
 
 
-def _folders(tree: Path, folders: Iterable[str]) -> TreeRecord:
+def _folders(
+    tree: Path,
+    folders: Iterable[str],
+    known: TreeRecord | None = None,
+    touched: set[str] | frozenset[str] = frozenset(),
+) -> TreeRecord:
     """The record of ``folders`` (``_parents`` of the tree's files) and of ``tree`` itself
-    (as "/")."""
+    (as "/"). ``known``: the tree's record whose folders were found as recorded before the
+    folders ``touched`` (as ``_ancestors`` gives them) had an entry added or removed; the
+    others are taken from it."""
     names = {"/"} | {f"{folder}/" for folder in folders}
     root = os.fspath(tree)
     out: TreeRecord = {}
     for name in names:
+        kept = known.get(name) if known is not None and name not in touched else None
+        if kept is not None:
+            out[name] = kept
+            continue
         st = os.lstat(root if name == "/" else f"{root}/{name}")
         out[name] = [st.st_ino, st.st_mtime_ns]
     return out
+
+
+def _ancestors(rel: str, into: set[str]) -> None:
+    """Add to ``into`` every folder holding ``rel`` at any depth, as a tree's record names
+    them (``a/b/``, ``a/``, and "/" for the tree itself): a file written or removed there may
+    have made or removed the folders between."""
+    into.add("/")
+    folder = rel.rpartition("/")[0]
+    while folder and f"{folder}/" not in into:
+        into.add(f"{folder}/")
+        folder = folder.rpartition("/")[0]
 
 
 def _parents(files: Iterable[str]) -> set[str]:
@@ -353,12 +385,12 @@ def publish(
     files: Mapping[str, tuple[str, str | Path]],
     trees: Trees,
     save: Callable[[Trees], None],
-    checked: Mapping[str, list] = MappingProxyType({}),
+    checked: Found | None = None,
 ) -> Trees:
     """Make the site of ``files`` (path → (SHA-256, a file with those bytes)) the one at
     ``out`` (see the module docstring); ``save`` stores the new record before the spare's
-    mark is removed. ``checked``: the spare's files found in place, as ``trees`` records
-    them, by ``check_ahead`` (not looked at again). The new record."""
+    mark is removed. ``checked``: what ``check_ahead`` found of the spare as ``trees``
+    records it (its folders and those files are not looked at again). The new record."""
     dest = destination(out)
     if os.path.lexists(dest) and not dest.is_symlink() and not dest.is_dir():
         raise BuildFailed(f"输出位置 {dest} 已存在且不是文件夹")
@@ -373,7 +405,8 @@ def publish(
         os.rename(dest, _tree(dest, "b"))
         os.replace(link, dest)
         live, records = "b", {}
-    spare, tree, known = _spare(dest, live, records)
+    spare, tree, known = _spare(dest, live, records, checked)
+    found = checked.files if checked is not None and checked.known is known else {}
     mark = _dirty(dest, spare)
     mark.touch()
     tree.mkdir(exist_ok=True)
@@ -382,11 +415,12 @@ def publish(
     existing = {k for k in known if not k.endswith("/")} if known is not None else set(_walk(tree))
     record: TreeRecord = {}
     folders: set[str] = set()
+    touched: set[str] = set()  # the folders an entry was added to or removed from
     root = os.fspath(tree)  # strings, not paths: this runs for every file of the site
     live_root = os.fspath(live_path) if live_path is not None else None
     for rel, (sha, source) in files.items():
         entry = (known or {}).get(rel)
-        if entry is not None and checked.get(rel) is entry and entry[4] == sha:
+        if entry is not None and found.get(rel) is entry and entry[4] == sha:
             record[rel] = entry  # found in place as recorded by ``check_ahead``
             continue
         target = f"{root}/{check_rel(rel)}"
@@ -394,6 +428,7 @@ def publish(
         if st is not None and entry is not None and entry[4] == sha and stat_of(st) == entry[:4]:
             record[rel] = entry
             continue
+        _ancestors(rel, touched)
         if os.path.lexists(target):
             remove_path(Path(target))
         else:
@@ -412,9 +447,11 @@ def publish(
     # what the new site does not have (a file where the new site has a folder is gone already)
     needed = _parents(files)
     for rel in sorted(existing - set(files) - needed):
+        _ancestors(rel, touched)
         remove_path(tree / rel)
         _prune(tree, Path(rel).parent)
-    record.update(_folders(tree, needed))
+    # the folders as they are now: those untouched are as the record found them
+    record.update(_folders(tree, needed, known, touched))
     link = _tree(dest, "link")
     remove_path(link)
     os.symlink(tree.name, link)
@@ -428,17 +465,22 @@ def publish(
 
 
 def _spare(
-    dest: Path, live: str | None, records: Mapping[str, TreeRecord]
+    dest: Path,
+    live: str | None,
+    records: Mapping[str, TreeRecord],
+    checked: Found | None = None,
 ) -> tuple[str, Path, TreeRecord | None]:
     """The spare tree of the output at ``dest`` whose live tree is ``live``: its name, its
     folder, and its record when it can be trusted (None: it is marked as being changed, or a
-    folder's time says a file was added or removed since, and it is walked)."""
+    folder's time says a file was added or removed since, and it is walked). ``checked``:
+    the record of the spare whose folders ``check_ahead`` found as recorded, in this build,
+    which holds the build lock."""
     spare = "b" if live == "a" else "a"
     tree = _tree(dest, spare)
     known = records.get(spare) if tree.is_dir() and not _dirty(dest, spare).exists() else None
-    if known is not None and not _as_recorded(
-        tree, {k: v for k, v in known.items() if k.endswith("/")}
-    ):
+    if known is None or (checked is not None and checked.spare == spare and checked.known is known):
+        return spare, tree, known
+    if not _as_recorded(tree, {k: v for k, v in known.items() if k.endswith("/")}):
         known = None  # something was added or removed since: walk it
     return spare, tree, known
 

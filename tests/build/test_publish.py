@@ -18,6 +18,7 @@ from generator.build.publish import (
     Checking,
     Publication,
     Trees,
+    _as_recorded,
     check_ahead,
     intact,
     live_tree,
@@ -256,3 +257,38 @@ def test_the_files_found_in_place_ahead_are_left_as_they_are(tmp_path: Path) -> 
     assert (out.resolve() / "print/a/x.pdf").stat().st_ino == kept
     # without the record read ahead, nothing is looked for: publishing looks at every file
     assert check_ahead(Checking(out, {}, entry)) == 0
+
+
+def test_each_tree_is_recorded_as_it_is_after_each_publication(tmp_path: Path) -> None:
+    """A publication takes the record of the spare's folders that the look ahead (or its own
+    look) found as recorded, and looks again only at the folders it added a file to or
+    removed one from: after every publication, each tree's record holds every folder as it
+    is, so the next build trusts it and walks neither tree. (A file's record may not be: a
+    file removed from the spare that was a link to the live tree's moves that file's change
+    time, and the next publication into that tree links or copies it again.)"""
+    out = tmp_path / "public"
+    entry = DataEntry(tmp_path / "cache" / "trees.json", "the key")
+    sites = [
+        {"index.html": b"home", "centres/a/index.html": b"a", "print/a/x.pdf": b"%PDF-1"},
+        {"index.html": b"home", "centres/a/index.html": b"a", "print/a/x.pdf": b"%PDF-1"},
+        # a file in a new folder three deep, one changed in place, one removed
+        {"index.html": b"home 2", "centres/a/index.html": b"a", "centres/b/f/g/h.html": b"h"},
+        {"index.html": b"home 2", "centres/a/index.html": b"a", "centres/b/f/g/h.html": b"h"},
+        # a file where a folder was, a folder emptied and removed, a top-level file added
+        {"index.html": b"home 2", "centres/b/f": b"a file", "robots.txt": b"x"},
+        {"index.html": b"home 2", "centres/b/f": b"a file", "robots.txt": b"x"},
+        {"index.html": b"home 3", "centres/b/f": b"a file", "robots.txt": b"x"},
+    ]
+    for n, files in enumerate(sites):
+        made = sources(tmp_path, files)
+        if n % 2:  # as a large build publishes: the record read and the files looked for ahead
+            read_ahead(Ahead(entry, ()))
+            check_ahead(Checking(out, {rel: sha for rel, (sha, _p) in made.items()}, entry))
+        publish_beside(Publication(out, made, entry))
+        assert site(out) == files
+        trees = Trees.of_rows(entry.get_rows())
+        for name, record in trees.files.items():
+            tree = tmp_path / f".public.{name}"
+            assert _as_recorded(tree, {k: v for k, v in record.items() if k.endswith("/")})
+            folders = {p.relative_to(tree).as_posix() + "/" for p in tree.rglob("*") if p.is_dir()}
+            assert folders <= set(record), (n, name)
