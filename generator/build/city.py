@@ -37,6 +37,7 @@ from generator.site import hsds, opendata
 from generator.site.city import AwaitingCorrection
 from generator.site.datapackage import Licence, read_licence
 from generator.site.pages import render_city, sorted_centres
+from generator.site.search import Cuts, kept_dictionary_words
 
 ASSETS = TEMPLATES / "site" / "assets"
 
@@ -138,6 +139,49 @@ def kept_hsds(cache: BuildCache, inputs: Mapping[str, str], site_url: str | None
     return part
 
 
+SEARCH_CUTS = "search-cuts"  # cache kind: the city pages' cuts of Chinese (``KeptCuts``)
+
+
+class KeptCuts:
+    """The city pages' cuts of Chinese kept in the build cache from one build to the next
+    (``site.search.Cuts``): the words inside the activities' titles (``dictionary``, under
+    the digest of jieba's dictionary: the cache's version holds jieba's) and the search
+    plugin's cuts of the pages (``pages``, under that digest and the city's search words,
+    which the plugin adds to the dictionary). A new day whose pages bring no new text cuts
+    nothing, and the build process does not load jieba's dictionary."""
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+        self.read: list[tuple[str, str, Cuts]] = []
+
+    def dictionary(self) -> Cuts:
+        return self._cuts("dictionary", digest("dictionary cuts", self.cache.version))
+
+    def pages(self, words: Sequence[str]) -> Cuts:
+        return self._cuts("pages", digest("page cuts", self.cache.version, list(words)))
+
+    def _cuts(self, name: str, key: str) -> Cuts:
+        found = self.cache.get_data(SEARCH_CUTS, name, key)  # plain JSON: checked here
+        known: dict[str, list[str]] = {}
+        if type(found) is dict:
+            known = {
+                text: words
+                for text, words in found.items()
+                if type(words) is list and all(type(w) is str for w in words)
+            }
+        cuts = Cuts(known)
+        self.read.append((name, key, cuts))
+        return cuts
+
+    def keep(self) -> None:
+        """Store the cuts of this build that are not those kept (those of its pages only)."""
+        for name, key, cuts in self.read:
+            if cuts.changed():
+                self.cache.put_data(
+                    SEARCH_CUTS, name, key, {t: list(w) for t, w in cuts.used.items()}
+                )
+
+
 @dataclass
 class CityResult:
     centres: list[m.Centre] = field(default_factory=list)  # the centres it lists, in order
@@ -162,13 +206,15 @@ def build_city(
     clean: set[str] | None = None,
     aside: Aside = run_here,
     hsds_parts: hsds.KeptParts | None = None,
+    cuts: KeptCuts | None = None,
 ) -> CityResult:
     """The city pages, all-centres data, styles and data schemas, built by mkdocs into
     ``site`` (emptied first): ``centres`` with their ``corrections``, and the centres
     ``awaiting`` correction listed with the note. ``clean``: the city files the
     personal-data guard found nothing in before (``privacy.scan_outputs``), kept by the
     build from one build to the next; ``hsds_parts``: the centres' own parts of the HSDS
-    export, kept likewise (``kept_hsds``).
+    export, kept likewise (``kept_hsds``); ``cuts``: the pages' cuts of Chinese, kept likewise
+    (``KeptCuts``).
 
     The guard reads the files while mkdocs builds them (``aside``: in a process of its own,
     ``workers.Workers.aside``); when it finds a personal number, what mkdocs made is
@@ -178,7 +224,7 @@ def build_city(
             shutil.rmtree(folder)
     packs = validated.library.packs if validated.library else {}
     centres = sorted_centres(centres)
-    with no_cycle_collection():
+    with no_cycle_collection(), kept_dictionary_words(cuts.dictionary() if cuts else None):
         sources = render_city(
             centres,
             packs,
@@ -208,7 +254,9 @@ def build_city(
     cfg = city_config(site_config(docs, site, words, site_url, project.root))
     failed: BuildFailed | None = None
     try:
-        run_mkdocs(write_config(tmp / "mkdocs.yml", cfg), today)
+        run_mkdocs(
+            write_config(tmp / "mkdocs.yml", cfg), today, cuts.pages(g.words) if cuts else None
+        )
     except BuildFailed as exc:  # a number the guard finds is reported first, as before
         failed = exc
     with no_cycle_collection():
@@ -220,6 +268,8 @@ def build_city(
         return result
     if failed is not None:
         raise failed
+    if cuts is not None:
+        cuts.keep()
     for name in SITEMAPS:
         (site / name).unlink(missing_ok=True)
     for p in sorted(site.rglob("*")):

@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import jieba
@@ -48,6 +48,7 @@ from mkdocs.theme import Theme
 
 from generator.errors import BuildFailed
 from generator.paths import TEMPLATES
+from generator.site.search import Cuts
 from generator.site.search import tokenizer as search_tokenizer
 
 MKDOCS = "mkdocs"
@@ -104,13 +105,16 @@ class UseEngine(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def run_site(config_file: Path, today: dt.date, engine: str = DEFAULT_ENGINE) -> None:
+def run_site(
+    config_file: Path, today: dt.date, engine: str = DEFAULT_ENGINE, cuts: Cuts | None = None
+) -> None:
     """Build the site described by ``config_file`` (a generated mkdocs.yml with absolute
-    paths) with ``engine``; any warning fails the build."""
+    paths) with ``engine``; any warning fails the build. ``cuts``: the search plugin's cuts
+    of Chinese kept for this site's search words (mkdocs only; ``_SearchWords``)."""
     if engine == ZENSICAL:
         run_zensical(config_file, today)
     elif engine == MKDOCS:
-        run_mkdocs_here(config_file, today)
+        run_mkdocs_here(config_file, today, cuts)
     else:
         raise BuildFailed(f"未知的网站引擎 {engine!r}；应是 {' 或 '.join(ENGINES)}")
 
@@ -185,17 +189,17 @@ def _epoch(today: dt.date) -> str:
     return str(int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp()))
 
 
-def run_mkdocs_here(config_file: Path, today: dt.date) -> None:
-    """Build the site with mkdocs-material in this process; any warning fails the build."""
+def run_mkdocs_here(config_file: Path, today: dt.date, cuts: Cuts | None = None) -> None:
+    """Build the site with mkdocs-material in this process; any warning fails the build.
+    ``cuts``: see ``run_site``."""
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
-    load_jieba()
     try:
         with (
             _env(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=_epoch(today)),
             _compiled_templates(),
-            _search_words(),
+            _search_words(cuts),
         ):
             cfg = load_config(config_file=str(config_file), strict=True)
             build(cfg)
@@ -265,26 +269,38 @@ _MISSING = object()
 class _SearchWords:
     """jieba as mkdocs-material's search plugin sees it during one site's build.
 
-    - The site's own words (``search.jieba_dict_user``) are taken out of jieba's shared
-      tokenizer when the build ends: jieba adds a word with a frequency computed from the
-      words already there, so words left from one site would change how the next site built
-      in the same process is cut (a worker builds many centres' parts one after another).
-    - Each run of Chinese characters is cut once per site: the plugin cuts every run of
-      every page, and a city's pages repeat the same names and words many times."""
+    - Each run of Chinese characters is cut once per site (``cuts``: the plugin cuts every run
+      of every page, and a city's pages repeat the same names and words many times), or
+      taken from the cuts kept from the last build of the site with the same words
+      (``build.city.KeptCuts``).
+    - jieba's dictionary is loaded, and the site's own words (``search.jieba_dict_user``)
+      added to it, only when a run must be cut: a new day of a city whose pages bring no new
+      words loads none (a second of the build process).
+    - The site's words are taken out of jieba's shared tokenizer when the build ends: jieba
+      adds a word with a frequency computed from the words already there, so words left from
+      one site would change how the next site built in the same process is cut (a worker
+      builds many centres' parts one after another)."""
 
-    def __init__(self) -> None:
-        self.cuts: dict[bytes, tuple[str, ...]] = {}
+    def __init__(self, cuts: Cuts | None = None) -> None:
+        self.cuts = cuts if cuts is not None else Cuts()
+        self.words: list[str] = []  # the user dictionaries to add before the first cut
         self.before: dict[str, object] = {}  # each word's frequency before the site's words
         self.tags: dict[str, object] = {}
         self.total = 0
 
     def cut(self, text: bytes) -> tuple[str, ...]:
-        found = self.cuts.get(text)
-        if found is None:
-            found = self.cuts[text] = tuple(jieba.cut(text))
-        return found
+        return self.cuts.get(text.decode("utf-8"), self._cut)
+
+    def _cut(self, text: str) -> Iterable[str]:
+        load_jieba()
+        while self.words:
+            self._add(self.words.pop(0))
+        return jieba.cut(text)
 
     def load_userdict(self, path: str) -> None:
+        self.words.append(path)  # read at the first cut: the file stays until the build ends
+
+    def _add(self, path: str) -> None:
         shared = jieba.dt
         shared.check_initialized()
         if not self.before:
@@ -302,7 +318,6 @@ class _SearchWords:
             jieba.load_userdict(path)
         finally:
             del shared.add_word
-        self.cuts.clear()
 
     def undo(self) -> None:
         """jieba's shared tokenizer as it was before the site's words."""
@@ -317,16 +332,16 @@ class _SearchWords:
             shared.total = self.total
         self.before.clear()
         self.tags.clear()
-        self.cuts.clear()
+        self.words.clear()
 
     def __getattr__(self, name: str) -> object:
         return getattr(jieba, name)
 
 
 @contextlib.contextmanager
-def _search_words() -> Iterator[None]:
+def _search_words(cuts: Cuts | None = None) -> Iterator[None]:
     """The search plugin's jieba in this block: ``_SearchWords``."""
-    words = _SearchWords()
+    words = _SearchWords(cuts)
     saved = material_search.jieba
     material_search.jieba = words
     try:

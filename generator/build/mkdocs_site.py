@@ -15,6 +15,7 @@ import yaml
 from generator.build.engine import chosen_engine, quiet_jieba, run_site
 from generator.paths import DEFAULT_MKDOCS_YML, INSTALL_ROOT
 from generator.site import rawblocks
+from generator.site.search import Cuts
 from generator.urls import page_url
 
 
@@ -71,10 +72,11 @@ def _quiet_jieba() -> None:
     quiet_jieba()
 
 
-def run_mkdocs(config_file: Path, today: dt.date) -> None:
+def run_mkdocs(config_file: Path, today: dt.date, cuts: Cuts | None = None) -> None:
     """Build the site with the engine of this build (``engine.chosen_engine``: mkdocs-material
-    in-process unless ``gongshi build --engine zensical``); any warning fails the build."""
-    run_site(config_file, today, chosen_engine())
+    in-process unless ``gongshi build --engine zensical``); any warning fails the build.
+    ``cuts``: the search's cuts of Chinese kept for the site's words (``engine.run_site``)."""
+    run_site(config_file, today, chosen_engine(), cuts)
 
 
 def write_config(path: Path, cfg: dict) -> Path:

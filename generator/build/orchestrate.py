@@ -46,7 +46,6 @@ import hashlib
 import os
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -69,12 +68,12 @@ from generator.build.city import (
     JOINED,
     CityResult,
     Joined,
+    KeptCuts,
     build_city,
     kept_hsds,
     write_joined_data,
 )
 from generator.build.days import DayState, centre_day
-from generator.build.engine import load_jieba
 from generator.build.heap import keep_to_the_end, kept_for_the_build, no_cycle_collection
 from generator.build.ledgers import (
     PUBLISHED_STATE,
@@ -282,9 +281,7 @@ def _build(
         unchanged = _unchanged(cache, out, inputs)
         if unchanged is not None:
             return unchanged
-    # the city pages' search dictionary is loaded here while the workers read the centres
-    dictionary = threading.Thread(target=load_jieba, daemon=True)
-    checks = CachedChecks(cache, workers, (site_url, pdf), meanwhile=dictionary.start)
+    checks = CachedChecks(cache, workers, (site_url, pdf))
     # the centres read (thousands of objects each, kept for the whole build) are not walked
     # by the cycle collector as they come, nor by its passes after
     with no_cycle_collection():
@@ -343,9 +340,6 @@ def _build(
         site = tmp / "site"
 
         def city() -> CityResult:
-            if dictionary.ident is not None:
-                dictionary.join()
-            load_jieba()
             published = [ce for ce in publish if ce.id not in unpublished.entries]
             return build_city(
                 unpublished.city_centres(published),
@@ -360,6 +354,7 @@ def _build(
                 clean=clean,
                 aside=workers.aside,
                 hsds_parts=kept_hsds(cache, checks.inputs, site_url),
+                cuts=KeptCuts(cache),
             )
 
         # the output's record (``build.publish``): a large site's is read, and published
@@ -629,11 +624,9 @@ class CachedChecks:
         cache: BuildCache,
         workers: Workers,
         parts: tuple[str | None, bool] | None = None,
-        meanwhile: Callable[[], None] = lambda: None,
     ) -> None:
         self.cache = cache
         self.workers = workers
-        self.meanwhile = meanwhile  # called once the centres are handed out to be read
         # (site address, whether PDFs are made): look for each centre's part in the cache
         # while reading it (``parts.read_centre``)
         self.parts = parts
@@ -652,9 +645,9 @@ class CachedChecks:
         cache = self.cache
         self.content = content = cache.hashes.tree(project.content)
         # every centre's files are hashed here; then the workers read each from the cache, or
-        # check it (``parts.read_centre``), handed out by a thread while this process goes on
-        # (``meanwhile``). Of a few centres, those in the cache are read here, where it costs
-        # less than starting the workers
+        # check it (``parts.read_centre``), handed out by a thread while this process goes on.
+        # Of a few centres, those in the cache are read here, where it costs less than
+        # starting the workers
         many = len(folders) > READ_HERE
         rows, jobs = [], []
         for folder in folders:
@@ -676,7 +669,6 @@ class CachedChecks:
                 reads.append(
                     (lambda r=cached: r) if cached is not None else self.workers.submit(check, job)
                 )
-        self.meanwhile()
         out: list[Checked] = []
         for (folder, key, inputs), read in zip(rows, reads, strict=True):
             found = read()

@@ -4,10 +4,11 @@ activity's title and description, which its entry in the index carries (``title_
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import jieba
 
@@ -78,10 +79,52 @@ def tokenizer() -> jieba.Tokenizer:
     return tk
 
 
+class Cuts:
+    """Texts cut by jieba, each with its words, for one dictionary: the cuts kept from the last
+    build (``known``, trusted as they are: the build keeps them under the digest of the
+    dictionary and the words added to it, ``build.city.KeptCuts``) and those of this build
+    (``used``, kept for the next). A build whose pages bring no new text loads no dictionary."""
+
+    def __init__(self, known: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.known = known or {}
+        self.used: dict[str, tuple[str, ...]] = {}
+
+    def get(self, text: str, cut: Callable[[str], Iterable[str]]) -> tuple[str, ...]:
+        found = self.used.get(text)
+        if found is None:
+            kept = self.known.get(text)
+            found = self.used[text] = tuple(kept) if kept is not None else tuple(cut(text))
+        return found
+
+    def changed(self) -> bool:
+        """Whether this build's cuts are not those kept (to be kept again)."""
+        return self.used.keys() != self.known.keys()
+
+
+_DICTIONARY_CUTS: Cuts | None = None  # ``dictionary_words`` of the city pages being made
+
+
+@contextlib.contextmanager
+def kept_dictionary_words(cuts: Cuts | None) -> Iterator[None]:
+    """``dictionary_words`` in this block taken from ``cuts`` (and added to them)."""
+    global _DICTIONARY_CUTS
+    saved, _DICTIONARY_CUTS = _DICTIONARY_CUTS, cuts
+    try:
+        yield
+    finally:
+        _DICTIONARY_CUTS = saved
+
+
 def dictionary_words(text: str) -> tuple[str, ...]:
     """The words of two characters or more of ``text`` in jieba's own dictionary (its search
     cut): each such word stays one word in the index whatever else the search dictionary of
     the build holds, so a page listing them indexes the same on every build."""
+    if _DICTIONARY_CUTS is not None:
+        return _DICTIONARY_CUTS.get(text, _dictionary_words)
+    return _dictionary_words(text)
+
+
+def _dictionary_words(text: str) -> tuple[str, ...]:
     tk = tokenizer()
     out: dict[str, None] = {}
     for w in tk.cut_for_search(text or "", HMM=False):

@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import jieba
 
+from generator.build import engine
+from generator.build.cache import CACHE_DIR
+from generator.build.city import SEARCH_CUTS
 from generator.build.engine import load_jieba, run_mkdocs_here
+from generator.build.orchestrate import build_site
+from generator.site import search
+from tests.conftest import MINIMAL, copy_project
 
 DAY = dt.date(2026, 12, 7)
 TEXT = "社区读书会每周六上午在二楼阅览室举办，长者健康操每周三在活动室举办。"
@@ -56,3 +63,28 @@ def test_a_sites_own_words_cut_its_pages(tmp_path: Path) -> None:
     words = build(tmp_path, "own", "星光儿童之家周末开放", ["星光儿童之家"])
     assert "星光儿童之家" in words
     assert "星光儿童之家" not in jieba.dt.FREQ
+
+
+def test_a_new_day_of_the_same_pages_loads_no_dictionary_in_the_build(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The city pages' cuts of Chinese are kept from one build to the next (``city.KeptCuts``):
+    a new day whose pages bring no new text cuts nothing, so the build process neither loads
+    jieba's dictionary nor adds the city's words to it; the site is the one a build that
+    cuts everything makes (``tests/build/test_new_day.py``)."""
+    project = copy_project(MINIMAL, tmp_path / "proj")
+    out = tmp_path / "out"
+    first = build_site(project, out, today=dt.date(2026, 4, 20), ledger=False, jobs=1)
+    assert not first.report.errors
+    loads: list[str] = []
+    real_load, real_tokenizer = engine.load_jieba, search.tokenizer
+    monkeypatch.setattr(engine, "load_jieba", lambda: loads.append("shared") or real_load())
+    monkeypatch.setattr(search, "tokenizer", lambda: loads.append("own") or real_tokenizer())
+    second = build_site(project, out, today=dt.date(2026, 4, 21), ledger=False, jobs=1)
+    assert not second.report.errors and second.made == [] and second.reused == ["demo"]
+    assert loads == []
+    # without the cuts kept, the same build cuts the pages again
+    shutil.rmtree(project / CACHE_DIR / SEARCH_CUTS)
+    third = build_site(project, out, today=dt.date(2026, 4, 22), ledger=False, jobs=1)
+    assert not third.report.errors and third.made == []
+    assert "shared" in loads and "own" in loads
