@@ -155,19 +155,31 @@ class KeptCuts:
         self.read: list[tuple[str, str, Cuts]] = []
 
     def dictionary(self) -> Cuts:
-        return self._cuts("dictionary", digest("dictionary cuts", self.cache.version))
+        """The words inside a text (each a piece of it)."""
+        return self._cuts(
+            "dictionary",
+            digest("dictionary cuts", self.cache.version),
+            lambda text, words: all(w in text for w in words),
+        )
 
     def pages(self, words: Sequence[str]) -> Cuts:
-        return self._cuts("pages", digest("page cuts", self.cache.version, list(words)))
+        """A text cut into words (the text, piece by piece)."""
+        return self._cuts(
+            "pages",
+            digest("page cuts", self.cache.version, list(words)),
+            lambda text, words: "".join(words) == text,
+        )
 
-    def _cuts(self, name: str, key: str) -> Cuts:
-        found = self.cache.get_data(SEARCH_CUTS, name, key)  # plain JSON: checked here
+    def _cuts(self, name: str, key: str, fits: Callable[[str, list[str]], bool]) -> Cuts:
+        # plain JSON, checked here: a cut that is not of its text (a planted entry) is left
+        # out, and the text cut again
+        found = self.cache.get_data(SEARCH_CUTS, name, key)
         known: dict[str, list[str]] = {}
         if type(found) is dict:
             known = {
                 text: words
                 for text, words in found.items()
-                if type(words) is list and all(type(w) is str for w in words)
+                if type(words) is list and all(type(w) is str for w in words) and fits(text, words)
             }
         cuts = Cuts(known)
         self.read.append((name, key, cuts))

@@ -12,8 +12,8 @@ from pathlib import Path
 import jieba
 
 from generator.build import engine
-from generator.build.cache import CACHE_DIR
-from generator.build.city import SEARCH_CUTS
+from generator.build.cache import CACHE_DIR, BuildCache
+from generator.build.city import SEARCH_CUTS, KeptCuts
 from generator.build.engine import load_jieba, run_mkdocs_here
 from generator.build.orchestrate import build_site
 from generator.site import search
@@ -88,3 +88,20 @@ def test_a_new_day_of_the_same_pages_loads_no_dictionary_in_the_build(
     third = build_site(project, out, today=dt.date(2026, 4, 22), ledger=False, jobs=1)
     assert not third.report.errors and third.made == []
     assert "shared" in loads and "own" in loads
+
+
+def test_a_kept_cut_that_is_not_of_its_text_is_cut_again(tmp_path: Path) -> None:
+    """The cuts are plain data in the cache; one that does not give back its text (a page's
+    cut) or holds a word not in it (the words inside a title) is left out when read."""
+    cache = BuildCache(tmp_path / CACHE_DIR)
+    words = ["沙尾社区"]
+    pages, inside = KeptCuts(cache), KeptCuts(cache)
+    cut, titles = pages.pages(words), inside.dictionary()
+    cut.used.update({"社区服务": ("社区", "服务"), "公示": ("<script>",)})
+    titles.used.update({"长者健康操": ("长者", "健康操"), "读书会": ("alert",)})
+    pages.keep()
+    inside.keep()
+    again = KeptCuts(cache)
+    assert again.pages(words).known == {"社区服务": ["社区", "服务"]}
+    assert again.dictionary().known == {"长者健康操": ["长者", "健康操"]}
+    assert KeptCuts(cache).pages(["别的词"]).known == {}  # other words: other cuts
