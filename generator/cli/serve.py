@@ -101,7 +101,10 @@ def serve(args: argparse.Namespace, path: Path) -> int:
                 server.watch(str(folder))
         _quiet_jieba()
         # Stopped by a service manager (SIGTERM): end like Ctrl+C, so the preview folder goes.
+        # An interrupt ends it too when it was started where interrupts are ignored (a
+        # background job of a script, which hands that on to what it starts).
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.stdout.write(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）\n")
         sys.stdout.flush()
         try:

@@ -74,3 +74,29 @@ def test_a_port_already_taken_is_said_in_chinese(tmp_path):
     assert run.returncode == 3
     assert f"无法在端口 {port} 上启动预览：已被其他程序占用；请用 --port 换一个端口" in run.stderr
     assert "Traceback" not in run.stderr and "Error" not in run.stderr
+
+
+@pytest.mark.slow
+def test_an_interrupt_stops_it_where_interrupts_were_ignored(tmp_path):
+    """Started where interrupts are ignored (a background job of a script hands that on),
+    the preview still ends at an interrupt, as at Ctrl+C."""
+    proj = make_project(tmp_path)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(GONGSHI), "serve", str(proj), "--no-pdf", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert server.stdout.readline().startswith("预览地址：")
+        assert fetch(f"http://127.0.0.1:{port}/") == 200
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            out, err = server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
+    assert server.returncode == 0 and out == "" and err == "", (out, err)
