@@ -401,17 +401,17 @@ def _runs(
                 i = last_letter[k] + 1
                 continue
         # The stretch of characters a run may go on through from here: with fewer digits
-        # than the shortest number (a mobile's 11), no run in it is a number. A stretch
-        # with enough is read run by run, and looked at once.
+        # than the shortest number (a mobile's 11), no run in it is a number. The next
+        # digit with enough after it in its stretch is found past every such stretch at
+        # once; a stretch with enough is read run by run, and looked at once.
         if not every and i >= dense_to:
-            stretch = _STRETCH.match(text, i).end()  # type: ignore[union-attr]
-            if len(digit_char.findall(text, i, stretch)) < _FEWEST_DIGITS:
-                dense = _dense().search(text, stretch)  # past every such stretch at once
-                if dense is None:
-                    return
+            dense = _dense().search(text, i)
+            if dense is None:
+                return
+            if dense.start() > i:
                 i = dense.start()
                 continue
-            dense_to = stretch
+            dense_to = _STRETCH.match(text, i).end()  # type: ignore[union-attr]
         groups: list[_Group] = []
         gap_text = ""
         while True:
