@@ -25,8 +25,11 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import subprocess
 import tempfile
+import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -256,6 +259,51 @@ def _clean_diagnostic(exc: BaseException, root: Path) -> str:
     return text.strip() or str(exc)
 
 
+class _Scratch:
+    """The folder a ``Typesetter`` compiles in: made once, and holding one document at a time.
+
+    Before a document's files are written, the last document's are removed, so a document
+    reads only what it was given. A folder made and removed for every document cost more than
+    a tenth of the time Typst itself took to compile a notice (this machine's file system
+    discards freed blocks at once). The folder is removed with its ``Typesetter``, or when
+    the process ends.
+    """
+
+    def __init__(self) -> None:
+        self.top = Path(tempfile.mkdtemp(prefix="gongshi-typst-"))
+        self._removed = weakref.finalize(self, shutil.rmtree, self.top, True)
+        self.root = self.top / "root"
+        self.packages = self.top / "packages"
+        self.root.mkdir()
+        self.packages.mkdir()
+        (self.root / _MAIN_NAME).write_text(_MAIN_SOURCE, encoding="utf-8", newline="\n")
+        self._files: list[Path] = []  # the last document's files
+        self._folders: list[Path] = []  # the folders made for them, outermost first
+
+    def hold(self, source: str, files: Mapping[str, bytes]) -> Path:
+        """The root holding ``source`` as the document, ``files`` beside it, and nothing of
+        the document before."""
+        for path in self._files:
+            path.unlink(missing_ok=True)
+        for folder in reversed(self._folders):
+            shutil.rmtree(folder, ignore_errors=True)
+        self._files, self._folders = [], []
+        for name, data in files.items():
+            dest = _scratch_path(self.root, name)
+            folder = dest.parent
+            missing = []
+            while folder != self.root and not folder.is_dir():
+                missing.append(folder)
+                folder = folder.parent
+            for made in reversed(missing):
+                made.mkdir()
+                self._folders.append(made)
+            dest.write_bytes(data)
+            self._files.append(dest)
+        (self.root / _DOC_NAME).write_text(source, encoding="utf-8", newline="\n")
+        return self.root
+
+
 class Typesetter:
     """Compiles Typst documents to PDF bytes in-process, reusing one parsed font set.
 
@@ -287,6 +335,8 @@ class Typesetter:
         self._pdf_tags = pdf_tags
         #: Warnings of the last successful compile, as Typst's diagnostic text.
         self.last_warnings: list[str] = []
+        self._scratch: _Scratch | None = None  # made at the first compile
+        self._lock = threading.Lock()
 
     def compile(
         self,
@@ -312,17 +362,11 @@ class Typesetter:
             raise CompileFailed(
                 "文档导入了 Typst 包（@命名空间/包名），生成时不联网下载包，请改用项目内的模板。"
             )
-        with tempfile.TemporaryDirectory(prefix="gongshi-typst-") as scratch:
-            root = Path(scratch) / "root"
-            packages = Path(scratch) / "packages"
-            root.mkdir()
-            packages.mkdir()
-            for name, data in (files or {}).items():
-                dest = _scratch_path(root, name)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(data)
-            (root / _DOC_NAME).write_text(typst_source, encoding="utf-8", newline="\n")
-            (root / _MAIN_NAME).write_text(_MAIN_SOURCE, encoding="utf-8", newline="\n")
+        with self._lock:
+            if self._scratch is None:
+                self._scratch = _Scratch()
+            scratch = self._scratch
+            root = scratch.hold(typst_source, files or {})
             try:
                 pdf, warnings = typst.compile_with_warnings(
                     str(root / _MAIN_NAME),
@@ -330,8 +374,8 @@ class Typesetter:
                     font_paths=self._typst_fonts,
                     format="pdf",
                     sys_inputs=dict(inputs or {}),
-                    package_path=str(packages),
-                    package_cache_path=str(packages),
+                    package_path=str(scratch.packages),
+                    package_cache_path=str(scratch.packages),
                     timestamp=self._timestamp,
                     pdf_tags=self._pdf_tags,
                 )

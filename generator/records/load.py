@@ -26,7 +26,6 @@ from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.resolver import VersionedResolver
 
 from generator.problems import Position, Problem
 from generator.text.hidden import show_hidden
@@ -36,8 +35,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 50_000
 
-try:  # libyaml bindings, a companion package of ruamel.yaml
-    from ruamel.yaml.cyaml import CParser as _CParser  # noqa: F401
+try:  # PyYAML's bindings of libyaml (PyYAML's wheels hold them)
+    from yaml import nodes as _lib_nodes
+    from yaml._yaml import CParser as _LibParser
 
     _HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - the pure path is always correct, only slower
@@ -103,6 +103,11 @@ class Document:
     root: Raw | None
     problems: list[Problem]
     repaired: Raw | None = None
+
+
+class _NotOrdinary(Exception):
+    """Raised by ``_copy_lib`` at what only the pure path words exactly (a limit passed, an
+    alias, a tag): the file is read again there."""
 
 
 class _TooManyNodes(Exception):
@@ -172,21 +177,32 @@ _FAST_MAX_CHARS = 256 * 1024
 _DEEP_DASHES = re.compile(r"(?:[-?:]\s+){8,}")
 # anchors, aliases, tags and merge keys: the pure path reports each at its place
 _SPECIAL_TOKENS = re.compile(r"(?:^|[\s\[\{,:])[&*!]|<<")
+_BRACKETS = re.compile(r"[\[\]{}]")
+# a line indented more than 64 spaces (lines as ``str.splitlines`` ends them)
+_DEEP_INDENT = re.compile(r"(?:^|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]) {65}", re.MULTILINE)
 
 
-class _PlainResolver(VersionedResolver):
-    """Tag every untagged node by its kind only: gongshi reads scalars as text itself.
+if _HAVE_LIBYAML:
+    _LIB_SCALAR, _LIB_SEQUENCE = _lib_nodes.ScalarNode, _lib_nodes.SequenceNode
 
-    Skipping implicit resolution (numbers, booleans, dates) saves most of the time
-    libyaml leaves to Python; explicit tags are still reported by ``_copy``.
-    """
+    class _LibComposer(_LibParser):
+        """libyaml's composer, every untagged node tagged by its kind only: gongshi reads
+        scalars as text itself, and implicit resolution (numbers, booleans, dates) was most of
+        the time libyaml leaves to Python. Explicit tags are still reported (``_copy_lib``)."""
 
-    def resolve(self, kind: object, value: object, implicit: object) -> str:
-        if kind is ScalarNode:
-            return "tag:yaml.org,2002:str"
-        if kind is SequenceNode:
-            return "tag:yaml.org,2002:seq"
-        return "tag:yaml.org,2002:map"
+        def resolve(self, kind: type, value: object, implicit: object) -> str:
+            if kind is _LIB_SCALAR:
+                return _STR
+            return _SEQ if kind is _LIB_SEQUENCE else _MAP
+
+        def descend_resolver(self, parent: object, index: object) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 
 
 def _looks_ordinary(text: str) -> bool:
@@ -198,32 +214,33 @@ def _looks_ordinary(text: str) -> bool:
     if len(text) > _FAST_MAX_CHARS or _DEEP_DASHES.search(text) or _SPECIAL_TOKENS.search(text):
         return False
     depth = deepest = 0
-    for ch in text:
+    for ch in _BRACKETS.findall(text):
         if ch in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif ch in "]}":
+        else:
             depth -= 1
     if deepest > 8:
         return False
-    return all(len(line) - len(line.lstrip(" ")) <= 64 for line in text.splitlines())
+    return not _DEEP_INDENT.search(text)
 
 
-def _compose_fast(text: str) -> Node | None:
-    """Compose with libyaml (ruamel.yaml.clib) when available; None means use the pure path.
+def _compose_fast(text: str) -> object | None:
+    """Compose with libyaml when available; None means use the pure path.
 
-    libyaml composes an ordinary record file about six times faster than the pure-Python
-    composer (docs/performance.md). Any error falls back to the pure path, which words
-    the problem exactly.
+    libyaml composes an ordinary record file more than ten times faster than the pure-Python
+    composer (docs/performance.md), into PyYAML's plain nodes (``_copy_lib``). Any error falls
+    back to the pure path, which words the problem exactly.
     """
     if not _HAVE_LIBYAML or not _looks_ordinary(text):
         return None
+    parser = _LibComposer(text)
     try:
-        yaml = YAML(typ="safe", pure=False)
-        yaml.Resolver = _PlainResolver
-        return yaml.compose(text)
+        return parser.get_single_node()
     except Exception:  # noqa: BLE001 — re-parsed by the pure path for an exact problem
         return None
+    finally:
+        parser.dispose()
 
 
 def parse_yaml(text: str, display: str) -> tuple[Raw | None, list[Problem]]:
@@ -281,8 +298,11 @@ def _parse_once(text: str, display: str) -> tuple[Raw | None, list[Problem], str
     problems: list[Problem] = []
     fast = _compose_fast(text)
     if fast is not None:
-        state = {"count": 0, "seen": set()}
-        return _copy(fast, display, 0, state, problems), problems, None
+        try:
+            root = _copy_lib(fast, display, 0, {"count": 0, "seen": set()}, problems)
+            return root, problems, None
+        except _NotOrdinary:
+            problems = []
     yaml = YAML(typ="rt", pure=True)
     yaml.Composer = _LimitedComposer
     # ruamel's own depth limit stops composing before Python's recursion limit is reached,
@@ -639,6 +659,39 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
             items.append((key, _copy(v, display, depth + 1, state, problems)))
         return RMap(pos, items)
     return RScalar(pos, "", False)
+
+
+def _copy_lib(node: object, display: str, depth: int, state: dict, problems: list[Problem]) -> Raw:
+    """``_copy`` of a node libyaml composed (``_compose_fast``): ordinary text only, so no
+    anchor, tag or merge key reaches it (``_looks_ordinary``), but the same limits and the same
+    refusals hold."""
+    mark = node.start_mark  # type: ignore[attr-defined]
+    pos = Position(display, mark.line + 1, mark.column + 1)
+    state["count"] += 1
+    tag = node.tag  # type: ignore[attr-defined]
+    if (
+        depth > MAX_DEPTH
+        or state["count"] > MAX_NODES
+        or id(node) in state["seen"]
+        or tag not in (_STR, _SEQ, _MAP)
+    ):
+        # what the pure path words exactly: only hostile text gets here, and it is read there
+        raise _NotOrdinary
+    state["seen"].add(id(node))
+    if tag == _STR:
+        return RScalar(pos, node.value, node.style in ("'", '"'))  # type: ignore[attr-defined]
+    if tag == _SEQ:
+        return RSeq(pos, [_copy_lib(n, display, depth + 1, state, problems) for n in node.value])  # type: ignore[attr-defined]
+    items: list[tuple[RScalar, Raw]] = []
+    for k, v in node.value:  # type: ignore[attr-defined]
+        key = _copy_lib(k, display, depth + 1, state, problems)
+        if not isinstance(key, RScalar):
+            problems.append(
+                Problem.at(key.pos, "wrong-type", "键必须是简单的文字，不能是列表或映射")
+            )
+            continue
+        items.append((key, _copy_lib(v, display, depth + 1, state, problems)))
+    return RMap(pos, items)
 
 
 # While ``reading_past_mistakes`` is active, a file whose syntax mistakes could all be

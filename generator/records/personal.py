@@ -18,7 +18,14 @@ from pathlib import Path
 
 from generator.problems import Position, Problem
 from generator.records.load import MAX_FILE_BYTES, Raw, RMap, RScalar, RSeq
-from generator.text.personal import FIX, Finding, is_id_number, normalise_number, scan_text
+from generator.text.personal import (
+    FIX,
+    Finding,
+    is_id_number,
+    may_hold_number,
+    normalise_number,
+    scan_text,
+)
 
 __all__ = [
     "NOT_PERSONAL_KEY",
@@ -135,7 +142,7 @@ def record_findings(
             out.append((f, Position(display, n, f.start + 1)))
             on_lines.add((f.value, n))
     for node in walk(root):
-        if not any(ch.isdigit() for ch in node.text):
+        if not may_hold_number(node.text):  # scan_text would find nothing
             continue
         line = lines[node.pos.line - 1] if 0 < node.pos.line <= len(lines) else ""
         if "\n" not in node.text and node.text in line:

@@ -472,14 +472,20 @@ def _segments(groups: list[_Group]) -> Iterator[tuple[list[_Group], bool]]:
         yield piece, False
 
 
+def may_hold_number(text: str) -> bool:
+    """Whether ``text`` has a stretch with as many digits as the shortest number
+    (``_dense``); ``scan_text`` finds nothing in a text without one. Most lines and values
+    of a record, and most whole record files, have none."""
+    return len(text) >= _FEWEST_DIGITS and _dense().search(text) is not None
+
+
 def scan_text(text: str, allowed: Iterable[str] = ()) -> list[Finding]:
     """Find ID numbers, mobile numbers and bank card numbers in ``text``.
 
     ``allowed`` holds numbers that may be published (a centre's public phone, a declared
     contract number, see :func:`allowed_numbers`), written in any way; they are not reported.
     """
-    # most lines and values of a record hold no stretch with as many digits as any number
-    if len(text) < _FEWEST_DIGITS or _dense().search(text) is None:
+    if not may_hold_number(text):
         return []
     allow: set[str] | None = None  # the numbers allowed, as read: once a run may be one
     hashes = [m.span() for m in _HASH.finditer(text)] if len(text) >= 32 else []

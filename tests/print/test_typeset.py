@@ -6,6 +6,7 @@ Nothing is mocked: every test runs Typst (and pandoc) and reads the PDF back wit
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
@@ -203,6 +204,20 @@ def test_virtual_files(ts: Typesetter, fonts: FontSet, tmp_path: Path) -> None:
     # Files do not leak into the next compile.
     with pytest.raises(CompileFailed, match="file not found"):
         ts.compile('#read("data/note.txt")')
+
+
+def test_one_scratch_folder_per_typesetter(fonts: FontSet) -> None:
+    ts = Typesetter(fonts)
+    ts.compile('#read("a/b/note.txt")', files={"a/b/note.txt": b"x", "top.txt": b"y"})
+    top = ts._scratch.top
+    ts.compile("x")  # the last document's files and folders are gone before the next
+    assert sorted(p.name for p in (top / "root").iterdir()) == [
+        "__gongshi_main__.typ",
+        "document.typ",
+    ]
+    del ts
+    gc.collect()
+    assert not top.exists()  # removed with its Typesetter
 
 
 @pytest.mark.parametrize(
