@@ -16,6 +16,8 @@ end instead of freeing it object by object when the build returns (``ending``).
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 from collections.abc import Callable, Iterator
 
@@ -66,3 +68,25 @@ def kept_for_the_build() -> Iterator[Callable[[], None]]:
         yield gc.freeze
     finally:
         gc.unfreeze()
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def give_back() -> None:
+    """Hand the memory freed in this process back to the system (glibc's ``malloc_trim``).
+
+    A worker makes part after part; each frees most of what it allocated (its pages, its
+    PDFs, Typst's memory of them), but the C allocator keeps the freed pages of its heaps
+    for the next. Over 60 parts in one process that was a fifth of its memory (583 MB
+    without, 478 MB with a trim after each part, in a few milliseconds)."""
+    if _TRIM is not None:
+        _TRIM(0)

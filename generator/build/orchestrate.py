@@ -74,7 +74,12 @@ from generator.build.city import (
     write_joined_data,
 )
 from generator.build.days import DayState, centre_day
-from generator.build.heap import keep_to_the_end, kept_for_the_build, no_cycle_collection
+from generator.build.heap import (
+    give_back,
+    keep_to_the_end,
+    kept_for_the_build,
+    no_cycle_collection,
+)
 from generator.build.ledgers import (
     PUBLISHED_STATE,
     CentreLedger,
@@ -95,9 +100,9 @@ from generator.build.parts import (
     CheckJob,
     PartJob,
     PartResult,
-    build_part,
     cached_centre,
     checked_centre,
+    make_part,
     read_centre,
     restored_results,
     reusable_part,
@@ -341,7 +346,7 @@ def _build(
 
         def city() -> CityResult:
             published = [ce for ce in publish if ce.id not in unpublished.entries]
-            return build_city(
+            made = build_city(
                 unpublished.city_centres(published),
                 unpublished.city_corrections(published, corrections),
                 validated,
@@ -356,6 +361,8 @@ def _build(
                 hsds_parts=kept_hsds(cache, checks.inputs, site_url),
                 cuts=KeptCuts(cache),
             )
+            give_back()  # what the city pages freed, while the workers may be making parts
+            return made
 
         # the output's record (``build.publish``): a large site's is read, and published
         # with, in the process beside the workers, which reads it while this one makes the
@@ -742,7 +749,7 @@ def make_parts(
             results[cid] = hit
         else:
             stale.append(job(cid))
-    made, city_result = workers.map_meanwhile(build_part, stale, city)
+    made, city_result = workers.map_meanwhile(make_part, stale, city)
     for part in made:
         results[part.centre_id] = part
     return [results[cid] for cid in keys], city_result

@@ -40,7 +40,7 @@ from pathlib import Path
 from generator.build.cache import BuildCache, digest, manifest_line, part_key
 from generator.build.days import DayState, StoredResults, centre_day
 from generator.build.engine import chosen_engine, scoped_index, search_index
-from generator.build.heap import no_cycle_collection
+from generator.build.heap import give_back, no_cycle_collection
 from generator.build.mkdocs_site import (
     centre_config,
     run_mkdocs,
@@ -444,6 +444,14 @@ def _sources(
     made = {rel: text.encode("utf-8") for rel, text in sources.pages.items()}
     made.update(sources.files)
     return sources, made
+
+
+def make_part(job: PartJob) -> PartResult:
+    """``build_part``, then the memory it freed handed back to the system (``heap.give_back``):
+    a worker makes hundreds of parts one after another."""
+    result = build_part(job)
+    give_back()
+    return result
 
 
 def build_part(job: PartJob) -> PartResult:
