@@ -133,6 +133,8 @@ def _dictionary_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# an activity held every week has the same title and description each time
+@functools.lru_cache(maxsize=4096)
 def title_words(title: str, description: str = "") -> tuple[str, ...]:
     """The words inside ``title`` a reader may search it by: jieba's search cut of each
     part, and each part from one of its words on (银龄健康操 → 银龄, 健康, 健康操), so that a
