@@ -185,6 +185,16 @@ def load_jieba() -> None:
             shared.initialized = True
 
 
+def unload_jieba() -> None:
+    """jieba's dictionary let go in this process (77 MB; ``load_jieba`` loads it again for the
+    next text to cut): the build process of a command, which cuts nothing after the city
+    pages, no longer holds it while the workers make the parts."""
+    shared = jieba.dt
+    with shared.lock:
+        shared.FREQ, shared.total, shared.initialized = {}, 0, False
+    search_tokenizer.cache_clear()
+
+
 def _epoch(today: dt.date) -> str:
     return str(int(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC).timestamp()))
 

@@ -50,6 +50,11 @@ def ending() -> None:
     _TO_THE_END = []
 
 
+def ends_after_build() -> bool:
+    """Whether this process ends when its build is done (``ending``)."""
+    return _TO_THE_END is not None
+
+
 def keep_to_the_end(*values: object) -> None:
     """Keep ``values`` to the end of a process that ends after its command (``ending``); in
     any other, nothing is kept."""

@@ -74,7 +74,9 @@ from generator.build.city import (
     write_joined_data,
 )
 from generator.build.days import DayState, centre_day
+from generator.build.engine import unload_jieba
 from generator.build.heap import (
+    ends_after_build,
     give_back,
     keep_to_the_end,
     kept_for_the_build,
@@ -361,6 +363,8 @@ def _build(
                 hsds_parts=kept_hsds(cache, checks.inputs, site_url),
                 cuts=KeptCuts(cache),
             )
+            if ends_after_build():
+                unload_jieba()  # the city pages were the last text this process cuts
             give_back()  # what the city pages freed, while the workers may be making parts
             return made
 

@@ -105,3 +105,15 @@ def test_a_kept_cut_that_is_not_of_its_text_is_cut_again(tmp_path: Path) -> None
     assert again.pages(words).known == {"社区服务": ["社区", "服务"]}
     assert again.dictionary().known == {"长者健康操": ["长者", "健康操"]}
     assert KeptCuts(cache).pages(["别的词"]).known == {}  # other words: other cuts
+
+
+def test_jieba_let_go_and_loaded_again(tmp_path: Path) -> None:
+    """The build process of a command lets jieba's dictionary go after the city pages
+    (``engine.unload_jieba``); a later cut loads it again and cuts the same."""
+    first = build(tmp_path, "a", TEXT, ["长者健康操"])
+    words = search.dictionary_words(TEXT)
+    engine.unload_jieba()
+    assert not jieba.dt.initialized and not jieba.dt.FREQ
+    assert build(tmp_path, "b", TEXT, ["长者健康操"]) == first
+    assert jieba.dt.initialized and jieba.dt.FREQ
+    assert search.dictionary_words(TEXT) == words
