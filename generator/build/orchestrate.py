@@ -276,7 +276,8 @@ def _build(
     folders = centre_dirs(project) if only is None else []
     many = len(folders) > READ_HERE
     if many:
-        workers.warm()  # its modules load meanwhile: the folders' hashes
+        # its modules load meanwhile: the folders' hashes
+        workers.warm(words=_first_build(cache, len(folders)))
     # a whole build of the same records, content, generator, options and day into the same,
     # untouched output folder: the site is already what this build would make
     inputs = (
@@ -757,6 +758,17 @@ def make_parts(
     for part in made:
         results[part.centre_id] = part
     return [results[cid] for cid in keys], city_result
+
+
+def _first_build(cache: BuildCache, centres: int) -> bool:
+    """Whether the cache holds a part of fewer than half of ``centres`` (each part is a
+    folder and its entry): the build will make most of its parts."""
+    try:
+        with os.scandir(cache.folder / PARTS) as entries:
+            kept = sum(1 for _ in entries) // 2
+    except OSError:
+        kept = 0
+    return kept * 2 < centres
 
 
 def print_notes(result: BuildResult) -> None:

@@ -5,7 +5,8 @@ them to its end, and its collections walk only what it makes.
 
 jieba's dictionary is not among them: a worker loads it when it first makes a part
 (``engine.load_jieba``: half a second of CPU). On a day when most centres are read from the
-cache and few parts are made, the workers start reading that much sooner.
+cache and few parts are made, the workers start reading that much sooner. A build that will
+make most of its parts has the forkserver load it too (generator.build.preload_words).
 
 Imported only by the forkserver.
 """

@@ -26,22 +26,33 @@ class Workers:
 
     def __init__(self, jobs: int | None) -> None:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.preload = PRELOAD  # what the forkserver loads, if this build starts it
         self.pool: ProcessPoolExecutor | None = None
         self.side: ProcessPoolExecutor | None = None  # one process beside them (``aside``)
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context())
         return self.pool
 
-    def warm(self) -> None:
+    def warm(self, *, words: bool = False) -> None:
         """Start the workers' forkserver now, when there are workers: it loads the build's
         modules in its own process (about a second of CPU) while this one goes on, and the
         workers fork from it at once when the first centres are handed out. A build that
-        then has nothing to make has started it for nothing; it ends with this process."""
+        then has nothing to make has started it for nothing; it ends with this process.
+
+        ``words``: the build will make most of its parts, and the forkserver loads jieba's
+        dictionary too (generator.build.preload_words). A build on a new day, which reads most
+        centres from the cache, does not wait for it. The forkserver serves every later
+        build of this process as it was started."""
         if self.jobs > 1:
-            _context()
+            if words:
+                self.preload = PRELOAD_WORDS
+            self._context()
             forkserver.ensure_running()
+
+    def _context(self) -> multiprocessing.context.BaseContext:
+        return _context(self.preload)
 
     def aside(self, fn: Callable, item: Any) -> Callable[[], Any]:
         """``fn(item)`` started now in a process of its own beside the workers, which may all
@@ -51,7 +62,7 @@ class Workers:
         if self.jobs <= 1:
             return run_here(fn, item)
         if self.side is None:
-            self.side = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+            self.side = ProcessPoolExecutor(max_workers=1, mp_context=self._context())
         return self.side.submit(fn, item).result
 
     def submit_all(self, fn: Callable, items: Sequence) -> list[Callable[[], Any]]:
@@ -109,11 +120,16 @@ class Workers:
                 pool.shutdown(cancel_futures=True)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+# what the forkserver loads before it forks a worker (``Workers.warm``)
+PRELOAD = ("generator.build.preload",)
+PRELOAD_WORDS = ("generator.build.preload_words",)
+
+
+def _context(preload: Sequence[str] = PRELOAD) -> multiprocessing.context.BaseContext:
     """The processes of a build: forked by a server that loaded the build's modules once
-    (generator.build.preload)."""
+    (generator.build.preload), and jieba's dictionary with ``PRELOAD_WORDS``."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["generator.build.preload"])
+    ctx.set_forkserver_preload(list(preload))
     return ctx
 
 
