@@ -277,29 +277,22 @@ class _Scratch:
         self.root.mkdir()
         self.packages.mkdir()
         (self.root / _MAIN_NAME).write_text(_MAIN_SOURCE, encoding="utf-8", newline="\n")
-        self._files: list[Path] = []  # the last document's files
-        self._folders: list[Path] = []  # the folders made for them, outermost first
 
     def hold(self, source: str, files: Mapping[str, bytes]) -> Path:
         """The root holding ``source`` as the document, ``files`` beside it, and nothing of
         the document before."""
-        for path in self._files:
-            path.unlink(missing_ok=True)
-        for folder in reversed(self._folders):
-            shutil.rmtree(folder, ignore_errors=True)
-        self._files, self._folders = [], []
+        with os.scandir(self.root) as entries:
+            for entry in entries:  # what the document before was given
+                if entry.name == _MAIN_NAME:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
         for name, data in files.items():
             dest = _scratch_path(self.root, name)
-            folder = dest.parent
-            missing = []
-            while folder != self.root and not folder.is_dir():
-                missing.append(folder)
-                folder = folder.parent
-            for made in reversed(missing):
-                made.mkdir()
-                self._folders.append(made)
+            dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
-            self._files.append(dest)
         (self.root / _DOC_NAME).write_text(source, encoding="utf-8", newline="\n")
         return self.root
 
