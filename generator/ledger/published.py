@@ -37,6 +37,7 @@ from typing import Any
 
 from generator import model as m
 from generator.disclosures import KEY_PATTERN, KINDS, period_title
+from generator.ledger.appended import appended
 from generator.packs.library import to_plain
 from generator.problems import CATALOGUE, CodeInfo, Position, Problem, Severity
 from generator.records.edit import CommentedMap, CommentedSeq, load_text, new_document, quoted
@@ -659,11 +660,24 @@ def updated_ledger(centre: m.Centre, ledger: Ledger, today: dt.date) -> str | No
     applies waiting corrections (fills previous, previous_sha256 and sha256, and records the
     corrected content). A change without a correction is left alone: ``compare``
     reports it and the build stops before calling this. The existing file keeps its
-    comments and layout (ruamel round-trip).
+    comments and layout (ruamel round-trip). A ledger that only gains entries has them
+    written after its last one as the round trip writes them (``appended``), without it.
     """
     if not ledger.ok:
         return None
     current = disclosures(centre)
+    due = sorted(
+        (d for d in current.values() if d.published is not None and d.published <= today),
+        key=lambda d: (d.published, d.key),
+    )
+    recorded = {e.disclosure: e.sha256 for e in ledger.entries}
+    if all(recorded.get(d.key, d.sha256) == d.sha256 for d in due):
+        new = [(d.key, d.published, d.sha256, d.content) for d in due if d.key not in recorded]
+        if not new:
+            return None
+        text = appended(ledger.text, new, header=HEADER)
+        if text is not None:
+            return text
     doc = load_text(ledger.text) if ledger.text else new_document(header=HEADER)
     data = doc.data
     if not isinstance(data, CommentedMap):
