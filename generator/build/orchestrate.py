@@ -754,6 +754,10 @@ def make_parts(
             results[cid] = hit
         else:
             stale.append(job(cid))
+    if stale:
+        # a build of fewer than READ_HERE centres starts its workers here: with jieba's
+        # dictionary in their forkserver when they make most of the parts
+        workers.warm(words=2 * len(stale) > len(keys))
     made, city_result = workers.map_meanwhile(make_part, stale, city)
     for part in made:
         results[part.centre_id] = part
