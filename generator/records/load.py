@@ -21,7 +21,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -792,18 +791,6 @@ def _read_bytes(path: Path) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
-
-
-def written_data(text: str) -> object:
-    """What YAML text the program wrote itself reads back as: plain data (mappings, lists,
-    strings, dates; PyYAML's safe loader, which constructs nothing else), or None when it is
-    not a YAML document. For checking a write before it is made (``ledger.appended``);
-    records are read with ``read_document``."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 — a safe loader
-    except yaml.YAMLError:
-        return None
 
 
 def read_document(path: Path, display: str) -> Document:

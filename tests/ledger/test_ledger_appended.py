@@ -116,9 +116,25 @@ def test_a_ledger_laid_out_otherwise_is_left_to_the_round_trip(samples, tmp_path
     assert [e.disclosure for e in read_ledger(path).entries][-len(entries) :] == [
         k for k, *_ in entries
     ]
-    # another top-level key before the entries, and entries without a corrections key: the
-    # round trip too
+    # another top-level key before the entries, entries without a corrections key, a string
+    # over two lines, a comment after a value: the round trip too
     assert appended("note: x\n" + june, entries, header=HEADER) is None
+    two_lines = june.replace('month: "2026-01"', 'month: "2026-01\n        "', 1)
+    assert two_lines != june
+    assert appended(two_lines, entries, header=HEADER) is None
+    commented = june.replace('month: "2026-01"', 'month: "2026-01"  # 一月', 1)
+    assert appended(commented, entries, header=HEADER) is None
+    # the round trip writes that file, the same entries added
+    path.write_text(two_lines, encoding="utf-8")
+    ledger = read_ledger(path)
+    assert ledger.ok
+    text = updated_ledger(centre, ledger, DAY)
+    assert text is not None
+    path.write_text(text, encoding="utf-8")
+    assert [e.disclosure for e in read_ledger(path).entries] == [
+        *(e.disclosure for e in ledger.entries),
+        *(k for k, *_ in entries),
+    ]
     assert appended(june.replace("corrections:\n", ""), entries, header=HEADER) is None
 
 
