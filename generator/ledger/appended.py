@@ -27,7 +27,8 @@ from typing import Any
 # The emitter folds a line past its width (records.edit: 4096 columns): lines are kept
 # well under it.
 _WIDTH = 4000
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a key written plain
+_KEY = re.compile(_NAME)
 _DISCLOSURE = re.compile(r"[a-z]+/[0-9A-Za-z-]+")
 # a SHA-256 in hex is written plain; one of digits and "e" alone could read as a number,
 # and is left to the round trip
@@ -59,7 +60,6 @@ _CORRECTIONS = re.compile(r"corrections:(?:[ \t].*)?")
 # it), a list item holding a string or a flow mapping of strings. Every string closes on its
 # line, so new entries put after the last line are items of the same list.
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _FLOW = rf"\{{(?:{_NAME}: {_QUOTED}(?:, {_NAME}: {_QUOTED})*)?\}}"
 _VALUE = rf"(?:{_QUOTED}|[0-9A-Za-z][0-9A-Za-z/._-]*|{_FLOW}|\[\])"
 _ENTRY_LINE = re.compile(rf" +(?:- )?(?:{_NAME}:(?: {_VALUE})?|{_QUOTED}|{_FLOW})")
@@ -159,38 +159,34 @@ def appended(
     if old is None or not old.strip():
         head = [f"# {line}" if line else "#" for line in header.splitlines()]
         return "\n".join([*head, "entries:", *added, "corrections:"]) + "\n"
-    lines = old.splitlines(keepends=True)
+    if not old.endswith("\n") or "\r" in old:
+        return None
+    # lines as YAML ends them (str.splitlines would also end one at a form feed or U+2028)
+    lines = old[:-1].split("\n")
     at = _insertion_line(lines)
     if at is None:
         return None
-    return "".join(lines[:at]) + "".join(f"{line}\n" for line in added) + "".join(lines[at:])
+    return "\n".join([*lines[:at], *added, *lines[at:]]) + "\n"
 
 
 def _insertion_line(lines: list[str]) -> int | None:
     """The line before which new entries go: the top-level ``corrections:`` of a file laid
     out as the build writes it (``entries:``, its items at ``  - `` written line by line as
     the build writes them, then ``corrections:``)."""
-    if not lines or not lines[-1].endswith("\n"):
-        return None
     entries_at = None
     for i, line in enumerate(lines):
-        text = line.removesuffix("\n")
-        if "\r" in text:
-            return None
-        if not text.strip() or text.startswith("#"):
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
         if entries_at is None:
-            if not _ENTRIES.fullmatch(text):
+            if not _ENTRIES.fullmatch(line):
                 return None  # another top-level key, or the entries written otherwise
             entries_at = i
-        elif _CORRECTIONS.fullmatch(text):
+        elif _CORRECTIONS.fullmatch(line):
             first = next(
                 (x for x in lines[entries_at + 1 : i] if x.strip() and not x.startswith("#")),
                 "",
             )
             return i if first.startswith("  - ") else None
-        elif text.lstrip().startswith("#"):
-            continue
-        elif not _ENTRY_LINE.fullmatch(text):
+        elif not _ENTRY_LINE.fullmatch(line):
             return None
     return None
