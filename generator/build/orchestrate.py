@@ -134,7 +134,6 @@ from generator.build.tree import (
 )
 from generator.build.workers import Workers, run_here
 from generator.errors import BuildFailed
-from generator.ledger.published import LEDGER_FILE
 from generator.packs.library import Library
 from generator.pipeline import (
     CentreChecked,
@@ -144,6 +143,7 @@ from generator.pipeline import (
     load,
 )
 from generator.problems import Report
+from generator.records.load import LEDGER_FILE
 from generator.records.validate import Project, centre_dirs, find_project
 
 

@@ -41,11 +41,10 @@ from generator.ledger.appended import appended
 from generator.packs.library import to_plain
 from generator.problems import CATALOGUE, CodeInfo, Position, Problem, Severity
 from generator.records.edit import CommentedMap, CommentedSeq, load_text, new_document, quoted
-from generator.records.load import Raw, read_document
+from generator.records.load import LEDGER_FILE, Raw, read_document
 from generator.records.schema import INVALID, Date, F, Kind, Obj, Seq, Str, Text
 from generator.text.labels import EXPENSE_LABELS, EXPENSE_TOTAL, INCOME_LABELS, INCOME_TOTAL
 
-LEDGER_FILE = "published.yaml"
 E, W = Severity.ERROR, Severity.WARNING
 
 # New problem codes of this module (to be listed in problems.CATALOGUE and docs/problems.md).

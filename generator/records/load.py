@@ -6,8 +6,9 @@ YAML tags: it composes the node graph with ruamel.yaml and copies it into small
 text) and the 1-based line and column of every node.
 
 Limits (documented in docs/records.md): a file is at most ``MAX_FILE_BYTES``, nested
-at most ``MAX_DEPTH`` levels, with at most ``MAX_NODES`` nodes; anchors, aliases and
-explicit tags are refused, so an alias bomb is a problem, not a hang.
+at most ``MAX_DEPTH`` levels, with at most ``MAX_NODES`` nodes (the publication ledger, which
+the build writes, within ``LEDGER_LIMITS``); anchors, aliases and explicit tags are refused,
+so an alias bomb is a problem, not a hang.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ class _LimitedComposer(Composer):
 
     def compose_node(self, parent: object, index: object) -> object:
         self.gongshi_count = getattr(self, "gongshi_count", 0) + 1
-        if self.gongshi_count > MAX_NODES:
+        if self.gongshi_count > _LIMITS.get().nodes:
             raise _TooManyNodes(self.parser.peek_event().start_mark)
         return super().compose_node(parent, index)
 
@@ -174,6 +175,26 @@ def decode_text(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
 
 
 _FAST_MAX_CHARS = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of one file is read: at most ``nodes`` nodes, and libyaml composes text of at
+    most ``fast_chars`` characters (larger text takes the pure composer, which counts)."""
+
+    nodes: int = MAX_NODES
+    fast_chars: int = _FAST_MAX_CHARS
+
+
+_LIMITS: ContextVar[Limits] = ContextVar("gongshi_limits", default=Limits())
+
+# The one file of a centre folder the build writes: the publication ledger
+# (generator.ledger.published). It grows by about 10,000 nodes and 100 KB a year of records
+# and cannot be split, so it is read within the size limit of every file (``MAX_FILE_BYTES``,
+# about twenty years), composed by libyaml up to that size, with as many nodes as a file of
+# that size written as the build writes a ledger holds. Every reader of it has these limits.
+LEDGER_FILE = "published.yaml"
+LEDGER_LIMITS = Limits(nodes=MAX_FILE_BYTES // 8, fast_chars=MAX_FILE_BYTES)
 _DEEP_DASHES = re.compile(r"(?:[-?:]\s+){8,}")
 # anchors, aliases, tags and merge keys: the pure path reports each at its place
 _SPECIAL_TOKENS = re.compile(r"(?:^|[\s\[\{,:])[&*!]|<<")
@@ -211,7 +232,11 @@ def _looks_ordinary(text: str) -> bool:
     Only such text goes to libyaml, whose composer has no depth or node limits; anything
     else takes the pure-Python composer that enforces them.
     """
-    if len(text) > _FAST_MAX_CHARS or _DEEP_DASHES.search(text) or _SPECIAL_TOKENS.search(text):
+    if (
+        len(text) > _LIMITS.get().fast_chars
+        or _DEEP_DASHES.search(text)
+        or _SPECIAL_TOKENS.search(text)
+    ):
         return False
     depth = deepest = 0
     for ch in _BRACKETS.findall(text):
@@ -311,7 +336,7 @@ def _parse_once(text: str, display: str) -> tuple[Raw | None, list[Problem], str
     try:
         node = yaml.compose(text)
     except _TooManyNodes as exc:
-        msg = f"文件内容超过 {MAX_NODES} 个条目，请拆分文件"
+        msg = f"文件内容超过 {_LIMITS.get().nodes} 个条目，请拆分文件"
         return None, [Problem.at(_mark_pos(display, exc.mark), "yaml-too-many-nodes", msg)], None
     except MaxDepthExceededError as exc:
         msg = f"嵌套层级超过 {MAX_DEPTH} 层，记录文件不需要这么深的结构"
@@ -609,9 +634,9 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
             msg = f"嵌套层级超过 {MAX_DEPTH} 层，记录文件不需要这么深的结构"
             problems.append(Problem.at(pos, "yaml-too-deep", msg))
         return RScalar(pos, "", False)
-    if state["count"] > MAX_NODES:
+    if state["count"] > _LIMITS.get().nodes:
         if "yaml-too-many-nodes" not in {p.code for p in problems}:
-            msg = f"文件内容超过 {MAX_NODES} 个条目，请拆分文件"
+            msg = f"文件内容超过 {_LIMITS.get().nodes} 个条目，请拆分文件"
             problems.append(Problem.at(pos, "yaml-too-many-nodes", msg))
         return RScalar(pos, "", False)
     if id(node) in state["seen"] or getattr(node, "anchor", None):
@@ -671,7 +696,7 @@ def _copy_lib(node: object, display: str, depth: int, state: dict, problems: lis
     tag = node.tag  # type: ignore[attr-defined]
     if (
         depth > MAX_DEPTH
-        or state["count"] > MAX_NODES
+        or state["count"] > _LIMITS.get().nodes
         or id(node) in state["seen"]
         or tag not in (_STR, _SEQ, _MAP)
     ):
@@ -797,7 +822,18 @@ def read_document(path: Path, display: str) -> Document:
     """Read one YAML file; never raises for bad content.
 
     A file that is not a regular file inside the project is refused before it is opened
-    (``file_refusal``; the project is the folder ``display`` is relative to)."""
+    (``file_refusal``; the project is the folder ``display`` is relative to). A publication
+    ledger is read within its own limits (``LEDGER_LIMITS``)."""
+    if path.name != LEDGER_FILE:
+        return _read_document(path, display)
+    token = _LIMITS.set(LEDGER_LIMITS)
+    try:
+        return _read_document(path, display)
+    finally:
+        _LIMITS.reset(token)
+
+
+def _read_document(path: Path, display: str) -> Document:
     refusal = file_refusal(path, display)
     if refusal is not None:
         return Document(

@@ -31,7 +31,7 @@ from generator.disclosures import MONTH
 from generator.packs.library import Library, Pack
 from generator.problems import Position, Problem, Report
 from generator.records.attachments import attachment_problems, image_problems
-from generator.records.load import Raw, RMap, read_document
+from generator.records.load import LEDGER_FILE, Raw, RMap, read_document
 from generator.records.personal import (
     NOT_PERSONAL_KEY,
     number_problem,
@@ -61,7 +61,7 @@ for _kind in DISCLOSURE_KINDS:
         FOLDERS["activities"] = ("activities", MONTH.file_pattern, MONTH.hint)
 
 # Files and folders that other parts of gongshi own inside a centre folder.
-OTHER_ENTRIES = {"attachments", "manuals", "published.yaml", "README.md"}
+OTHER_ENTRIES = {"attachments", "manuals", LEDGER_FILE, "README.md"}
 #: Keys read here before a file's shape is checked: (file kind, key) → the kind of its value.
 #: centre.yaml's numbers declared not personal; an audit's note that its attachment, a
 #: scanned image, was checked by eye for personal numbers.

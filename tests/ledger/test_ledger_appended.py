@@ -20,6 +20,7 @@ from generator.ledger.published import (
     read_ledger,
     updated_ledger,
 )
+from generator.records import load
 from generator.records.edit import CommentedMap, CommentedSeq, new_document
 
 DAY = dt.date(2026, 12, 6)
@@ -180,3 +181,57 @@ def test_a_line_near_the_emitters_width_is_left_to_the_round_trip() -> None:
     # a SHA-256 of digits and "e" alone might read as a number: left to the round trip too
     entries = [("audit/2026", dt.date(2026, 3, 31), "1e" * 32, {"notes": "x"})]
     assert appended(None, entries, header=HEADER) is None
+
+
+def years_of_entries(n: int) -> list:
+    """``n`` months of plans, forty activities each: about six years of a ledger."""
+    activity = {
+        "id": "A01",
+        "date": "2026-01-04",
+        "start": "14:00",
+        "end": "16:00",
+        "room": "多功能厅",
+        "title": "邻里音乐会",
+        "description": "社区合唱团和少儿器乐班同台演出。",
+        "service": "B7.1",
+        "form": "群体",
+        "target": "全体居民",
+        "capacity": "150",
+        "themed": "true",
+        "price": "0.00",
+        "signup": "无需报名，现场参加",
+    }
+    return [
+        (
+            f"plan/{2026 + m // 12}-{m % 12 + 1:02d}",
+            dt.date(2025 + (m + 11) // 12, (m + 11) % 12 + 1, 25),
+            f"{m:063x}a",
+            {"month": f"{2026 + m // 12}-{m % 12 + 1:02d}", "activities": [activity] * 40},
+        )
+        for m in range(n)
+    ]
+
+
+def test_a_ledger_of_years_is_read_whole_by_libyaml(tmp_path: Path, monkeypatch) -> None:
+    """A ledger cannot be split: past a record file's node limit and the size libyaml
+    composes, it is read whole, by libyaml (the pure composer would take seconds)."""
+    text = appended(None, years_of_entries(72), header=HEADER)
+    assert text is not None and len(text) > 256 * 1024
+    path = tmp_path / "centres" / "demo" / "published.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+
+    def pure(*args, **kwargs):
+        raise AssertionError("read by the pure composer")
+
+    with monkeypatch.context() as m:
+        m.setattr(load, "_copy", pure)
+        ledger = read_ledger(path)
+    assert ledger.ok and len(ledger.entries) == 72
+    assert ledger.entries[-1].content["activities"][39]["title"] == "邻里音乐会"
+    # a record file as large is refused, as before
+    plan = path.with_name("2031-12.yaml")
+    plan.write_text(text, encoding="utf-8")
+    doc = load.read_document(plan, "centres/demo/plans/2031-12.yaml")
+    assert [p.code for p in doc.problems] == ["yaml-too-many-nodes"]
+    assert f"超过 {load.MAX_NODES} 个条目" in doc.problems[0].message
