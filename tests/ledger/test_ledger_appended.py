@@ -184,7 +184,7 @@ def test_a_line_near_the_emitters_width_is_left_to_the_round_trip() -> None:
 
 
 def years_of_entries(n: int) -> list:
-    """``n`` months of plans, forty activities each: about six years of a ledger."""
+    """``n`` months of plans, forty activities each (72 months: a ledger of six years)."""
     activity = {
         "id": "A01",
         "date": "2026-01-04",
