@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ruamel.yaml.emitter import Emitter
+
 # The emitter folds a line past its width (records.edit: 4096 columns): lines are kept
 # well under it.
 _WIDTH = 4000
@@ -38,22 +40,8 @@ _SHA256 = re.compile(r"(?=.*[a-df])[0-9a-f]{64}")
 _ESCAPED = re.compile(
     '["\\\\\x85\u2028\u2029\ufeff]|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]'
 )
-_REPLACEMENTS = {
-    "\0": "0",
-    "\x07": "a",
-    "\x08": "b",
-    "\x09": "t",
-    "\x0a": "n",
-    "\x0b": "v",
-    "\x0c": "f",
-    "\x0d": "r",
-    "\x1b": "e",
-    '"': '"',
-    "\\": "\\",
-    "\x85": "N",
-    "\u2028": "L",
-    "\u2029": "P",
-}
+# the emitter's own table (its entry for U+00A0 is never reached: that one is printable)
+_REPLACEMENTS = Emitter.ESCAPE_REPLACEMENTS
 _ENTRIES = re.compile(r"entries:[ \t]*")
 _CORRECTIONS = re.compile(r"corrections:(?:[ \t].*)?")
 # A line of the entries as the build writes them: a key (with a value on the line or below
