@@ -664,9 +664,12 @@ def updated_ledger(centre: m.Centre, ledger: Ledger, today: dt.date) -> str | No
     """
     if not ledger.ok:
         return None
-    current = disclosures(centre)
     due = sorted(
-        (d for d in current.values() if d.published is not None and d.published <= today),
+        (
+            d
+            for d in disclosures(centre).values()
+            if d.published is not None and d.published <= today
+        ),
         key=lambda d: (d.published, d.key),
     )
     recorded = {e.disclosure: e.sha256 for e in ledger.entries}
@@ -691,9 +694,8 @@ def updated_ledger(centre: m.Centre, ledger: Ledger, today: dt.date) -> str | No
     corrections_seq: CommentedSeq = data["corrections"]
     by_key = {str(e.get("disclosure")): e for e in entries_seq if isinstance(e, dict)}
     changed = False
-    for key, d in sorted(current.items(), key=lambda kv: (kv[1].published or dt.date.max, kv[0])):
-        if d.published is None or d.published > today:
-            continue
+    for d in due:
+        key = d.key
         entry = by_key.get(key)
         if entry is None:
             new = CommentedMap()
