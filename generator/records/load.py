@@ -120,7 +120,7 @@ class _TooManyNodes(Exception):
 
 
 class _LimitedComposer(Composer):
-    """Stop composing past ``MAX_NODES`` nodes.
+    """Stop composing past the node limit of the reading (``Limits.nodes``).
 
     Counting while composing (not after) refuses a 2 MB file of ``[0,0,0,…]`` in a few
     seconds instead of composing a million nodes first (a minute and a gigabyte of memory).
@@ -324,7 +324,7 @@ def _parse_once(text: str, display: str) -> tuple[Raw | None, list[Problem], str
     fast = _compose_fast(text)
     if fast is not None:
         try:
-            root = _copy_lib(fast, display, 0, {"count": 0, "seen": set()}, problems)
+            root = _copy_lib(fast, display, 0, _copy_state(), problems)
             return root, problems, None
         except _NotOrdinary:
             problems = []
@@ -358,7 +358,7 @@ def _parse_once(text: str, display: str) -> tuple[Raw | None, list[Problem], str
             Problem.at(Position(display, 1, 1), "empty-file", "文件是空的，至少需要填写必填项")
         )
         return None, problems, None
-    state = {"count": 0, "seen": set()}
+    state = _copy_state()
     root = _copy(node, display, 0, state, problems)
     return root, problems, None
 
@@ -625,6 +625,12 @@ def _tag_of(node: Node) -> str:
     return str(ct)
 
 
+def _copy_state() -> dict:
+    """What ``_copy`` and ``_copy_lib`` count through one file: its nodes, those seen, and
+    the most it may have (``Limits``)."""
+    return {"count": 0, "seen": set(), "nodes": _LIMITS.get().nodes}
+
+
 def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Problem]) -> Raw:
     pos = _pos(display, node)
     state["count"] += 1
@@ -634,9 +640,9 @@ def _copy(node: Node, display: str, depth: int, state: dict, problems: list[Prob
             msg = f"嵌套层级超过 {MAX_DEPTH} 层，记录文件不需要这么深的结构"
             problems.append(Problem.at(pos, "yaml-too-deep", msg))
         return RScalar(pos, "", False)
-    if state["count"] > _LIMITS.get().nodes:
+    if state["count"] > state["nodes"]:
         if "yaml-too-many-nodes" not in {p.code for p in problems}:
-            msg = f"文件内容超过 {_LIMITS.get().nodes} 个条目，请拆分文件"
+            msg = f"文件内容超过 {state['nodes']} 个条目，请拆分文件"
             problems.append(Problem.at(pos, "yaml-too-many-nodes", msg))
         return RScalar(pos, "", False)
     if id(node) in state["seen"] or getattr(node, "anchor", None):
@@ -696,7 +702,7 @@ def _copy_lib(node: object, display: str, depth: int, state: dict, problems: lis
     tag = node.tag  # type: ignore[attr-defined]
     if (
         depth > MAX_DEPTH
-        or state["count"] > _LIMITS.get().nodes
+        or state["count"] > state["nodes"]
         or id(node) in state["seen"]
         or tag not in (_STR, _SEQ, _MAP)
     ):
