@@ -76,6 +76,8 @@ class CentreChecked:
     review: frozenset[int] = frozenset()
     ledger_path: Path | None = None
     ledger: Ledger | None = None
+    # how many of the last ``problems`` come from the ledger (``with_ledger``)
+    from_ledger: int = 0
     # read from the ledger and the records once: the corrections to show, and each
     # disclosure's (key, publication date, content hash) for the ledger write after a build
     corrections: tuple[Correction, ...] = ()
@@ -149,25 +151,20 @@ def check_records(project: Project, folder: Path, library: Library) -> CentreChe
 def check_published(project: Project, folder: Path, library: Library) -> CentreChecked:
     """A centre's records, then (when they have no errors) its publication ledger: what was
     published stays as published, and the corrections waiting to be published."""
-    checked = check_records(project, folder, library)
-    centre = checked.centre
-    if centre is None:
-        return checked
-    checked.ledger_path, checked.ledger = centre_ledger(project, centre)
-    checked.problems.extend(checked.ledger.problems)
-    if checked.ledger.ok:
-        checked.problems.extend(compare(centre, checked.ledger))
-    checked.corrections = tuple(corrections_for(centre, checked.ledger))
-    checked.published = tuple(
-        (key, d.published, d.sha256) for key, d in disclosures(centre).items()
-    )
-    return checked
+    return with_ledger(project, check_records(project, folder, library))
 
 
 def check_centre(project: Project, folder: Path, library: Library) -> CentreChecked:
     """A centre's records, its ledger and (from the project's content/manuals and the
     centre's own changes) its policy manuals."""
-    checked = check_published(project, folder, library)
+    return with_ledger(project, check_written(project, folder, library))
+
+
+def check_written(project: Project, folder: Path, library: Library) -> CentreChecked:
+    """``check_centre`` without the ledger: a centre's records and its policy manuals, what
+    its ledger is read against (``with_ledger``). The ledger changes on the days a build
+    records what it published; what it is read against does not."""
+    checked = check_records(project, folder, library)
     centre = checked.centre
     if centre is None:
         return checked
@@ -178,6 +175,41 @@ def check_centre(project: Project, folder: Path, library: Library) -> CentreChec
         )
         checked.problems.extend(manual_problems)
     return checked
+
+
+def with_ledger(project: Project, checked: CentreChecked) -> CentreChecked:
+    """``checked`` (its records checked, no ledger read yet) with the centre's ledger read
+    against them: the ledger's problems and those of the records against it after the
+    others (``from_ledger`` of them), the corrections to show, what each disclosure is."""
+    centre = checked.centre
+    if centre is None:
+        return checked
+    path, ledger = centre_ledger(project, centre)
+    found = [*ledger.problems, *(compare(centre, ledger) if ledger.ok else ())]
+    return replace(
+        checked,
+        problems=[*checked.problems, *found],
+        from_ledger=len(found),
+        ledger_path=path,
+        ledger=ledger,
+        corrections=tuple(corrections_for(centre, ledger)),
+        published=tuple((key, d.published, d.sha256) for key, d in disclosures(centre).items()),
+    )
+
+
+def without_ledger(checked: CentreChecked) -> CentreChecked:
+    """``checked`` as it was before ``with_ledger`` read the centre's ledger against it."""
+    if checked.centre is None:
+        return checked
+    return replace(
+        checked,
+        problems=checked.problems[: len(checked.problems) - checked.from_ledger],
+        from_ledger=0,
+        ledger_path=None,
+        ledger=None,
+        corrections=(),
+        published=(),
+    )
 
 
 def manual_documents(

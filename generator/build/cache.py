@@ -48,6 +48,7 @@ from generator.build.heap import no_cycle_collection
 from generator.build.mkdocs_site import config_file
 from generator.errors import BuildFailed
 from generator.paths import PACKAGE_DIR, TEMPLATES
+from generator.problems import Position
 
 try:
     import fcntl
@@ -323,11 +324,14 @@ class BuildCache:
         there is none, or it is damaged: see ``read_entry``)."""
         return stored_under(self._value_path(kind, name), key)
 
-    def get_entry(self, kind: str, name: str) -> tuple[str, Any] | None:
-        """The (key, value) stored as ``kind``/``name`` whatever its key (None when there is
-        none or it is damaged): what of an older entry may still be used is the caller's to
-        check (``parts._pdfs`` reuses the PDFs whose own key matches)."""
-        return read_entry(self._value_path(kind, name))
+    def get_entry(
+        self, kind: str, name: str, wanted: Callable[[str], bool] | None = None
+    ) -> tuple[str, Any] | None:
+        """The (key, value) stored as ``kind``/``name`` whatever its key, or with a key
+        ``wanted`` (None when there is none or it is damaged): what of an older entry may
+        still be used is the caller's to check (``parts._pdfs`` reuses the PDFs whose own key
+        matches)."""
+        return read_entry(self._value_path(kind, name), wanted=wanted)
 
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
         write_atomic(self._value_path(kind, name), entry_bytes(key, value))
@@ -406,42 +410,130 @@ class Damaged(ValueError):
 
 
 def encode(value: Any) -> Any:
-    """``value`` as plain JSON data (see ``decode``)."""
-    if isinstance(value, Enum):  # first: a str or int enum is not a plain str or int
-        return {_TAG: "enum", "t": _type_name(type(value)), "v": value.name}
-    if value is None or isinstance(value, (bool, str, int)):
-        return value
-    if isinstance(value, float):
-        return {_TAG: "float", "v": repr(value)}
-    if isinstance(value, Decimal):
-        return {_TAG: "dec", "v": str(value)}
-    if isinstance(value, dt.datetime):
-        return {_TAG: "datetime", "v": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {_TAG: "date", "v": value.isoformat()}
-    if isinstance(value, dt.time):
-        return {_TAG: "time", "v": value.isoformat()}
-    if isinstance(value, (bytes, bytearray)):
-        return {_TAG: "bytes", "v": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, PurePath):
-        return {_TAG: "path", "v": str(value)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {_TAG: _DATACLASS + _type_name(type(value))}
-        for f in dataclasses.fields(value):
-            out[f.name] = encode(getattr(value, f.name))
+    """``value`` as plain JSON data (see ``decode``). Each type is encoded by a function
+    chosen once for it (``_encoder_for``): a centre's check holds tens of thousands of values
+    of a few dozen types."""
+    try:
+        encoder = _ENCODERS[type(value)]
+    except KeyError:
+        encoder = _encoder_for(type(value))
+    return encoder(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# the types stored as they are: most values of a check (a record's texts and numbers) are
+# taken without a call
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _encoded_list(value: list) -> list:
+    return [v if type(v) in _PLAIN else encode(v) for v in value]
+
+
+def _encoded_tuple(value: tuple) -> dict:
+    return {_TAG: "tuple", "v": [v if type(v) in _PLAIN else encode(v) for v in value]}
+
+
+def _encoded_pairs(tag: str) -> Callable[[Any], dict]:
+    def pairs(value: Any) -> dict:
+        return {
+            _TAG: tag,
+            "v": [
+                [k if type(k) in _PLAIN else encode(k), v if type(v) in _PLAIN else encode(v)]
+                for k, v in value.items()
+            ],
+        }
+
+    return pairs
+
+
+def _encoded_set(tag: str) -> Callable[[Any], dict]:
+    def items(value: Any) -> dict:
+        return {_TAG: tag, "v": sorted((encode(v) for v in value), key=_sort_key)}
+
+    return items
+
+
+def _tagged_text(tag: str, text: Callable[[Any], str]) -> Callable[[Any], dict]:
+    def tagged(value: Any) -> dict:
+        return {_TAG: tag, "v": text(value)}
+
+    return tagged
+
+
+def _encoded_position(value: Position) -> dict:
+    return {_TAG: _POSITION, "v": [value.file, value.line, value.column]}
+
+
+def _encoded_dataclass(cls: type) -> Callable[[Any], dict]:
+    tag = _DATACLASS + _type_name(cls)
+    names = tuple(f.name for f in dataclasses.fields(cls))
+
+    def fields(value: Any) -> dict:
+        out = {_TAG: tag}
+        for name in names:
+            field = getattr(value, name)
+            out[name] = field if type(field) in _PLAIN else encode(field)
         return out
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, tuple):
-        return {_TAG: "tuple", "v": [encode(v) for v in value]}
-    if isinstance(value, (set, frozenset)):
-        items = sorted((encode(v) for v in value), key=_sort_key)
-        return {_TAG: "frozenset" if isinstance(value, frozenset) else "set", "v": items}
-    if isinstance(value, MappingProxyType):
-        return {_TAG: "proxy", "v": [[encode(k), encode(v)] for k, v in value.items()]}
-    if isinstance(value, dict):
-        return {_TAG: "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
-    raise TypeError(f"cannot store a {type(value).__name__} in the build cache")
+
+    return fields
+
+
+def _encoder_for(cls: type) -> Callable[[Any], Any]:
+    """How a value of ``cls`` is encoded, kept for the next value of it; ``TypeError`` for
+    a type the cache does not store."""
+    encoder: Callable[[Any], Any]
+    if issubclass(cls, Enum):  # first: a str or int enum is not a plain str or int
+        name = _type_name(cls)
+
+        def encoder(value: Any) -> dict:
+            return {_TAG: "enum", "t": name, "v": value.name}
+
+    elif cls is type(None) or issubclass(cls, (bool, str, int)):
+        encoder = _same
+    elif issubclass(cls, float):
+        encoder = _tagged_text("float", repr)
+    elif issubclass(cls, Decimal):
+        encoder = _tagged_text("dec", str)
+    elif issubclass(cls, dt.datetime):  # before date: a datetime is a date
+        encoder = _tagged_text("datetime", dt.datetime.isoformat)
+    elif issubclass(cls, dt.date):
+        encoder = _tagged_text("date", dt.date.isoformat)
+    elif issubclass(cls, dt.time):
+        encoder = _tagged_text("time", dt.time.isoformat)
+    elif issubclass(cls, (bytes, bytearray)):
+        encoder = _tagged_text("bytes", lambda v: base64.b64encode(v).decode("ascii"))
+    elif issubclass(cls, PurePath):
+        encoder = _tagged_text("path", str)
+    elif cls is Position:
+        encoder = _encoded_position
+    elif dataclasses.is_dataclass(cls):
+        encoder = _encoded_dataclass(cls)
+    elif issubclass(cls, list):
+        encoder = _encoded_list
+    elif issubclass(cls, tuple):
+        encoder = _encoded_tuple
+    elif issubclass(cls, (set, frozenset)):
+        encoder = _encoded_set("frozenset" if issubclass(cls, frozenset) else "set")
+    elif issubclass(cls, MappingProxyType):
+        encoder = _encoded_pairs("proxy")
+    elif issubclass(cls, dict):
+        encoder = _encoded_pairs("dict")
+    else:
+        raise TypeError(f"cannot store a {cls.__name__} in the build cache")
+    _ENCODERS[cls] = encoder
+    return encoder
+
+
+# type → how its values are encoded (``_encoder_for``)
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+# a position's tag: the most frequent value of a check (every record and field has one), so
+# it is kept as a short list, [file, line, column], not as a dataclass's object
+_POSITION = "at"
 
 
 def _sort_key(item: Any) -> str:
@@ -576,6 +668,16 @@ def _decoder_for(tag: Any) -> Callable[[dict], Any]:
 _SHARED = {"generator.problems:Position": "file"}
 
 
+def _position(file: str, line: int, column: int) -> Position:
+    """A stored position, its file name read once for all (a centre's check holds hundreds
+    of positions in a dozen files), made as ``Position`` would make it, without the call."""
+    if type(file) is not str or type(line) is not int or type(column) is not int:
+        raise Damaged("position")
+    obj = object.__new__(Position)
+    object.__setattr__(obj, "__dict__", {"file": sys.intern(file), "line": line, "column": column})
+    return obj
+
+
 def _bytes(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
@@ -596,6 +698,7 @@ _DECODERS: dict[str, Callable[[dict], Any]] = {
     "time": lambda data: dt.time.fromisoformat(data["v"]),
     "bytes": lambda data: _bytes(data["v"]),
     "path": lambda data: Path(data["v"]),
+    _POSITION: lambda data: _position(*data["v"]),
 }
 
 # A stored entry: this header line (its format and the SHA-256 of the rest), then the JSON
@@ -637,8 +740,8 @@ def _body(path: Path, magic: bytes) -> bytes | None:
 def stored_under(path: Path, key: str, *, plain: bool = False) -> Any | None:
     """The value of the entry at ``path`` when it was stored under ``key`` (None when it was
     not, or the entry is missing or damaged: ``read_entry``)."""
-    stored = read_entry(path, plain=plain)
-    return stored[1] if stored is not None and stored[0] == key else None
+    stored = read_entry(path, plain=plain, wanted=key.__eq__)
+    return stored[1] if stored is not None else None
 
 
 # An entry of rows: this header line (its format and the SHA-256 of the rest), the JSON text
@@ -669,15 +772,25 @@ def read_rows(path: Path, key: str) -> list[str] | None:
         return None
 
 
-def read_entry(path: Path, *, plain: bool = False) -> tuple[str, Any] | None:
+def read_entry(
+    path: Path, *, plain: bool = False, wanted: Callable[[str], bool] | None = None
+) -> tuple[str, Any] | None:
     """A (key, value) pair stored by ``entry_bytes`` (by ``BuildCache.put_data``: ``plain``),
     or None when it is missing, damaged, planted or of another version (such an entry is
-    simply made again)."""
+    simply made again). With ``wanted``, None too when its key is not wanted: the key is read
+    first, and the value is not read then."""
     body = _body(path, _MAGIC)
     if body is None:
         return None
     try:
         text = body.decode("utf-8")
+        if wanted is not None:
+            # the entry's text begins with its key: ["key",
+            if not text.startswith('["'):
+                return None
+            key, _ = json.decoder.scanstring(text, 2)
+            if not wanted(key):
+                return None
         # the values read are trees of new objects, no cycle among them: the collector's
         # passes while they are made (one every few hundred objects, each walking the
         # young ones) would take twice as long as reading them (``heap``)

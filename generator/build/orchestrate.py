@@ -103,6 +103,7 @@ from generator.build.parts import (
     PartJob,
     PartResult,
     cached_centre,
+    check_key,
     checked_centre,
     make_part,
     read_centre,
@@ -666,8 +667,8 @@ class CachedChecks:
             records = cache.hashes.tree(folder, skip=lambda rel: rel == LEDGER_FILE)
             ledger_file = folder / LEDGER_FILE
             ledger_hash = cache.hashes.file(ledger_file) if ledger_file.is_file() else ""
-            key = digest(cache.version, content, records, ledger_hash, str(folder))
             inputs = digest(cache.version, content, records, str(folder))
+            key = check_key(inputs, ledger_hash)
             part = (inputs, *self.parts) if self.parts is not None else None
             jobs.append(CheckJob(project.root, cache.folder, folder, key, content, today, part))
             rows.append((folder, key, inputs))

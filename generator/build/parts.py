@@ -55,7 +55,15 @@ from generator.errors import BuildFailed
 from generator.figures.calendar import corrections_on, published_on
 from generator.figures.window import Window, on_days
 from generator.packs.library import Library
-from generator.pipeline import CentreChecked, assemble, check_centre, project_library, rule_results
+from generator.pipeline import (
+    CentreChecked,
+    assemble,
+    check_centre,
+    project_library,
+    rule_results,
+    with_ledger,
+    without_ledger,
+)
 from generator.print.documents import centre_sources
 from generator.print.render import PrintSource
 from generator.print.typeset import Typesetter
@@ -192,14 +200,33 @@ class CentreRead:
     part: PartResult | None = None
 
 
+def check_key(records: str, ledger: str) -> str:
+    """A centre's check key: the key of its records (its files but the ledger, the content,
+    the generator) and the digest of its ledger file ("" without one)."""
+    return f"{records}+{ledger}"
+
+
 def whole_check(
     cache: BuildCache, project: Project, folder: Path, key: str, library: Library
 ) -> CentreChecked:
-    """A centre's whole check from the cache, or checked now and stored there."""
-    whole = cache.get(CHECKED, folder.name, key)
-    if whole is None:
+    """A centre's whole check from the cache, or checked now and stored there under ``key``
+    (``check_key``).
+
+    When only the ledger changed since the check in the cache (a build records what it
+    published there: on the days a month's plans or a quarter's finances are published,
+    every centre's ledger), the records' check is taken from it and the new ledger read
+    against them (``pipeline.with_ledger``), instead of reading every record again."""
+    name = folder.name
+    records = key.partition("+")[0]
+    stored = cache.get_entry(CHECKED, name, lambda k: k.partition("+")[0] == records)
+    whole = stored[1] if stored is not None else None
+    if isinstance(whole, CentreChecked) and stored[0] == key:  # type: ignore[index]
+        return whole
+    if isinstance(whole, CentreChecked):  # of the same records
+        whole = with_ledger(project, without_ledger(whole))
+    else:
         whole = check_centre(project, folder, library)
-        cache.put(CHECKED, folder.name, key, whole)
+    cache.put(CHECKED, name, key, whole)
     return whole
 
 

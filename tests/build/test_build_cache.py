@@ -20,13 +20,14 @@ from generator.build.cache import (
     BuildCache,
     Damaged,
     decode,
+    encode,
     entry_bytes,
     read_entry,
 )
 from generator.build.linkcheck import broken_links
 from generator.build.orchestrate import build_site
 from generator.build.tree import link_tree, recover_output, swap_in
-from generator.problems import Problem, Severity
+from generator.problems import Position, Problem, Severity
 from tests.conftest import MINIMAL, copy_project
 from tests.site_helpers import tree_bytes
 
@@ -296,6 +297,35 @@ def test_a_stored_dataclass_comes_back_whole_or_not_at_all(tmp_path: Path) -> No
     header = b"gongshi-cache-entry 1 " + hashlib.sha256(data).hexdigest().encode() + b"\n"
     path.write_bytes(header + data)
     assert read_entry(path) is None
+
+
+def test_a_position_is_stored_short_and_comes_back_the_same(tmp_path: Path) -> None:
+    # the most frequent value of a check: [file, line, column], not a dataclass's object
+    at = Position("centres/a/centre.yaml", 7, 3)
+    value = (at, Position("centres/a/centre.yaml"), {"name": at}, [at, True, 1.5])
+    path = tmp_path / "entry.json"
+    path.write_bytes(entry_bytes("key", value))
+    assert b'{"\xc2\xa7":"at","v":["centres/a/centre.yaml",7,3]}' in path.read_bytes()
+    back = read_entry(path)[1]
+    assert back == value and type(back[0]) is Position and vars(back[0]) == vars(at)
+    assert back[0].file is back[2]["name"].file  # the file name read once
+
+    # a position of another shape is a damaged entry
+    for planted in (["f", 1], ["f", "1", 2], [1, 2, 3], ["f", 1, 2, 3], "f:1:2"):
+        with pytest.raises(Damaged):
+            decode({"§": "at", "v": planted})
+
+    # a str or int enum is stored as its enum, a subclass of a stored type as that type
+    class Text(str):
+        pass
+
+    assert decode(encode([Severity.ERROR, Text("a"), dt.datetime(2026, 1, 2, 3, 4)])) == [
+        Severity.ERROR,
+        "a",
+        dt.datetime(2026, 1, 2, 3, 4),
+    ]
+    with pytest.raises(TypeError):
+        encode(object())
 
 
 def test_plain_data_is_stored_as_it_is_behind_the_same_check(tmp_path: Path) -> None:

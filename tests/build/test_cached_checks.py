@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, ROOT, copy_project
 
-from generator.build import orchestrate
+from generator.build import orchestrate, parts
 from generator.build.cache import CACHE_DIR, BuildCache
 from generator.build.orchestrate import CachedChecks
 from generator.build.workers import Workers
@@ -85,6 +85,51 @@ def test_a_change_of_day_applies_the_rules_again(tmp_path: Path) -> None:
     assert [(r.rule.id, r.findings) for r in got.results[ce.id]] == [
         (r.rule.id, r.findings) for r in want.results[ce.id]
     ]
+
+
+def test_a_changed_ledger_is_read_against_the_records_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build records what it published in each centre's ledger; the next build reads the
+    new ledger against the records' check in the cache instead of reading every record
+    again, and hands down what a check from nothing does. Its problems with the ledger
+    replace the old ones: a correction of what was never published is one, and goes when
+    the correction goes."""
+    proj = copy_project(ROOT, tmp_path / "proj")
+    _, checks = _cached(proj, jobs=1)
+    ledger = proj / "centres" / "huizhou-rongxi" / "published.yaml"
+    text = ledger.read_text(encoding="utf-8")
+    wrong = (
+        "corrections:\n"
+        "  - disclosure: plan/2031-01\n"
+        "    date: 2027-03-12\n"
+        "    reason: 名额误写\n"
+        "    approved_by: 中心负责人\n"
+    )
+    assert text.count("corrections:\n") == 1
+    ledger.write_text(text.replace("corrections:\n", wrong), encoding="utf-8")
+
+    def read_again(*args: object) -> None:
+        raise AssertionError("a centre whose records did not change was read again")
+
+    # in this process (one job): no record is read again, the ledger is
+    monkeypatch.setattr(parts, "check_centre", read_again)
+    got, checks = _cached(proj, jobs=1)
+    monkeypatch.undo()
+    want = load_project(proj, DAY)
+    _same(got, want, checks)
+    codes = [p.code for p in got.report.problems if "published.yaml" in p.file]
+    assert codes and all(
+        p.file.endswith("huizhou-rongxi/published.yaml")
+        for p in got.report.problems
+        if "published.yaml" in p.file
+    )
+    whole = checks.whole("huizhou-rongxi")
+    assert whole.from_ledger == len(codes)
+    ledger.write_text(text, encoding="utf-8")
+    back, checks = _cached(proj, jobs=2)
+    _same(back, load_project(proj, DAY), checks)
+    assert not [p for p in back.report.problems if "published.yaml" in p.file]
 
 
 def test_the_loader_reads_the_projects_own_content(tmp_path: Path) -> None:
