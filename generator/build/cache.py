@@ -464,6 +464,24 @@ def _tagged_text(tag: str, text: Callable[[Any], str]) -> Callable[[Any], dict]:
     return tagged
 
 
+_encoded_dict_pairs = _encoded_pairs("dict")
+
+
+def _encoded_dict(value: dict) -> dict:
+    """A dict; the places of a record's fields (``model.Located.at``: text → a position,
+    all in one file), a third of a check's objects, as one object of rows."""
+    file = None
+    rows = []
+    for name, at in value.items():
+        if type(at) is not Position or type(name) is not str or file not in (None, at.file):
+            return _encoded_dict_pairs(value)
+        file = at.file
+        rows.append([name, at.line, at.column])
+    if file is None:
+        return _encoded_dict_pairs(value)
+    return {_TAG: _PLACES, "f": file, "v": rows}
+
+
 def _encoded_position(value: Position) -> dict:
     return {_TAG: _POSITION, "v": [value.file, value.line, value.column]}
 
@@ -521,7 +539,7 @@ def _encoder_for(cls: type) -> Callable[[Any], Any]:
     elif issubclass(cls, MappingProxyType):
         encoder = _encoded_pairs("proxy")
     elif issubclass(cls, dict):
-        encoder = _encoded_pairs("dict")
+        encoder = _encoded_dict
     else:
         raise TypeError(f"cannot store a {cls.__name__} in the build cache")
     _ENCODERS[cls] = encoder
@@ -530,6 +548,9 @@ def _encoder_for(cls: type) -> Callable[[Any], Any]:
 
 # type → how its values are encoded (``_encoder_for``)
 _ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+# the tag of a dict of positions in one file (``_encoded_dict``)
+_PLACES = "places"
 
 # a position's tag: the most frequent value of a check (every record and field has one), so
 # it is kept as a short list, [file, line, column], not as a dataclass's object
@@ -678,6 +699,19 @@ def _position(file: str, line: int, column: int) -> Position:
     return obj
 
 
+def _places(file: str, rows: list) -> dict[str, Position]:
+    """A stored dict of positions in ``file`` (``_encoded_dict``)."""
+    if type(file) is not str or type(rows) is not list:
+        raise Damaged("places")
+    file = sys.intern(file)
+    out = {}
+    for name, line, column in rows:
+        if type(name) is not str:
+            raise Damaged("places")
+        out[name] = _position(file, line, column)
+    return out
+
+
 def _bytes(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
@@ -699,6 +733,7 @@ _DECODERS: dict[str, Callable[[dict], Any]] = {
     "bytes": lambda data: _bytes(data["v"]),
     "path": lambda data: Path(data["v"]),
     _POSITION: lambda data: _position(*data["v"]),
+    _PLACES: lambda data: _places(data["f"], data["v"]),
 }
 
 # A stored entry: this header line (its format and the SHA-256 of the rest), then the JSON

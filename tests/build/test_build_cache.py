@@ -315,6 +315,23 @@ def test_a_position_is_stored_short_and_comes_back_the_same(tmp_path: Path) -> N
         with pytest.raises(Damaged):
             decode({"§": "at", "v": planted})
 
+    # the places of a record's fields (one file) are one object of rows; a dict of positions
+    # in two files, or of anything else, is a dict
+    places = {"name": at, "hours": Position("centres/a/centre.yaml", 9, 5)}
+    two_files = {"name": at, "b": Position("centres/a/b.yaml", 1, 1)}
+    for value, tag in ((places, "places"), (two_files, "dict"), ({"n": 1}, "dict"), ({}, "dict")):
+        data = encode(value)
+        assert data["§"] == tag
+        back = decode(json.loads(json.dumps(data)))
+        assert back == value and type(back) is dict
+        assert all(type(p) is Position for p in back.values() if not isinstance(p, int))
+    assert encode(places)["f"] == "centres/a/centre.yaml"
+    for rows in ([["n", 1]], [[1, 2, 3]], [["n", "1", 2]], "rows"):
+        with pytest.raises(Damaged):
+            decode({"§": "places", "f": "f", "v": rows})
+    with pytest.raises(Damaged):
+        decode({"§": "places", "f": 1, "v": []})
+
     # a str or int enum is stored as its enum, a subclass of a stored type as that type
     class Text(str):
         pass
