@@ -76,8 +76,6 @@ class CentreChecked:
     review: frozenset[int] = frozenset()
     ledger_path: Path | None = None
     ledger: Ledger | None = None
-    # how many of the last ``problems`` come from the ledger (``with_ledger``)
-    from_ledger: int = 0
     # read from the ledger and the records once: the corrections to show, and each
     # disclosure's (key, publication date, content hash) for the ledger write after a build
     corrections: tuple[Correction, ...] = ()
@@ -180,7 +178,7 @@ def check_written(project: Project, folder: Path, library: Library) -> CentreChe
 def with_ledger(project: Project, checked: CentreChecked) -> CentreChecked:
     """``checked`` (its records checked, no ledger read yet) with the centre's ledger read
     against them: the ledger's problems and those of the records against it after the
-    others (``from_ledger`` of them), the corrections to show, what each disclosure is."""
+    others, the corrections to show, what each disclosure is."""
     centre = checked.centre
     if centre is None:
         return checked
@@ -189,26 +187,10 @@ def with_ledger(project: Project, checked: CentreChecked) -> CentreChecked:
     return replace(
         checked,
         problems=[*checked.problems, *found],
-        from_ledger=len(found),
         ledger_path=path,
         ledger=ledger,
         corrections=tuple(corrections_for(centre, ledger)),
         published=tuple((key, d.published, d.sha256) for key, d in disclosures(centre).items()),
-    )
-
-
-def without_ledger(checked: CentreChecked) -> CentreChecked:
-    """``checked`` as it was before ``with_ledger`` read the centre's ledger against it."""
-    if checked.centre is None:
-        return checked
-    return replace(
-        checked,
-        problems=checked.problems[: len(checked.problems) - checked.from_ledger],
-        from_ledger=0,
-        ledger_path=None,
-        ledger=None,
-        corrections=(),
-        published=(),
     )
 
 

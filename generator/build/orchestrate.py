@@ -110,6 +110,7 @@ from generator.build.parts import (
     restored_results,
     reusable_part,
     whole_check,
+    written_check,
 )
 from generator.build.publish import (
     Ahead,
@@ -458,7 +459,7 @@ def _build(
         # its swap), never behind what the site's published-state.json says it holds
         ledgers = tuple(
             CentreLedger(
-                cc.ledger_path, cc.ledger, cc.published, lambda cid=cid: checks.whole(cid).centre
+                cc.ledger_path, cc.ledger, cc.published, lambda cid=cid: checks.written(cid).centre
             )
             for cid, cc in checks.checked.items()
             if cid in published and cc.ledger is not None and cc.ledger_path is not None
@@ -650,7 +651,7 @@ class CachedChecks:
         self.refs: dict[str, tuple[str, str]] = {}
         # centre id → (the key of its part on the day, that part in the cache to reuse)
         self.found: dict[str, tuple[str, PartResult | None]] = {}
-        self._whole: dict[str, Callable[[], CentreChecked]] = {}
+        self._whole: dict[str, Callable[[bool], CentreChecked]] = {}
 
     def run(
         self, project: Project, library: Library, folders: Sequence[Path], today: dt.date
@@ -692,7 +693,7 @@ class CachedChecks:
             whole = self._whole_of(project, folder, library, key)
             results = restored_results(library, light, state.results if state else None)
             if state is None or results is None:  # stored by a process with other rule packs
-                state, window = centre_day(whole(), library, today)
+                state, window = centre_day(whole(True), library, today)
                 cache.put(COMPLIANCE, folder.name, key, (state, window))
                 results = restored_results(library, light, state.results if state else None)
             # the light check leaves out what was held; the loader reports what of it is
@@ -713,16 +714,23 @@ class CachedChecks:
 
     def whole(self, centre_id: str) -> CentreChecked:
         """A centre's whole check (its activities included), from the cache."""
-        return self._whole[centre_id]()
+        return self._whole[centre_id](True)
+
+    def written(self, centre_id: str) -> CentreChecked:
+        """A centre's records and manuals checked (its whole centre, without what its
+        ledger says: ``parts.written_check``), from the cache."""
+        return self._whole[centre_id](False)
 
     def _whole_of(
         self, project: Project, folder: Path, library: Library, key: str
-    ) -> Callable[[], CentreChecked]:
+    ) -> Callable[[bool], CentreChecked]:
         # the cache, not ``self``: a call kept in ``self._whole`` that held ``self`` would
         # keep every centre read in a cycle, freed only by the collector's next full pass
         # (1.8 s over the million objects a build of 1,000 centres leaves)
         cache = self.cache
-        return lambda: whole_check(cache, project, folder, key, library)
+        return lambda whole: (whole_check if whole else written_check)(
+            cache, project, folder, key, library
+        )
 
 
 # up to this many centres are read in the build process: reading one from the cache takes a

@@ -9,7 +9,8 @@ A record change therefore re-makes one centre's part; the other parts are reused
 made again whose mkdocs run would be given the pages of the part in the cache keeps that run's
 output and takes only its new PDFs (``_same_pages``).
 
-A worker reads the centre's whole check (``CHECKED``) and its day state (``COMPLIANCE``:
+A worker reads the centre's whole check (its light check, ``LIGHT``, and its records' check,
+``CHECKED``: ``whole_of``) and its day state (``COMPLIANCE``:
 its rule results and what else of it changes with the day, generator.build.days) from the
 cache, where ``check_part`` put them, and hands them to the writers on a one-centre
 ``Validated`` (``pipeline.assemble``): a part recomputes neither. Rule results are stored as
@@ -58,11 +59,10 @@ from generator.packs.library import Library
 from generator.pipeline import (
     CentreChecked,
     assemble,
-    check_centre,
+    check_written,
     project_library,
     rule_results,
     with_ledger,
-    without_ledger,
 )
 from generator.print.documents import centre_sources
 from generator.print.render import PrintSource
@@ -73,7 +73,7 @@ from generator.site.pages import render_centre
 from generator.site.render import SiteSources
 from generator.urls import SHARD_ROOTS
 
-CHECKED = "checked"  # a centre's whole check (pipeline.CentreChecked)
+CHECKED = "checked"  # a centre's records and manuals checked (pipeline.check_written)
 LIGHT = "light"  # the same without its activities (CentreChecked.light)
 COMPLIANCE = "compliance"  # its rule results on a day (``stored_results``)
 PARTS = "parts"
@@ -206,28 +206,44 @@ def check_key(records: str, ledger: str) -> str:
     return f"{records}+{ledger}"
 
 
+def records_key(key: str) -> str:
+    """The key of a centre's records in its check key (``check_key``)."""
+    return key.partition("+")[0]
+
+
+def written_check(
+    cache: BuildCache, project: Project, folder: Path, key: str, library: Library
+) -> CentreChecked:
+    """A centre's records and manuals checked (``pipeline.check_written``), from the cache or
+    checked now and stored there under the key of its records: what its ledger is read
+    against. A centre's ledger changes on the days a build records what it published there
+    (when a month's plans or a quarter's finances are published, every centre's); its
+    records are not read again then."""
+    records = records_key(key)
+    written = cache.get(CHECKED, folder.name, records)
+    if not isinstance(written, CentreChecked):
+        written = check_written(project, folder, library)
+        cache.put(CHECKED, folder.name, records, written)
+    return written
+
+
 def whole_check(
     cache: BuildCache, project: Project, folder: Path, key: str, library: Library
 ) -> CentreChecked:
-    """A centre's whole check from the cache, or checked now and stored there under ``key``
-    (``check_key``).
+    """A centre's whole check under ``key`` (``check_key``): its light check in the cache
+    under that key with what it leaves out (its activities, what was held, its manuals)
+    from its records' check (``written_check``), else its ledger read against those now."""
+    written = written_check(cache, project, folder, key, library)
+    light = cache.get(LIGHT, folder.name, key)
+    if isinstance(light, CentreChecked):
+        return whole_of(light, written)
+    return with_ledger(project, written)
 
-    When only the ledger changed since the check in the cache (a build records what it
-    published there: on the days a month's plans or a quarter's finances are published,
-    every centre's ledger), the records' check is taken from it and the new ledger read
-    against them (``pipeline.with_ledger``), instead of reading every record again."""
-    name = folder.name
-    records = key.partition("+")[0]
-    stored = cache.get_entry(CHECKED, name, lambda k: k.partition("+")[0] == records)
-    whole = stored[1] if stored is not None else None
-    if isinstance(whole, CentreChecked) and stored[0] == key:  # type: ignore[index]
-        return whole
-    if isinstance(whole, CentreChecked):  # of the same records
-        whole = with_ledger(project, without_ledger(whole))
-    else:
-        whole = check_centre(project, folder, library)
-    cache.put(CHECKED, name, key, whole)
-    return whole
+
+def whole_of(light: CentreChecked, written: CentreChecked) -> CentreChecked:
+    """The whole check whose light check is ``light``, its records' check ``written`` (both
+    of one key): what ``CentreChecked.light`` left out, put back."""
+    return replace(light, centre=written.centre, held=written.held, manuals=written.manuals)
 
 
 def read_centre(job: CheckJob) -> CentreRead:
@@ -347,7 +363,13 @@ def part_validated(job: PartJob, cache: BuildCache) -> Validated:
     check and its rule results on the day, on a one-centre ``Validated``."""
     project = Project(job.project_root)
     library = _library(project, job.content_key)
-    whole = cache.get(CHECKED, *job.checked)
+    name, key = job.checked
+    light = cache.get(LIGHT, name, key)
+    written = cache.get(CHECKED, name, records_key(key))
+    if not isinstance(light, CentreChecked) or not isinstance(written, CentreChecked):
+        whole = None
+    else:
+        whole = whole_of(light, written)
     if whole is None or whole.centre is None:
         raise BuildFailed(
             f"生成缓存中缺少中心 {job.centre_id} 的检查结果（可能被同时运行的另一次生成改动）；"
