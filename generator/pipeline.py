@@ -183,14 +183,15 @@ def with_ledger(project: Project, checked: CentreChecked) -> CentreChecked:
     if centre is None:
         return checked
     path, ledger = centre_ledger(project, centre)
-    found = [*ledger.problems, *(compare(centre, ledger) if ledger.ok else ())]
+    current = disclosures(centre)
+    found = [*ledger.problems, *(compare(centre, ledger, current) if ledger.ok else ())]
     return replace(
         checked,
         problems=[*checked.problems, *found],
         ledger_path=path,
         ledger=ledger,
-        corrections=tuple(corrections_for(centre, ledger)),
-        published=tuple((key, d.published, d.sha256) for key, d in disclosures(centre).items()),
+        corrections=tuple(corrections_for(centre, ledger, current)),
+        published=tuple((key, d.published, d.sha256) for key, d in current.items()),
     )
 
 

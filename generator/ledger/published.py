@@ -479,10 +479,14 @@ def _pending(ledger: Ledger) -> dict[str, list[CorrectionNote]]:
     return waiting
 
 
-def compare(centre: m.Centre, ledger: Ledger) -> list[Problem]:
-    """The problems of one centre's records against its (readable) ledger."""
+def compare(
+    centre: m.Centre, ledger: Ledger, current: dict[str, Disclosure] | None = None
+) -> list[Problem]:
+    """The problems of one centre's records against its (readable) ledger; ``current``: the
+    centre's ``disclosures`` when the caller has them."""
     out: list[Problem] = []
-    current = disclosures(centre)
+    if current is None:
+        current = disclosures(centre)
     waiting = _pending(ledger)
     entries = {e.disclosure: e for e in ledger.entries}
     for c in ledger.corrections:
@@ -577,11 +581,15 @@ class Correction:
     number: int  # 1, 2 … per disclosure, in order
 
 
-def corrections_for(centre: m.Centre, ledger: Ledger) -> list[Correction]:
-    """Every correction of a centre with old and new figures and the changes, by date."""
+def corrections_for(
+    centre: m.Centre, ledger: Ledger, current: dict[str, Disclosure] | None = None
+) -> list[Correction]:
+    """Every correction of a centre with old and new figures and the changes, by date;
+    ``current``: the centre's ``disclosures`` when the caller has them."""
     if not ledger.ok:
         return []
-    current = disclosures(centre)
+    if current is None:
+        current = disclosures(centre)
     entries = {e.disclosure: e for e in ledger.entries}
     by_key: dict[str, list[CorrectionNote]] = {}
     for c in ledger.corrections:
