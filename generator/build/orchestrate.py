@@ -679,7 +679,7 @@ class CachedChecks:
             reads = []
             for job in jobs:  # what must be checked goes to a worker, not read twice
                 light, cached = cached_centre(job)
-                check = partial(checked_centre, store_light=light is None)
+                check = partial(checked_centre, light=light)
                 reads.append(
                     (lambda r=cached: r) if cached is not None else self.workers.submit(check, job)
                 )

@@ -228,13 +228,20 @@ def written_check(
 
 
 def whole_check(
-    cache: BuildCache, project: Project, folder: Path, key: str, library: Library
+    cache: BuildCache,
+    project: Project,
+    folder: Path,
+    key: str,
+    library: Library,
+    light: CentreChecked | None = None,
 ) -> CentreChecked:
     """A centre's whole check under ``key`` (``check_key``): its light check in the cache
-    under that key with what it leaves out (its activities, what was held, its manuals)
-    from its records' check (``written_check``), else its ledger read against those now."""
+    under that key (``light``, when the caller read it already) with what it leaves out (its
+    activities, what was held, its manuals) from its records' check (``written_check``),
+    else its ledger read against those now."""
     written = written_check(cache, project, folder, key, library)
-    light = cache.get(LIGHT, folder.name, key)
+    if light is None:
+        light = cache.get(LIGHT, folder.name, key)
     if isinstance(light, CentreChecked):
         return whole_of(light, written)
     return with_ledger(project, written)
@@ -258,13 +265,13 @@ def read_centre(job: CheckJob) -> CentreRead:
     new objects and no cycle (``heap``)."""
     with no_cycle_collection():
         light, read = cached_centre(job)
-    return read if read is not None else checked_centre(job, store_light=light is None)
+    return read if read is not None else checked_centre(job, light=light)
 
 
-def checked_centre(job: CheckJob, *, store_light: bool = True) -> CentreRead:
-    """``read_centre`` of a centre that must be checked (``check_part``; ``store_light``:
-    its light check is not in the cache either)."""
-    light, stored = check_part(job, store_light=store_light)
+def checked_centre(job: CheckJob, *, light: CentreChecked | None = None) -> CentreRead:
+    """``read_centre`` of a centre that must be checked (``check_part``; ``light``: its light
+    check when the cache holds it, as read there)."""
+    light, stored = check_part(job, light=light)
     read = CentreRead(light, stored[0] if stored is not None else None)
     return _with_part(job, _cache(job.cache_folder), read)
 
@@ -296,23 +303,25 @@ def _with_part(job: CheckJob, cache: BuildCache, read: CentreRead) -> CentreRead
 
 
 def check_part(
-    job: CheckJob, *, store_light: bool = True
+    job: CheckJob, *, light: CentreChecked | None = None
 ) -> tuple[CentreChecked, tuple[DayState, Window] | None]:
-    """Check one centre folder into the cache (whole and, with ``store_light``, light) and
-    compute its day state on the day with its window (stored in the cache too, under the
-    check's key: a build on another day of the window takes it from there); the light check
-    and the state (None when the records have errors)."""
+    """Check one centre folder into the cache (its records' check and, unless ``light``, its
+    light check read from the cache already, is given, its light check) and compute its day
+    state on the day with its window (stored in the cache too, under the check's key: a
+    build on another day of the window takes it from there); the light check and the state
+    (None when the records have errors)."""
     cache = _cache(job.cache_folder)
     project = Project(job.project_root)
     library = _library(project, job.content_key)
-    whole = whole_check(cache, project, job.folder, job.key, library)
-    if store_light:
-        cache.put(LIGHT, job.folder.name, job.key, whole.light())
+    whole = whole_check(cache, project, job.folder, job.key, library, light)
+    if light is None:
+        light = whole.light()
+        cache.put(LIGHT, job.folder.name, job.key, light)
     state, window = centre_day(whole, library, job.today)
     if state is None:
         return whole, None
     cache.put(COMPLIANCE, job.folder.name, job.key, (state, window))
-    return whole.light(), (state, window)
+    return light, (state, window)
 
 
 def reusable_part(cache: BuildCache, centre_id: str, key: str, day: dt.date) -> PartResult | None:
