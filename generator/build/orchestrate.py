@@ -109,7 +109,7 @@ from generator.build.parts import (
     read_centre,
     restored_results,
     reusable_part,
-    whole_check,
+    whole_of,
     written_check,
 )
 from generator.build.publish import (
@@ -651,7 +651,8 @@ class CachedChecks:
         self.refs: dict[str, tuple[str, str]] = {}
         # centre id → (the key of its part on the day, that part in the cache to reuse)
         self.found: dict[str, tuple[str, PartResult | None]] = {}
-        self._whole: dict[str, Callable[[bool], CentreChecked]] = {}
+        # centre id → what its records' check is read from the cache with (``written``)
+        self._written: dict[str, tuple[Project, Path, str, Library]] = {}
 
     def run(
         self, project: Project, library: Library, folders: Sequence[Path], today: dt.date
@@ -690,10 +691,11 @@ class CachedChecks:
             if light.centre is None:
                 out.append((light, None))
                 continue
-            whole = self._whole_of(project, folder, library, key)
+            written = (project, folder, key, library)
             results = restored_results(library, light, state.results if state else None)
             if state is None or results is None:  # stored by a process with other rule packs
-                state, window = centre_day(whole(True), library, today)
+                whole = whole_of(light, written_check(cache, *written))
+                state, window = centre_day(whole, library, today)
                 cache.put(COMPLIANCE, folder.name, key, (state, window))
                 results = restored_results(library, light, state.results if state else None)
             # the light check leaves out what was held; the loader reports what of it is
@@ -702,7 +704,7 @@ class CachedChecks:
             cid = light.centre.id
             self.checked[cid] = light
             self.states[cid] = state
-            self._whole[cid] = whole
+            self._written[cid] = written
             self.refs[cid] = (folder.name, key)
             self.inputs[cid] = inputs
             if found.part_key:
@@ -713,24 +715,14 @@ class CachedChecks:
         return out
 
     def whole(self, centre_id: str) -> CentreChecked:
-        """A centre's whole check (its activities included), from the cache."""
-        return self._whole[centre_id](True)
+        """A centre's whole check (its activities included): its light check, held here,
+        with its records' check from the cache (``parts.whole_of``)."""
+        return whole_of(self.checked[centre_id], self.written(centre_id))
 
     def written(self, centre_id: str) -> CentreChecked:
         """A centre's records and manuals checked (its whole centre, without what its
         ledger says: ``parts.written_check``), from the cache."""
-        return self._whole[centre_id](False)
-
-    def _whole_of(
-        self, project: Project, folder: Path, library: Library, key: str
-    ) -> Callable[[bool], CentreChecked]:
-        # the cache, not ``self``: a call kept in ``self._whole`` that held ``self`` would
-        # keep every centre read in a cycle, freed only by the collector's next full pass
-        # (1.8 s over the million objects a build of 1,000 centres leaves)
-        cache = self.cache
-        return lambda whole: (whole_check if whole else written_check)(
-            cache, project, folder, key, library
-        )
+        return written_check(self.cache, *self._written[centre_id])
 
 
 # up to this many centres are read in the build process: reading one from the cache takes a

@@ -227,26 +227,6 @@ def written_check(
     return written
 
 
-def whole_check(
-    cache: BuildCache,
-    project: Project,
-    folder: Path,
-    key: str,
-    library: Library,
-    light: CentreChecked | None = None,
-) -> CentreChecked:
-    """A centre's whole check under ``key`` (``check_key``): its light check in the cache
-    under that key (``light``, when the caller read it already) with what it leaves out (its
-    activities, what was held, its manuals) from its records' check (``written_check``),
-    else its ledger read against those now."""
-    written = written_check(cache, project, folder, key, library)
-    if light is None:
-        light = cache.get(LIGHT, folder.name, key)
-    if isinstance(light, CentreChecked):
-        return whole_of(light, written)
-    return with_ledger(project, written)
-
-
 def whole_of(light: CentreChecked, written: CentreChecked) -> CentreChecked:
     """The whole check whose light check is ``light``, its records' check ``written`` (both
     of one key): what ``CentreChecked.light`` left out, put back."""
@@ -313,10 +293,13 @@ def check_part(
     cache = _cache(job.cache_folder)
     project = Project(job.project_root)
     library = _library(project, job.content_key)
-    whole = whole_check(cache, project, job.folder, job.key, library, light)
+    written = written_check(cache, project, job.folder, job.key, library)
     if light is None:
+        whole = with_ledger(project, written)
         light = whole.light()
         cache.put(LIGHT, job.folder.name, job.key, light)
+    else:
+        whole = whole_of(light, written)
     state, window = centre_day(whole, library, job.today)
     if state is None:
         return whole, None
